@@ -1,0 +1,146 @@
+// One definition per command drives its flags, --help, completion, docs and the example tests.
+import type { Block } from '../lang/ast.ts'
+import type { Input } from './stream.ts'
+import type { Item, Value } from './values.ts'
+
+export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
+
+export interface FlagSpec {
+  type: FlagType
+  /** One-letter alias, used as `-x`. */
+  alias?: string
+  default?: unknown
+  describe: string
+  /** Placeholder in help (`--top N`). */
+  arg?: string
+  choices?: readonly string[]
+}
+
+type FlagValue<S> = S extends { type: 'boolean' } ? boolean
+  : S extends { type: 'number' | 'duration' | 'size' } ? number
+  : S extends { type: 'strings' } ? string[]
+  : string
+
+/** The parsed flags: booleans and lists are always present, others when given or defaulted. */
+export type Flags<F> = {
+  -readonly [K in keyof F]: F[K] extends { type: 'boolean' | 'strings' } | { default: {} } ? FlagValue<F[K]> : FlagValue<F[K]> | undefined
+}
+
+/** A `{ ... }` block passed as an argument (to `each`, for example), with the scope it was written in. */
+export class Closure {
+  constructor(readonly block: Block, readonly scope: unknown) {}
+  get source(): string { return this.block.source }
+}
+
+/** An argument after expansion: text, a value passed through a variable, or a block. */
+export type Arg = Value | Closure
+
+export interface Example {
+  line: string
+  /** Expected text on stdout (non-TTY rendering), compared after trimming trailing newlines. */
+  output?: string
+  description?: string
+  /** Files to create in the example's temporary working directory first. */
+  files?: Record<string, string>
+  /** Expected exit code, 0 unless said. */
+  exit?: number
+}
+
+export interface TextSink {
+  write(chunk: string | Uint8Array): void
+  readonly isTTY: boolean
+  readonly columns: number
+}
+
+export interface RunOptions {
+  cwd?: string
+  env?: Record<string, string>
+  signal?: AbortSignal
+  input?: string | Uint8Array | Value[] | AsyncIterable<Uint8Array>
+}
+
+export interface RunResult {
+  exitCode: number
+  records: Value[]
+  stdout: string
+  stderr: string
+}
+
+/** What a running command may ask of the shell that runs it. */
+export interface ShellApi {
+  readonly cwd: string
+  readonly env: Record<string, string>
+  chdir(path: string): void
+  getVar(name: string): Value | undefined
+  setVar(name: string, value: Value): void
+  /** Runs a command line in a sub-scope of this shell and collects its output. */
+  run(line: string, opts?: RunOptions): Promise<RunResult>
+  /** Runs a block with `$it` (and the given variables) bound, streaming what it yields. */
+  runClosure(closure: Closure, input: Input, vars: Record<string, Value>, signal: AbortSignal): AsyncIterable<Item>
+  commandNames(): string[]
+  findCommand(name: string): Promise<CommandDef | undefined>
+  /** Where fsh keeps its state for this shell ($FSH_HOME or XDG). */
+  readonly home: { config: string; state: string }
+}
+
+export interface Ctx<F = Record<string, unknown>> {
+  /** Full command name, `loglens summary` for a subcommand. */
+  readonly name: string
+  readonly args: Arg[]
+  readonly flags: F
+  /** Words after a literal `--` (`pilot start NAME -- CMD ARG`). */
+  readonly rest: string[]
+  readonly cwd: string
+  readonly env: Readonly<Record<string, string>>
+  readonly signal: AbortSignal
+  readonly shell: ShellApi
+  readonly stdout: { readonly isTTY: boolean; readonly columns: number }
+  readonly stderr: TextSink
+  /** Set for a non-zero exit that is not an error message (a failed check, a best-effort run). */
+  exitCode: number
+  /** A line of text on stderr, as is. */
+  log(line: string): void
+  /** `fsh: CMD: message` on stderr, and go on. */
+  warn(message: string): void
+  /** Progress of long work: a bar when total is known, a spinner with counts when not. */
+  progress(done: number, total?: number, unit?: string): void
+  /** A path resolved against this shell's cwd, with `~` expanded. */
+  resolve(path: string): string
+  /** Stops the command with `fsh: CMD: message` and the exit code (1 unless given). */
+  fail(message: string, code?: number): never
+  /** A usage error: exit 2 with `hint: fsh help CMD`. */
+  usage(message: string): never
+}
+
+export type RunReturn = AsyncIterable<Item> | Promise<Item | void> | Item | void
+
+export type InOut = 'none' | 'bytes' | 'records' | 'any'
+
+export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
+  name: string
+  summary: string
+  usage: string
+  /** Longer explanation shown by --help after the summary. */
+  description?: string
+  flags?: F
+  /** How many positional arguments it takes. */
+  args?: { min?: number; max?: number }
+  /** The rest of the line is an expression, not words (`where status > 500 && ms < 2s`). */
+  rawArgs?: boolean
+  /** Arguments are taken as they are: no flag parsing except a lone `--help`. */
+  noFlags?: boolean
+  input?: InOut
+  /** 'record' means one summary record: `--json` prints one JSON document instead of NDJSON. */
+  output?: InOut | 'record'
+  /** How positional arguments complete on Tab. */
+  complete?: 'paths' | 'commands' | 'variables' | readonly string[]
+  /** Human rendering of a summary record at the end of a pipeline (no --json). */
+  format?(value: Value, ctx: { color: boolean; columns: number }): string
+  examples?: Example[]
+  subcommands?: CommandDef<any>[]
+  run?(ctx: Ctx<Flags<F>>, input: Input): RunReturn
+}
+
+export function defineCommand<const F extends Record<string, FlagSpec> = {}>(def: CommandDef<F>): CommandDef<F> {
+  return def
+}

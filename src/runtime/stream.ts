@@ -1,0 +1,167 @@
+// The input side of a pipe. Upstream is either values (from a builtin) or bytes (from an external,
+// a file or stdin); a command asks for the shape it wants and the conversion happens here, once.
+import { StringDecoder } from 'node:string_decoder'
+import { FshError } from './errors.ts'
+import { Batch, isBytes, toJson, type Item, type Value } from './values.ts'
+
+export type InputKind = 'none' | 'values' | 'bytes'
+
+/** Lines longer than this are refused rather than buffered without bound. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024
+
+export class Input implements AsyncIterable<Value> {
+  private iter: AsyncIterator<Item> | undefined
+  private head: Item | undefined
+  private hasHead = false
+  private used = false
+
+  private constructor(
+    private readonly source: AsyncIterable<Item> | undefined,
+    private readonly knownKind?: InputKind,
+  ) {}
+
+  static none(): Input {
+    return new Input(undefined, 'none')
+  }
+  /** Output of a builtin (values, batches or bytes). */
+  static from(source: AsyncIterable<Item>): Input {
+    return new Input(source)
+  }
+  static ofValues(values: Value[]): Input {
+    return new Input((async function* () { if (values.length) yield new Batch(values) })(), values.length ? 'values' : 'none')
+  }
+  /** Bytes from an external process, a file or stdin. */
+  static ofBytes(chunks: AsyncIterable<Uint8Array>): Input {
+    return new Input(chunks, 'bytes')
+  }
+
+  /** What upstream produces; peeks at the first item when it has to. An empty stream is 'none'. */
+  async kind(): Promise<InputKind> {
+    if (this.knownKind) return this.knownKind
+    const first = await this.peek()
+    if (first === undefined) return 'none'
+    return isBytes(first) ? 'bytes' : 'values'
+  }
+
+  private async peek(): Promise<Item | undefined> {
+    if (this.hasHead) return this.head
+    if (!this.source) return undefined
+    this.iter ??= this.source[Symbol.asyncIterator]()
+    const r = await this.iter.next()
+    this.hasHead = true
+    this.head = r.done ? undefined : r.value
+    return this.head
+  }
+
+  /** Every upstream item, once. */
+  async *items(): AsyncGenerator<Item> {
+    if (this.used) throw new Error('input already consumed')
+    this.used = true
+    if (!this.source) return
+    if (this.hasHead) {
+      if (this.head === undefined) return
+      yield this.head
+      this.head = undefined
+    }
+    const iter = (this.iter ??= this.source[Symbol.asyncIterator]())
+    try {
+      for (;;) {
+        const r = await iter.next()
+        if (r.done) return
+        yield r.value
+      }
+    } finally {
+      await iter.return?.()
+    }
+  }
+
+  /** Values in batches. Bytes upstream become one string per line. */
+  async *batches(): AsyncGenerator<Value[]> {
+    let lines: LineSplitter | undefined
+    for await (const item of this.items()) {
+      if (item instanceof Batch) { if (item.items.length) yield item.items }
+      else if (isBytes(item)) {
+        lines ??= new LineSplitter()
+        const out = lines.push(item)
+        if (out.length) yield out
+      } else yield [item]
+    }
+    const tail = lines?.end()
+    if (tail?.length) yield tail
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Value> {
+    for await (const b of this.batches()) for (const v of b) yield v
+  }
+
+  /** Every value in one array: only for commands that must hold everything and say so. */
+  async collect(): Promise<Value[]> {
+    const all: Value[] = []
+    for await (const b of this.batches()) for (const v of b) all.push(v)
+    return all
+  }
+
+  /** Bytes. Values become text lines: strings as themselves, everything else as NDJSON. */
+  async *bytes(): AsyncGenerator<Uint8Array> {
+    for await (const item of this.items()) {
+      if (isBytes(item)) yield item
+      else if (item instanceof Batch) { if (item.items.length) yield Buffer.from(encodeLines(item.items)) }
+      else yield Buffer.from(encodeLines([item]))
+    }
+  }
+
+  /** Text lines in batches (CR before LF removed), whatever upstream produces. */
+  async *lines(maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string[]> {
+    const splitter = new LineSplitter(maxLineBytes)
+    for await (const item of this.items()) {
+      if (isBytes(item)) {
+        const out = splitter.push(item)
+        if (out.length) yield out
+      } else {
+        const values = item instanceof Batch ? item.items : [item]
+        yield values.map(v => (typeof v === 'string' ? v : toJson(v)))
+      }
+    }
+    const tail = splitter.end()
+    if (tail.length) yield tail
+  }
+}
+
+export function encodeLines(values: Value[]): string {
+  let s = ''
+  for (const v of values) s += (typeof v === 'string' ? v : toJson(v)) + '\n'
+  return s
+}
+
+/** Splits UTF-8 bytes into lines, across chunk boundaries, with a cap on a single line's length. */
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8')
+  private rest = ''
+  lineNo = 0
+
+  constructor(private readonly maxLine = MAX_LINE_BYTES) {}
+
+  push(chunk: Uint8Array): string[] {
+    const text = this.rest + this.decoder.write(chunk as Buffer)
+    const parts = text.split('\n')
+    this.rest = parts.pop()!
+    if (this.rest.length > this.maxLine) {
+      throw new FshError(1, `line ${this.lineNo + parts.length + 1} is longer than ${Math.round(this.maxLine / 1024 / 1024)} MiB`)
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!
+      if (p.length > this.maxLine) throw new FshError(1, `line ${this.lineNo + i + 1} is longer than ${Math.round(this.maxLine / 1024 / 1024)} MiB`)
+      if (p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1)
+    }
+    this.lineNo += parts.length
+    return parts
+  }
+
+  end(): string[] {
+    const last = this.rest + this.decoder.end()
+    this.rest = ''
+    if (!last) return []
+    this.lineNo++
+    return [last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last]
+  }
+}
