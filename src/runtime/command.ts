@@ -1,5 +1,6 @@
 // One definition per command drives its flags, --help, completion, docs and the example tests.
 import type { Block } from '../lang/ast.ts'
+import type { JobTable } from './jobs.ts'
 import type { Input } from './stream.ts'
 import type { Item, Value } from './values.ts'
 
@@ -81,6 +82,8 @@ export interface ShellApi {
   findCommand(name: string): Promise<CommandDef | undefined>
   /** Where fsh keeps its state for this shell ($FSH_HOME or XDG). */
   readonly home: { config: string; state: string }
+  /** Background pipelines started with `&`. */
+  readonly jobs: JobTable
 }
 
 export interface Ctx<F = Record<string, unknown>> {

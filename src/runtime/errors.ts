@@ -31,7 +31,7 @@ export function isAbort(err: unknown): boolean {
 /** True when a write failed because the reader went away (`| head`): not an error of the writer. */
 export function isBrokenPipe(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code
-  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE'
+  return code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE'
 }
 
 /** `fsh: CMD: message` (+ `hint: ...`), the one shape every error takes on stderr. */

@@ -81,7 +81,7 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
 }
 
 function hasShortH(def: CommandDef<any>): boolean {
-  return Object.values(def.flags ?? {}).some(s => s.alias === 'h')
+  return Object.values((def.flags ?? {}) as Record<string, FlagSpec>).some(s => s.alias === 'h')
 }
 
 function convert(cmd: string, name: string, spec: FlagSpec, raw: unknown): unknown {

@@ -55,7 +55,8 @@ export class Input implements AsyncIterable<Value> {
 
   /** Every upstream item, once. */
   async *items(): AsyncGenerator<Item> {
-    if (this.used) throw new Error('input already consumed')
+    // Like stdin, input is read once: a second reader finds it empty.
+    if (this.used) return
     this.used = true
     if (!this.source) return
     if (this.hasHead) {
@@ -73,6 +74,15 @@ export class Input implements AsyncIterable<Value> {
     } finally {
       await iter.return?.()
     }
+  }
+
+  /** Stops upstream when this command did not read everything (`yes | echo hi` must not hang). */
+  async close(): Promise<void> {
+    this.used = true
+    const source = this.source as (AsyncIterable<Item> & { destroy?: () => void }) | undefined
+    if (this.iter) await this.iter.return?.()
+    else if (source?.destroy) source.destroy()
+    else if (source) await source[Symbol.asyncIterator]().return?.()
   }
 
   /** Values in batches. Bytes upstream become one string per line. */

@@ -14,7 +14,7 @@ export function parseDuration(text: string): number | undefined {
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text)
   const m = UNIT_RE.exec(text)
   const unit = m && DURATION_MS[m[2]!.toLowerCase()]
-  return unit === undefined || !m ? undefined : Number(m[1]) * unit
+  return unit == null || !m ? undefined : Number(m[1]) * unit
 }
 
 /** Bytes for `10KB`, `64KiB`, `1MB`; a bare number means bytes. */
@@ -22,7 +22,7 @@ export function parseSize(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text)
   const m = UNIT_RE.exec(text)
   const unit = m && SIZE_BYTES[m[2]!.toLowerCase()]
-  return unit === undefined || !m ? undefined : Math.round(Number(m[1]) * unit)
+  return unit == null || !m ? undefined : Math.round(Number(m[1]) * unit)
 }
 
 export function isDurationUnit(unit: string): boolean {

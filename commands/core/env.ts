@@ -1,0 +1,14 @@
+import { defineCommand } from '../../src/runtime/command.ts'
+import { batch } from '../../src/runtime/values.ts'
+
+export default defineCommand({
+  name: 'env',
+  summary: 'List the environment children will see',
+  usage: 'env',
+  args: { max: 0 },
+  output: 'records',
+  examples: [{ line: "export GREETING=hi; env | where name == 'GREETING'", output: 'name      value\nGREETING  hi' }],
+  run(ctx) {
+    return batch(Object.keys(ctx.shell.env).sort().map(name => ({ name, value: ctx.shell.env[name]! })))
+  },
+})

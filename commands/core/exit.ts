@@ -1,0 +1,15 @@
+import { defineCommand } from '../../src/runtime/command.ts'
+
+export default defineCommand({
+  name: 'exit',
+  summary: 'Leave the shell or the script with a status',
+  usage: 'exit [N]',
+  description: 'N is 0 to 255; without it, the status of the last command. In the REPL, Ctrl-D on an empty line also exits.',
+  args: { max: 1 },
+  output: 'none',
+  examples: [{ line: 'exit 3', exit: 3 }],
+  run(ctx) {
+    // Reached only inside a pipeline (`exit | x`): the shell handles a lone `exit` itself.
+    ctx.usage('exit must be a command of its own, not part of a pipeline')
+  },
+})

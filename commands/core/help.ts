@@ -1,0 +1,30 @@
+import { defineCommand } from '../../src/runtime/command.ts'
+import { renderHelp } from '../../src/runtime/help.ts'
+import { toText } from '../../src/runtime/values.ts'
+
+export default defineCommand({
+  name: 'help',
+  summary: 'List the commands, or show one command’s help',
+  usage: 'help [COMMAND [SUBCOMMAND]]',
+  args: { max: 2 },
+  output: 'any',
+  complete: 'commands',
+  examples: [{ line: 'help sleep | lines | first 1', output: 'line\nsleep — Wait for a duration' }],
+  async *run(ctx) {
+    const [name, subName] = ctx.args.map(a => toText(a as never))
+    if (!name) {
+      const rows = []
+      for (const n of ctx.shell.commandNames()) {
+        const def = await ctx.shell.findCommand(n)
+        if (def) rows.push({ name: n, summary: def.summary })
+      }
+      yield* rows
+      return
+    }
+    const def = await ctx.shell.findCommand(name)
+    if (!def) return ctx.fail(`no command named '${name}'`, 127)
+    const sub = subName ? def.subcommands?.find(s => s.name === subName) : undefined
+    if (subName && !sub) ctx.fail(`'${name}' has no subcommand '${subName}'`)
+    yield Buffer.from(renderHelp(sub ?? def, sub ? `${name} ${sub.name}` : name))
+  },
+})

@@ -1,0 +1,19 @@
+import { join } from 'node:path'
+import { defineCommand } from '../../src/runtime/command.ts'
+import { HistoryStore } from '../../src/state/history.ts'
+import { batch } from '../../src/runtime/values.ts'
+
+export const historyFile = (stateDir: string) => join(stateDir, 'history.ndjson')
+
+export default defineCommand({
+  name: 'history',
+  summary: 'The command lines of past sessions, oldest first',
+  usage: 'history',
+  args: { max: 0 },
+  output: 'records',
+  examples: [{ line: 'history | count', output: '0' }],
+  async run(ctx) {
+    const entries = await new HistoryStore(historyFile(ctx.shell.home.state)).load()
+    return batch(entries.map((e, k) => ({ id: k + 1, cmd: e.cmd, ts: new Date(e.ts), cwd: e.cwd ?? null, exit: e.exit ?? null })))
+  },
+})

@@ -1,0 +1,53 @@
+// Bundles the CLI and the library into dist/ with esbuild: minified, code-split so a one-liner
+// loads neither Ink nor React nor the commands it does not run. `--if-stale` skips a fresh build.
+import { build } from 'esbuild'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const outdir = join(root, 'dist')
+const stamp = join(outdir, 'cli.js')
+
+function newest(dir) {
+  let t = 0
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    const st = statSync(p)
+    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs)
+  }
+  return t
+}
+
+if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'commands')), statSync(join(root, 'package.json')).mtimeMs)
+  if (statSync(stamp).mtimeMs >= sources) process.exit(0)
+}
+
+const extraEntries = JSON.parse(process.env.FSH_EXTRA_ENTRIES ?? '{}')
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries(), ...extraEntries },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['better-sqlite3'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Some bundled CommonJS dependencies call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'warning',
+})
+
+/** Worker-thread and child-process entry points that must exist as files of their own. */
+function workerEntries() {
+  const entries = {}
+  const candidates = { 'loglens-worker': 'commands/loglens/worker.ts' }
+  for (const [name, file] of Object.entries(candidates)) if (existsSync(join(root, file))) entries[name] = file
+  return entries
+}

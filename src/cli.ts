@@ -1,0 +1,144 @@
+// argv → the REPL, a script, a one-liner (-c) or doctor. The only place that touches process.*
+// besides the REPL: it builds the shell's descriptors from the real ones.
+import { readFileSync } from 'node:fs'
+import pc from 'picocolors'
+import pkg from '../package.json' with { type: 'json' }
+import { CommandSet } from './builtins.ts'
+import { EXIT, formatError, isBrokenPipe } from './runtime/errors.ts'
+import { writeStream } from './runtime/pipeline.ts'
+import { TextRenderer } from './runtime/render.ts'
+import type { ErrOut, IO, Out } from './runtime/scope.ts'
+import { Shell } from './runtime/shell.ts'
+import { fshDirs } from './state/dirs.ts'
+
+const USAGE = `fsh ${pkg.version} — a scriptable systems shell with typed record streams
+
+Usage:
+  fsh                      interactive shell (or a script on stdin when not a terminal)
+  fsh FILE.fsh [ARG...]    run a script; $1, $2 … and $args hold the arguments
+  fsh -c 'LINE' [ARG...]   run one command line
+  fsh help [CMD]           list the commands, or one command's help (also CMD --help)
+  fsh doctor               check the state directory, temp leftovers, databases, the pilot daemon
+  fsh --version
+
+Environment: FSH_HOME (state and config), NO_COLOR, FSH_DEBUG=1 (stack traces).
+`
+
+export async function main(argv: string[]): Promise<void> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>
+  const [first, ...rest] = argv
+  if (first === '--version' || first === '-V') return finish(write(`fsh ${pkg.version}\n`, EXIT.ok))
+  if (first === '--help' || first === '-h') return finish(write(USAGE, EXIT.ok))
+  if (first === 'doctor') return finish(await doctor(env, rest))
+
+  const interactive = first === undefined && process.stdin.isTTY && process.stdout.isTTY
+  if (interactive) {
+    const { startRepl } = await import('./repl/start.ts')
+    return finish(await startRepl({ env }))
+  }
+  if (first?.startsWith('-') && first !== '-c') {
+    process.stderr.write(`fsh: unknown option ${first}\nhint: fsh --help\n`)
+    return finish(EXIT.usage)
+  }
+
+  let source: string
+  let positional: string[] = []
+  let scriptName = 'fsh'
+  let stdinIsScript = false
+  if (first === '-c') {
+    if (rest[0] === undefined) { process.stderr.write('fsh: -c needs a command line\nhint: fsh --help\n'); return finish(EXIT.usage) }
+    source = rest[0]
+    positional = rest.slice(1)
+  } else if (first === 'help') {
+    source = ['help', ...rest.map(a => `'${a.replace(/'/g, `'\\''`)}'`)].join(' ')
+  } else if (first !== undefined) {
+    scriptName = first
+    positional = rest
+    try {
+      source = readFileSync(first, 'utf8')
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      process.stderr.write(`fsh: ${first}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code)}\n`)
+      return finish(code === 'ENOENT' ? EXIT.notFound : EXIT.notExecutable)
+    }
+  } else {
+    source = readFileSync(0, 'utf8')
+    stdinIsScript = true
+  }
+  if (source.startsWith('#!')) source = source.replace(/^#![^\n]*/, '')
+
+  const shell = createCliShell(env)
+  shell.interp.globals.define('0', scriptName)
+  shell.interp.globals.define('args', positional)
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++
+    controller.abort()
+    if (interrupts > 1) process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143)
+  }
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
+  process.stdout.on('error', e => { if (isBrokenPipe(e)) { controller.abort(); process.exit(0) } })
+
+  const { status } = await shell.execute(source, cliIO(stdinIsScript), {
+    signal: controller.signal,
+    errexit: first !== '-c',
+    positional,
+  })
+  finish(controller.signal.aborted && status === EXIT.interrupted ? EXIT.interrupted : status)
+}
+
+export function createCliShell(env: Record<string, string>): Shell {
+  const tty = Boolean(process.stdin.isTTY || process.stdout.isTTY)
+  return new Shell({
+    commands: new CommandSet(),
+    cwd: process.cwd(),
+    env,
+    home: fshDirs(env),
+    detached: !tty,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns || 80,
+  })
+}
+
+/** The real stdout/stderr as the shell's descriptors. */
+export function cliIO(stdinIsScript: boolean): IO {
+  const color = Boolean(process.stdout.isTTY) && pc.isColorSupported
+  const renderer = new TextRenderer(chunk => writeStream(process.stdout, chunk), {
+    color,
+    columns: process.stdout.columns || 80,
+    bold: color ? pc.bold : undefined,
+  })
+  const out: Out = { fd: 1, push: (item, from) => renderer.push(item, from), flush: () => renderer.flush() }
+  const err: ErrOut = {
+    fd: 2,
+    isTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns || 80,
+    write: chunk => { process.stderr.write(chunk) },
+  }
+  return { source: stdinIsScript ? { t: 'none' } : { t: 'fd', fd: 0 }, out, err }
+}
+
+async function doctor(env: Record<string, string>, args: string[]): Promise<number> {
+  const { runDoctor } = await import('./state/doctor.ts')
+  const checks = await runDoctor(fshDirs(env))
+  if (args.includes('--json')) process.stdout.write(checks.map(c => JSON.stringify(c)).join('\n') + '\n')
+  else {
+    const { renderTable } = await import('./runtime/render.ts')
+    process.stdout.write(renderTable(checks.map(c => ({ check: c.check, ok: c.ok, detail: c.detail }))))
+  }
+  const bad = checks.filter(c => !c.ok)
+  if (bad.length) process.stderr.write(`fsh: doctor: ${bad.length} check${bad.length > 1 ? 's' : ''} failed: ${bad.map(c => c.check).join(', ')}\n`)
+  return bad.length ? EXIT.failure : EXIT.ok
+}
+
+function write(text: string, code: number): number {
+  process.stdout.write(text)
+  return code
+}
+
+function finish(code: number): void {
+  process.exit(code)
+}
+
+export { formatError }

@@ -1,0 +1,299 @@
+// Runs programs: statements, and-or lists, compound commands and functions. One Interpreter is
+// one shell's state (cwd, env, variables, functions, jobs); nothing here is process-global.
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
+import type { AndOr, Block, Command, Program, Statement, ValueExpr } from '../lang/ast.ts'
+import { expandArgs, expandString, expandValue, inferScalar, type ExpandScope } from '../lang/expand.ts'
+import { literalText, parse } from '../lang/parser.ts'
+import { ChannelClosed } from './channel.ts'
+import type { CommandDef, ShellApi, TextSink } from './command.ts'
+import { EXIT, FshError, formatError } from './errors.ts'
+import { JobTable } from './jobs.ts'
+import { execPipeline } from './pipeline.ts'
+import { progressReporter } from './progress.ts'
+import { ExitSignal, ReturnSignal, Scope, type FunctionDef, type Frame, type IO, type Out } from './scope.ts'
+import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
+import { encodeLines } from './stream.ts'
+
+export interface CommandSource {
+  names(): string[]
+  load(name: string): Promise<CommandDef<any> | undefined>
+  /** Commands whose arguments are a raw expression (`where`). */
+  readonly rawNames: ReadonlySet<string>
+}
+
+export interface InterpreterOptions {
+  commands: CommandSource
+  cwd: string
+  env: Record<string, string>
+  home: { config: string; state: string }
+  /** Children get their own process group (off when they must share the terminal's). */
+  detached: boolean
+  stdoutIsTTY: boolean
+  columns: number
+  api: (sh: Interpreter) => ShellApi
+}
+
+/** Raised by a failing pipeline under errexit; `try` catches it, a script ends with its code. */
+export class FailSignal {
+  constructor(readonly code: number) {}
+}
+
+/** Output of `$( )` beyond this is refused rather than held. */
+const SUBSTITUTION_CAP = 64 * 1024 * 1024
+
+export class Interpreter {
+  cwd: string
+  env: Record<string, string>
+  lastExit = 0
+  readonly functions = new Map<string, FunctionDef>()
+  readonly globals = new Scope()
+  readonly jobs = new JobTable()
+  readonly commands: CommandSource
+  readonly home: { config: string; state: string }
+  readonly detached: boolean
+  readonly stdoutIsTTY: boolean
+  readonly columns: number
+  readonly api: ShellApi
+  debug: boolean
+
+  constructor(opts: InterpreterOptions) {
+    this.cwd = opts.cwd
+    this.env = opts.env
+    this.commands = opts.commands
+    this.home = opts.home
+    this.detached = opts.detached
+    this.stdoutIsTTY = opts.stdoutIsTTY
+    this.columns = opts.columns
+    this.debug = opts.env.FSH_DEBUG === '1'
+    this.api = opts.api(this)
+  }
+
+  parse(source: string): Program {
+    return parse(source, { rawCommands: this.commands.rawNames })
+  }
+
+  resolvePath(p: string): string {
+    if (p === '~' || p.startsWith('~/')) return resolve(this.homeDir(), p.slice(2))
+    return resolve(this.cwd, p)
+  }
+
+  homeDir(): string {
+    return this.env.HOME || homedir()
+  }
+
+  progressFor(name: string, err: TextSink) {
+    return progressReporter(name, err)
+  }
+
+  // ---------------------------------------------------------------- programs
+
+  async execProgram(prog: Program, frame: Frame, io: IO): Promise<number> {
+    let status = 0
+    for (const st of prog.statements) status = await this.execStatement(st, frame, io)
+    return status
+  }
+
+  async execStatement(st: Statement, frame: Frame, io: IO): Promise<number> {
+    if (st.background) {
+      const job = this.jobs.start(st.source, signal => this.execAndOr(st.body, { ...frame, signal, errexit: false }, { ...io, source: { t: 'none' } }).then(r => r.status))
+      io.err.write(`[${job.id}] started: ${st.source}\n`)
+      this.lastExit = 0
+      return 0
+    }
+    const { status, final } = await this.execAndOr(st.body, frame, io)
+    this.lastExit = status
+    if (frame.errexit && status !== 0 && final) throw new FailSignal(status)
+    return status
+  }
+
+  /** `final` is false when the failing pipeline was guarded by a later `&&` or `||`. */
+  async execAndOr(ao: AndOr, frame: Frame, io: IO): Promise<{ status: number; final: boolean }> {
+    const guarded = { ...frame, errexit: false }
+    let status = await this.execPipe(ao.first, ao.rest.length ? guarded : frame, io)
+    let ranLast = ao.rest.length === 0
+    for (let k = 0; k < ao.rest.length; k++) {
+      const { op, pipeline } = ao.rest[k]!
+      this.lastExit = status
+      if ((op === '&&') !== (status === 0)) continue
+      const isLast = k === ao.rest.length - 1
+      status = await this.execPipe(pipeline, isLast ? frame : guarded, io)
+      ranLast = isLast
+    }
+    const negated = ao.rest.length === 0 && ao.first.negate
+    return { status, final: ranLast && !negated }
+  }
+
+  private async execPipe(p: AndOr['first'], frame: Frame, io: IO): Promise<number> {
+    if (frame.signal.aborted) return EXIT.interrupted
+    const only = p.commands.length === 1 ? p.commands[0]! : undefined
+    if (only?.t === 'cmd' && !only.external && literalText(only.name) === 'exit' && !only.args.some(a => a.t === 'word' && literalText(a.word) === '--help')) {
+      const [code] = await expandArgs(only.args.flatMap(a => (a.t === 'word' ? [a.word] : [])), this.expandScope(frame, io))
+      const n = code === undefined ? this.lastExit : Number(code)
+      if (!Number.isInteger(n) || n < 0 || n > 255) { io.err.write(`fsh: exit: ${toText(code ?? null)}: a number from 0 to 255 is expected\n`); throw new ExitSignal(EXIT.usage) }
+      throw new ExitSignal(n)
+    }
+    let status = await execPipeline(this, p.commands, frame, io)
+    if (p.negate) status = status === 0 ? 1 : 0
+    this.lastExit = status
+    return status
+  }
+
+  // ---------------------------------------------------------------- compound commands
+
+  async execCompound(c: Command, frame: Frame, io: IO): Promise<number> {
+    switch (c.t) {
+      case 'if': {
+        const { status } = await this.execAndOr(c.cond, { ...frame, errexit: false }, io)
+        if (status === 0) return this.execBlock(c.then, frame, io)
+        if (!c.else) return 0
+        return c.else.t === 'block' ? this.execBlock(c.else, frame, io) : this.execCompound(c.else, frame, io)
+      }
+      case 'while': {
+        let status = 0
+        for (;;) {
+          if (frame.signal.aborted) return EXIT.interrupted
+          const cond = await this.execAndOr(c.cond, { ...frame, errexit: false }, { ...io, source: { t: 'none' } })
+          if (cond.status !== 0) return status
+          status = await this.execBlock(c.body, frame, io)
+        }
+      }
+      case 'for': {
+        const scope = this.expandScope(frame, io)
+        const items: Value[] = []
+        for (const a of c.items) {
+          if (a.t === 'word') items.push(...(await expandArgs([a.word], scope)))
+        }
+        let status = 0
+        for (const item of items) {
+          if (frame.signal.aborted) return EXIT.interrupted
+          frame.scope.define(c.name, typeof item === 'string' ? item : item)
+          status = await this.execBlock(c.body, frame, io)
+        }
+        return status
+      }
+      case 'def':
+        this.functions.set(c.name, { name: c.name, params: c.params, body: c.body })
+        return 0
+      case 'try': {
+        try {
+          return await this.execBlock(c.body, { ...frame, errexit: true }, io)
+        } catch (e) {
+          if (!(e instanceof FailSignal)) throw e
+          if (!c.catchBody) return 0
+          frame.scope.define('err', { exit_code: e.code })
+          return this.execBlock(c.catchBody, frame, io)
+        }
+      }
+      case 'let':
+        frame.scope.define(c.name, await this.evalValue(c.value, frame, io))
+        return 0
+      case 'export': {
+        const scope = this.expandScope(frame, io)
+        for (const a of c.assigns) this.env[a.name] = await expandString(a.value, scope)
+        return 0
+      }
+      case 'return': {
+        if (!c.value) throw new ReturnSignal(undefined, this.lastExit)
+        const text = literalText(c.value)
+        if (text !== undefined && /^\d{1,3}$/.test(text) && Number(text) <= 255) throw new ReturnSignal(undefined, Number(text))
+        const [v] = await expandArgs([c.value], this.expandScope(frame, io))
+        throw new ReturnSignal(v ?? null, 0)
+      }
+      case 'group':
+        return this.execBlock(c.body, frame, io)
+      case 'cmd':
+        return execPipeline(this, [c], frame, io)
+    }
+    throw new FshError(1, 'unknown command form')
+  }
+
+  execBlock(b: Block, frame: Frame, io: IO): Promise<number> {
+    return this.execProgram(b.body, frame, io)
+  }
+
+  async callFunction(fn: FunctionDef, args: Value[], frame: Frame, io: IO): Promise<number> {
+    const scope = new Scope(this.globals)
+    fn.params.forEach((p, k) => scope.define(p, args[k] ?? null))
+    scope.define('args', args)
+    const positional = args.map(a => toText(a))
+    try {
+      return await this.execProgram(fn.body.body, { ...frame, scope, positional }, io)
+    } catch (e) {
+      if (e instanceof ReturnSignal) {
+        if (e.value !== undefined) await io.out.push(e.value)
+        return e.code
+      }
+      throw e
+    }
+  }
+
+  private async evalValue(v: ValueExpr, frame: Frame, io: IO): Promise<Value> {
+    if (v.t === 'list') {
+      const out: Value[] = []
+      for (const item of v.items) out.push(await this.evalValue(item, frame, io))
+      return out
+    }
+    if (v.t === 'record') {
+      const rec: Record<string, Value> = {}
+      for (const [k, item] of v.entries) rec[k] = await this.evalValue(item, frame, io)
+      return rec
+    }
+    return expandValue(v.word, this.expandScope(frame, io))
+  }
+
+  // ---------------------------------------------------------------- expansion
+
+  expandScope(frame: Frame, io: IO): ExpandScope {
+    return {
+      lookup: name => this.lookup(name, frame),
+      env: this.env,
+      cwd: this.cwd,
+      home: this.homeDir(),
+      substitute: body => this.substitute(body, frame, io),
+    }
+  }
+
+  private lookup(name: string, frame: Frame): Value | undefined {
+    switch (name) {
+      case '?': return this.lastExit
+      case '#': return frame.positional.length
+      case '@': return frame.positional
+      case '$': return process.pid
+    }
+    if (/^\d+$/.test(name)) {
+      const k = Number(name)
+      return k === 0 ? this.globals.get('0') ?? 'fsh' : frame.positional[k - 1] ?? null
+    }
+    const v = frame.scope.get(name)
+    if (v !== undefined) return v
+    return this.env[name]
+  }
+
+  private async substitute(body: Program, frame: Frame, io: IO): Promise<{ text: string; values?: Value[] }> {
+    const chunks: Buffer[] = []
+    const values: Value[] = []
+    let size = 0
+    const out: Out = {
+      push: (item: Item) => {
+        if (isBytes(item)) { chunks.push(Buffer.from(item)); size += item.length }
+        else if (item instanceof Batch) values.push(...item.items)
+        else values.push(item)
+        if (size > SUBSTITUTION_CAP || values.length > SUBSTITUTION_CAP / 64) throw new FshError(1, 'command substitution output is over 64 MiB')
+      },
+    }
+    let status: number
+    try {
+      status = await this.execProgram(body, { ...frame, errexit: false }, { source: { t: 'none' }, out, err: io.err })
+    } catch (e) {
+      if (e instanceof ChannelClosed) throw e
+      if (e instanceof FshError) { io.err.write(formatError(e) + '\n'); status = e.code }
+      else throw e
+    }
+    this.lastExit = status
+    const text = (Buffer.concat(chunks).toString('utf8') + encodeLines(values)).replace(/\n+$/, '')
+    return chunks.length ? { text } : { text, values }
+  }
+}
+
+export { inferScalar }

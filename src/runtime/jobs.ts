@@ -1,0 +1,50 @@
+// Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
+
+export interface Job {
+  id: number
+  source: string
+  state: 'running' | 'done' | 'killed'
+  exitCode?: number
+  started: number
+  readonly done: Promise<number>
+  readonly controller: AbortController
+}
+
+export class JobTable {
+  private next = 1
+  private readonly jobs = new Map<number, Job>()
+
+  start(source: string, run: (signal: AbortSignal) => Promise<number>): Job {
+    const controller = new AbortController()
+    const id = this.next++
+    const job: Job = {
+      id, source, state: 'running', started: Date.now(), controller,
+      done: run(controller.signal).then(
+        code => { job.exitCode = code; if (job.state === 'running') job.state = 'done'; return code },
+        () => { job.exitCode = 1; job.state = 'done'; return 1 },
+      ),
+    }
+    this.jobs.set(id, job)
+    return job
+  }
+
+  list(): Job[] {
+    return [...this.jobs.values()]
+  }
+
+  /** `%N`, `N`, or the newest job when no spec is given. */
+  find(spec?: string): Job | undefined {
+    if (!spec) return [...this.jobs.values()].reverse().find(j => j.state === 'running') ?? [...this.jobs.values()].pop()
+    const id = Number(spec.replace(/^%/, ''))
+    return this.jobs.get(id)
+  }
+
+  kill(job: Job): void {
+    if (job.state === 'running') job.state = 'killed'
+    job.controller.abort()
+  }
+
+  forget(job: Job): void {
+    this.jobs.delete(job.id)
+  }
+}

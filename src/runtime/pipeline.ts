@@ -1,0 +1,472 @@
+// Runs one pipeline: builtins in-process, externals spawned in their own process groups, each pair
+// connected the cheapest way that keeps backpressure: fd-to-fd between externals, NDJSON/bytes
+// between a builtin and an external, batches of values between builtins.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs'
+import type { Writable } from 'node:stream'
+import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
+import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
+import { expandArgs, expandString } from '../lang/expand.ts'
+import { Channel, ChannelClosed } from './channel.ts'
+import { Closure, type Arg, type CommandDef, type Ctx } from './command.ts'
+import { EXIT, FshError, exitCodeOf, formatError, isAbort, isBrokenPipe, usageError } from './errors.ts'
+import { exitStatus, killGroup, resolveExecutable, SIGPIPE_STATUS } from './external.ts'
+import { parseArgs } from './flags.ts'
+import { renderHelp } from './help.ts'
+import { TextRenderer } from './render.ts'
+import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
+import { Input } from './stream.ts'
+import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
+import type { Interpreter } from './interpreter.ts'
+
+/** A failed builtin stops the stages after it; this travels down the chain and is not reported again. */
+export class StageFailed extends Error {
+  constructor(readonly code: number) { super(`stage failed (${code})`) }
+}
+
+interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'stdout'; stdoutToErr?: boolean; opened: number[] }
+
+type Prepared =
+  | { kind: 'ext'; name: string; path: string; argv: string[]; env: Record<string, string>; redirs: Redirs }
+  | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs }
+  | { kind: 'block'; name: string; run: (io: IO) => Promise<number>; redirs: Redirs }
+
+interface Running { status?: number; quiet?: boolean; done: Promise<void> }
+
+const KILL_GRACE_MS = 2000
+
+export async function execPipeline(sh: Interpreter, commands: Command[], frame: Frame, io: IO): Promise<number> {
+  const stages: Prepared[] = []
+  try {
+    for (const c of commands) stages.push(await prepare(sh, c, frame, io))
+  } catch (e) {
+    for (const s of stages) closeRedirs(s.redirs)
+    if (e instanceof ChannelClosed) throw e
+    io.err.write(formatError(e) + '\n')
+    return exitCodeOf(e)
+  }
+  return runStages(sh, stages, frame, io)
+}
+
+// ---------------------------------------------------------------- preparation
+
+async function prepare(sh: Interpreter, c: Command, frame: Frame, io: IO): Promise<Prepared> {
+  if (c.t !== 'cmd') {
+    const redirs = c.t === 'group' ? await openRedirects(sh, c.redirects, frame, io) : { opened: [] }
+    return { kind: 'block', name: c.t, redirs, run: sub => sh.execCompound(c, frame, sub) }
+  }
+  const redirs = await openRedirects(sh, c.redirects, frame, io)
+  try {
+    return await prepareSimple(sh, c, frame, redirs, io)
+  } catch (e) {
+    closeRedirs(redirs)
+    throw e
+  }
+}
+
+async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, redirs: Redirs, io: IO): Promise<Prepared> {
+  const scope = sh.expandScope(frame, io)
+  const [nameValue] = await expandArgs([c.name], scope)
+  const name = toText(nameValue ?? '')
+  const env = { ...sh.env }
+  for (const a of c.assigns) env[a.name] = await expandString(a.value, scope)
+  if (!c.external) {
+    const fn = sh.functions.get(name)
+    if (fn) {
+      const args = await expandArgs(c.args.flatMap(a => (a.t === 'word' ? [a.word] : [])), scope)
+      return { kind: 'block', name, redirs, run: sub => sh.callFunction(fn, args, frame, sub) }
+    }
+    const def = await sh.commands.load(name)
+    if (def) {
+      const args: Arg[] = []
+      if (c.raw !== undefined) args.push(c.raw)
+      for (const a of c.args) {
+        if (a.t === 'block') args.push(new Closure(a, frame.scope))
+        else args.push(...(await expandArgs([a.word], scope)))
+      }
+      return { kind: 'builtin', name, def, args, env, redirs }
+    }
+  }
+  const words = await expandArgs(c.args.map(a => (a.t === 'word' ? a.word : { parts: [{ t: 'lit' as const, text: `{ ${a.source} }`, quoted: true }], pos: a.pos })), scope)
+  const path = resolveExecutable(name, env, sh.cwd)
+  return { kind: 'ext', name, path, argv: [name, ...words.map(w => toText(w))], env, redirs }
+}
+
+async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io: IO): Promise<Redirs> {
+  const r: Redirs = { opened: [] }
+  const scope = sh.expandScope(frame, io)
+  try {
+    for (const red of list) {
+      const target = await expandString(red.target, scope)
+      if (red.op === '>&') {
+        if (red.fd === 2 && target === '1') r.stderr = 'stdout'
+        else if (red.fd === 1 && target === '2') r.stdoutToErr = true
+        else if (!(red.fd === 1 && target === '1') && !(red.fd === 2 && target === '2')) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
+        continue
+      }
+      const path = sh.resolvePath(target)
+      let fd: number
+      try {
+        fd = openSync(path, red.op === '<' ? 'r' : red.op === '>>' ? 'a' : 'w', 0o666)
+      } catch (e) {
+        const code = (e as { code?: string }).code
+        const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)
+        throw new FshError(1, `${target}: ${why}`)
+      }
+      r.opened.push(fd)
+      if (red.op === '<') r.stdin = fd
+      else if (red.fd === 'both') { r.stdout = fd; r.stderr = fd }
+      else if (red.fd === 2) r.stderr = fd
+      else r.stdout = fd
+    }
+  } catch (e) {
+    closeRedirs(r)
+    throw e
+  }
+  return r
+}
+
+function closeRedirs(r: Redirs): void {
+  for (const fd of r.opened.splice(0)) try { closeSync(fd) } catch { /* closed */ }
+}
+
+// ---------------------------------------------------------------- wiring
+
+/** What feeds the next stage; `pipe` is the read end of an OS pipe that we own until handed on. */
+type Up = Source | { t: 'pipe'; fd: number }
+
+async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: IO): Promise<number> {
+  const children: ChildProcess[] = []
+  const running: Running[] = []
+  let up: Up = io.source
+  const pipes = await makePipes(pipesNeeded(stages, io))
+
+  const onAbort = () => {
+    for (const c of children) killGroup(c.pid, 'SIGINT', sh.detached)
+    const t = setTimeout(() => { for (const c of children) if (c.exitCode === null) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS)
+    t.unref()
+  }
+  frame.signal.addEventListener('abort', onAbort, { once: true })
+
+  try {
+    for (let k = 0; k < stages.length; k++) {
+      const stage = stages[k]!
+      const last = k === stages.length - 1
+      const err = stageErr(stage.redirs, io, last)
+      if (stage.kind === 'ext') {
+        const { child, run, next } = startExternal(sh, stage, up, last, io, err, pipes)
+        children.push(child)
+        running.push(run)
+        up = next
+        if (frame.signal.aborted) onAbort()
+        continue
+      }
+      if (stage.redirs.stdin !== undefined && up.t === 'pipe') closeFd(up.fd)
+      const input: Input = stage.redirs.stdin !== undefined ? fdInput(stage.redirs.stdin) : toInput(up)
+      const run: Running = { done: Promise.resolve() }
+      running.push(run)
+      const output: AsyncGenerator<Item> = stage.kind === 'builtin'
+        ? builtinOutput(sh, stage, input, frame, err, run)
+        : blockOutput(stage, input, frame, err, run)
+      if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
+        const target = stageOut(stage.redirs, io, err)
+        run.done = drain(output, target, stage.kind === 'builtin' ? stage.def : undefined, run).finally(() => input.close())
+        if (!last) up = { t: 'none' }
+      } else {
+        up = { t: 'input', input: Input.from(closingAfter(output, input)) }
+      }
+    }
+    await settle(running, frame)
+  } finally {
+    frame.signal.removeEventListener('abort', onAbort)
+    for (const s of stages) closeRedirs(s.redirs)
+    for (const p of pipes) { closeFd(p.r); closeFd(p.w) }
+  }
+  if (frame.signal.aborted) return EXIT.interrupted
+  return pipelineStatus(running)
+}
+
+/** Waits for every stage; after an abort, gives stuck in-process stages a grace period only. */
+async function settle(running: Running[], frame: Frame): Promise<void> {
+  const all = Promise.all(running.map(r => r.done.catch(() => {})))
+  if (frame.signal.aborted) { await Promise.race([all, delay(KILL_GRACE_MS)]); return }
+  let onAbort!: () => void
+  const aborted = new Promise<void>(r => { onAbort = () => r(); frame.signal.addEventListener('abort', onAbort, { once: true }) })
+  await Promise.race([all, aborted.then(() => Promise.race([all, delay(KILL_GRACE_MS)]))])
+  frame.signal.removeEventListener('abort', onAbort)
+}
+
+const delay = (ms: number) => new Promise<void>(r => setTimeout(r, ms).unref())
+
+/** pipefail, except that a stage stopped by its reader going away (SIGPIPE, `first 1`) did not fail. */
+function pipelineStatus(running: Running[]): number {
+  const lastStatus = running[running.length - 1]?.status ?? 0
+  if (lastStatus !== 0) return lastStatus
+  for (let k = running.length - 2; k >= 0; k--) {
+    const r = running[k]!
+    if (r.status && r.status !== SIGPIPE_STATUS && !r.quiet) return r.status
+  }
+  return 0
+}
+
+function toInput(up: Up): Input {
+  switch (up.t) {
+    case 'none': return Input.none()
+    case 'fd': return fdInput(up.fd)
+    case 'input': return up.input
+    case 'pipe': return Input.ofBytes(pipeReader(up.fd))
+  }
+}
+
+/** How many OS pipes the externals of these stages need. */
+function pipesNeeded(stages: Prepared[], io: IO): number {
+  // Mirrors the choices of startExternal: a pipe into an external fed by a builtin, a pipe out of one
+  // that does not write straight into a descriptor.
+  let n = 0
+  let fromInternal = io.source.t === 'input'
+  stages.forEach((s, k) => {
+    const last = k === stages.length - 1
+    const outRedirected = s.redirs.stdout !== undefined || Boolean(s.redirs.stdoutToErr)
+    if (s.kind === 'ext') {
+      if (s.redirs.stdin === undefined && fromInternal) n++
+      if (!outRedirected && (!last || io.out.fd === undefined)) n++
+      fromInternal = false
+    } else fromInternal = !last && !outRedirected
+  })
+  return n
+}
+
+function fdInput(fd: number): Input {
+  return Input.ofBytes((async function* () {
+    const s = createReadStream('', { fd, autoClose: false, highWaterMark: 256 * 1024 })
+    try { for await (const chunk of s) yield chunk as Uint8Array } finally { s.destroy() }
+  })())
+}
+
+async function* closingAfter(output: AsyncIterable<Item>, input: Input): AsyncGenerator<Item> {
+  try { yield* output } finally { await input.close() }
+}
+
+function stageErr(r: Redirs, io: IO, _last: boolean): ErrOut {
+  if (r.stderr === undefined) return io.err
+  if (r.stderr === 'stdout') {
+    if (r.stdout !== undefined) return fdErr(r.stdout, io.err)
+    return io.out.fd !== undefined ? fdErr(io.out.fd, io.err) : io.err
+  }
+  return fdErr(r.stderr, io.err)
+}
+
+function fdErr(fd: number, like: ErrOut): ErrOut {
+  return { fd, isTTY: false, columns: like.columns, write: chunk => { try { if (typeof chunk === 'string') writeSync(fd, chunk); else writeSync(fd, chunk) } catch { /* reader gone */ } } }
+}
+
+function stageOut(r: Redirs, io: IO, err: ErrOut): Out {
+  if (r.stdoutToErr) return errAsOut(err)
+  if (r.stdout === undefined) return io.out
+  const fd = r.stdout
+  const stream = createWriteStream('', { fd, autoClose: false })
+  const renderer = new TextRenderer(chunk => writeStream(stream, chunk), { color: false, columns: 80 })
+  return {
+    fd,
+    push: (item, from) => renderer.push(item, from),
+    flush: async () => { await renderer.flush(); await new Promise<void>(res => stream.end(res)) },
+  }
+}
+
+function errAsOut(err: ErrOut): Out {
+  const renderer = new TextRenderer(chunk => err.write(chunk), { color: false, columns: err.columns })
+  return { fd: err.fd, push: (item, from) => renderer.push(item, from), flush: () => renderer.flush() }
+}
+
+export function writeStream(stream: Writable, chunk: string | Uint8Array): Promise<void> | void {
+  if (stream.destroyed) throw Object.assign(new Error('write after the reader went away'), { code: 'EPIPE' })
+  if (stream.write(chunk)) return
+  return new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => { stream.off('drain', onDrain); stream.off('error', done); stream.off('close', onClose); e ? reject(e) : resolve() }
+    const onDrain = () => done()
+    const onClose = () => done(Object.assign(new Error('the reader went away'), { code: 'EPIPE' }))
+    stream.on('drain', onDrain).on('error', done).on('close', onClose)
+  })
+}
+
+/** Pushes a stage's output into its target; a reader that went away ends the stage quietly. */
+async function drain(output: AsyncIterable<Item>, out: Out, def: CommandDef<any> | undefined, run: Running): Promise<void> {
+  try {
+    for await (const item of output) await out.push(item, def)
+    await out.flush?.()
+  } catch (e) {
+    if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
+    throw e
+  }
+}
+
+// ---------------------------------------------------------------- externals
+
+function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }>, up: Up, last: boolean, io: IO, err: ErrOut, pipes: OsPipe[]) {
+  const r = stage.redirs
+  const ours: number[] = [] // descriptors the child gets and we close once it has them
+  let pumpFrom: Input | undefined
+  let pumpTo: number | undefined
+  let stdin: 'ignore' | number
+  if (r.stdin !== undefined) stdin = r.stdin
+  else if (up.t === 'none') stdin = 'ignore'
+  else if (up.t === 'fd') stdin = up.fd
+  else if (up.t === 'pipe') { stdin = up.fd; ours.push(up.fd) }
+  else {
+    const p = pipes.shift()!
+    stdin = p.r
+    ours.push(p.r)
+    pumpFrom = up.input
+    pumpTo = p.w
+  }
+  if (up.t === 'pipe' && r.stdin !== undefined) ours.push(up.fd)
+
+  const redirectedOut = r.stdout !== undefined || r.stdoutToErr
+  const outTarget: Out | undefined = redirectedOut || last ? stageOut(r, io, err) : undefined
+  let stdout: number
+  let readFrom: number | undefined
+  if (r.stdoutToErr && err.fd !== undefined) stdout = err.fd
+  else if (r.stdout !== undefined) stdout = r.stdout
+  else if (outTarget?.fd !== undefined && !r.stdoutToErr) stdout = outTarget.fd
+  else {
+    const p = pipes.shift()!
+    stdout = p.w
+    ours.push(p.w)
+    readFrom = p.r
+  }
+  const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
+  const child = spawn(stage.path, stage.argv.slice(1), {
+    argv0: stage.argv[0],
+    cwd: sh.cwd,
+    env: stage.env,
+    stdio: [stdin, stdout, stderr],
+    detached: sh.detached,
+  })
+  // The child has its copies now; ours must close so each side sees EOF and SIGPIPE.
+  for (const fd of ours) closeFd(fd)
+
+  const run: Running = { done: Promise.resolve() }
+  const exited = new Promise<void>(resolve => {
+    child.once('error', e => {
+      const code = (e as { code?: string }).code
+      err.write(`fsh: ${stage.name}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'command not found' : e.message}\n`)
+      run.status = code === 'ENOENT' ? EXIT.notFound : code === 'EACCES' ? EXIT.notExecutable : EXIT.failure
+      resolve()
+    })
+    child.once('exit', (code, signal) => { run.status ??= exitStatus(code, signal); resolve() })
+  })
+  const parts: Promise<unknown>[] = [exited]
+  if (child.stderr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
+  if (pumpFrom && pumpTo !== undefined) parts.push(pump(pumpFrom, pipeWriter(pumpTo)))
+  let next: Up = { t: 'none' }
+  if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
+  else if (readFrom !== undefined && outTarget) {
+    const reader = pipeReader(readFrom)
+    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, undefined, run).catch(() => { reader.destroy() }))
+  } else if (outTarget?.flush) parts.push(exited.then(() => outTarget.flush!()))
+  run.done = Promise.all(parts).then(() => {})
+  return { child, run, next }
+}
+
+/** Values or bytes from a builtin into an external's stdin; an early exit of the reader is normal. */
+async function pump(input: Input, stdin: Writable): Promise<void> {
+  stdin.on('error', () => {})
+  try {
+    for await (const chunk of input.bytes()) {
+      if (stdin.destroyed) break
+      const w = writeStream(stdin, chunk)
+      if (w) await w
+    }
+  } catch (e) {
+    if (!(isBrokenPipe(e) || e instanceof StageFailed)) throw e
+  } finally {
+    await input.close()
+    stdin.end()
+  }
+}
+
+// ---------------------------------------------------------------- builtins and blocks
+
+async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running): AsyncGenerator<Item> {
+  let name = stage.name
+  try {
+    let def = stage.def
+    let args = stage.args
+    const sub = def.subcommands?.find(s => s.name === args[0])
+    if (sub) { def = sub; args = args.slice(1); name = `${stage.name} ${sub.name}` }
+    const parsed = parseArgs(def, name, args)
+    if (parsed.help) { yield Buffer.from(renderHelp(def, name)); run.status = 0; return }
+    if (!def.run) {
+      const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
+      throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
+    }
+    const { min = 0, max = Infinity } = def.args ?? {}
+    if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
+    if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
+    const ctx = makeCtx(sh, name, def, parsed, stage.env, frame, err)
+    const result = def.run(ctx as never, input)
+    const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
+    let source: AsyncIterable<Item>
+    if (result && typeof result === 'object' && Symbol.asyncIterator in result) source = result as AsyncIterable<Item>
+    else source = (async function* () { const v = await result; if (v !== undefined) yield v as Item })()
+    yield* json ? asJson(source, def.output === 'record') : source
+    run.status = ctx.exitCode
+  } catch (e) {
+    if (e instanceof StageFailed) { run.status = e.code; run.quiet = true; throw e }
+    if (e instanceof ChannelClosed) { run.status = 0; return }
+    if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
+    run.status = exitCodeOf(e)
+    err.write(formatError(e, name) + '\n')
+    if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
+    throw new StageFailed(run.status)
+  }
+}
+
+async function* asJson(source: AsyncIterable<Item>, single: boolean): AsyncGenerator<Uint8Array> {
+  for await (const item of source) {
+    if (isBytes(item)) { yield item; continue }
+    const values = item instanceof Batch ? item.items : [item]
+    if (single) for (const v of values) yield Buffer.from(JSON.stringify(v, null, 2) + '\n')
+    else yield Buffer.from(values.map(v => toJson(v)).join('\n') + '\n')
+  }
+}
+
+async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, input: Input, frame: Frame, err: ErrOut, run: Running): AsyncGenerator<Item> {
+  const ch = new Channel()
+  const body = stage.run({ source: { t: 'input', input }, out: { push: i => ch.push(i) }, err })
+    .then(code => { run.status = code }, e => {
+      if (e instanceof ChannelClosed) { run.status = 0; return }
+      throw e
+    })
+    .finally(() => ch.close())
+  try {
+    yield* ch
+  } finally {
+    await body
+  }
+  if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
+}
+
+function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut): Ctx<any> {
+  const ctx: Ctx<any> = {
+    name,
+    args: parsed.positional,
+    flags: parsed.flags,
+    rest: parsed.rest,
+    cwd: sh.cwd,
+    env,
+    signal: frame.signal,
+    shell: sh.api,
+    stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns },
+    stderr: err,
+    exitCode: 0,
+    log: line => err.write(line + '\n'),
+    warn: message => err.write(`fsh: ${name}: ${message}\n`),
+    progress: sh.progressFor(name, err),
+    resolve: p => sh.resolvePath(p),
+    fail: (message, code = 1) => { throw new FshError(code, message) },
+    usage: message => { throw usageError(name, message) },
+  }
+  void def
+  return ctx
+}

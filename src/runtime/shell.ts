@@ -1,0 +1,186 @@
+// A shell: one interpreter's state plus the ways to use it: run a line and collect its output,
+// stream it, or execute it against real descriptors (the CLI and the REPL).
+import { Channel, ChannelClosed } from './channel.ts'
+import type { CommandDef, Closure, RunOptions, RunResult, ShellApi } from './command.ts'
+import { EXIT, FshError, exitCodeOf, formatError } from './errors.ts'
+import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
+import { TextRenderer } from './render.ts'
+import { ExitSignal, Scope, type ErrOut, type Frame, type IO, type Out } from './scope.ts'
+import { Input } from './stream.ts'
+import { Batch, isBytes, type Item, type Value } from './values.ts'
+
+export interface ShellOptions {
+  commands: CommandSource
+  cwd: string
+  env: Record<string, string>
+  home: { config: string; state: string }
+  detached?: boolean
+  stdoutIsTTY?: boolean
+  columns?: number
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal
+  errexit?: boolean
+  positional?: string[]
+}
+
+export interface ExecuteResult {
+  status: number
+  /** `exit` ran: the caller should end the session with `status`. */
+  exited: boolean
+}
+
+export class Shell {
+  readonly interp: Interpreter
+
+  constructor(opts: ShellOptions) {
+    this.interp = new Interpreter({
+      commands: opts.commands,
+      cwd: opts.cwd,
+      env: opts.env,
+      home: opts.home,
+      detached: opts.detached ?? true,
+      stdoutIsTTY: opts.stdoutIsTTY ?? false,
+      columns: opts.columns ?? 80,
+      api: sh => shellApi(this, sh),
+    })
+  }
+
+  get cwd(): string { return this.interp.cwd }
+  get env(): Record<string, string> { return this.interp.env }
+  get lastExit(): number { return this.interp.lastExit }
+
+  /** Parses and runs source against the given descriptors. Errors are reported on io.err. */
+  async execute(source: string, io: IO, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+    let prog
+    try {
+      prog = this.interp.parse(source)
+    } catch (e) {
+      io.err.write(formatError(e) + '\n')
+      this.interp.lastExit = EXIT.usage
+      return { status: EXIT.usage, exited: false }
+    }
+    const frame: Frame = {
+      scope: this.interp.globals,
+      positional: opts.positional ?? [],
+      signal: opts.signal ?? new AbortController().signal,
+      errexit: opts.errexit ?? false,
+    }
+    try {
+      const status = await this.interp.execProgram(prog, frame, io)
+      return { status, exited: false }
+    } catch (e) {
+      if (e instanceof ExitSignal) { this.interp.lastExit = e.code; return { status: e.code, exited: true } }
+      if (e instanceof FailSignal) return { status: e.code, exited: true }
+      if (e instanceof ChannelClosed) return { status: 0, exited: false }
+      io.err.write(formatError(e) + '\n')
+      if (this.interp.debug && e instanceof Error) io.err.write(`${e.stack}\n`)
+      const status = exitCodeOf(e)
+      this.interp.lastExit = status
+      return { status, exited: false }
+    }
+  }
+
+  /** Runs a line and collects everything: the values, stdout as it would print, stderr. */
+  async run(line: string, opts: RunOptions = {}): Promise<RunResult> {
+    const records: Value[] = []
+    let stdout = ''
+    let stderr = ''
+    const renderer = new TextRenderer(t => { stdout += typeof t === 'string' ? t : Buffer.from(t).toString('utf8') }, { color: false, columns: 80 })
+    const out: Out = {
+      push: (item, from) => {
+        if (item instanceof Batch) records.push(...item.items)
+        else if (!isBytes(item)) records.push(item)
+        return renderer.push(item, from)
+      },
+      flush: () => renderer.flush(),
+    }
+    const err: ErrOut = { isTTY: false, columns: 80, write: c => { stderr += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
+    const { status } = await this.withOverrides(opts, () =>
+      this.execute(line, { source: sourceOf(opts.input), out, err }, { signal: opts.signal }))
+    await renderer.flush()
+    return { exitCode: status, records, stdout, stderr }
+  }
+
+  /** Runs a line and yields what reaches its end: values one by one, bytes as chunks. */
+  async *stream(line: string, opts: RunOptions = {}): AsyncGenerator<Value | Uint8Array> {
+    const ch = new Channel()
+    let stderr = ''
+    const err: ErrOut = { isTTY: false, columns: 80, write: c => { stderr += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
+    const controller = new AbortController()
+    opts.signal?.addEventListener('abort', () => controller.abort(), { once: true })
+    const done = this.withOverrides(opts, () =>
+      this.execute(line, { source: sourceOf(opts.input), out: { push: i => ch.push(i) }, err }, { signal: controller.signal }))
+      .finally(() => ch.close())
+    try {
+      for await (const item of ch) {
+        if (item instanceof Batch) yield* item.items
+        else yield item as Value | Uint8Array
+      }
+    } finally {
+      const { status } = await done
+      if (status !== 0 && stderr) throw Object.assign(new Error(stderr.trim()), { exitCode: status })
+    }
+  }
+
+  private async withOverrides<T>(opts: RunOptions, fn: () => Promise<T>): Promise<T> {
+    const saved = { cwd: this.interp.cwd, env: this.interp.env }
+    if (opts.cwd) this.interp.cwd = this.interp.resolvePath(opts.cwd)
+    if (opts.env) this.interp.env = { ...this.interp.env, ...opts.env }
+    try {
+      return await fn()
+    } finally {
+      if (opts.cwd) this.interp.cwd = saved.cwd
+      if (opts.env) this.interp.env = saved.env
+    }
+  }
+}
+
+function sourceOf(input: RunOptions['input']): IO['source'] {
+  if (input === undefined) return { t: 'none' }
+  if (typeof input === 'string') return { t: 'input', input: Input.ofBytes(once(Buffer.from(input))) }
+  if (input instanceof Uint8Array) return { t: 'input', input: Input.ofBytes(once(input)) }
+  if (Array.isArray(input)) return { t: 'input', input: Input.ofValues(input) }
+  return { t: 'input', input: Input.ofBytes(input) }
+}
+
+async function* once(chunk: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield chunk
+}
+
+function shellApi(shell: Shell, sh: Interpreter): ShellApi {
+  return {
+    get cwd() { return sh.cwd },
+    get env() { return sh.env },
+    home: sh.home,
+    jobs: sh.jobs,
+    chdir(path: string) { sh.cwd = path },
+    getVar: name => sh.globals.get(name) ?? sh.env[name],
+    setVar: (name, value) => sh.globals.define(name, value),
+    run: (line, opts) => shell.run(line, opts),
+    runClosure: (closure, input, vars, signal) => runClosure(sh, closure, input, vars, signal),
+    commandNames: () => sh.commands.names(),
+    findCommand: name => sh.commands.load(name) as Promise<CommandDef | undefined>,
+  }
+}
+
+async function* runClosure(sh: Interpreter, closure: Closure, input: Input, vars: Record<string, Value>, signal: AbortSignal): AsyncGenerator<Item> {
+  const scope = new Scope(closure.scope as Scope)
+  for (const [k, v] of Object.entries(vars)) scope.define(k, v)
+  const ch = new Channel()
+  let errText = ''
+  const err: ErrOut = { isTTY: false, columns: sh.columns, write: c => { errText += typeof c === 'string' ? c : Buffer.from(c).toString() } }
+  const frame: Frame = { scope, positional: [], signal, errexit: true }
+  let failure: unknown
+  const done = sh.execProgram(closure.block.body, frame, { source: { t: 'input', input }, out: { push: i => ch.push(i) }, err })
+    .catch(e => { failure = e })
+    .finally(() => ch.close())
+  try {
+    yield* ch
+  } finally {
+    await done
+  }
+  if (failure instanceof FailSignal) throw new FshError(failure.code, errText.trim().split('\n').pop() || `the block failed with status ${failure.code}`)
+  if (failure && !(failure instanceof ChannelClosed)) throw failure
+}
