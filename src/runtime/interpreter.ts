@@ -97,7 +97,7 @@ export class Interpreter {
   async execStatement(st: Statement, frame: Frame, io: IO): Promise<number> {
     if (st.background) {
       const job = this.jobs.start(st.source, signal => this.execAndOr(st.body, { ...frame, signal, errexit: false }, { ...io, source: { t: 'none' } }).then(r => r.status))
-      io.err.write(`[${job.id}] started: ${st.source}\n`)
+      if (io.err.isTTY) io.err.write(`[${job.id}] started: ${st.source}\n`)
       this.lastExit = 0
       return 0
     }

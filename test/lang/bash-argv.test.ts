@@ -1,0 +1,54 @@
+// For the POSIX subset, the argv an external program receives from fsh is exactly bash's.
+// Each line runs under bash and under fsh in the same directory and environment; a small sh
+// script prints its arguments NUL-separated, and the two lists must be equal.
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createShell } from '../../src/index.ts'
+
+const LINES = [
+  `a b c`, `'a b' c`, `"a b" c`, `a\\ b`, `'it'\\''s'`, `"say \\"hi\\""`, `"back\\\\slash"`, `"dollar \\$HOME"`,
+  `'$HOME'`, `$HOME`, `"$HOME"`, `\${HOME}/x`, `$HOME.bak`, `"\${HOME}"suffix`, `"$HOME/$S"`,
+  `$S`, `"$S"`, `x\${S}y`, `"\${S}"`, `$T`, `"$T"`, `x$T`, `$T$T`, `$E`, `"$E"`, `a$E`, `$E$E`, `"" ''`, `a "" b`,
+  `~`, `~/dir`, `'~'`, `a~`, `"~"`, `~/'quoted part'`,
+  `*.txt`, `'*.txt'`, `"*".txt`, `\\*.txt`, `dir/*`, `sp*`, `?.txt`, `[ab].txt`, `[!a].txt`, `*/*`, `"sp ace".*`, `**/*.md`,
+  `$(echo hi)`, `"$(echo hi there)"`, `$(echo hi there)`, `x$(echo a b)y`, `"$(printf 'a\\n\\n')"`, `$(printf 'a\\n\\nb\\n')`,
+  `"$(echo "nested quote")"`, `$(echo '*.txt')`, `$G`, `"$G"`,
+  `a"b"'c'd`, `"a'b"`, `'a"b'`, `\\$HOME`, `a\\\\b`, `"tab\tinside"`, `--flag=value -x`, `a=b`, `{}`, `\\\\`, `'\\n'`, `"\\n"`,
+  `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
+]
+
+const dir = mkdtempSync(join(tmpdir(), 'fsh-argv-'))
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(dir, 'home'), LC_ALL: 'C',
+  S: 'a  b', T: ' lead trail ', E: '', G: '*.txt',
+}
+
+test.before(() => {
+  for (const f of ['a.txt', 'b.txt', 'sp ace.txt', 'dir/x y', 'dir/z', 'docs/read me.md', 'docs/deep/n.md']) {
+    mkdirSync(join(dir, f, '..'), { recursive: true })
+    writeFileSync(join(dir, f), '')
+  }
+  mkdirSync(env.HOME!, { recursive: true })
+  writeFileSync(join(dir, 'argv'), "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n")
+  chmodSync(join(dir, 'argv'), 0o755)
+})
+test.after(() => rmSync(dir, { recursive: true, force: true }))
+
+const split = (out: string) => (out === '' ? [] : out.slice(0, -1).split('\0'))
+
+test(`argv matches bash on ${LINES.length} lines`, async () => {
+  assert.ok(LINES.length >= 50)
+  const shell = createShell({ cwd: dir, env })
+  for (const line of LINES) {
+    const bash = split(execFileSync('bash', ['-c', `shopt -s globstar; ./argv ${line}`], { cwd: dir, env, encoding: 'utf8' }))
+    const r = await shell.run(`./argv ${line}`)
+    assert.is(r.stderr, '', `fsh wrote to stderr for: ${line}`)
+    assert.equal(split(r.stdout), bash, `argv of: ./argv ${line}`)
+  }
+})
+
+test.run()
