@@ -141,10 +141,11 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   let up: Up = io.source
   const pipes = await makePipes(pipesNeeded(stages, io))
 
+  // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
+  // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
     for (const c of children) killGroup(c.pid, 'SIGINT', sh.detached)
-    const t = setTimeout(() => { for (const c of children) if (c.exitCode === null) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS)
-    t.unref()
+    setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })
 
@@ -179,6 +180,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
     await settle(running, frame)
   } finally {
     frame.signal.removeEventListener('abort', onAbort)
+    if (frame.signal.aborted) for (const c of children) killGroup(c.pid, 'SIGTERM', sh.detached)
     for (const s of stages) closeRedirs(s.redirs)
     for (const p of pipes) { closeFd(p.r); closeFd(p.w) }
   }

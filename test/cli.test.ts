@@ -1,0 +1,134 @@
+// The fsh executable as users run it: scripts, one-liners, stdin, help, errors and exit codes.
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+
+const BIN = resolve('bin/fsh.js')
+const dir = mkdtempSync(join(tmpdir(), 'fsh-cli-'))
+const binDir = join(dir, 'bin')
+const env = { ...process.env, FSH_HOME: join(dir, 'home'), NO_COLOR: '1', PATH: `${binDir}:${process.env.PATH}` } as Record<string, string>
+delete env.FSH_DEBUG
+
+function fsh(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, ...opts.env }, input: opts.input ?? '', encoding: 'utf8' })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+test.before(() => {
+  mkdirSync(binDir)
+  symlinkSync(BIN, join(binDir, 'fsh'))
+})
+test.after(() => rmSync(dir, { recursive: true, force: true }))
+
+test('fsh -c runs one line; arguments are $1.. and $args', () => {
+  const r = fsh(['-c', 'echo "$1-$2" $args', 'x', 'y'])
+  assert.is(r.out, 'x-y x y\n')
+  assert.is(r.code, 0)
+})
+
+test('a script with a shebang runs as an executable, with errexit', () => {
+  const script = join(dir, 'deploy.fsh')
+  writeFileSync(script, '#!/usr/bin/env fsh\n# a comment\necho "start $1"\nfalse || echo guarded\nif false { echo no }\n^false\necho not-reached\n')
+  chmodSync(script, 0o755)
+  const r = spawnSync(script, ['prod'], { cwd: dir, env, encoding: 'utf8' })
+  assert.is(r.stdout, 'start prod\nguarded\n')
+  assert.is(r.status, 1)
+})
+
+test('a script on stdin; exit N ends it with N', () => {
+  const r = fsh([], { input: 'echo from-stdin\nexit 7\necho never\n' })
+  assert.is(r.out, 'from-stdin\n')
+  assert.is(r.code, 7)
+})
+
+test('scripts: blocks may span lines, functions, try/catch', () => {
+  const script = join(dir, 'blocks.fsh')
+  writeFileSync(script, [
+    'def double [x] {',
+    '  expr $x \\* 2',
+    '}',
+    'for n in 1 2 3 {',
+    '  double $n',
+    '}',
+    'try {',
+    '  ^false',
+    '  echo skipped',
+    '} catch {',
+    '  echo "recovered from $err.exit_code"',
+    '}',
+  ].join('\n'))
+  const r = fsh([script])
+  assert.is(r.out, '2\n4\n6\nrecovered from 1\n')
+  assert.is(r.code, 0)
+})
+
+test('records at the end of a pipeline print as a plain aligned table when not a terminal', () => {
+  writeFileSync(join(dir, 'a.txt'), 'aaaa')
+  writeFileSync(join(dir, 'bb.txt'), 'b')
+  const r = fsh(['-c', 'ls a.txt bb.txt --json'])
+  assert.is(r.out.trim().split('\n').length, 2)
+  const t = fsh(['-c', 'ls a.txt bb.txt'])
+  const lines = t.out.split('\n')
+  assert.match(lines[0]!, /^name\s+type\s+size\s+modified$/)
+  assert.match(lines[1]!, /^a\.txt\s+file\s+4\s+\d{4}-/)
+  assert.match(lines[2]!, /^bb\.txt\s+file\s+1\s+\d{4}-/)
+  assert.is(lines[1]!.indexOf('file'), lines[2]!.indexOf('file'), 'columns align')
+})
+
+test('--version, --help, help CMD and CMD --help', () => {
+  assert.match(fsh(['--version']).out, /^fsh \d+\.\d+\.\d+\n$/)
+  assert.match(fsh(['--help']).out, /Usage:/)
+  const h = fsh(['help', 'sleep'])
+  assert.match(h.out, /^sleep — Wait for a duration\n\nUsage: sleep DURATION/)
+  assert.is(fsh(['-c', 'sleep --help']).out, h.out)
+  const list = fsh(['help'])
+  assert.match(list.out, /^name\s+summary/)
+  assert.match(list.out, /\nwhich\s+Tell what a command name runs/)
+})
+
+test('syntax errors: line, column, caret, exit 2; no stack trace', () => {
+  const script = join(dir, 'bad.fsh')
+  writeFileSync(script, 'echo ok\nif true {\n  echo "unterminated\n}\n')
+  const r = fsh([script])
+  assert.is(r.code, 2)
+  assert.is(r.out, '')
+  assert.is(r.err, 'fsh: syntax error at 3:8: unterminated double quote\n    echo "unterminated\n         ^\n')
+})
+
+test('bad input gets one clear line and the SPEC exit code', () => {
+  const cases: [string[], number, RegExp][] = [
+    [['-c', 'echo "open'], 2, /^fsh: syntax error at 1:6: unterminated double quote\n/],
+    [['-c', 'ls --frob'], 2, /^fsh: ls: unknown flag --frob\nhint: fsh help ls\n$/],
+    [['-c', 'sleep'], 2, /^fsh: sleep: missing argument: usage: sleep DURATION\nhint: fsh help sleep\n$/],
+    [['-c', 'cat < missing.txt'], 1, /^fsh: missing\.txt: no such file or directory\n$/],
+    [['missing.fsh'], 127, /^fsh: missing\.fsh: no such file or directory\n$/],
+    [['-c', 'nope-not-a-cmd'], 127, /^fsh: nope-not-a-cmd: command not found\n$/],
+    [['--frob'], 2, /^fsh: unknown option --frob\n/],
+  ]
+  for (const [args, code, err] of cases) {
+    const r = fsh(args)
+    assert.is(r.code, code, args.join(' '))
+    assert.match(r.err, err, args.join(' '))
+    assert.not.match(r.err, /\n\s+at /, 'no stack trace')
+  }
+})
+
+test('a file that is not executable: 126', () => {
+  writeFileSync(join(dir, 'plain.sh'), 'echo hi\n')
+  const r = fsh(['-c', './plain.sh'])
+  assert.is(r.code, 126)
+  assert.is(r.err, 'fsh: ./plain.sh: permission denied\n')
+})
+
+test('stdin reaches the first stage; | head closes early without an error', () => {
+  const r = fsh(['-c', 'wc -l'], { input: 'a\nb\n' })
+  assert.is(r.out.trim(), '2')
+  const big = spawnSync('sh', ['-c', `node ${BIN} -c 'yes' | head -2`], { env, encoding: 'utf8' })
+  assert.is(big.stdout, 'y\ny\n')
+  assert.is(big.stderr, '')
+})
+
+test.run()
