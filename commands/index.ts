@@ -19,4 +19,6 @@ export const registry: Record<string, Entry> = {
   pwd: { load: () => import('./core/pwd.ts') },
   sleep: { load: () => import('./core/sleep.ts') },
   which: { load: () => import('./core/which.ts') },
+  // loop
+  loop: { load: () => import('./loop/index.ts') },
 }

@@ -1,0 +1,107 @@
+// `loop trace FILE.js`: runs the file in node for real and emits what its event loop did.
+import { existsSync } from 'node:fs'
+import { relative } from 'node:path'
+import { defineCommand } from '../../src/runtime/command.ts'
+import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
+import type { TraceRecord } from '../../src/loop/record.ts'
+import { batch, toText, type Value } from '../../src/runtime/values.ts'
+
+const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
+setImmediate(() => console.log('immediate'))
+Promise.resolve().then(() => console.log('promise'))
+process.nextTick(() => console.log('nextTick'))
+console.log('script')
+`
+
+const IN_IO = `require('fs').readFile(__filename, () => {
+  setTimeout(() => console.log('timeout'), 0)
+  setImmediate(() => console.log('immediate'))
+})
+`
+
+export default defineCommand({
+  name: 'trace',
+  summary: "Run a JavaScript file in node and record its event loop: every callback's queue and phase",
+  usage: 'loop trace FILE.js [--timeout 10s]',
+  description: `
+The file runs for real in a child node process with an instrumentation preload. Each record says
+what happened (kind: schedule, run or log), in which loop phase (main, timers, pending, poll, check,
+close) and from which queue the running callback came (script, nextTick, microtask, timeout,
+interval, immediate, io, close). The log records are the program's console output, in the order
+node prints it. tick counts the callbacks taken from the loop: 0 is the main script, and nextTick
+and promise callbacks share the tick they drain after.
+Code that never ends is killed at --timeout with everything it started; console output is capped
+at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`,
+  flags: {
+    timeout: { type: 'duration', arg: 'DURATION', describe: 'kill the program after this long (default 10s)' },
+  },
+  args: { min: 1, max: 1 },
+  input: 'none',
+  output: 'records',
+  complete: 'paths',
+  examples: [
+    {
+      description: 'nextTick before promises, both before the loop starts',
+      line: "loop trace classic.js | where kind == 'log' | select text phase source",
+      files: { 'classic.js': CLASSIC },
+      output: '',
+    },
+    {
+      description: 'inside an I/O callback, setImmediate always beats setTimeout 0',
+      line: "loop trace io.js | where kind == 'run' && source != 'io' | select tick phase source api",
+      files: { 'io.js': IN_IO },
+      output: '',
+    },
+  ],
+  async *run(ctx) {
+    const given = toText(ctx.args[0] as Value)
+    const file = ctx.resolve(given)
+    if (!existsSync(file)) ctx.fail(`cannot open ${given}: no such file`)
+    const timeoutMs = ctx.flags.timeout ?? DEFAULT_TIMEOUT_MS
+    const gen = traceFile(file, { timeoutMs, cwd: ctx.cwd, env: { ...ctx.env }, signal: ctx.signal })
+    let last: TraceRecord | undefined
+    let end: TraceEnd
+    try {
+      for (;;) {
+        const r = await gen.next()
+        if (r.done) { end = r.value; break }
+        last = r.value[r.value.length - 1]
+        yield batch(r.value)
+      }
+    } finally {
+      await gen.return(undefined as never)
+    }
+    const shown = relative(ctx.cwd, file) || given
+    switch (end.status) {
+      case 'ok':
+        return
+      case 'exited':
+        ctx.exitCode = end.exitCode
+        if (end.signal) ctx.warn(`${shown} was killed by ${end.signal}`)
+        return
+      case 'uncaught':
+        if (end.syntax) {
+          const s = end.syntax
+          for (const l of [`${shown}:${s.line}`, ...s.excerpt]) ctx.log(l)
+          return ctx.fail(`syntax error at ${shown}:${s.line}:${s.column}: ${s.message}`)
+        }
+        ctx.log(end.report)
+        ctx.exitCode = end.exitCode
+        return
+      case 'timeout':
+        return ctx.fail(`killed after ${seconds(end.timeoutMs)} (the code never finished)`)
+      case 'capped':
+        yield { ...(last ?? { tick: 0, phase: 'main', source: 'script', id: 0 }), seq: (last?.seq ?? 0) + 1, kind: 'log', api: 'fsh', text: '… output capped' }
+        return ctx.fail(end.what === 'output'
+          ? `output capped at ${end.detail}: the program was stopped`
+          : `trace capped at ${end.detail}: the program was stopped`)
+      case 'aborted':
+        ctx.signal.throwIfAborted()
+        throw new DOMException('the trace was interrupted', 'AbortError')
+    }
+  },
+})
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
+}

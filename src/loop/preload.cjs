@@ -1,0 +1,419 @@
+'use strict'
+// Loaded with `node --require` into the program that `loop trace` runs. It records which queue each
+// callback came from and in which loop phase it ran, plus every console write, as NDJSON lines on
+// the fd named by FSH_LOOP_FD. Plain JavaScript: the shipped bundle has no TypeScript loader.
+//
+// How the phase is known: async_hooks tells which resource is entering (Timeout → timers phase,
+// Immediate → check, a handle whose close callback is due → close, a failed pipe connect → pending,
+// any other libuv request or handle → poll); nextTick, promise and queueMicrotask callbacks run in
+// the phase of the callback they drain after. Records are written synchronously, so a trace
+// survives a crash or a kill at the timeout up to the last thing that happened.
+;(function installLoopTracer() {
+  const fd = Number(process.env.FSH_LOOP_FD)
+  if (!fd) return
+  const limits = {
+    logs: Number(process.env.FSH_LOOP_MAX_LOGS) || 10_000,
+    logBytes: Number(process.env.FSH_LOOP_MAX_BYTES) || 1 << 20,
+    records: Number(process.env.FSH_LOOP_MAX_RECORDS) || 200_000,
+  }
+  const debug = process.env.FSH_LOOP_DEBUG === '1'
+  for (const k of ['FSH_LOOP_FD', 'FSH_LOOP_MAX_LOGS', 'FSH_LOOP_MAX_BYTES', 'FSH_LOOP_MAX_RECORDS', 'FSH_LOOP_DEBUG']) delete process.env[k]
+
+  const fs = require('fs')
+  const path = require('path')
+  const asyncHooks = require('async_hooks')
+  const Module = require('module')
+  const timers = require('timers')
+  const vm = require('vm')
+
+  // ---- is the main module an ES module? Its top level then runs late, inside the loader's promises.
+  function packageType(file) {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      try { return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type || 'none' } catch (err) {
+        if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') return 'none'
+      }
+      if (dir === path.dirname(dir)) return 'none'
+    }
+  }
+  const ESM_ONLY_SYNTAX = /Cannot use import statement|Unexpected token 'export'|import\.meta|await is only valid/
+  function isEsmMain(file) {
+    if (!file) return false
+    if (file.endsWith('.mjs')) return true
+    if (file.endsWith('.cjs')) return false
+    const type = packageType(file)
+    if (type !== 'none') return type === 'module'
+    // No "type": node 20.19+ compiles as CommonJS and falls back to ESM on ES module syntax.
+    try {
+      new vm.Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, 'utf8')}\n})`)
+      return false
+    } catch (err) {
+      return ESM_ONLY_SYNTAX.test(String(err && err.message))
+    }
+  }
+  const esmMain = isEsmMain(process.argv[1])
+
+  // ---- output: one JSON line per record, written at once --------------------------------------
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  let dead = false
+  function writeAll(text) {
+    if (dead) return
+    let buf = Buffer.from(text)
+    while (buf.length) {
+      try {
+        const n = fs.writeSync(fd, buf)
+        buf = buf.subarray(n)
+      } catch (err) {
+        if (err.code === 'EAGAIN') { Atomics.wait(sleeper, 0, 0, 1); continue }
+        dead = true // the reader went away: keep the program running as it would without us
+        return
+      }
+    }
+  }
+
+  let recordCount = 0
+  let stopping = false
+  let tick = 0
+  let phase = 'main'
+  function emit(kind, source, api, id, text) {
+    if (stopping) return
+    if (++recordCount > limits.records) return stop('records', `${limits.records} records`)
+    writeAll(JSON.stringify({ tick, phase, source, kind, api, id, text }) + '\n')
+  }
+  /** The trace or the console grew past its cap: say so, then end the program at once. */
+  function stop(what, detail) {
+    if (stopping) return
+    stopping = true
+    writeAll(JSON.stringify({ kind: 'capped', what, detail }) + '\n')
+    process.kill(process.pid, 'SIGKILL')
+  }
+
+  // ---- what is running now ----------------------------------------------------------------------
+  // `muted` > 0 while our own code or the console machinery runs: what it creates is hidden.
+  let muted = 0
+  let nextId = 0
+  const infos = new WeakMap() // resource → { id, type, api, text, hidden, native }
+  const promises = new Map() // asyncId → promise info, to know when a reaction is queued
+  const MAX_PROMISES = 1_000_000
+  const frames = [] // infos of the callbacks entered, outermost first (undefined for unknown)
+  let current = null // { source, id } of the outermost callback, null between callbacks
+  let scriptDone = false // the main script has returned (CommonJS) or been handed to the ESM loader
+  let loopStarted = false // a callback of the program has come from the loop
+  let afterLoop = false // beforeExit/exit listeners: the loop has nothing left to run
+
+  const JS_QUEUES = new Set(['TickObject', 'PROMISE', 'Microtask'])
+  const USER_CODE_FREE = /^(node:|internal[/]|$)/
+
+  const ownFile = __filename
+  function hasUserFrame() {
+    const prepare = Error.prepareStackTrace
+    const limit = Error.stackTraceLimit
+    Error.prepareStackTrace = (_, sites) => sites
+    Error.stackTraceLimit = 64
+    const holder = {}
+    Error.captureStackTrace(holder, hasUserFrame)
+    const sites = holder.stack
+    Error.prepareStackTrace = prepare
+    Error.stackTraceLimit = limit
+    return sites.some(s => { const f = s.getFileName() || ''; return !USER_CODE_FREE.test(f) && f !== ownFile })
+  }
+
+  /** The public API that started a libuv request or handle: the node: frame just below user code. */
+  function apiFromStack() {
+    const prepare = Error.prepareStackTrace
+    const limit = Error.stackTraceLimit
+    Error.prepareStackTrace = (_, sites) => sites
+    Error.stackTraceLimit = 40
+    const holder = {}
+    Error.captureStackTrace(holder, apiFromStack)
+    const sites = holder.stack
+    Error.prepareStackTrace = prepare
+    Error.stackTraceLimit = limit
+    let lastNode
+    for (const s of sites) {
+      const file = s.getFileName() || ''
+      if (file === ownFile) continue
+      if (file.startsWith('node:')) { lastNode = s; continue }
+      if (file && lastNode) return apiName(lastNode)
+      if (file) return undefined
+    }
+    return undefined
+  }
+  function apiName(site) {
+    const mod = site.getFileName().slice(5).replace(/^internal\//, '').replace(/\/promises$/, '.promises').replace(/_.*$/, '')
+    const fn = site.getFunctionName() || site.getMethodName() || 'call'
+    const type = site.getTypeName()
+    const owner = type && type !== 'Object' && type !== 'Function' && type !== 'process' ? type : mod
+    return `${owner}.${fn.replace(/^(get|set) /, '')}`
+  }
+
+  const callbackName = fn => (typeof fn === 'function' && fn.name && fn.name !== 'bound ' ? fn.name.replace(/^bound /, '') : '')
+  const timerText = t => `${t._repeat ? 'every' : 'after'} ${t._repeat || t._idleTimeout}ms`
+
+  const REQUEST_TEXT = {
+    FSREQCALLBACK: 'fs request done',
+    FSREQPROMISE: 'fs request done',
+    GETADDRINFOREQWRAP: 'address resolved',
+    GETNAMEINFOREQWRAP: 'name resolved',
+    TCPCONNECTWRAP: 'connect finished',
+    PIPECONNECTWRAP: 'connect finished',
+    SHUTDOWNWRAP: 'shutdown finished',
+    WRITEWRAP: 'write finished',
+    TCPSERVERWRAP: 'incoming connection',
+    PIPESERVERWRAP: 'incoming connection',
+    TCPWRAP: 'socket readable',
+    PIPEWRAP: 'pipe readable',
+    PROCESSWRAP: 'child exited',
+    SIGNALWRAP: 'signal',
+    FSEVENTWRAP: 'file changed',
+    UDPWRAP: 'datagram',
+    STATWATCHER: 'stat changed',
+  }
+
+  function isClosing(res) {
+    if (!res || typeof res !== 'object') return false
+    for (const s of Object.getOwnPropertySymbols(res)) if (s.description === 'handle_onclose') return true
+    return false
+  }
+
+  // ---- async_hooks --------------------------------------------------------------------------------
+  function onInit(asyncId, type, triggerAsyncId, resource) {
+    const info = { id: 0, type, api: '', text: '', hidden: false, native: false }
+    infos.set(resource, info)
+    if (type === 'PROMISE') trackPromise(asyncId, triggerAsyncId, info)
+    // Before the main module has run, an ES module's loader does its own async work: not the program's.
+    if (muted || stopping || (esmMain && !loopStarted && !hasUserFrame())) { info.hidden = true; return }
+    if (type !== 'PROMISE') info.id = ++nextId // a promise gets its id when it is queued
+    switch (type) {
+      case 'Timeout':
+        info.api = resource._repeat ? 'setInterval' : 'setTimeout'
+        info.text = timerText(resource)
+        break
+      case 'Immediate':
+        info.api = 'setImmediate'
+        info.text = callbackName(resource._onImmediate)
+        break
+      case 'TickObject':
+        info.api = 'process.nextTick'
+        info.text = callbackName(resource.callback)
+        break
+      case 'Microtask':
+        info.api = 'queueMicrotask'
+        break
+      case 'PROMISE':
+        info.api = 'promise'
+        return // its schedule record waits until the reaction is really queued
+      default: {
+        if (resource instanceof asyncHooks.AsyncResource) { info.api = type; break }
+        info.native = true
+        const parent = triggerAsyncId && nativeById.get(triggerAsyncId)
+        info.api = apiFromStack() || (parent && parent.api) || type.toLowerCase()
+        info.text = type
+        nativeById.set(asyncId, info)
+      }
+    }
+    emit('schedule', sourceNow(), info.api, info.id, info.text)
+  }
+  const nativeById = new Map()
+
+  // A reaction (then/await) is queued when its parent promise settles, or at once if it has.
+  function trackPromise(asyncId, triggerAsyncId, info) {
+    info.derived = triggerAsyncId !== asyncHooks.executionAsyncId() && triggerAsyncId > 1
+    info.settled = false
+    info.waiting = null
+    if (promises.size < MAX_PROMISES) promises.set(asyncId, info)
+    if (!info.derived) return
+    const parent = promises.get(triggerAsyncId)
+    if (parent && !parent.settled && parent.type === 'PROMISE') (parent.waiting ??= []).push(info)
+    else info.queueNow = true
+  }
+  function afterInitPromise(info) {
+    if (info.queueNow && !info.hidden) emit('schedule', sourceNow(), 'promise', idOf(info), 'then')
+  }
+  function onPromiseResolve(asyncId) {
+    const p = promises.get(asyncId)
+    if (!p) return
+    p.settled = true
+    if (p.waiting) for (const child of p.waiting) if (!child.hidden) emit('schedule', sourceNow(), 'promise', idOf(child), 'then')
+    p.waiting = null
+    promises.delete(asyncId)
+  }
+
+  function sourceNow() {
+    if (current) return current.source
+    if (afterLoop || !scriptDone) return 'script'
+    return 'microtask' // a thenable job runs outside any hooked callback
+  }
+  function idNow() { return current ? current.id : 0 }
+  function idOf(info) { return info.id || (info.id = ++nextId) }
+
+  function onBefore() {
+    const res = asyncHooks.executionAsyncResource()
+    const info = infos.get(res)
+    frames.push(info)
+    if (frames.length !== 1) return
+    afterLoop = false
+    const type = info ? info.type : res && res.constructor && res.constructor.name
+    let next = null
+    let source
+    if (type === 'Timeout') { next = 'timers'; source = res._repeat ? 'interval' : 'timeout' }
+    else if (type === 'Immediate') { next = 'check'; source = 'immediate' }
+    else if (type === 'TickObject') source = 'nextTick'
+    else if (type === 'PROMISE' || type === 'Microtask') source = info && info.hidden && esmMain && !loopStarted ? 'script' : 'microtask'
+    else if (res instanceof asyncHooks.AsyncResource) source = current ? current.source : 'microtask'
+    else if (isClosing(res)) { next = 'close'; source = 'close' }
+    else if (type === 'PIPECONNECTWRAP' && info) { current = { source: 'io', id: info.id, deferred: info }; return }
+    else { next = 'poll'; source = 'io' }
+    const visible = !!info && !info.hidden // unknown: made before the tracer started, not the program's
+    if (next && visible) { phase = next; tick++; loopStarted = true }
+    current = { source, id: info && visible ? idOf(info) : 0 }
+    if (visible) emit('run', source, info.api, info.id, runText(info, res, source))
+  }
+  function runText(info, res, source) {
+    if (source === 'close') return 'close callback'
+    if (info.type === 'Microtask') return callbackName(res.callback)
+    if (info.native) return REQUEST_TEXT[info.type] || info.type
+    if (info.type === 'PROMISE') return info.derived ? 'then' : ''
+    return info.text
+  }
+  // A failed connect to a unix socket is reported by libuv in the next pending phase, not in poll.
+  function connectDone(status) {
+    if (!current || !current.deferred || frames.length !== 1) return
+    const info = current.deferred
+    current.deferred = undefined
+    phase = status < 0 ? 'pending' : 'poll'
+    tick++
+    if (!info.hidden) emit('run', 'io', info.api, info.id, status < 0 ? 'connect failed' : 'connect finished')
+  }
+
+  function onAfter() {
+    const info = frames.pop()
+    if (frames.length) return
+    const res = asyncHooks.executionAsyncResource()
+    // An interval is put back in the timer list after each run, unless it was cleared.
+    if (info && !info.hidden && info.type === 'Timeout' && res && res._repeat && !res._destroyed) {
+      emit('schedule', current ? current.source : 'interval', 'setInterval', info.id, timerText(res))
+    }
+    current = null
+  }
+
+  // An exception in a hook would end the program: never let one out.
+  const guard = fn => function () {
+    try { return fn.apply(this, arguments) } catch (err) { if (debug) fs.writeSync(2, `loop tracer: ${err && err.stack}\n`) }
+  }
+  const hook = asyncHooks.createHook({
+    init: guard((asyncId, type, trigger, resource) => {
+      onInit(asyncId, type, trigger, resource)
+      if (type === 'PROMISE') afterInitPromise(infos.get(resource))
+    }),
+    before: guard(onBefore),
+    after: guard(onAfter),
+    promiseResolve: guard(onPromiseResolve),
+  })
+
+  // ---- patches: the main script, console writes, cancellations, close callbacks -------------------
+  muted++
+  try {
+    emit('run', 'script', 'script', 0, path.basename(process.argv[1] || 'script'))
+    // Ticks queued now run first once the main script returns (and never if it throws): this one
+    // marks the end of the script without a wrapper frame showing in the program's stack traces.
+    process.nextTick(() => { scriptDone = true })
+
+    let consoleApi = ''
+    let logCount = 0
+    let logBytes = 0
+    let stderrBytes = 0
+    const patchStream = (stream, name) => {
+      const write = stream.write
+      stream.write = function (chunk, encoding, cb) {
+        if (stopping) return true
+        let text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+        const bytes = Buffer.byteLength(text)
+        if (++logCount > limits.logs || logBytes + bytes > limits.logBytes) {
+          return stop('output', logCount > limits.logs ? `${limits.logs} lines` : `${limits.logBytes} bytes`)
+        }
+        logBytes += bytes
+        if (name === 'stderr') stderrBytes += bytes
+        if (text.endsWith('\n')) text = text.slice(0, -1)
+        emit('log', sourceNow(), consoleApi || `process.${name}.write`, idNow(), text)
+        muted++
+        try { return write.apply(this, arguments) } finally { muted-- }
+      }
+    }
+    for (const name of ['stdout', 'stderr']) {
+      const desc = Object.getOwnPropertyDescriptor(process, name)
+      if (!desc || !desc.get) continue
+      let seen
+      Object.defineProperty(process, name, {
+        configurable: true,
+        enumerable: desc.enumerable,
+        get() {
+          const stream = desc.get.call(this)
+          if (stream !== seen) { seen = stream; muted++; try { patchStream(stream, name) } finally { muted-- } }
+          return stream
+        },
+      })
+    }
+    for (const key of Object.keys(console)) {
+      const fn = console[key]
+      if (typeof fn !== 'function' || !/^[a-z]/.test(key)) continue
+      console[key] = function () {
+        const outer = consoleApi
+        consoleApi ||= `console.${key}`
+        muted++
+        try { return fn.apply(this, arguments) } finally { muted--; consoleApi = outer }
+      }
+    }
+
+    // Cancelling a timer or an immediate takes it off its queue: say so.
+    const patchClear = (name, pending) => {
+      const clear = timers[name]
+      const wrapped = function (t) {
+        const info = t && typeof t === 'object' ? infos.get(t) : undefined
+        if (info && !info.hidden && pending(t)) emit('schedule', sourceNow(), name, info.id, 'cancelled')
+        return clear.apply(this, arguments)
+      }
+      timers[name] = wrapped
+      globalThis[name] = wrapped
+    }
+    patchClear('clearTimeout', t => !t._destroyed)
+    patchClear('clearInterval', t => !t._destroyed)
+    patchClear('clearImmediate', t => !t._destroyed && t._onImmediate != null)
+
+    // Handles closed with a callback queue it for the close phase.
+    const handleProto = Object.getPrototypeOf(Object.getPrototypeOf(process.binding('tcp_wrap').TCP.prototype))
+    const close = handleProto && handleProto.close
+    if (typeof close === 'function') {
+      handleProto.close = function (cb) {
+        const info = infos.get(this)
+        if (typeof cb === 'function' && info && !info.hidden && !muted) emit('schedule', sourceNow(), 'close', info.id, info.type)
+        return close.apply(this, arguments)
+      }
+    }
+    // The status of a unix-socket connect tells the phase it is reported in (see connectDone).
+    const ConnectWrap = process.binding('pipe_wrap').PipeConnectWrap
+    if (ConnectWrap) {
+      Object.defineProperty(ConnectWrap.prototype, 'oncomplete', {
+        configurable: true,
+        set(fn) {
+          Object.defineProperty(this, 'oncomplete', {
+            configurable: true, writable: true,
+            value: function (status) { connectDone(status); return fn.apply(this, arguments) },
+          })
+        },
+      })
+    }
+
+    process.prependListener('beforeExit', () => { afterLoop = true; phase = 'close' })
+    process.prependListener('exit', () => { if (!current) { afterLoop = true; phase = 'close' } })
+    process.on('uncaughtExceptionMonitor', () => {
+      if (stopping || process.listenerCount('uncaughtException') > 0 || process.hasUncaughtExceptionCaptureCallback()) return
+      // The program dies now; what node does while reporting it is not the program's.
+      writeAll(JSON.stringify({ kind: 'fatal', tick, phase, source: sourceNow(), id: idNow(), stderrBytes }) + '\n')
+      stopping = true
+    })
+    if (Module.syncBuiltinESMExports) Module.syncBuiltinESMExports()
+  } finally {
+    muted--
+  }
+  hook.enable()
+})()

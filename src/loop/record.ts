@@ -1,0 +1,51 @@
+// The shape of one trace record (SPEC §4 "loop") and the vocabulary of its fields.
+
+/** The loop phase during which something happened; `main` is the script and the microtasks drained after it. */
+export const PHASES = ['main', 'timers', 'pending', 'poll', 'check', 'close'] as const
+export type Phase = (typeof PHASES)[number]
+
+/** The queue the running callback came from. */
+export const SOURCES = ['script', 'nextTick', 'microtask', 'timeout', 'interval', 'immediate', 'io', 'close'] as const
+export type Source = (typeof SOURCES)[number]
+
+export type Kind = 'schedule' | 'run' | 'log'
+
+export interface TraceRecord {
+  [key: string]: string | number
+  /** Position in the trace, from 1. */
+  seq: number
+  /** Which callback taken from the loop this belongs to: 0 for the main script, then +1 per timer,
+   *  immediate, I/O or close callback; nextTick and microtask callbacks share the tick they drain after. */
+  tick: number
+  phase: Phase
+  source: Source
+  kind: Kind
+  /** The API behind it: `setTimeout`, `process.nextTick`, `promise`, `fs.readFile`, `console.log` … */
+  api: string
+  /** The callback's id (0 for the main script); a `log` carries the id of the callback that printed. */
+  id: number
+  /** Console text for a `log` (without its trailing newline); a detail for the others (`after 5ms`). */
+  text: string
+}
+
+const isPhase = (v: unknown): v is Phase => (PHASES as readonly unknown[]).includes(v)
+const isSource = (v: unknown): v is Source => (SOURCES as readonly unknown[]).includes(v)
+
+/** A record as the child wrote it (no seq yet), checked field by field. */
+export function parseChildRecord(line: string, seq: number): TraceRecord | { kind: 'capped' | 'fatal'; [k: string]: unknown } | undefined {
+  let raw: Record<string, unknown>
+  try { raw = JSON.parse(line) } catch { return undefined }
+  if (raw.kind === 'capped' || raw.kind === 'fatal') return raw as { kind: 'capped' | 'fatal' }
+  if (raw.kind !== 'schedule' && raw.kind !== 'run' && raw.kind !== 'log') return undefined
+  if (!isPhase(raw.phase) || !isSource(raw.source)) return undefined
+  return {
+    seq,
+    tick: Number(raw.tick) || 0,
+    phase: raw.phase,
+    source: raw.source,
+    kind: raw.kind,
+    api: String(raw.api ?? ''),
+    id: Number(raw.id) || 0,
+    text: String(raw.text ?? ''),
+  }
+}
