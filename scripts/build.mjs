@@ -1,5 +1,6 @@
 // Bundles the CLI and the library into dist/ with esbuild: minified, code-split so a one-liner
 // loads neither Ink nor React nor the commands it does not run. `--if-stale` skips a fresh build.
+import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -23,10 +24,9 @@ if (process.argv.includes('--if-stale') && existsSync(stamp)) {
   if (statSync(stamp).mtimeMs >= sources) process.exit(0)
 }
 
-const extraEntries = JSON.parse(process.env.FSH_EXTRA_ENTRIES ?? '{}')
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries(), ...extraEntries },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries() },
   outdir,
   bundle: true,
   splitting: true,
@@ -43,6 +43,9 @@ await build({
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 })
+
+// Declarations for library users (`import { createShell } from 'fsh'`).
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' })
 
 /** Worker-thread and child-process entry points that must exist as files of their own. */
 function workerEntries() {
