@@ -58,7 +58,7 @@ export async function runTranscript(file: string, opts: { update?: boolean } = {
   const text = readFileSync(file, 'utf8')
   const lines = text.split('\n')
   const dir = mkdtempSync(join(tmpdir(), 'fsh-snap-'))
-  const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.fsh-home'), NO_COLOR: '1', HOME: dir, COLUMNS: '100' }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.fsh-home'), NO_COLOR: '1', HOME: dir, COLUMNS: '100' }
   delete env.FORCE_COLOR
   const shell = createShell({ cwd: dir, env })
   const rules: [RegExp, string][] = []
