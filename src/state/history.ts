@@ -1,0 +1,152 @@
+// Command history shared by every shell of a user (SPEC §5, §7). One NDJSON line per command.
+// Appends are single O_APPEND writes, so two shells appending at once interleave whole lines and
+// lose none; a line cut by a crash is skipped on load. When the file outgrows `max` entries it is
+// compacted under the lock and replaced atomically; lines other shells append meanwhile are
+// carried over to the new file.
+import type { FileHandle } from 'node:fs/promises'
+import { mkdir, open, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { writeAll } from './atomic.ts'
+import { compactHistory, HISTORY_MODE, MAX_LINE_BYTES } from './history-compact.ts'
+import { parseEntry, storedEntry, type HistoryEntry } from './history-entry.ts'
+import { withLock } from './lock.ts'
+import { readCompleteLines } from './read-lines.ts'
+
+export type { HistoryEntry } from './history-entry.ts'
+export { parseEntry } from './history-entry.ts'
+
+export interface HistoryOptions {
+  /** Entries kept; default 10,000. */
+  max?: number
+}
+
+const DEFAULT_MAX = 10_000
+/** Linux appends up to PIPE_BUF bytes whole; longer lines are appended under the lock. */
+const ATOMIC_APPEND_BYTES = 4096
+const NEWLINE = Buffer.from('\n')
+
+export class HistoryStore {
+  readonly max: number
+  /** Average line size seen at the last full read: estimates the entry count from the file size. */
+  private bytesPerEntry: number | undefined
+  private dirReady = false
+
+  constructor(
+    readonly file: string,
+    opts: HistoryOptions = {},
+  ) {
+    this.max = Math.max(1, Math.floor(opts.max ?? DEFAULT_MAX))
+  }
+
+  /** The newest `max` entries, oldest first. A missing file is an empty history. */
+  async load(): Promise<HistoryEntry[]> {
+    let fh: FileHandle
+    try {
+      fh = await open(this.file, 'r')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+    const entries: HistoryEntry[] = []
+    try {
+      const keep = (line: string): void => {
+        const e = parseEntry(line)
+        if (!e) return
+        entries.push(e)
+        if (entries.length >= 2 * this.max) entries.splice(0, entries.length - this.max)
+      }
+      const { end, rest } = await readCompleteLines(fh, 0, keep, MAX_LINE_BYTES)
+      if (rest.length) keep(rest.toString('utf8')) // whole unless a crash cut it; then it is skipped
+      if (entries.length) this.bytesPerEntry = end / entries.length
+    } finally {
+      await fh.close()
+    }
+    return entries.length > this.max ? entries.slice(-this.max) : entries
+  }
+
+  async add(entry: HistoryEntry): Promise<void> {
+    const line = JSON.stringify(storedEntry(entry)) + '\n'
+    const bytes = Buffer.from(line)
+    if (bytes.length > MAX_LINE_BYTES) return
+    await this.ensureDir()
+    let size: number
+    if (bytes.length <= ATOMIC_APPEND_BYTES) {
+      const done = await this.append(bytes)
+      size = done.size
+      // A compaction replaced the file after we opened it and may have finished copying before our
+      // line reached the old one: put it in the new file unless it got there.
+      if (!(await isCurrentFile(this.file, done))) await withLock(this.file, () => this.appendIfMissing(line, bytes))
+    } else {
+      size = (await withLock(this.file, () => this.append(bytes))).size
+    }
+    const estimate = size / (this.bytesPerEntry ?? bytes.length)
+    if (estimate > this.max + slack(this.max)) await this.compact()
+  }
+
+  private async ensureDir(): Promise<void> {
+    if (this.dirReady) return
+    // Create what is missing, private; an existing directory is the user's choice and stays as is.
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
+    this.dirReady = true
+  }
+
+  /** One write of one line (or of a newline before it, when a crash cut the last line). */
+  private async append(bytes: Buffer): Promise<FileIdentity & { size: number }> {
+    const fh = await open(this.file, 'a+', HISTORY_MODE) // O_APPEND, and readable for the last byte
+    try {
+      const st = await fh.stat()
+      if ((st.mode & 0o077) !== 0 && ownedByUs(st.uid)) await fh.chmod(HISTORY_MODE)
+      const data = st.size > 0 && !(await endsWithNewline(fh, st.size)) ? Buffer.concat([NEWLINE, bytes]) : bytes
+      await writeAll(fh, data) // one write unless the disk is full
+      const after = await fh.stat()
+      return { ino: st.ino, dev: st.dev, size: after.size }
+    } finally {
+      await fh.close()
+    }
+  }
+
+  private async appendIfMissing(line: string, bytes: Buffer): Promise<void> {
+    let present = false
+    const fh = await open(this.file, 'r').catch(() => undefined)
+    if (fh) {
+      try {
+        await readCompleteLines(fh, 0, l => { present ||= l + '\n' === line }, MAX_LINE_BYTES)
+      } finally {
+        await fh.close()
+      }
+    }
+    if (!present) await this.append(bytes)
+  }
+
+  /** Under the lock: keep the newest `max` entries (see history-compact.ts). */
+  private async compact(): Promise<void> {
+    const seen = await withLock(this.file, () => compactHistory(this.file, this.max))
+    if (seen.entries) this.bytesPerEntry = seen.bytes / seen.entries
+  }
+}
+
+/** How far past `max` the file may grow before a compaction: amortises its cost. */
+function slack(max: number): number {
+  return Math.max(1, Math.ceil(max / 10))
+}
+
+interface FileIdentity { ino: number; dev: number }
+
+async function isCurrentFile(path: string, id: FileIdentity): Promise<boolean> {
+  try {
+    const st = await stat(path)
+    return st.ino === id.ino && st.dev === id.dev
+  } catch {
+    return false
+  }
+}
+
+async function endsWithNewline(fh: FileHandle, size: number): Promise<boolean> {
+  const b = Buffer.alloc(1)
+  const { bytesRead } = await fh.read(b, 0, 1, size - 1)
+  return bytesRead === 1 && b[0] === 0x0a
+}
+
+function ownedByUs(uid: number): boolean {
+  return typeof process.getuid !== 'function' || process.getuid() === uid
+}
