@@ -21,4 +21,21 @@ export const registry: Record<string, Entry> = {
   which: { load: () => import('./core/which.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
+  // records
+  where: { load: () => import('./records/where.ts'), raw: true },
+  select: { load: () => import('./records/select.ts') },
+  reject: { load: () => import('./records/reject.ts') },
+  'sort-by': { load: () => import('./records/sort-by.ts') },
+  first: { load: () => import('./records/first.ts') },
+  last: { load: () => import('./records/last.ts') },
+  skip: { load: () => import('./records/skip.ts') },
+  count: { load: () => import('./records/count.ts') },
+  uniq: { load: () => import('./records/uniq.ts') },
+  'group-by': { load: () => import('./records/group-by.ts') },
+  each: { load: () => import('./records/each.ts') },
+  // formats
+  lines: { load: () => import('./formats/lines.ts') },
+  from: { load: () => import('./formats/from.ts') },
+  to: { load: () => import('./formats/to.ts') },
+  open: { load: () => import('./formats/open.ts') },
 }

@@ -1,0 +1,57 @@
+// A file as a stream of byte chunks, gunzipped on the fly when its name ends in .gz.
+// Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
+import fs from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { pipeline } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { FshError } from '../../src/runtime/errors.ts'
+
+/** Big reads: fewer chunks mean fewer batches and fewer hops between pipeline stages. */
+export const READ_CHUNK = 1024 * 1024
+const GUNZIP_CHUNK = 256 * 1024
+
+export interface FileSource {
+  chunks: AsyncGenerator<Uint8Array>
+  /** Bytes read from the file itself so far (compressed bytes for .gz). */
+  bytesRead(): number
+}
+
+export const isGzipName = (name: string): boolean => /\.gz$/i.test(name)
+
+/** Checks the file up front, so a missing file fails before anything streams. */
+export async function openFileSource(path: string, display: string, opts: { gunzip?: boolean; signal?: AbortSignal } = {}): Promise<FileSource> {
+  try {
+    const st = await stat(path)
+    if (st.isDirectory()) throw new FshError(1, `${display} is a directory`)
+  } catch (err) {
+    throw fileError(err, display)
+  }
+  const file = fs.createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal })
+  const gunzip = opts.gunzip ?? isGzipName(path)
+  return { chunks: read(file, gunzip, display), bytesRead: () => file.bytesRead }
+}
+
+async function* read(file: fs.ReadStream, gunzip: boolean, display: string): AsyncGenerator<Uint8Array> {
+  const stream = gunzip ? pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK }), () => {}) : file
+  try {
+    for await (const chunk of stream) yield chunk as Buffer
+  } catch (err) {
+    throw fileError(err, display)
+  } finally {
+    stream.destroy()
+    file.destroy()
+  }
+}
+
+export function fileError(err: unknown, display: string): unknown {
+  if (err instanceof FshError) return err
+  const e = err as NodeJS.ErrnoException
+  switch (e.code) {
+    case 'ENOENT': return new FshError(1, `no such file: ${display}`)
+    case 'EACCES': case 'EPERM': return new FshError(1, `${display}: permission denied`)
+    case 'EISDIR': return new FshError(1, `${display} is a directory`)
+    case 'Z_DATA_ERROR': case 'Z_BUF_ERROR': return new FshError(1, `${display}: not valid gzip data (${e.message})`)
+  }
+  if (e.message === 'unexpected end of file') return new FshError(1, `${display}: gzip data is truncated`)
+  return err
+}

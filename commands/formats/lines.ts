@@ -1,0 +1,42 @@
+// lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
+import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { lineRecords } from './decode.ts'
+import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
+
+export default defineCommand({
+  name: 'lines',
+  summary: 'Split text into {line} records',
+  usage: 'lines [--max-line SIZE]',
+  description: `Line ends are LF or CRLF. Input with a NUL byte is binary and refused; bytes that are not
+UTF-8 show as \ufffd, with a notice on stderr; a line longer than --max-line is an error.`,
+  flags: {
+    'max-line': { type: 'size', describe: 'longest accepted line', default: DEFAULT_MAX_LINE },
+  },
+  input: 'bytes',
+  output: 'records',
+  examples: [
+    { line: `^printf 'GET /a\\nPOST /b\\nGET /c\\n' | lines | where line =~ '^GET'`, output: 'line\nGET /a\nGET /c' },
+  ],
+  async *run(ctx, input) {
+    if ((await input.kind()) !== 'bytes') {
+      // Values upstream: each string is text that may hold several lines.
+      for await (const b of input.batches()) {
+        const out: Value[] = []
+        for (const v of b) {
+          const t = typeof v === 'string' ? v : toText(v)
+          for (const line of (t.endsWith('\n') ? t.slice(0, -1) : t).split('\n')) out.push({ line })
+        }
+        yield batch(out)
+      }
+      return
+    }
+    const batches = textLines(input.bytes(), {
+      maxLine: ctx.flags['max-line'],
+      rejectBinary: true,
+      invalidUtf8: 'replace',
+      onReplaced: line => ctx.warn(`line ${line}: not valid UTF-8; invalid bytes shown as \ufffd`),
+    })
+    for await (const b of lineRecords(batches)) yield batch(b)
+  },
+})

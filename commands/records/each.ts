@@ -1,0 +1,29 @@
+// each { ... }: runs the block once per value, with $it bound to it; yields what the block yields.
+import { Closure, defineCommand } from '../../src/runtime/command.ts'
+import { Input } from '../../src/runtime/stream.ts'
+
+export default defineCommand({
+  name: 'each',
+  summary: 'Run a block for every value ($it), streaming what it outputs',
+  usage: 'each { BLOCK }',
+  args: { min: 1, max: 1 },
+  input: 'records',
+  output: 'any',
+  examples: [
+    {
+      line: 'open hits.ndjson | each { echo $it.path }',
+      files: { 'hits.ndjson': '{"path":"/a"}\n{"path":"/b"}\n' },
+      output: '/a\n/b',
+    },
+  ],
+  async *run(ctx, input) {
+    const block = ctx.args[0]
+    if (!(block instanceof Closure)) return ctx.usage('expected a block: each { ... }')
+    for await (const b of input.batches()) {
+      for (const v of b) {
+        ctx.signal.throwIfAborted()
+        yield* ctx.shell.runClosure(block, Input.ofValues([v]), { it: v }, ctx.signal)
+      }
+    }
+  },
+})

@@ -1,0 +1,32 @@
+// first N: the first N values, then stop: upstream stops reading too (open big.gz | first 5).
+import { defineCommand } from '../../src/runtime/command.ts'
+import { batch } from '../../src/runtime/values.ts'
+import { countArg } from './count-arg.ts'
+
+export default defineCommand({
+  name: 'first',
+  summary: 'The first N values (1 when N is left out); stops reading after them',
+  usage: 'first [N]',
+  args: { max: 1 },
+  input: 'records',
+  output: 'records',
+  examples: [
+    {
+      line: 'open hits.ndjson | first 2',
+      files: { 'hits.ndjson': '{"path":"/a"}\n{"path":"/b"}\n{"path":"/c"}\n' },
+      output: 'path\n/a\n/b',
+    },
+  ],
+  async *run(ctx, input) {
+    let left = countArg(ctx)
+    if (left === 0) return
+    for await (const b of input.batches()) {
+      if (b.length >= left) {
+        yield batch(b.length === left ? b : b.slice(0, left))
+        return
+      }
+      left -= b.length
+      yield batch(b)
+    }
+  },
+})

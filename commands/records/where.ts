@@ -1,0 +1,58 @@
+// where EXPR: keeps the values for which a condition holds. The expression is compiled once to a
+// JS function; records flow through in batches. O(1) memory.
+import { compileWhere, ExprSyntaxError, ExprTypeError, type Predicate } from '../../src/expr/index.ts'
+import { defineCommand } from '../../src/runtime/command.ts'
+import { FshError, usageError } from '../../src/runtime/errors.ts'
+import { batch, toText, type Value } from '../../src/runtime/values.ts'
+
+export default defineCommand({
+  name: 'where',
+  summary: 'Keep the records for which a condition holds',
+  usage: 'where EXPR',
+  description: `EXPR compares fields with literals, variables and each other:
+  == != < <= > >= =~ (regex) !~ in, && || ! (or: and or not), parentheses, + - * / %.
+Literals: numbers, 'strings', true false null, durations (250ms 2s 1h, as milliseconds),
+sizes (10KB 1MiB, as bytes), datetimes (2025-12-26, 2025-12-26T13:00Z; ISO text compares as a
+datetime). Fields: name, a.b.0, \`odd name\`, $it (the value itself); $var and $env.NAME.
+A missing field is null: equal only to null, never less or greater. Comparing a number with
+text is an error that names the field and both types.`,
+  rawArgs: true,
+  input: 'records',
+  output: 'records',
+  examples: [
+    {
+      line: 'open hits.ndjson | where status >= 500 && ms > 1s',
+      files: { 'hits.ndjson': '{"path":"/a","status":503,"ms":1500}\n{"path":"/b","status":500,"ms":20}\n{"path":"/c","status":200,"ms":3000}\n' },
+      output: 'path  status    ms\n/a       503  1500',
+    },
+    {
+      line: "open hits.ndjson | where path =~ '^/api/' | count",
+      files: { 'hits.ndjson': '{"path":"/api/x"}\n{"path":"/home"}\n{"path":"/api/y"}\n' },
+      output: '2',
+    },
+  ],
+  async *run(ctx, input) {
+    const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
+    let test: Predicate
+    try {
+      test = compileWhere(source, name => (name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
+    } catch (err) {
+      if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
+      if (err instanceof ExprTypeError) throw new FshError(1, err.message)
+      throw err
+    }
+    let seen = 0
+    for await (const b of input.batches()) {
+      const out: Value[] = []
+      let i = 0
+      try {
+        for (; i < b.length; i++) if (test(b[i])) out.push(b[i]!)
+      } catch (err) {
+        if (err instanceof ExprTypeError) throw new FshError(1, `${err.message} (record ${seen + i + 1})`)
+        throw err
+      }
+      seen += b.length
+      if (out.length) yield batch(out)
+    }
+  },
+})
