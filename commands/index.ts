@@ -38,4 +38,5 @@ export const registry: Record<string, Entry> = {
   from: { load: () => import('./formats/from.ts') },
   to: { load: () => import('./formats/to.ts') },
   open: { load: () => import('./formats/open.ts') },
+  save: { load: () => import('./formats/save.ts') },
 }
