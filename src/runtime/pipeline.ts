@@ -458,7 +458,8 @@ function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: Re
     cwd: sh.cwd,
     env,
     signal: frame.signal,
-    shell: sh.api,
+    // Variables resolve in the scope the command runs in (a function's locals, a loop variable).
+    shell: Object.create(sh.api, { getVar: { value: (n: string) => frame.scope.get(n) ?? sh.env[n] } }),
     stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns },
     stderr: err,
     exitCode: 0,
