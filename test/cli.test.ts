@@ -116,6 +116,20 @@ test('bad input gets one clear line and the SPEC exit code', () => {
   }
 })
 
+test('binary bytes and a 10 MB line piped to lines: one clear line, exit 1', () => {
+  const bin = Buffer.alloc(4096)
+  for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) % 256
+  writeFileSync(join(dir, 'blob.bin'), bin)
+  writeFileSync(join(dir, 'long.txt'), 'x'.repeat(10 * 1024 * 1024) + '\n')
+  const b = fsh(['-c', 'cat blob.bin | lines | count'])
+  assert.is(b.code, 1)
+  assert.is(b.err, 'fsh: lines: input is binary (NUL byte on line 1)\n')
+  const l = fsh(['-c', 'cat long.txt | lines | count'])
+  assert.is(l.code, 1)
+  assert.match(l.err, /^fsh: lines: line 1: line is longer than 8 MiB \(--max-line raises the limit\)\n$/)
+  assert.is(l.out, '')
+})
+
 test('a file that is not executable: 126', () => {
   writeFileSync(join(dir, 'plain.sh'), 'echo hi\n')
   const r = fsh(['-c', './plain.sh'])
