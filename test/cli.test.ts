@@ -1,5 +1,5 @@
 // The fsh executable as users run it: scripts, one-liners, stdin, help, errors and exit codes.
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -143,6 +143,19 @@ test('stdin reaches the first stage; | head closes early without an error', () =
   const big = spawnSync('sh', ['-c', `node ${BIN} -c 'yes' | head -2`], { env, encoding: 'utf8' })
   assert.is(big.stdout, 'y\ny\n')
   assert.is(big.stderr, '')
+})
+
+test('SIGINT to fsh stops the pipeline and its process groups: exit 130', async () => {
+  const marker = `sleep ${(31 + Math.random()).toFixed(4)}`
+  const child = spawn(process.execPath, [BIN, '-c', `${marker} | cat`], { cwd: dir, env, stdio: 'ignore' })
+  await new Promise(r => setTimeout(r, 400))
+  const t0 = Date.now()
+  child.kill('SIGINT')
+  const code = await new Promise(r => child.on('exit', c => r(c)))
+  assert.is(code, 130)
+  assert.ok(Date.now() - t0 < 3000)
+  await new Promise(r => setTimeout(r, 100))
+  assert.not.ok(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker), 'no orphan left')
 })
 
 test.run()
