@@ -45,7 +45,12 @@ await build({
 })
 
 // Declarations for library users (`import { createShell } from 'fsh'`).
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' })
+// A type error is reported here and fails `npm test`'s typecheck, but does not stop `npm start`.
+try {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' })
+} catch {
+  console.error('build: the declarations have type errors (see above); the bundle is built')
+}
 
 /** Worker-thread and child-process entry points that must exist as files of their own. */
 function workerEntries() {
