@@ -2,7 +2,7 @@
 // loads neither Ink nor React nor the commands it does not run. `--if-stale` skips a fresh build.
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -24,6 +24,8 @@ if (process.argv.includes('--if-stale') && existsSync(stamp)) {
   if (statSync(stamp).mtimeMs >= sources) process.exit(0)
 }
 
+// Chunk names carry content hashes: old ones would pile up.
+rmSync(join(outdir, 'chunks'), { recursive: true, force: true })
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries() },
