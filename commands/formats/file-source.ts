@@ -46,12 +46,12 @@ async function* read(file: fs.ReadStream, gunzip: boolean, display: string): Asy
 export function fileError(err: unknown, display: string): unknown {
   if (err instanceof FshError) return err
   const e = err as NodeJS.ErrnoException
+  if (e.message === 'unexpected end of file') return new FshError(1, `${display}: gzip data is truncated`)
   switch (e.code) {
     case 'ENOENT': return new FshError(1, `no such file: ${display}`)
     case 'EACCES': case 'EPERM': return new FshError(1, `${display}: permission denied`)
     case 'EISDIR': return new FshError(1, `${display} is a directory`)
     case 'Z_DATA_ERROR': case 'Z_BUF_ERROR': return new FshError(1, `${display}: not valid gzip data (${e.message})`)
   }
-  if (e.message === 'unexpected end of file') return new FshError(1, `${display}: gzip data is truncated`)
   return err
 }

@@ -24,7 +24,10 @@ export async function* parseNdjson(batches: AsyncIterable<LineBatch>, opts: Ndjs
       try {
         for (; i < lines.length; i++) {
           const line = lines[i]!
-          if (line.length !== 0) out[n++] = JSON.parse(line)
+          if (line.length !== 0) {
+            const v = JSON.parse(line) // before n++: a throw must not leave a hole
+            out[n++] = v
+          }
         }
       } catch (err) {
         const line = lines[i]!
