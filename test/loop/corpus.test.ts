@@ -1,0 +1,81 @@
+// Every snippet of the corpus, twice over: real `node FILE` prints the expected lines in the same
+// order on every one of 20 runs (so the expectation is node's, and deterministic), and the trace
+// has exactly those log records, in that order, each in the expected phase and from the expected queue.
+import { spawn } from 'node:child_process'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { collectTrace } from '../../src/loop/trace.ts'
+import { loadCorpus, type Snippet } from './corpus.ts'
+
+const RUNS = Number(process.env.FSH_LOOP_RUNS ?? 20)
+const corpus = loadCorpus()
+
+function runNode(file: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', c => { stdout += c })
+    child.stderr.on('data', c => { stderr += c })
+    child.on('error', reject)
+    child.on('close', code => resolve({ stdout, stderr, code }))
+  })
+}
+
+type NodeRun = Awaited<ReturnType<typeof runNode>>
+
+/** Runs `fn`s at most `n` at a time. */
+function lanes(n: number) {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return <T>(fn: () => Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+    const start = () => {
+      active++
+      fn().then(resolve, reject).finally(() => { active--; waiting.shift()?.() })
+    }
+    if (active < n) start()
+    else waiting.push(start)
+  })
+}
+
+// Every run of every snippet is queued at once on a few lanes (the machine is shared), so the lanes
+// stay busy while one snippet waits on its timers.
+const lane = lanes(4)
+const nodeRuns = new Map<Snippet, Promise<NodeRun[]>>(corpus.map(s => {
+  const runs = Promise.all(Array.from({ length: RUNS }, () => lane(() => runNode(s.file))))
+  runs.catch(() => {}) // reported by the snippet's test
+  return [s, runs]
+}))
+
+test('the corpus has at least 25 snippets, each with expectations', () => {
+  assert.ok(corpus.length >= 25, `${corpus.length} snippets`)
+  for (const s of corpus) assert.ok(s.expect.length > 0, s.name)
+})
+
+for (const s of corpus) {
+  test(`${s.name}: node prints the expected lines, ${RUNS} times out of ${RUNS}`, async () => {
+    const printed = s.expect.filter(e => !e.uncaught).map(e => e.text + '\n').join('')
+    const error = s.expect.find(e => e.uncaught)
+    for (const r of await nodeRuns.get(s)!) {
+      assert.is(r.stdout, printed, `${s.name}: stdout of node`)
+      if (error) {
+        assert.is(r.code, 1, `${s.name}: node exits 1`)
+        assert.ok(r.stderr.includes(`\n${error.text}\n`), `${s.name}: node reports ${error.text}`)
+      } else assert.is(r.code, 0, `${s.name}: node exits 0; stderr: ${r.stderr}`)
+    }
+  })
+
+  test(`${s.name}: the trace has the same log records, each in its phase and from its queue`, async () => {
+    const { records, end } = await collectTrace(s.file, { timeoutMs: 10_000 })
+    const logs = records.filter(r => r.kind === 'log').map(r => `${r.api === 'uncaught' ? '! ' : ''}${r.text} | ${r.phase} | ${r.source}`)
+    assert.equal(logs, expected(s), s.name)
+    assert.is(end.status, s.expect.some(e => e.uncaught) ? 'uncaught' : 'ok', `${s.name}: how the program ended`)
+    assert.equal(records.map(r => r.seq), records.map((_, i) => i + 1), 'seq counts the records from 1')
+  })
+}
+
+function expected(s: Snippet): string[] {
+  return s.expect.map(e => `${e.uncaught ? '! ' : ''}${e.text} | ${e.phase} | ${e.source}`)
+}
+
+test.run()
