@@ -29,7 +29,7 @@ const PRIVATE_DIR = 0o700
  * Returns `path`.
  */
 export async function ensureDir(path: string): Promise<string> {
-  await mkdir(path, { recursive: true, mode: PRIVATE_DIR })
+  await mkdir(path, { recursive: true, mode: PRIVATE_DIR }).catch(notADirectory(path))
   const st = await stat(path)
   if (!st.isDirectory()) throw new FshError(1, `${path} exists and is not a directory`)
   if ((st.mode & 0o077) !== 0 && ownedByUs(st.uid)) await chmod(path, PRIVATE_DIR)
@@ -38,11 +38,22 @@ export async function ensureDir(path: string): Promise<string> {
 
 /** The same for code that cannot await (start-up paths). */
 export function ensureDirSync(path: string): string {
-  mkdirSync(path, { recursive: true, mode: PRIVATE_DIR })
+  try {
+    mkdirSync(path, { recursive: true, mode: PRIVATE_DIR })
+  } catch (err) {
+    notADirectory(path)(err)
+  }
   const st = statSync(path)
   if (!st.isDirectory()) throw new FshError(1, `${path} exists and is not a directory`)
   if ((st.mode & 0o077) !== 0 && ownedByUs(st.uid)) chmodSync(path, PRIVATE_DIR)
   return path
+}
+
+/** mkdir fails with EEXIST when a file sits where the directory should be. */
+const notADirectory = (path: string) => (err: unknown): void => {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'EEXIST' || code === 'ENOTDIR') throw new FshError(1, `${path} exists and is not a directory`)
+  throw err
 }
 
 function ownedByUs(uid: number): boolean {

@@ -58,12 +58,12 @@ test('a lock nobody refreshed for staleMs is taken over, even from another host'
 test('a live holder keeps its lock past staleMs by refreshing it; the waiter times out naming it', async () => {
   const dir = tempDir()
   const file = join(dir, 'jobs.db')
-  const holder = startFixture('hold-lock.ts', [file, '300'])
+  const holder = startFixture('hold-lock.ts', [file, '600'])
   assert.is(await holder.nextLine(), 'locked')
   const t0 = Date.now()
   let error: unknown
   try {
-    await withLock(file, async () => assert.unreachable('the lock is held'), { timeoutMs: 800, staleMs: 300 })
+    await withLock(file, async () => assert.unreachable('the lock is held'), { timeoutMs: 1500, staleMs: 600 })
   } catch (err) {
     error = err
   }
@@ -71,11 +71,11 @@ test('a live holder keeps its lock past staleMs by refreshing it; the waiter tim
   assert.instance(error, FshError)
   assert.is((error as FshError).code, 1)
   assert.is((error as FshError).message, `could not lock ${file}: held by pid ${holder.child.pid}`)
-  assert.ok(waited >= 750 && waited < 2000, `waited ${waited} ms`)
+  assert.ok(waited >= 1450 && waited < 4000, `waited ${waited} ms`)
   holder.child.kill('SIGKILL')
   await holder.exited
   // Its holder gone, the same lock is free for the next one.
-  assert.is(await withLock(file, async () => 'free', { timeoutMs: 2000, staleMs: 300 }), 'free')
+  assert.is(await withLock(file, async () => 'free', { timeoutMs: 2000, staleMs: 600 }), 'free')
 })
 
 test('the lock is released when the function throws, and the error comes through', async () => {
