@@ -76,14 +76,14 @@
   let phase = 'main'
   function emit(kind, source, api, id, text) {
     if (stopping) return
-    if (++recordCount > limits.records) return stop('records', `${limits.records} records`)
+    if (++recordCount > limits.records) return stop('records', 'records', limits.records)
     writeAll(JSON.stringify({ tick, phase, source, kind, api, id, text }) + '\n')
   }
   /** The trace or the console grew past its cap: say so, then end the program at once. */
-  function stop(what, detail) {
+  function stop(what, unit, limit) {
     if (stopping) return
     stopping = true
-    writeAll(JSON.stringify({ kind: 'capped', what, detail }) + '\n')
+    writeAll(JSON.stringify({ kind: 'capped', what, unit, limit }) + '\n')
     process.kill(process.pid, 'SIGKILL')
   }
 
@@ -139,11 +139,12 @@
     return undefined
   }
   function apiName(site) {
-    const mod = site.getFileName().slice(5).replace(/^internal\//, '').replace(/\/promises$/, '.promises').replace(/_.*$/, '')
-    const fn = site.getFunctionName() || site.getMethodName() || 'call'
+    const mod = site.getFileName().slice(5).replace(/^internal\//, '').replace(/\/promises$/, '.promises')
+    const fn = (site.getFunctionName() || site.getMethodName() || 'call').replace(/^(get|set) /, '')
+    if (fn.includes('.')) return fn // `Server.listen`: V8 already named the method after its class
     const type = site.getTypeName()
     const owner = type && type !== 'Object' && type !== 'Function' && type !== 'process' ? type : mod
-    return `${owner}.${fn.replace(/^(get|set) /, '')}`
+    return `${owner}.${fn}`
   }
 
   const callbackName = fn => (typeof fn === 'function' && fn.name && fn.name !== 'bound ' ? fn.name.replace(/^bound /, '') : '')
@@ -167,6 +168,16 @@
     FSEVENTWRAP: 'file changed',
     UDPWRAP: 'datagram',
     STATWATCHER: 'stat changed',
+  }
+
+  // Who made a request or handle when no user code is on the stack (node did it in a callback of its own).
+  const TYPE_API = {
+    FSREQCALLBACK: 'fs', FSREQPROMISE: 'fs.promises', FILEHANDLE: 'fs.promises', FILEHANDLECLOSEREQ: 'fs.promises',
+    TCPSERVERWRAP: 'net.Server', TCPWRAP: 'net.Socket', TCPCONNECTWRAP: 'net.Socket.connect', PIPESERVERWRAP: 'net.Server',
+    PIPEWRAP: 'net.Socket', PIPECONNECTWRAP: 'net.Socket.connect', SHUTDOWNWRAP: 'net.Socket.end', WRITEWRAP: 'net.Socket.write',
+    GETADDRINFOREQWRAP: 'dns.lookup', GETNAMEINFOREQWRAP: 'dns.lookupService', QUERYWRAP: 'dns.resolve', DNSCHANNEL: 'dns',
+    PROCESSWRAP: 'child_process', SIGNALWRAP: 'process.on(signal)', FSEVENTWRAP: 'fs.watch', STATWATCHER: 'fs.watchFile',
+    UDPWRAP: 'dgram', UDPSENDWRAP: 'dgram.send', ZLIB: 'zlib', HTTPCLIENTREQUEST: 'http.request', HTTPINCOMINGMESSAGE: 'http',
   }
 
   function isClosing(res) {
@@ -206,7 +217,7 @@
         if (resource instanceof asyncHooks.AsyncResource) { info.api = type; break }
         info.native = true
         const parent = triggerAsyncId && nativeById.get(triggerAsyncId)
-        info.api = apiFromStack() || (parent && parent.api) || type.toLowerCase()
+        info.api = apiFromStack() || (parent && parent.api) || TYPE_API[type] || type.toLowerCase()
         info.text = type
         nativeById.set(asyncId, info)
       }
@@ -328,8 +339,12 @@
         if (stopping) return true
         let text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
         const bytes = Buffer.byteLength(text)
-        if (++logCount > limits.logs || logBytes + bytes > limits.logBytes) {
-          return stop('output', logCount > limits.logs ? `${limits.logs} lines` : `${limits.logBytes} bytes`)
+        if (++logCount > limits.logs) return stop('output', 'lines', limits.logs)
+        if (logBytes + bytes > limits.logBytes) {
+          // What still fits is shown, then the program stops.
+          const room = limits.logBytes - logBytes
+          if (room > 0) emit('log', sourceNow(), consoleApi || `process.${name}.write`, idNow(), Buffer.from(text).subarray(0, room).toString())
+          return stop('output', 'bytes', limits.logBytes)
         }
         logBytes += bytes
         if (name === 'stderr') stderrBytes += bytes

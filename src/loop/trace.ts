@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { LineSplitter } from '../runtime/stream.ts'
+import { formatBytes } from '../runtime/units.ts'
 import { parseSyntaxError, trimNodeReport, type SyntaxErrorAt } from './node-error.ts'
 import { preloadPath } from './preload-path.ts'
 import { parseChildRecord, type Phase, type Source, type TraceRecord } from './record.ts'
@@ -88,7 +89,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     for (const line of lines) {
       const r = parseChildRecord(line, seq + 1)
       if (!r) continue
-      if (r.kind === 'capped') capped = { what: r.what === 'records' ? 'records' : 'output', detail: String(r.detail) }
+      if (r.kind === 'capped') capped = { what: r.what === 'records' ? 'records' : 'output', detail: capText(r.unit, Number(r.limit)) }
       else if (r.kind === 'fatal') fatal = r as unknown as typeof fatal
       else { seq++; out.push(r as TraceRecord) }
     }
@@ -128,6 +129,11 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     records.destroy()
     child.stderr!.destroy()
   }
+}
+
+function capText(unit: unknown, limit: number): string {
+  if (unit === 'bytes') return formatBytes(limit)
+  return `${limit.toLocaleString('en-US')} ${unit === 'records' ? 'records' : 'lines'}`
 }
 
 /** The line of node's report that names the error (`Error: boom`), below the source excerpt. */
