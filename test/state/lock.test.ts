@@ -46,6 +46,22 @@ test('a lock left by a dead pid is taken over at once', async () => {
   assert.not.ok(existsSync(`${file}.lock`))
 })
 
+test('many waiters racing to take over one abandoned lock: exactly one holds it at a time', async () => {
+  const dir = tempDir()
+  const file = join(dir, 'pilot.json')
+  writeFileSync(`${file}.lock`, lockRecord(deadPid()))
+  let inside = 0
+  let most = 0
+  // Staggered, so that some judge the lock abandoned while another is taking it over.
+  await Promise.all(Array.from({ length: 12 }, (_, i) => sleep(i % 4).then(() => withLock(file, async () => {
+    most = Math.max(most, ++inside)
+    await sleep(5)
+    inside--
+  }, { timeoutMs: 5000 }))))
+  assert.is(most, 1)
+  assert.equal(readdirSync(dir), [], 'no lock, breaker or temp file is left behind')
+})
+
 test('a lock nobody refreshed for staleMs is taken over, even from another host', async () => {
   const dir = tempDir()
   const file = join(dir, 'state.json')
