@@ -158,4 +158,19 @@ test('SIGINT to fsh stops the pipeline and its process groups: exit 130', async 
   assert.not.ok(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker), 'no orphan left')
 })
 
+test('fsh doctor: exit 0 on a healthy state dir, 1 with a stale daemon socket, --json records', () => {
+  const home = join(dir, 'doctor-home')
+  const ok = fsh(['doctor'], { env: { FSH_HOME: home } })
+  assert.is(ok.code, 0, ok.err)
+  assert.match(ok.out, /^check\s+ok\s+detail\n/)
+  mkdirSync(join(home, 'state', 'pilot'), { recursive: true, mode: 0o700 })
+  const stale = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(home, 'state', 'pilot', 'pilot.sock'))}, () => process.kill(process.pid, 'SIGKILL'))`])
+  assert.is(stale.signal, 'SIGKILL')
+  const bad = fsh(['doctor', '--json'], { env: { FSH_HOME: home } })
+  assert.is(bad.code, 1)
+  const checks = bad.out.trim().split('\n').map(l => JSON.parse(l))
+  assert.ok(checks.some(c => c.ok === false && /pilot/.test(c.check)), bad.out)
+  assert.match(bad.err, /^fsh: doctor: 1 check failed: pilot/)
+})
+
 test.run()
