@@ -1,0 +1,113 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
+import { applyCandidate, commonPrefix, complete, type CompletionSource } from '../../src/repl/complete.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
+mkdirSync(join(dir, 'my dir'))
+mkdirSync(join(dir, 'src'))
+writeFileSync(join(dir, 'my dir', 'notes.txt'), '')
+writeFileSync(join(dir, 'web.log'), '')
+writeFileSync(join(dir, 'web.log.gz'), '')
+writeFileSync(join(dir, '.hidden'), '')
+writeFileSync(join(dir, 'run.sh'), '')
+chmodSync(join(dir, 'run.sh'), 0o755)
+
+const loglens = defineCommand({
+  name: 'loglens',
+  summary: 'Streaming web-log analysis',
+  usage: 'loglens parse|summary',
+  subcommands: [
+    defineCommand({
+      name: 'parse', summary: 'Log lines as records', usage: 'loglens parse [FILE...]', output: 'records',
+      flags: { format: { type: 'string', describe: 'Log format', choices: ['auto', 'combined', 'common', 'json'] }, since: { type: 'string', describe: 'Only from this time' } },
+    }),
+    defineCommand({ name: 'summary', summary: 'One summary record', usage: 'loglens summary', output: 'record', flags: { top: { type: 'number', alias: 'n', describe: 'Routes to list', arg: 'N' } } }),
+  ],
+})
+const defs: Record<string, CommandDef<any>> = {
+  loglens,
+  ls: defineCommand({ name: 'ls', summary: 'List a folder', usage: 'ls [PATH]', output: 'records' }),
+  cd: defineCommand({ name: 'cd', summary: 'Change folder', usage: 'cd DIR' }),
+}
+
+const src: CompletionSource = {
+  cwd: dir,
+  home: dir,
+  rawNames: new Set(['where']),
+  builtins: () => Object.keys(defs),
+  functions: () => ['logtail'],
+  externals: () => ['less', 'logger'],
+  command: async n => defs[n],
+  variables: () => ['count', 'colors'],
+  env: () => ({ HOME: dir, PATH: '/bin' }),
+}
+
+const run = async (text: string, cursor = text.length) => {
+  const c = await complete(text, cursor, src)
+  return { c, inserts: c.candidates.map(x => x.insert) }
+}
+
+test('commands: builtins, functions and PATH programs, with summaries', async () => {
+  const { c, inserts } = await run('logl')
+  assert.equal(inserts, ['loglens'])
+  assert.is(c.candidates[0]!.description, 'Streaming web-log analysis')
+  assert.is(applyCandidate('logl', c, c.candidates[0]!).text, 'loglens ')
+  assert.equal((await run('lo')).inserts, ['logger', 'loglens', 'logtail'])
+  assert.equal((await run('ls | lo')).inserts, ['logger', 'loglens', 'logtail'], 'after a pipe, a command again')
+  assert.equal((await run('^l')).inserts, ['less', 'logger'], '^ forces an external')
+})
+
+test('subcommands, then the flags of the chosen subcommand with descriptions', async () => {
+  assert.equal((await run('loglens ')).inserts, ['parse', 'summary'])
+  const { c } = await run('loglens parse --')
+  assert.equal(c.candidates.map(x => x.insert), ['--format', '--since', '--help', '--json'])
+  assert.is(c.candidates[0]!.description, 'Log format (auto|combined|common|json)')
+  assert.equal((await run('loglens summary -')).inserts, ['--top', '--help', '--json'])
+  assert.equal((await run('loglens summary -n')).inserts, ['-n'], 'a short flag by its alias')
+})
+
+test('flag values from choices, after a space or an =', async () => {
+  assert.equal((await run('loglens parse --format c')).inserts, ['combined', 'common'])
+  const { c, inserts } = await run('loglens parse --format=j')
+  assert.equal(inserts, ['json'])
+  assert.is(applyCandidate('loglens parse --format=j', c, c.candidates[0]!).text, 'loglens parse --format=json ')
+})
+
+test('paths: files and folders, hidden ones only when asked, folders end in /', async () => {
+  assert.equal((await run('ls we')).inserts, ['web.log', 'web.log.gz'])
+  assert.is(commonPrefix((await run('ls we')).c.candidates), 'web.log')
+  assert.equal((await run('ls s')).inserts, ['src/'])
+  assert.is((await run('ls s')).c.candidates[0]!.whole, false, 'a folder takes no space after it')
+  assert.equal((await run('ls .h')).inserts, ['.hidden'])
+  assert.not.ok((await run('ls ')).inserts.includes('.hidden'))
+  assert.equal((await run('cd ')).inserts, ['my\\ dir/', 'src/'], 'cd completes folders only')
+  assert.equal((await run('./r')).inserts, ['./run.sh'], 'a path in command position: executables')
+})
+
+test('paths with spaces: escaped, or in the quote they were started with', async () => {
+  assert.equal((await run('ls my')).inserts, ['my\\ dir/'])
+  assert.equal((await run('ls my\\ dir/n')).inserts, ['my\\ dir/notes.txt'])
+  assert.equal((await run("ls 'my d")).inserts, ["'my dir/"])
+  assert.equal((await run("ls 'my dir/no")).inserts, ["'my dir/notes.txt'"], 'a file closes the quote')
+  assert.equal((await run('ls "my dir/no')).inserts, ['"my dir/notes.txt"'])
+  assert.equal((await run('ls ~/we')).inserts, ['~/web.log', '~/web.log.gz'])
+})
+
+test('variables, $env. and ${...}', async () => {
+  assert.equal((await run('echo $co')).inserts, ['$colors', '$count'])
+  assert.equal((await run('echo $env.PA')).inserts, ['$env.PATH'])
+  assert.equal((await run('echo ${cou')).inserts, ['${count}'])
+  assert.equal((await run('echo "total: $cou')).inserts, ['$count'], 'inside double quotes too')
+})
+
+test('completion in the middle of a line keeps what follows', async () => {
+  const text = 'logl | first 3'
+  const { c } = await run(text, 4)
+  assert.equal(applyCandidate(text, c, c.candidates[0]!), { text: 'loglens | first 3', cursor: 7 })
+})
+
+test.run()
