@@ -394,13 +394,13 @@
     patchClear('clearInterval', t => !t._destroyed)
     patchClear('clearImmediate', t => !t._destroyed && t._onImmediate != null)
 
-    // Handles closed with a callback queue it for the close phase.
+    // Closing a handle queues its callback (if any) for the close phase; libuv stops watching it.
     const handleProto = Object.getPrototypeOf(Object.getPrototypeOf(process.binding('tcp_wrap').TCP.prototype))
     const close = handleProto && handleProto.close
     if (typeof close === 'function') {
       handleProto.close = function (cb) {
         const info = infos.get(this)
-        if (typeof cb === 'function' && info && !info.hidden && !muted) emit('schedule', sourceNow(), 'close', info.id, info.type)
+        if (info && !info.hidden && !muted) emit('schedule', sourceNow(), 'close', info.id, typeof cb === 'function' ? info.type : `${info.type} (no callback)`)
         return close.apply(this, arguments)
       }
     }

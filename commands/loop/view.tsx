@@ -1,0 +1,163 @@
+// The `:loop` view: a trace replayed as an animation. The phase ring with the current phase lit,
+// the queues filling and draining, the console beside them, one line of explanation per step.
+// space play/pause · → step · ← back · +/- speed · q back to the prompt.
+import { Box, render, Text, useApp, useInput } from 'ink'
+import { useEffect, useMemo, useState } from 'react'
+import { explain } from '../../src/loop/explain.ts'
+import type { Phase, TraceRecord } from '../../src/loop/record.ts'
+import { replay, type LoopState, type QueueName, type Waiting } from '../../src/loop/replay.ts'
+
+export interface LoopViewProps {
+  trace: TraceRecord[]
+  onExit(): void
+  /** Shown in the title: the file or `pasted code`. */
+  title?: string
+  /** Start playing at once (default true). */
+  autoPlay?: boolean
+  /** Time per step at speed ×1 (default 700ms). */
+  stepMs?: number
+  /** A line under the title: how the program ended, when it did not end well. */
+  note?: string
+}
+
+export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
+const CONSOLE_LINES = 8
+
+export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, stepMs = 700, note }: LoopViewProps) {
+  const { exit } = useApp()
+  const { states, console: out } = useMemo(() => replay(trace), [trace])
+  const last = trace.length - 1
+  const [step, setStep] = useState(0)
+  const [playing, setPlaying] = useState(autoPlay && trace.length > 1)
+  const [speed, setSpeed] = useState(2) // index into SPEEDS: ×1
+
+  useEffect(() => {
+    if (!playing) return
+    if (step >= last) { setPlaying(false); return }
+    const t = setTimeout(() => setStep(s => Math.min(s + 1, last)), stepMs / SPEEDS[speed]!)
+    return () => clearTimeout(t)
+  }, [playing, step, speed, last, stepMs])
+
+  useInput((input, key) => {
+    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) { onExit(); exit(); return }
+    if (input === ' ') {
+      if (!playing && step >= last) setStep(0) // play again from the start
+      setPlaying(p => !p && trace.length > 1)
+    } else if (key.rightArrow) { setPlaying(false); setStep(s => Math.min(s + 1, Math.max(last, 0))) }
+    else if (key.leftArrow) { setPlaying(false); setStep(s => Math.max(s - 1, 0)) }
+    else if (input === '+' || input === '=') setSpeed(i => Math.min(i + 1, SPEEDS.length - 1))
+    else if (input === '-' || input === '_') setSpeed(i => Math.max(i - 1, 0))
+  })
+
+  if (!trace.length) {
+    return (
+      <Box flexDirection="column">
+        <Text bold>fsh :loop — {title}</Text>
+        <Text>Nothing to replay: the program left no trace.{note ? ` ${note}` : ''}</Text>
+        <Text dimColor>q back to the prompt</Text>
+      </Box>
+    )
+  }
+
+  const record = trace[step]!
+  const state = states[step]!
+  const previous = step > 0 ? trace[step - 1]!.phase : undefined
+  const status = playing ? '▶ playing' : step >= last ? '■ end' : '❚❚ paused'
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>fsh :loop</Text> — {title}   step {step + 1}/{trace.length} · {status} · speed ×{SPEEDS[speed]}
+      </Text>
+      {note ? <Text color="red">{note}</Text> : null}
+      <Box marginTop={1}>
+        <PhaseRing phase={state.phase} />
+        <Box flexDirection="column" marginLeft={3}>
+          <Text>tick {state.tick}</Text>
+          <Text dimColor>{state.phase === 'main' ? 'before the loop' : 'in the loop'}</Text>
+        </Box>
+      </Box>
+      <Box marginTop={1}>
+        <Queues state={state} />
+        <Console lines={out.slice(Math.max(0, state.consoleLines - CONSOLE_LINES), state.consoleLines)} />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text wrap="truncate">{describe(record)}</Text>
+        <Text color="cyan" wrap="wrap">{explain(record, previous)}</Text>
+        <Text dimColor>space play/pause · → step · ← back · +/- speed · q quit</Text>
+      </Box>
+    </Box>
+  )
+}
+
+function describe(r: TraceRecord): string {
+  const where = `${r.phase} phase · from ${r.source}`
+  if (r.kind === 'log') return `▸ log ${r.api}: ${r.text.split('\n')[0]}   (${where})`
+  return `▸ ${r.kind} ${r.api} #${r.id}${r.text ? ` ${r.text}` : ''}   (${where})`
+}
+
+// ---------------------------------------------------------------------------- the phase ring
+
+/** `[poll]` when lit, ` poll ` otherwise: the same width, so the ring does not move. */
+function Slot({ name, lit }: { name: Phase; lit: boolean }) {
+  return lit ? <Text inverse bold color="yellow">[{name}]</Text> : <Text> {name} </Text>
+}
+
+export function PhaseRing({ phase }: { phase: Phase }) {
+  const s = (name: Phase) => <Slot name={name} lit={phase === name} />
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {s('main')}<Text dimColor>▸ </Text>╭─▶{s('timers')}──▶{s('pending')}──▶{s('poll')}──╮
+      </Text>
+      <Text>
+        {'        '}╰───{s('close')}◀──{s('check')}◀{'─'.repeat(12)}╯
+      </Text>
+    </Box>
+  )
+}
+
+// ---------------------------------------------------------------------------- queues and console
+
+const QUEUE_LABEL: Record<QueueName, string> = {
+  nextTick: 'nextTick',
+  microtask: 'microtasks',
+  timers: 'timers',
+  immediate: 'immediates',
+  io: 'pending I/O',
+  close: 'close',
+}
+
+const items = (q: readonly Waiting[]) => (q.length ? q.map(w => `#${w.id} ${w.label}`).join('  ') : '—')
+
+function Queues({ state }: { state: LoopState }) {
+  const running = state.running
+  return (
+    <Box flexDirection="column" width={52}>
+      {(Object.keys(QUEUE_LABEL) as QueueName[]).map(q => (
+        <Text key={q} wrap="truncate">
+          <Text bold>{QUEUE_LABEL[q].padEnd(13)}</Text>
+          {items(state.queues[q])}
+        </Text>
+      ))}
+      <Text wrap="truncate" dimColor>
+        {'running'.padEnd(13)}
+        {running ? (running.source === 'script' ? 'the main script' : `#${running.id} ${running.api}`) : '—'}
+      </Text>
+    </Box>
+  )
+}
+
+function Console({ lines }: { lines: string[] }) {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1} flexGrow={1} minHeight={CONSOLE_LINES + 2}>
+      <Text dimColor>console</Text>
+      {lines.map((l, i) => <Text key={i} wrap="truncate">{l}</Text>)}
+    </Box>
+  )
+}
+
+/** Shows the replay in the terminal until the user presses q. */
+export async function runLoopView(trace: TraceRecord[], opts: Omit<LoopViewProps, 'trace' | 'onExit'> = {}): Promise<void> {
+  const app = render(<LoopView trace={trace} onExit={() => {}} {...opts} />, { exitOnCtrlC: false })
+  await app.waitUntilExit()
+}
