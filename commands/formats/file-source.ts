@@ -1,14 +1,13 @@
-// A file as a stream of byte chunks, gunzipped on the fly when its name ends in .gz.
+// A file as a stream of byte chunks, gunzipped on the fly (on a worker thread) when its name ends in .gz.
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { pipeline } from 'node:stream'
-import { createGunzip } from 'node:zlib'
 import { FshError } from '../../src/runtime/errors.ts'
+import { gunzipOnThread } from './gunzip-thread.ts'
 
-/** Big reads: fewer chunks mean fewer batches and fewer hops between pipeline stages. */
-export const READ_CHUNK = 1024 * 1024
-const GUNZIP_CHUNK = 256 * 1024
+/** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between
+ * stages, small enough to keep the records in flight (and the RSS) low. */
+export const READ_CHUNK = 256 * 1024
 
 export interface FileSource {
   chunks: AsyncGenerator<Uint8Array>
@@ -26,19 +25,20 @@ export async function openFileSource(path: string, display: string, opts: { gunz
   } catch (err) {
     throw fileError(err, display)
   }
+  if (opts.gunzip ?? isGzipName(path)) {
+    const stats = { bytesRead: 0 }
+    return { chunks: gunzipOnThread(path, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
+  }
   const file = fs.createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal })
-  const gunzip = opts.gunzip ?? isGzipName(path)
-  return { chunks: read(file, gunzip, display), bytesRead: () => file.bytesRead }
+  return { chunks: read(file, display), bytesRead: () => file.bytesRead }
 }
 
-async function* read(file: fs.ReadStream, gunzip: boolean, display: string): AsyncGenerator<Uint8Array> {
-  const stream = gunzip ? pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK }), () => {}) : file
+async function* read(file: fs.ReadStream, display: string): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of stream) yield chunk as Buffer
+    for await (const chunk of file) yield chunk as Buffer
   } catch (err) {
     throw fileError(err, display)
   } finally {
-    stream.destroy()
     file.destroy()
   }
 }

@@ -7,7 +7,7 @@ import type { Expr } from './ast.ts'
 import { looksLikeIso } from './datetime.ts'
 import { parseExpr } from './parser.ts'
 import * as H from './semantics.ts'
-import { ExprTypeError, OP_CODES, isNumericText, toRegex, type Site } from './semantics.ts'
+import { ExprTypeError, OP_CODES, textNumber, toRegex, type Site } from './semantics.ts'
 
 export type Predicate = (value: unknown) => boolean
 
@@ -123,7 +123,7 @@ class Generator {
     }
     for (const seg of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(seg)] ?? null : null
     const code = this.literal(value)
-    return typeof value === 'string' && isNumericText(value) ? { ...code, numericText: true } : code
+    return typeof value === 'string' && textNumber(value) !== undefined ? { ...code, numericText: true } : code
   }
 
   private compare(e: Extract<Expr, { t: 'compare' }>): Code {

@@ -1,6 +1,7 @@
 // What the operators mean on each pair of types: the slow paths behind the compiled fast ones.
 // Missing fields are null: null compares equal only to null and is never less or greater.
 // Datetimes compare with datetimes and with ISO text; durations and sizes are numbers.
+import { isDurationUnit, isSizeUnit, parseDuration, parseSize } from '../runtime/units.ts'
 import { looksLikeIso, parseIsoUtc } from './datetime.ts'
 
 /** Where in the expression an operator sits, to name both sides in a type error. */
@@ -10,7 +11,7 @@ export interface Site {
   right: string
   /** One side was written as a datetime: ISO text on the other side is read as a datetime. */
   dateHint?: boolean
-  /** A side comes from a variable holding numeric text (env vars always hold text). */
+  /** A side comes from a variable holding numeric text, maybe with a unit (env vars always hold text). */
   numericText?: boolean
 }
 
@@ -67,6 +68,16 @@ export function isNumericText(s: string): boolean {
   return s.trim() !== '' && !Number.isNaN(Number(s))
 }
 
+/** The number a variable's text spells: `500`, or with a unit as in a literal: `1s` (ms), `10KB` (bytes). */
+export function textNumber(s: string): number | undefined {
+  if (isNumericText(s)) return Number(s)
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]+)$/.exec(s.trim())
+  if (!m) return undefined
+  if (isDurationUnit(m[2]!)) return parseDuration(m[0])
+  if (isSizeUnit(m[2]!)) return parseSize(m[0])
+  return undefined
+}
+
 function toTime(v: unknown): number | undefined {
   if (v instanceof Date) return v.getTime()
   if (typeof v === 'string' && looksLikeIso(v)) return parseIsoUtc(v)?.getTime()
@@ -105,8 +116,10 @@ export function compare(a0: unknown, b0: unknown, op: number, site: Site): boole
   }
   if (ta === 'string' && tb === 'string') return order(op, (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0)
   if (site.numericText) {
-    if (ta === 'number' && tb === 'string' && isNumericText(b as string)) return order(op, Math.sign((a as number) - Number(b)))
-    if (tb === 'number' && ta === 'string' && isNumericText(a as string)) return order(op, Math.sign(Number(a) - (b as number)))
+    const y = ta === 'number' && tb === 'string' ? textNumber(b as string) : undefined
+    if (y !== undefined) return order(op, Math.sign((a as number) - y))
+    const x = tb === 'number' && ta === 'string' ? textNumber(a as string) : undefined
+    if (x !== undefined) return order(op, Math.sign(x - (b as number)))
   }
   if (ta === 'boolean' && tb === 'boolean') return order(op, Number(a) - Number(b))
   if (typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b) && op <= 1) {

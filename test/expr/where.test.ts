@@ -74,6 +74,8 @@ test('in with a list literal and with a variable', () => {
 test('variables: shell values, and env text that spells a number', () => {
   assert.equal(keep('status == $code', { code: 404 }), [404])
   assert.equal(keep('status >= $env.MIN', { env: { MIN: '500' } }), [503])
+  assert.equal(keep('ms > $slow', { slow: '1s' }), [503])
+  assert.equal(keep('size < $cap', { cap: '10KB' }), [200])
   assert.throws(() => keep('status == $nope'), (e: Error) => e instanceof ExprTypeError && e.message === '$nope is not set')
 })
 
