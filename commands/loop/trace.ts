@@ -7,7 +7,6 @@ import type { TraceRecord } from '../../src/loop/record.ts'
 import { batch, toText, type Value } from '../../src/runtime/values.ts'
 
 const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
-setImmediate(() => console.log('immediate'))
 Promise.resolve().then(() => console.log('promise'))
 process.nextTick(() => console.log('nextTick'))
 console.log('script')
@@ -44,13 +43,35 @@ at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`
       description: 'nextTick before promises, both before the loop starts',
       line: "loop trace classic.js | where kind == 'log' | select text phase source",
       files: { 'classic.js': CLASSIC },
-      output: '',
+      output: [
+        'text      phase   source',
+        'script    main    script',
+        'nextTick  main    nextTick',
+        'promise   main    microtask',
+        'timeout   timers  timeout',
+      ].join('\n'),
+    },
+    {
+      description: 'the phase and queue of each callback, as the whole trace',
+      line: 'loop trace classic.js | where kind == \'run\' | select tick phase source api',
+      files: { 'classic.js': CLASSIC },
+      output: [
+        'tick  phase   source     api',
+        '   0  main    script     script',
+        '   0  main    nextTick   process.nextTick',
+        '   0  main    microtask  promise',
+        '   1  timers  timeout    setTimeout',
+      ].join('\n'),
     },
     {
       description: 'inside an I/O callback, setImmediate always beats setTimeout 0',
-      line: "loop trace io.js | where kind == 'run' && source != 'io' | select tick phase source api",
+      line: "loop trace io.js | where kind == 'log' | select text phase source",
       files: { 'io.js': IN_IO },
-      output: '',
+      output: [
+        'text       phase   source',
+        'immediate  check   immediate',
+        'timeout    timers  timeout',
+      ].join('\n'),
     },
   ],
   async *run(ctx) {

@@ -96,30 +96,37 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     return out
   }
 
+  // The script's own run record is held back until something follows it: if the file does not
+  // compile, nothing ran and the trace is empty.
+  let held: TraceRecord[] = []
+  const release = (batch: TraceRecord[]): TraceRecord[] => {
+    if (seq <= 1) { held.push(...batch); return [] }
+    const out = held.length ? [...held, ...batch] : batch
+    held = []
+    return out
+  }
   try {
     try {
       for await (const chunk of records) {
-        const batch = take(splitter.push(chunk as Buffer))
+        const batch = release(take(splitter.push(chunk as Buffer)))
         if (batch.length) yield batch
       }
     } catch { /* the pipe was cut short: keep what arrived */ }
-    const last = take(splitter.end())
-    if (last.length) yield last
+    const rest = [...held, ...take(splitter.end())]
 
     const { code, signal } = await exited
     if (spawnError) throw spawnError
+    const report = fatal ? trimNodeReport(stderr.from(fatal.stderrBytes)) : ''
+    // Nothing ran but the start of the script: the file itself did not compile.
+    const syntax = fatal && seq <= 1 ? parseSyntaxError(report) : undefined
+    if (fatal && !syntax) {
+      rest.push({ seq: ++seq, tick: fatal.tick, phase: fatal.phase, source: fatal.source, kind: 'log', api: 'uncaught', id: fatal.id, text: errorLine(report) })
+    }
+    if (rest.length && !syntax) yield rest
     if (aborted) return { status: 'aborted' }
     if (capped) return { status: 'capped', ...capped }
     if (timedOut) return { status: 'timeout', timeoutMs }
-    if (fatal) {
-      const report = trimNodeReport(stderr.from(fatal.stderrBytes))
-      // Nothing ran but the start of the script: the file itself did not compile.
-      const syntax = seq <= 1 ? parseSyntaxError(report) : undefined
-      if (!syntax) {
-        yield [{ seq: ++seq, tick: fatal.tick, phase: fatal.phase, source: fatal.source, kind: 'log', api: 'uncaught', id: fatal.id, text: errorLine(report) }]
-      }
-      return { status: 'uncaught', exitCode: code ?? 1, report, syntax }
-    }
+    if (fatal) return { status: 'uncaught', exitCode: code ?? 1, report, syntax }
     if (code !== 0) return { status: 'exited', exitCode: code ?? 128, signal: signal ?? undefined }
     return { status: 'ok' }
   } finally {
