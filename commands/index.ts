@@ -21,6 +21,8 @@ export const registry: Record<string, Entry> = {
   which: { load: () => import('./core/which.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
+  // pipe
+  pipe: { load: () => import('./pipe/index.ts') },
   // records
   where: { load: () => import('./records/where.ts'), raw: true },
   select: { load: () => import('./records/select.ts') },

@@ -51,6 +51,8 @@ export interface TextSink {
   write(chunk: string | Uint8Array): void
   readonly isTTY: boolean
   readonly columns: number
+  /** The descriptor behind it, when there is one. */
+  readonly fd?: number
 }
 
 export interface RunOptions {
@@ -84,6 +86,47 @@ export interface ShellApi {
   readonly home: { config: string; state: string }
   /** Background pipelines started with `&`. */
   readonly jobs: JobTable
+  /** Command lines that are each one pipeline, joined as `a | b` joins them: resolved, ready to run
+   *  under an observer (`pipe`). */
+  planPipeline(lines: string[]): Promise<PipelinePlan>
+}
+
+/** One stage of a planned pipeline: what its command name resolves to. */
+export interface StagePlan {
+  /** Index of the command line it came from. */
+  line: number
+  name: string
+  kind: 'builtin' | 'external' | 'function' | 'block'
+  /** The program an external runs, when it was found. */
+  path: string | null
+  /** Why it cannot run: 127 not found, 126 not executable. */
+  error?: { code: number; message: string }
+}
+
+export interface PipelinePlan {
+  readonly stages: StagePlan[]
+  /** A line that is not one pipeline (a parse error, `;`, `&&`, `&`): nothing can run. */
+  readonly problem?: { line: number; message: string }
+  /** Starts the stages; the last one's output streams from `output`, the pipefail status resolves at the end. */
+  run(opts: { input?: Input; err: TextSink; signal: AbortSignal; observer?: PipelineObserver }): { output: AsyncIterable<Item>; status: Promise<number> }
+}
+
+/** Supervision of a pipeline's stages, numbered from 0 (the `pipe` command). Everything is optional. */
+export interface PipelineObserver {
+  /** A stage starts: externals when spawned, in-process stages when first asked for output. */
+  onStart?(k: number, info: { pid?: number }): void
+  /** A stage ended. `quiet`: its reader went away, or the stage before it failed. */
+  onExit?(k: number, end: { status: number; signal: string | null; quiet: boolean }): void
+  /** When set, what stages write to stderr comes here (through a pipe for externals) and not to the
+   *  shell's stderr. While a returned promise is pending, the stage's stderr is not read (backpressure). */
+  onStderr?(k: number, chunk: Uint8Array): void | Promise<void>
+  /** What a stage wrote, counted where it passes through this process (not fd-to-fd between externals,
+   *  not an external's into the pipeline's output): called with 0, 0 when counting starts. */
+  onOutput?(k: number, bytes: number, values: number): void
+  /** A copy of a stage's output (values as NDJSON lines); an external's output then passes through this process. */
+  tap?(k: number): ((chunk: Uint8Array) => Promise<void> | void) | undefined
+  /** What an abort sends to the process groups: SIGINT unless set (read at the moment of the abort). */
+  killSignal?: 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP'
 }
 
 export interface Ctx<F = Record<string, unknown>> {

@@ -3,19 +3,19 @@
 // between a builtin and an external, batches of values between builtins.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs'
-import type { Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
 import { expandArgs, expandString } from '../lang/expand.ts'
 import { Channel, ChannelClosed } from './channel.ts'
-import { Closure, type Arg, type CommandDef, type Ctx } from './command.ts'
+import { Closure, type Arg, type CommandDef, type Ctx, type PipelineObserver } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, isBrokenPipe, usageError } from './errors.ts'
 import { exitStatus, killGroup, resolveExecutable, SIGPIPE_STATUS } from './external.ts'
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
 import { TextRenderer } from './render.ts'
 import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
-import { Input } from './stream.ts'
+import { encodeLines, Input } from './stream.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
 import type { Interpreter } from './interpreter.ts'
 
@@ -35,7 +35,7 @@ interface Running { status?: number; quiet?: boolean; done: Promise<void> }
 
 const KILL_GRACE_MS = 2000
 
-export async function execPipeline(sh: Interpreter, commands: Command[], frame: Frame, io: IO): Promise<number> {
+export async function execPipeline(sh: Interpreter, commands: Command[], frame: Frame, io: IO, observer?: PipelineObserver): Promise<number> {
   const stages: Prepared[] = []
   try {
     for (const c of commands) stages.push(await prepare(sh, c, frame, io))
@@ -45,7 +45,7 @@ export async function execPipeline(sh: Interpreter, commands: Command[], frame: 
     io.err.write(formatError(e) + '\n')
     return exitCodeOf(e)
   }
-  return runStages(sh, stages, frame, io)
+  return runStages(sh, stages, frame, io, observer)
 }
 
 // ---------------------------------------------------------------- preparation
@@ -135,16 +135,19 @@ function closeRedirs(r: Redirs): void {
 /** What feeds the next stage; `pipe` is the read end of an OS pipe that we own until handed on. */
 type Up = Source | { t: 'pipe'; fd: number }
 
-async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: IO): Promise<number> {
+async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: IO, observer?: PipelineObserver): Promise<number> {
   const children: ChildProcess[] = []
   const running: Running[] = []
   let up: Up = io.source
-  const pipes = await makePipes(pipesNeeded(stages, io))
+  const taps = stages.map((_, k) => observer?.tap?.(k))
+  // An external's output passes through this process when it is tapped, or counted on its way into a builtin.
+  const through = (k: number) => k < stages.length - 1 && stages[k + 1]!.redirs.stdin === undefined && (taps[k] !== undefined || (observer?.onOutput !== undefined && stages[k + 1]!.kind !== 'ext'))
+  const pipes = await makePipes(pipesNeeded(stages, io, through))
 
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
-    for (const c of children) killGroup(c.pid, 'SIGINT', sh.detached)
+    for (const c of children) killGroup(c.pid, observer?.killSignal ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })
@@ -153,12 +156,19 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
     for (let k = 0; k < stages.length; k++) {
       const stage = stages[k]!
       const last = k === stages.length - 1
-      const err = stageErr(stage.redirs, io, last)
+      let err = stageErr(stage.redirs, io, last)
+      const watchedErr = observer?.onStderr && err === io.err ? observedErr(k, io.err, observer) : undefined
+      if (watchedErr) err = watchedErr
       if (stage.kind === 'ext') {
         const { child, run, next } = startExternal(sh, stage, up, last, io, err, pipes)
         children.push(child)
         running.push(run)
         up = next
+        if (observer) {
+          watchChild(k, child, run, observer)
+          if (watchedErr) watchedErr.from = child.stderr ?? undefined
+          if (next.t === 'pipe' && through(k)) up = { t: 'input', input: Input.ofBytes(observed(pipeReader(next.fd), k, observer, taps[k]) as AsyncIterable<Uint8Array>) }
+        }
         if (frame.signal.aborted) onAbort()
         continue
       }
@@ -166,9 +176,10 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       const input: Input = stage.redirs.stdin !== undefined ? fdInput(stage.redirs.stdin) : toInput(up)
       const run: Running = { done: Promise.resolve() }
       running.push(run)
-      const output: AsyncGenerator<Item> = stage.kind === 'builtin'
+      let output: AsyncGenerator<Item> = stage.kind === 'builtin'
         ? builtinOutput(sh, stage, input, frame, err, run)
         : blockOutput(stage, input, frame, err, run)
+      if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
         const target = stageOut(stage.redirs, io, err)
         run.done = drain(output, target, stage.kind === 'builtin' ? stage.def : undefined, run).finally(() => input.close())
@@ -221,7 +232,7 @@ function toInput(up: Up): Input {
 }
 
 /** How many OS pipes the externals of these stages need. */
-function pipesNeeded(stages: Prepared[], io: IO): number {
+function pipesNeeded(stages: Prepared[], io: IO, through: (k: number) => boolean): number {
   // Mirrors the choices of startExternal: a pipe into an external fed by a builtin, a pipe out of one
   // that does not write straight into a descriptor.
   let n = 0
@@ -232,18 +243,24 @@ function pipesNeeded(stages: Prepared[], io: IO): number {
     if (s.kind === 'ext') {
       if (s.redirs.stdin === undefined && fromInternal) n++
       if (!outRedirected && (!last || io.out.fd === undefined)) n++
-      fromInternal = false
+      fromInternal = !outRedirected && through(k)
     } else fromInternal = !last && !outRedirected
   })
   return n
 }
 
 function fdInput(fd: number): Input {
-  return Input.ofBytes((async function* () {
+  const input = Input.ofBytes((async function* () {
     const s = createReadStream('', { fd, autoClose: false, highWaterMark: 256 * 1024 })
     try { for await (const chunk of s) yield chunk as Uint8Array } finally { s.destroy() }
   })())
+  inputFds.set(input, fd)
+  return input
 }
+
+/** Inputs that read a descriptor, so a nested pipeline (`pipe`) can hand the descriptor itself on. */
+const inputFds = new WeakMap<Input, number>()
+export const inputFd = (input: Input): number | undefined => inputFds.get(input)
 
 async function* closingAfter(output: AsyncIterable<Item>, input: Input): AsyncGenerator<Item> {
   try { yield* output } finally { await input.close() }
@@ -473,3 +490,72 @@ function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: Re
   void def
   return ctx
 }
+
+// ---------------------------------------------------------------- supervision (`pipe`)
+
+/** A stage's output as an observer sees it: bytes counted and copied to a tap; for an in-process
+ *  stage (`run` given), its start at the first pull and its end. */
+async function* observed(items: AsyncIterable<Item>, k: number, o: PipelineObserver, tap: ReturnType<NonNullable<PipelineObserver['tap']>>, run?: Running): AsyncGenerator<Item> {
+  if (run) o.onStart?.(k, {})
+  o.onOutput?.(k, 0, 0)
+  try {
+    for await (const item of items) {
+      if (isBytes(item)) {
+        o.onOutput?.(k, item.length, 0)
+        if (tap) await tap(item)
+      } else {
+        const values = item instanceof Batch ? item.items : [item]
+        o.onOutput?.(k, 0, values.length)
+        if (tap) await tap(Buffer.from(encodeLines(values)))
+      }
+      yield item
+    }
+  } finally {
+    if (run) {
+      if (run.status === undefined) run.quiet = true // its reader stopped before the end
+      o.onExit?.(k, { status: run.status ?? 0, signal: null, quiet: Boolean(run.quiet) })
+    }
+  }
+}
+
+/** Stage k's stderr, handed to the observer; without a descriptor, so externals write into a pipe.
+ *  While the observer is behind with an external's stderr, that pipe is not read. */
+function observedErr(k: number, like: ErrOut, o: PipelineObserver): ErrOut & { from?: Readable } {
+  let pending = 0
+  const err: ErrOut & { from?: Readable } = {
+    isTTY: like.isTTY,
+    columns: like.columns,
+    write: c => {
+      const p = o.onStderr!(k, typeof c === 'string' ? Buffer.from(c) : c)
+      if (!p || !err.from) return
+      if (pending++ === 0) err.from.pause()
+      const done = () => { if (--pending === 0) err.from?.resume() }
+      p.then(done, done)
+    },
+  }
+  return err
+}
+
+/** An external's start and end for the observer; with its stderr observed, the stage ends when all of it is read. */
+function watchChild(k: number, child: ChildProcess, run: Running, o: PipelineObserver): void {
+  o.onStart?.(k, { pid: child.pid })
+  let ended = false
+  const end = (signal: NodeJS.Signals | null) => {
+    if (ended) return
+    ended = true
+    o.onExit?.(k, { status: run.status ?? EXIT.failure, signal, quiet: Boolean(run.quiet) })
+  }
+  child.once('exit', (_code, signal) => end(signal)).once('error', () => end(null))
+  const stderr = child.stderr
+  if (!o.onStderr || !stderr) return
+  // A grandchild may keep the pipe open after the child is gone: its stderr gets a second, not forever.
+  const read = new Promise<void>(resolve => {
+    let timer: NodeJS.Timeout | undefined
+    const done = () => { clearTimeout(timer); resolve() }
+    stderr.once('close', done)
+    child.once('exit', () => { timer = setTimeout(done, STDERR_AFTER_EXIT_MS) }).once('error', done)
+  })
+  run.done = Promise.all([run.done, read]).then(() => {})
+}
+
+const STDERR_AFTER_EXIT_MS = 1000

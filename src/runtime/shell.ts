@@ -1,13 +1,18 @@
 // A shell: one interpreter's state plus the ways to use it: run a line and collect its output,
 // stream it, or execute it against real descriptors (the CLI and the REPL).
 import { Channel, ChannelClosed } from './channel.ts'
-import type { CommandDef, Closure, RunOptions, RunResult, ShellApi } from './command.ts'
+import type { Command } from '../lang/ast.ts'
+import { expandArgs } from '../lang/expand.ts'
+import { literalText } from '../lang/parser.ts'
+import type { CommandDef, Closure, PipelinePlan, RunOptions, RunResult, ShellApi, StagePlan } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError } from './errors.ts'
+import { resolveExecutable } from './external.ts'
+import { execPipeline, inputFd } from './pipeline.ts'
 import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
 import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, type ErrOut, type Frame, type IO, type Out } from './scope.ts'
 import { Input } from './stream.ts'
-import { Batch, isBytes, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
 
 export interface ShellOptions {
   commands: CommandSource
@@ -162,6 +167,7 @@ function shellApi(shell: Shell, sh: Interpreter): ShellApi {
     runClosure: (closure, input, vars, signal) => runClosure(sh, closure, input, vars, signal),
     commandNames: () => sh.commands.names(),
     findCommand: name => sh.commands.load(name) as Promise<CommandDef | undefined>,
+    planPipeline: lines => planPipeline(sh, lines),
   }
 }
 
@@ -183,4 +189,60 @@ async function* runClosure(sh: Interpreter, closure: Closure, input: Input, vars
   }
   if (failure instanceof FailSignal) throw new FshError(failure.code, errText.trim().split('\n').pop() || `the block failed with status ${failure.code}`)
   if (failure && !(failure instanceof ChannelClosed)) throw failure
+}
+
+/** Lines that are each one pipeline, joined into one; names resolved as a run would resolve them. */
+async function planPipeline(sh: Interpreter, lines: string[]): Promise<PipelinePlan> {
+  const commands: Command[] = []
+  const stages: StagePlan[] = []
+  const quiet: ErrOut = { isTTY: false, columns: 80, write: () => {} }
+  const frame: Frame = { scope: sh.globals, positional: [], signal: new AbortController().signal, errexit: false }
+  const scope = sh.expandScope(frame, { source: { t: 'none' }, out: { push: () => {} }, err: quiet })
+  let problem: PipelinePlan['problem']
+  for (const [line, text] of lines.entries()) {
+    let statements
+    try {
+      statements = sh.parse(text).statements
+    } catch (e) {
+      problem ??= { line, message: (e as Error).message }
+      continue
+    }
+    const st = statements[0]
+    if (!st) problem ??= { line, message: 'nothing to run' }
+    else if (statements.length > 1 || st.background || st.body.rest.length || st.body.first.negate) {
+      problem ??= { line, message: 'one pipeline is expected (no `;`, `&&`, `||`, `!` or `&`)' }
+    } else {
+      for (const c of st.body.first.commands) {
+        commands.push(c)
+        stages.push(await planStage(sh, c, line, scope))
+      }
+    }
+  }
+  return {
+    stages,
+    problem,
+    run({ input, err, signal, observer }) {
+      if (problem) throw new FshError(EXIT.usage, problem.message)
+      const ch = new Channel()
+      const fd = input && inputFd(input)
+      const source: IO['source'] = fd !== undefined ? { t: 'fd', fd } : input ? { t: 'input', input } : { t: 'none' }
+      const status = execPipeline(sh, commands, { ...frame, signal }, { source, out: { push: i => ch.push(i) }, err: err as ErrOut }, observer)
+        .catch(e => { if (e instanceof ChannelClosed) return 0; throw e })
+        .finally(() => ch.close())
+      return { output: ch, status }
+    },
+  }
+}
+
+/** What a stage's command name runs, in the order a run looks: function, builtin, program on PATH. */
+async function planStage(sh: Interpreter, c: Command, line: number, scope: ReturnType<Interpreter['expandScope']>): Promise<StagePlan> {
+  if (c.t !== 'cmd') return { line, name: c.t, kind: 'block', path: null }
+  const name = literalText(c.name) ?? toText((await expandArgs([c.name], scope))[0] ?? '')
+  if (!c.external && sh.functions.has(name)) return { line, name, kind: 'function', path: null }
+  if (!c.external && (await sh.commands.load(name))) return { line, name, kind: 'builtin', path: null }
+  try {
+    return { line, name, kind: 'external', path: resolveExecutable(name, sh.env, sh.cwd) }
+  } catch (e) {
+    return { line, name, kind: 'external', path: null, error: { code: exitCodeOf(e), message: (e as Error).message } }
+  }
 }
