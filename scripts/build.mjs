@@ -39,7 +39,8 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['better-sqlite3'],
+  // Ink imports react-devtools-core only in development; it is not installed.
+  external: ['better-sqlite3', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"' },
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
