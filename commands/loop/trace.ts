@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
+import { describeEnd } from '../../src/loop/ending.ts'
 import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
-import type { TraceRecord } from '../../src/loop/record.ts'
 import { batch, toText, type Value } from '../../src/runtime/values.ts'
 
 const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
@@ -80,49 +80,25 @@ at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`
     if (!existsSync(file)) ctx.fail(`cannot open ${given}: no such file`)
     const timeoutMs = ctx.flags.timeout ?? DEFAULT_TIMEOUT_MS
     const gen = traceFile(file, { timeoutMs, cwd: ctx.cwd, env: { ...ctx.env }, signal: ctx.signal })
-    let last: TraceRecord | undefined
     let end: TraceEnd
     try {
       for (;;) {
         const r = await gen.next()
         if (r.done) { end = r.value; break }
-        last = r.value[r.value.length - 1]
         yield batch(r.value)
       }
     } finally {
       await gen.return(undefined as never)
     }
     const shown = relative(ctx.cwd, file) || given
-    switch (end.status) {
-      case 'ok':
-        return
-      case 'exited':
-        ctx.exitCode = end.exitCode
-        if (end.signal) ctx.warn(`${shown} was killed by ${end.signal}`)
-        return
-      case 'uncaught':
-        if (end.syntax) {
-          const s = end.syntax
-          for (const l of [`${shown}:${s.line}`, ...s.excerpt]) ctx.log(l)
-          return ctx.fail(`syntax error at ${shown}:${s.line}:${s.column}: ${s.message}`)
-        }
-        ctx.log(end.report)
-        ctx.exitCode = end.exitCode
-        return
-      case 'timeout':
-        return ctx.fail(`killed after ${seconds(end.timeoutMs)} (the code never finished)`)
-      case 'capped':
-        yield { ...(last ?? { tick: 0, phase: 'main', source: 'script', id: 0 }), seq: (last?.seq ?? 0) + 1, kind: 'log', api: 'fsh', text: '… output capped' }
-        return ctx.fail(end.what === 'output'
-          ? `output capped at ${end.detail}: the program was stopped`
-          : `trace capped at ${end.detail}: the program was stopped`)
-      case 'aborted':
-        ctx.signal.throwIfAborted()
-        throw new DOMException('the trace was interrupted', 'AbortError')
+    if (end.status === 'aborted') {
+      ctx.signal.throwIfAborted()
+      throw new DOMException('the trace was interrupted', 'AbortError')
     }
+    const ending = describeEnd(end, shown)
+    for (const line of ending.detail) ctx.log(line)
+    if (ending.message && end.status !== 'exited') return ctx.fail(ending.message, ending.exitCode)
+    if (ending.message) ctx.warn(ending.message)
+    ctx.exitCode = ending.exitCode
   },
 })
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
-}

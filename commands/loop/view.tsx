@@ -1,9 +1,14 @@
 // The `:loop` view: a trace replayed as an animation. The phase ring with the current phase lit,
 // the queues filling and draining, the console beside them, one line of explanation per step.
 // space play/pause · → step · ← back · +/- speed · q back to the prompt.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
 import { Box, render, Text, useApp, useInput } from 'ink'
 import { useEffect, useMemo, useState } from 'react'
+import { describeEnd, type EndingReport } from '../../src/loop/ending.ts'
 import { explain } from '../../src/loop/explain.ts'
+import { collectTrace } from '../../src/loop/trace.ts'
 import type { Phase, TraceRecord } from '../../src/loop/record.ts'
 import { replay, type LoopState, type QueueName, type Waiting } from '../../src/loop/replay.ts'
 
@@ -160,4 +165,62 @@ function Console({ lines }: { lines: string[] }) {
 export async function runLoopView(trace: TraceRecord[], opts: Omit<LoopViewProps, 'trace' | 'onExit'> = {}): Promise<void> {
   const app = render(<LoopView trace={trace} onExit={() => {}} {...opts} />, { exitOnCtrlC: false })
   await app.waitUntilExit()
+}
+
+// ---------------------------------------------------------------------------- :loop in the REPL
+
+export interface ShowLoopOptions {
+  /** The shell's cwd and environment: the program runs there, with that. */
+  cwd: string
+  env: Record<string, string>
+  timeoutMs?: number
+  /** The name in the title and in messages (default: the file's path relative to cwd). */
+  title?: string
+  /** Terminal streams for Ink (default: the process's). */
+  stdin?: NodeJS.ReadStream
+  stdout?: NodeJS.WriteStream
+}
+
+type Traced = Awaited<ReturnType<typeof collectTrace>>
+
+/** While the program runs: a line saying so (q stops it); then the replay, or nothing if it did not compile. */
+export function LoopSession({ trace, title, onStop }: { trace: Promise<Traced>; title: string; onStop(): void }) {
+  const { exit } = useApp()
+  const [got, setGot] = useState<Traced>()
+  useEffect(() => { void trace.then(setGot) }, [trace])
+  const syntax = got?.end.status === 'uncaught' && got.end.syntax !== undefined
+  const aborted = got?.end.status === 'aborted'
+  useEffect(() => { if (syntax || aborted) exit() }, [syntax, aborted, exit])
+  useInput((input, key) => {
+    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) onStop()
+  }, { isActive: !got })
+  if (!got) return <Text>running {title} on node… <Text dimColor>(q stops it)</Text></Text>
+  if (syntax || aborted) return null
+  const ending = describeEnd(got.end, title)
+  const note = ending.message ?? (got.end.status === 'uncaught' ? `uncaught: ${got.records.at(-1)?.text ?? ''}` : undefined)
+  return <LoopView trace={got.records} title={title} note={note} onExit={() => {}} />
+}
+
+/** `:loop FILE.js`: runs the file traced, then replays it until q. Says what to print at the prompt after. */
+export async function showLoopFile(file: string, opts: ShowLoopOptions): Promise<EndingReport> {
+  const title = opts.title ?? (relative(opts.cwd, file) || file)
+  const stop = new AbortController()
+  const trace = collectTrace(file, { cwd: opts.cwd, env: opts.env, timeoutMs: opts.timeoutMs, signal: stop.signal })
+  const app = render(<LoopSession trace={trace} title={title} onStop={() => stop.abort()} />, {
+    exitOnCtrlC: false, ...(opts.stdin && { stdin: opts.stdin }), ...(opts.stdout && { stdout: opts.stdout }),
+  })
+  await app.waitUntilExit()
+  return describeEnd((await trace).end, title)
+}
+
+/** `:loop` with pasted code: it runs from a temporary `pasted.js`, in the shell's cwd. */
+export async function showLoopCode(code: string, opts: ShowLoopOptions): Promise<EndingReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-loop-'))
+  try {
+    const file = join(dir, 'pasted.js')
+    writeFileSync(file, code)
+    return await showLoopFile(file, { title: 'pasted.js', ...opts })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

@@ -22,7 +22,7 @@ function explainRecord(r: TraceRecord): string {
   if (r.kind === 'log') {
     if (r.api === 'uncaught') return `An uncaught exception (${r.text}): node prints it and exits, nothing queued runs any more.`
     if (r.api === 'fsh') return 'The console output passed its cap: the program was stopped.'
-    const from = r.source === 'script' ? 'the script' : `${r.source} callback ${who}`
+    const from = r.source === 'script' ? 'The script' : `The ${r.source} callback ${who}`
     return `${from} prints ${quote(r.text)}: console writes are synchronous, so it shows at once.`
   }
   if (r.kind === 'schedule') {

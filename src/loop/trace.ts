@@ -99,6 +99,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
   // The script's own run record is held back until something follows it: if the file does not
   // compile, nothing ran and the trace is empty.
   let held: TraceRecord[] = []
+  let lastYielded: TraceRecord | undefined
   const release = (batch: TraceRecord[]): TraceRecord[] => {
     if (seq <= 1) { held.push(...batch); return [] }
     const out = held.length ? [...held, ...batch] : batch
@@ -109,7 +110,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     try {
       for await (const chunk of records) {
         const batch = release(take(splitter.push(chunk as Buffer)))
-        if (batch.length) yield batch
+        if (batch.length) { lastYielded = batch.at(-1); yield batch }
       }
     } catch { /* the pipe was cut short: keep what arrived */ }
     const rest = [...held, ...take(splitter.end())]
@@ -121,6 +122,10 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     const syntax = fatal && seq <= 1 ? parseSyntaxError(report) : undefined
     if (fatal && !syntax) {
       rest.push({ seq: ++seq, tick: fatal.tick, phase: fatal.phase, source: fatal.source, kind: 'log', api: 'uncaught', id: fatal.id, text: errorLine(report) })
+    }
+    if (capped) {
+      const at = rest.at(-1) ?? lastYielded
+      rest.push({ seq: ++seq, tick: at?.tick ?? 0, phase: at?.phase ?? 'main', source: at?.source ?? 'script', kind: 'log', api: 'fsh', id: at?.id ?? 0, text: '… output capped' })
     }
     if (rest.length && !syntax) yield rest
     if (aborted) return { status: 'aborted' }
