@@ -1,10 +1,12 @@
 // Sorting more than fits: like GNU sort, sort runs that fit the memory budget, spill each to a
-// temp file, then merge the runs with a heap. Stable: equal keys keep their input order (runs are
+// temp file, then merge the runs with a heap. Runs are held as encoded lines in one byte buffer
+// (run-buffer.ts), so the budget bounds the memory really used, not an estimate of it. Stable: equal keys keep their input order (runs are
 // merged in input order and ties go to the earlier run).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Value } from '../../src/runtime/values.ts'
-import { readRun, writeRun, writeRunBatches } from './spill-file.ts'
+import { RunBuffer } from './run-buffer.ts'
+import { encodeSpill, readRun, writeLines, writeRunBatches } from './spill-file.ts'
 
 /** Runs merged at once; more are merged in passes, so open files stay few. */
 export const MAX_FANIN = 64
@@ -17,7 +19,7 @@ const OUT_BATCH = 4096
 export interface SortOptions {
   key: (v: Value) => unknown
   compare: (a: unknown, b: unknown) => number
-  /** Estimated heap bytes held before a run is spilled. */
+  /** Bytes of records held before a run is spilled (the size of the run buffer). */
   maxMemory: number
   tmpDir: string
   signal?: AbortSignal
@@ -28,41 +30,72 @@ export interface SortOptions {
 interface Pair { k: unknown; v: Value }
 
 export async function* externalSort(batches: AsyncIterable<Value[]>, opts: SortOptions): AsyncGenerator<Value[]> {
-  const cmp = (a: Pair, b: Pair) => opts.compare(a.k, b.k)
-  let pairs: Pair[] = []
+  // Small inputs sort as objects, never encoded. Past a quarter of the budget, records move to a
+  // byte buffer of the budget's size and the rest of the input follows them there.
+  const objectLimit = opts.maxMemory / 4
+  let pairs: Pair[] | undefined = []
   let est = 0
   let avg = 0
   let sampled = 0
   let seen = 0
+  let buffer: RunBuffer | undefined
   let dir: string | undefined
   const runs: string[] = []
+  const runPath = async () => {
+    dir ??= await mkdtemp(join(opts.tmpDir, 'fsh-sort-'))
+    return join(dir, `run-${runs.length}.ndjson`)
+  }
+  const spill = async () => {
+    const path = await runPath()
+    await buffer!.writeSorted(path, opts.compare)
+    runs.push(path)
+    if (runs.length === 1) opts.onSpill?.(1)
+  }
+  /** A line that did not fit: spill the buffer and try again. */
+  const overflow = async (key: unknown, line: string) => {
+    if (buffer!.count) await spill()
+    if (buffer!.add(key, line)) return
+    // One record bigger than the whole buffer: a run of its own.
+    const path = await runPath()
+    await writeLines(path, [line])
+    runs.push(path)
+  }
   try {
     for await (const b of batches) {
-      for (const v of b) {
-        if (seen++ % SAMPLE_EVERY === 0) {
-          const size = (JSON.stringify(v) ?? '').length * HEAP_PER_JSON_BYTE + PAIR_OVERHEAD
-          avg += (size - avg) / ++sampled
+      if (pairs) {
+        for (const v of b) {
+          if (seen++ % SAMPLE_EVERY === 0) {
+            const size = (JSON.stringify(v) ?? '').length * HEAP_PER_JSON_BYTE + PAIR_OVERHEAD
+            avg += (size - avg) / ++sampled
+          }
+          pairs.push({ k: opts.key(v), v })
+          est += avg
         }
-        pairs.push({ k: opts.key(v), v })
-        est += avg
-      }
-      if (est > opts.maxMemory) {
-        dir ??= await mkdtemp(join(opts.tmpDir, 'fsh-sort-'))
-        pairs.sort(cmp)
-        const path = join(dir, `run-${runs.length}.ndjson`)
-        await writeRun(path, pairs.map(p => p.v))
-        runs.push(path)
-        if (runs.length === 1) opts.onSpill?.(1)
-        pairs = []
-        est = 0
+        if (est > objectLimit) {
+          buffer = new RunBuffer(Math.max(64 * 1024, Math.floor(opts.maxMemory)))
+          const held = pairs
+          pairs = undefined
+          for (const p of held) {
+            const line = encodeSpill(p.v)
+            if (!buffer.add(p.k, line)) await overflow(p.k, line)
+          }
+        }
+      } else {
+        for (const v of b) {
+          const key = opts.key(v)
+          const line = encodeSpill(v)
+          if (!buffer!.add(key, line)) await overflow(key, line)
+        }
       }
       opts.signal?.throwIfAborted()
     }
-    pairs.sort(cmp)
-    if (!runs.length) {
+    if (pairs) {
+      pairs.sort((a, b) => opts.compare(a.k, b.k))
       for (let i = 0; i < pairs.length; i += OUT_BATCH) yield pairs.slice(i, i + OUT_BATCH).map(p => p.v)
       return
     }
+    if (buffer!.count) await spill()
+    buffer = undefined
     // Too many runs: merge the oldest ones into bigger runs first, keeping input order.
     while (runs.length > MAX_FANIN) {
       const group = runs.splice(0, MAX_FANIN)
@@ -71,17 +104,10 @@ export async function* externalSort(batches: AsyncIterable<Value[]>, opts: SortO
       await Promise.all(group.map(p => rm(p, { force: true })))
       runs.unshift(path)
     }
-    const sources = runs.map(readRun)
-    sources.push(memoryRun(pairs.map(p => p.v)))
-    pairs = []
-    yield* merge(sources, opts)
+    yield* merge(runs.map(readRun), opts)
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true })
   }
-}
-
-async function* memoryRun(values: Value[]): AsyncGenerator<Value[]> {
-  for (let i = 0; i < values.length; i += OUT_BATCH) yield values.slice(i, i + OUT_BATCH)
 }
 
 interface Cursor { src: AsyncGenerator<Value[]>; buf: Value[]; i: number; k: unknown; run: number }

@@ -8,7 +8,7 @@ import { externalSort } from './external-sort.ts'
 import { fieldGetter } from './field-path.ts'
 import { compareValues } from './value-order.ts'
 
-export const DEFAULT_SORT_MEMORY = 128 * 1024 * 1024
+export const DEFAULT_SORT_MEMORY = 64 * 1024 * 1024
 
 export default defineCommand({
   name: 'sort-by',
@@ -16,7 +16,7 @@ export default defineCommand({
   usage: 'sort-by [COL...] [-r] [--max-memory SIZE]',
   description: `Numbers by value, text by code point, datetimes by time, false before true; nulls (missing
 fields) last, also with -r. Without COL the values themselves are compared. Past --max-memory
-(an estimate of the records held) sorted runs go to temp files in $TMPDIR and are merged.`,
+(bytes of records held, as encoded lines) sorted runs go to temp files in $TMPDIR and are merged.`,
   flags: {
     reverse: { type: 'boolean', alias: 'r', describe: 'largest first' },
     'max-memory': { type: 'size', describe: 'records held in memory before spilling sorted runs to disk', default: DEFAULT_SORT_MEMORY },

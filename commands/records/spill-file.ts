@@ -27,12 +27,13 @@ export function decodeSpill(line: string): Value {
   return r
 }
 
-export async function writeRun(path: string, values: Iterable<Value>): Promise<void> {
+/** Lines already encoded with encodeSpill. */
+export async function writeLines(path: string, lines: string[]): Promise<void> {
   const fh = await open(path, 'wx', 0o600)
   try {
     let buf = ''
-    for (const v of values) {
-      buf += encodeSpill(v) + '\n'
+    for (const l of lines) {
+      buf += l + '\n'
       if (buf.length >= WRITE_CHUNK) { await fh.write(buf); buf = '' }
     }
     if (buf) await fh.write(buf)
