@@ -19,6 +19,7 @@ export const registry: Record<string, Entry> = {
   pwd: { load: () => import('./core/pwd.ts') },
   sleep: { load: () => import('./core/sleep.ts') },
   which: { load: () => import('./core/which.ts') },
+  loglens: { load: () => import('./loglens/index.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
   // pipe
