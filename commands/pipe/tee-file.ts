@@ -12,7 +12,8 @@ export class TeeFile {
   }
 
   static async open(path: string): Promise<TeeFile> {
-    const stream = createWriteStream(path)
+    // Room for a few chunks: the copy is written while the next chunks pass, not chunk by chunk.
+    const stream = createWriteStream(path, { highWaterMark: 1024 * 1024 })
     try {
       await once(stream, 'open')
     } catch (e) {
