@@ -100,34 +100,30 @@
   let loopStarted = false // a callback of the program has come from the loop
   let afterLoop = false // beforeExit/exit listeners: the loop has nothing left to run
 
-  const JS_QUEUES = new Set(['TickObject', 'PROMISE', 'Microtask'])
   const USER_CODE_FREE = /^(node:|internal[/]|$)/
-
   const ownFile = __filename
-  function hasUserFrame() {
+
+  /** The structured stack of whoever called `below`, without disturbing the program's own settings. */
+  function callSites(below, limit) {
     const prepare = Error.prepareStackTrace
-    const limit = Error.stackTraceLimit
+    const stackLimit = Error.stackTraceLimit
     Error.prepareStackTrace = (_, sites) => sites
-    Error.stackTraceLimit = 64
+    Error.stackTraceLimit = limit
     const holder = {}
-    Error.captureStackTrace(holder, hasUserFrame)
+    Error.captureStackTrace(holder, below)
     const sites = holder.stack
     Error.prepareStackTrace = prepare
-    Error.stackTraceLimit = limit
-    return sites.some(s => { const f = s.getFileName() || ''; return !USER_CODE_FREE.test(f) && f !== ownFile })
+    Error.stackTraceLimit = stackLimit
+    return sites
+  }
+
+  function hasUserFrame() {
+    return callSites(hasUserFrame, 64).some(s => { const f = s.getFileName() || ''; return !USER_CODE_FREE.test(f) && f !== ownFile })
   }
 
   /** The public API that started a libuv request or handle: the node: frame just below user code. */
   function apiFromStack() {
-    const prepare = Error.prepareStackTrace
-    const limit = Error.stackTraceLimit
-    Error.prepareStackTrace = (_, sites) => sites
-    Error.stackTraceLimit = 40
-    const holder = {}
-    Error.captureStackTrace(holder, apiFromStack)
-    const sites = holder.stack
-    Error.prepareStackTrace = prepare
-    Error.stackTraceLimit = limit
+    const sites = callSites(apiFromStack, 40)
     let lastNode
     for (const s of sites) {
       const file = s.getFileName() || ''
@@ -212,7 +208,9 @@
         break
       case 'PROMISE':
         info.api = 'promise'
-        return // its schedule record waits until the reaction is really queued
+        // A reaction is scheduled when it is really queued: now if its parent has settled, else then.
+        if (info.queueNow) emit('schedule', sourceNow(), 'promise', idOf(info), 'then')
+        return
       default: {
         if (resource instanceof asyncHooks.AsyncResource) { info.api = type; break }
         info.native = true
@@ -224,7 +222,7 @@
     }
     emit('schedule', sourceNow(), info.api, info.id, info.text)
   }
-  const nativeById = new Map()
+  const nativeById = new Map() // asyncId → info of a libuv request or handle (one per schedule record, so capped with them)
 
   // A reaction (then/await) is queued when its parent promise settles, or at once if it has.
   function trackPromise(asyncId, triggerAsyncId, info) {
@@ -234,11 +232,8 @@
     if (promises.size < MAX_PROMISES) promises.set(asyncId, info)
     if (!info.derived) return
     const parent = promises.get(triggerAsyncId)
-    if (parent && !parent.settled && parent.type === 'PROMISE') (parent.waiting ??= []).push(info)
+    if (parent && !parent.settled) (parent.waiting ??= []).push(info)
     else info.queueNow = true
-  }
-  function afterInitPromise(info) {
-    if (info.queueNow && !info.hidden) emit('schedule', sourceNow(), 'promise', idOf(info), 'then')
   }
   function onPromiseResolve(asyncId) {
     const p = promises.get(asyncId)
@@ -312,10 +307,7 @@
     try { return fn.apply(this, arguments) } catch (err) { if (debug) fs.writeSync(2, `loop tracer: ${err && err.stack}\n`) }
   }
   const hook = asyncHooks.createHook({
-    init: guard((asyncId, type, trigger, resource) => {
-      onInit(asyncId, type, trigger, resource)
-      if (type === 'PROMISE') afterInitPromise(infos.get(resource))
-    }),
+    init: guard(onInit),
     before: guard(onBefore),
     after: guard(onAfter),
     promiseResolve: guard(onPromiseResolve),
@@ -329,31 +321,43 @@
     // marks the end of the script without a wrapper frame showing in the program's stack traces.
     process.nextTick(() => { scriptDone = true })
 
-    let consoleApi = ''
     let logCount = 0
     let logBytes = 0
     let stderrBytes = 0
+    /** `console.log` when a console method is writing, else what wrote (`process.stdout.write`). */
+    const writerOf = name => {
+      let api = `process.${name}.write`
+      for (const s of callSites(writerOf, 30)) {
+        if (s.getFileName() !== 'node:internal/console/constructor') continue
+        const fn = s.getFunctionName() || ''
+        if (/^[a-z]+$/i.test(fn) && fn !== 'value') api = `console.${fn}` // the outermost console frame
+      }
+      return api
+    }
     const patchStream = (stream, name) => {
       const write = stream.write
-      stream.write = function (chunk, encoding, cb) {
+      stream.write = function (chunk) {
         if (stopping) return true
         let text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
         const bytes = Buffer.byteLength(text)
+        const api = writerOf(name)
         if (++logCount > limits.logs) return stop('output', 'lines', limits.logs)
         if (logBytes + bytes > limits.logBytes) {
           // What still fits is shown, then the program stops.
           const room = limits.logBytes - logBytes
-          if (room > 0) emit('log', sourceNow(), consoleApi || `process.${name}.write`, idNow(), Buffer.from(text).subarray(0, room).toString())
+          if (room > 0) emit('log', sourceNow(), api, idNow(), Buffer.from(text).subarray(0, room).toString())
           return stop('output', 'bytes', limits.logBytes)
         }
         logBytes += bytes
         if (name === 'stderr') stderrBytes += bytes
         if (text.endsWith('\n')) text = text.slice(0, -1)
-        emit('log', sourceNow(), consoleApi || `process.${name}.write`, idNow(), text)
+        emit('log', sourceNow(), api, idNow(), text)
+        // What writing does inside (a tick to report the write done) is the console's, not the program's.
         muted++
         try { return write.apply(this, arguments) } finally { muted-- }
       }
     }
+    // process.stdout and stderr are made on first use: patched then, and their making hidden.
     for (const name of ['stdout', 'stderr']) {
       const desc = Object.getOwnPropertyDescriptor(process, name)
       if (!desc || !desc.get) continue
@@ -362,21 +366,14 @@
         configurable: true,
         enumerable: desc.enumerable,
         get() {
-          const stream = desc.get.call(this)
-          if (stream !== seen) { seen = stream; muted++; try { patchStream(stream, name) } finally { muted-- } }
-          return stream
+          muted++
+          try {
+            const stream = desc.get.call(this)
+            if (stream !== seen) { seen = stream; patchStream(stream, name) }
+            return stream
+          } finally { muted-- }
         },
       })
-    }
-    for (const key of Object.keys(console)) {
-      const fn = console[key]
-      if (typeof fn !== 'function' || !/^[a-z]/.test(key)) continue
-      console[key] = function () {
-        const outer = consoleApi
-        consoleApi ||= `console.${key}`
-        muted++
-        try { return fn.apply(this, arguments) } finally { muted--; consoleApi = outer }
-      }
     }
 
     // Cancelling a timer or an immediate takes it off its queue: say so.
@@ -395,7 +392,10 @@
     patchClear('clearImmediate', t => !t._destroyed && t._onImmediate != null)
 
     // Closing a handle queues its callback (if any) for the close phase; libuv stops watching it.
-    const handleProto = Object.getPrototypeOf(Object.getPrototypeOf(process.binding('tcp_wrap').TCP.prototype))
+    // (process.binding may lose these one day: the trace then only misses close schedules and pending.)
+    const binding = name => { try { return process.binding(name) } catch { return undefined } }
+    const tcp = binding('tcp_wrap')
+    const handleProto = tcp && Object.getPrototypeOf(Object.getPrototypeOf(tcp.TCP.prototype))
     const close = handleProto && handleProto.close
     if (typeof close === 'function') {
       handleProto.close = function (cb) {
@@ -405,7 +405,7 @@
       }
     }
     // The status of a unix-socket connect tells the phase it is reported in (see connectDone).
-    const ConnectWrap = process.binding('pipe_wrap').PipeConnectWrap
+    const ConnectWrap = (binding('pipe_wrap') || {}).PipeConnectWrap
     if (ConnectWrap) {
       Object.defineProperty(ConnectWrap.prototype, 'oncomplete', {
         configurable: true,
