@@ -61,7 +61,8 @@ test('the last step\'s output is stdout, untouched; the report goes to stderr', 
 test('fail-fast: the first failing step kills the others (no orphans), exit = its code', async () => {
   const m = marker()
   const t0 = Date.now()
-  const r = await shell().run(`pipe --report r1.ndjson --step '^sleep ${m}' --step 'sh -c "sleep 0.2; echo broke >&2; exit 7"' --step 'cat'`)
+  // The last step cannot end by itself (a `cat` could see EOF and finish cleanly before the kill lands).
+  const r = await shell().run(`pipe --report r1.ndjson --step '^sleep ${m}' --step 'sh -c "sleep 0.2; echo broke >&2; exit 7"' --step 'sh -c "cat; sleep ${m}"'`)
   assert.is(r.exitCode, 7)
   assert.ok(Date.now() - t0 < 3000, 'did not wait for the sleep')
   assert.not.ok(running(m), 'the sleep step was killed')
