@@ -324,16 +324,20 @@
     let logCount = 0
     let logBytes = 0
     let stderrBytes = 0
-    /** `console.log` when a console method is writing, else what wrote (`process.stdout.write`). */
-    const writerOf = name => {
-      let api = `process.${name}.write`
-      for (const s of callSites(writerOf, 30)) {
-        if (s.getFileName() !== 'node:internal/console/constructor') continue
-        const fn = s.getFunctionName() || ''
-        if (/^[a-z]+$/i.test(fn) && fn !== 'value') api = `console.${fn}` // the outermost console frame
+    // console.error and console.warn are one function in node (so are log, info and debug): a thin
+    // wrapper says which name was called. Not around trace, whose output would show the wrapper.
+    let consoleApi = ''
+    const calledByTrace = () => callSites(calledByTrace, 12).some(s => s.getFunctionName() === 'trace' && s.getFileName() === 'node:internal/console/constructor')
+    for (const key of Object.keys(console)) {
+      const fn = console[key]
+      if (typeof fn !== 'function' || !/^[a-z]/.test(key) || key === 'trace') continue
+      console[key] = function () {
+        const outer = consoleApi
+        consoleApi ||= key === 'error' && calledByTrace() ? 'console.trace' : `console.${key}`
+        try { return fn.apply(this, arguments) } finally { consoleApi = outer }
       }
-      return api
     }
+    const writerOf = name => consoleApi || `process.${name}.write`
     const patchStream = (stream, name) => {
       const write = stream.write
       stream.write = function (chunk) {

@@ -56,6 +56,8 @@ readFile(new URL(import.meta.url), () => console.log('read'))
   'stderr.cjs': `console.log('out')
 console.error('err')
 process.stdout.write('raw\\n')
+console.warn('careful')
+console.trace('here')
 `,
   'exit3.cjs': "console.log('leaving'); process.exit(3)\n",
 }
@@ -98,8 +100,12 @@ test('a pipeline filters the trace like any record stream', async () => {
 })
 
 test('stdout and stderr writes are log records named after their API', async () => {
-  const r = await shell.run("loop trace stderr.cjs | where kind == 'log' | select api text | to tsv")
-  assert.is(r.stdout, 'api\ttext\nconsole.log\tout\nconsole.error\terr\nprocess.stdout.write\traw\n')
+  const r = await shell.run("loop trace stderr.cjs --json | where kind == 'log'")
+  const logs = r.stdout.trim().split('\n').map(l => JSON.parse(l))
+  assert.equal(logs.map(x => x.api), ['console.log', 'console.error', 'process.stdout.write', 'console.warn', 'console.trace'])
+  assert.equal(logs.slice(0, 4).map(x => x.text), ['out', 'err', 'raw', 'careful'])
+  assert.match(logs[4].text, /^Trace: here\n {4}at Object\.<anonymous> \(.*stderr\.cjs:5:9\)/, 'the trace starts at the caller, as in node')
+  assert.not.match(logs[4].text, /preload/)
 })
 
 test('an ES module: its top level is the script, the loader stays out of the trace', async () => {
