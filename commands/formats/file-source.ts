@@ -1,7 +1,7 @@
 // A file as a stream of byte chunks, gunzipped on the fly (on a worker thread) when its name ends in .gz.
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { FshError } from '../../src/runtime/errors.ts'
 import { gunzipOnThread } from './gunzip-thread.ts'
 
@@ -19,9 +19,11 @@ export const isGzipName = (name: string): boolean => /\.gz$/i.test(name)
 
 /** Checks the file up front, so a missing file fails before anything streams. */
 export async function openFileSource(path: string, display: string, opts: { gunzip?: boolean; signal?: AbortSignal } = {}): Promise<FileSource> {
+  let regular: boolean
   try {
     const st = await stat(path)
     if (st.isDirectory()) throw new FshError(1, `${display} is a directory`)
+    regular = st.isFile()
   } catch (err) {
     throw fileError(err, display)
   }
@@ -29,17 +31,59 @@ export async function openFileSource(path: string, display: string, opts: { gunz
     const stats = { bytesRead: 0 }
     return { chunks: gunzipOnThread(path, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
   }
-  const file = fs.createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal })
-  return { chunks: read(file, display), bytesRead: () => file.bytesRead }
+  if (!regular) {
+    // A FIFO or a device: one read after another, as it delivers.
+    const file = fs.createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal })
+    return { chunks: readStream(file, display), bytesRead: () => file.bytesRead }
+  }
+  const stats = { bytesRead: 0 }
+  return { chunks: readAhead(path, display, stats, opts.signal), bytesRead: () => stats.bytesRead }
 }
 
-async function* read(file: fs.ReadStream, display: string): AsyncGenerator<Uint8Array> {
+async function* readStream(file: fs.ReadStream, display: string): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of file) yield chunk as Buffer
   } catch (err) {
     throw fileError(err, display)
   } finally {
     file.destroy()
+  }
+}
+
+/** Reads kept in flight ahead of the consumer, so the parser never waits for the disk. */
+const READS_AHEAD = 3
+
+async function* readAhead(path: string, display: string, stats: { bytesRead: number }, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  let fh: FileHandle | undefined
+  const queue: Promise<Buffer>[] = []
+  try {
+    fh = await open(path, 'r')
+    const handle = fh
+    let pos = 0
+    let eof = false
+    const next = () => {
+      const buf = Buffer.allocUnsafe(READ_CHUNK)
+      const at = pos
+      pos += READ_CHUNK
+      queue.push(handle.read(buf, 0, READ_CHUNK, at).then(r => buf.subarray(0, r.bytesRead)))
+    }
+    for (let i = 0; i < READS_AHEAD; i++) next()
+    while (queue.length) {
+      const chunk = await queue.shift()!
+      signal?.throwIfAborted()
+      if (chunk.length < READ_CHUNK) eof = true // a short read: the end (a FIFO or a growing file ends here too)
+      if (!eof) next()
+      if (chunk.length) {
+        stats.bytesRead += chunk.length
+        yield chunk
+      }
+      if (eof) break
+    }
+  } catch (err) {
+    throw fileError(err, display)
+  } finally {
+    await Promise.allSettled(queue) // reads still in flight finish before the file closes
+    await fh?.close()
   }
 }
 
