@@ -141,15 +141,14 @@ export async function* parseJsonStream(chunks: AsyncIterable<Uint8Array>, opts: 
     }
     if (out.length) { yield out; out = [] }
   }
-  s_end: {
-    if (!utf8.end()) fail(line, 'not valid UTF-8 at the end of the input')
-    decoder.end()
-    if (inValue) {
-      if (scalar && !inString) { endValue(''); break s_end }
-      fail(valueLine, 'invalid JSON: the input ends inside a value')
-    }
-    if (inArray) fail(line, "invalid JSON: the input ends before the array's ']'")
+  if (!utf8.end()) fail(line, 'not valid UTF-8 at the end of the input')
+  decoder.end()
+  if (inValue) {
+    // Only a number or a literal (true, false, null) may end with the input.
+    if (!scalar || inString) fail(valueLine, 'invalid JSON: the input ends inside a value')
+    endValue('')
   }
+  if (inArray) fail(line, "invalid JSON: the input ends before the array's ']'")
   if (out.length) yield out
 
   function endValue(lastPiece: string) {
@@ -160,7 +159,6 @@ export async function* parseJsonStream(chunks: AsyncIterable<Uint8Array>, opts: 
     scalar = false
     finish(text)
     if (inArray) needComma = true
-    else if (!inArray && seenAny) { /* several top-level values, one after another */ }
   }
 }
 

@@ -30,6 +30,7 @@ test('errors name the file and the line of the problem', async () => {
   assert.match(await errorOf(all(parseJsonStream(chunksOf('[\n{"a":1},\n{"a":\n  oops}\n]', 5), { source: 'x.json' }))), /^x\.json: line 3: invalid JSON/)
   assert.is(await errorOf(all(parseJsonStream(chunksOf('[{"a":1},\n{"a":2}', 4), { source: 'x.json' }))), "x.json: line 2: invalid JSON: the input ends before the array's ']'")
   assert.is(await errorOf(all(parseJsonStream(chunksOf('[1,,2]', 4)))), "line 1: invalid JSON: unexpected ',' in array")
+  assert.is(await errorOf(all(parseJsonStream(chunksOf('[1, 2', 2)))), "line 1: invalid JSON: the input ends before the array's ']'")
   assert.is(await errorOf(all(parseJsonStream(chunksOf('{"a": "unterminated', 4)))), 'line 1: invalid JSON: the input ends inside a value')
 })
 
