@@ -100,7 +100,7 @@ test('a pipeline filters the trace like any record stream', async () => {
 })
 
 test('stdout and stderr writes are log records named after their API', async () => {
-  const r = await shell.run("loop trace stderr.cjs --json | where kind == 'log'")
+  const r = await shell.run("loop trace stderr.cjs | where kind == 'log' | to ndjson")
   const logs = r.stdout.trim().split('\n').map(l => JSON.parse(l))
   assert.equal(logs.map(x => x.api), ['console.log', 'console.error', 'process.stdout.write', 'console.warn', 'console.trace'])
   assert.equal(logs.slice(0, 4).map(x => x.text), ['out', 'err', 'raw', 'careful'])
