@@ -1,6 +1,6 @@
 // where EXPR: keeps the values for which a condition holds. The expression is compiled once to a
 // JS function; records flow through in batches. O(1) memory.
-import { compileWhere, ExprSyntaxError, ExprTypeError, type Predicate } from '../../src/expr/index.ts'
+import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { FshError, usageError } from '../../src/runtime/errors.ts'
 import { batch, toText, type Value } from '../../src/runtime/values.ts'
@@ -34,8 +34,11 @@ text is an error that names the field and both types.`,
   async *run(ctx, input) {
     const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
     let test: Predicate
+    let readsFields: boolean
     try {
-      test = compileWhere(source, name => (name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
+      const expr = parseExpr(source)
+      readsFields = fieldsOf(expr).some(p => p.length > 0)
+      test = compileExpr(expr, name => (name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
     } catch (err) {
       if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
       if (err instanceof ExprTypeError) throw new FshError(1, err.message)
@@ -43,6 +46,8 @@ text is an error that names the field and both types.`,
     }
     let seen = 0
     for await (const b of input.batches()) {
+      // Text where records were meant (`^cat x.ndjson | where ...`): every field would be null.
+      if (seen === 0 && readsFields && typeof b[0] === 'string') ctx.warn("the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)")
       const out: Value[] = []
       let i = 0
       try {

@@ -154,3 +154,14 @@ class Generator {
 function siteOf(e: { text: string; left: Expr; right: Expr }): Site {
   return { expr: e.text, left: e.left.text, right: e.right.text }
 }
+
+/** The field paths an expression reads (`$it` alone is the empty path). */
+export function fieldsOf(e: Expr): (string | number)[][] {
+  switch (e.t) {
+    case 'field': return [e.path]
+    case 'literal': case 'var': return []
+    case 'list': return e.items.flatMap(fieldsOf)
+    case 'neg': case 'not': return fieldsOf(e.operand)
+    default: return [...fieldsOf(e.left), ...fieldsOf(e.right)]
+  }
+}

@@ -48,6 +48,13 @@ test('where: a type error names the field, both types and the record; a syntax e
   assert.is(r.stderr, 'fsh: where: $nope is not set\n')
 })
 
+test('where on text instead of records says so once', async () => {
+  const r = await fsh(`^printf '{"status":500}\\n' | where status >= 500 | count`)
+  assert.is(r.stdout, '0\n')
+  assert.is(r.stderr, 'fsh: where: the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)\n')
+  assert.is((await fsh(`^printf '{"status":500}\\n' | from ndjson | where status >= 500 | count`)).stdout, '1\n')
+})
+
 test('select and reject, with nested paths; missing columns are null', async () => {
   let r = await fsh('open hits.ndjson | last 1 | select path user.name nothing')
   assert.equal(r.records, [{ path: '/d', 'user.name': 'ann', nothing: null }])
