@@ -1,0 +1,639 @@
+// The REPL's state and what each key does to it, apart from any terminal: the line being edited,
+// history recall and search, the completion menu, the command running, its progress and output.
+// The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
+import { stat } from 'node:fs/promises'
+import { EXIT } from '../runtime/errors.ts'
+import { progressReporter } from '../runtime/progress.ts'
+import type { IO } from '../runtime/scope.ts'
+import type { Shell } from '../runtime/shell.ts'
+import type { HistoryStore } from '../state/history.ts'
+import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
+import { layoutEditor, type Prefix } from './editor-layout.ts'
+import { highlight, type Segment } from './highlight.ts'
+import { HistoryNav } from './history-nav.ts'
+import type { KeyEvent, KeyPress } from './keys.ts'
+import { LineBuffer } from './line-buffer.ts'
+import { runMeta } from './meta.ts'
+import { needsTerminal } from './needs-terminal.ts'
+import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
+import { continuationPrompt, renderPrompt } from './prompt.ts'
+import { ScreenOut } from './screen-out.ts'
+import { ShellKnowledge } from './shell-knowledge.ts'
+import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
+import type { Theme } from './theme.ts'
+
+/** What the session needs from the terminal it runs in. */
+export interface Terminal {
+  /** Output that stays, above the live area. */
+  write(chunk: Uint8Array | string): void
+  /** Gives the terminal to the programs of a line (cooked mode, live area put away)... */
+  release(): Promise<void>
+  /** ...and takes it back afterwards; `interrupted`: Ctrl-C ended it (no unfinished-line mark). */
+  reclaim(interrupted?: boolean): Promise<void>
+  clearScreen(): void
+  columns(): number
+  rows(): number
+  /** Descriptors for a line that has the terminal: programs write straight to it. */
+  terminalIO(): IO & { finish(): void }
+}
+
+export interface Echo { id: number; text: string }
+
+export interface RunView {
+  startedAt: number
+  /** The programs of the line have the terminal: nothing is drawn meanwhile. */
+  terminal: boolean
+  stopping: boolean
+  /** The unfinished last line of output. */
+  partial: string
+  rows: number
+}
+
+export interface ViewState {
+  phase: 'edit' | 'run' | 'exit'
+  text: string
+  cursor: number
+  segments: Segment[]
+  prompt: Prefix
+  cont: Prefix
+  columns: number
+  rows: number
+  menu?: { candidates: Candidate[]; selected: number }
+  search?: { query: string; failed: boolean }
+  /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`. */
+  hint?: string
+  run?: RunView
+  queued: readonly string[]
+  progress: readonly ProgressEntry[]
+  echoes: readonly Echo[]
+  now: number
+}
+
+export interface LoopRequest { file?: string; code?: string }
+
+export interface SessionOptions {
+  shell: Shell
+  terminal: Terminal
+  theme: Theme
+  history?: HistoryStore
+  now?: () => number
+  /** `:loop`: runs the event-loop view; resolves with its exit status. */
+  loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
+}
+
+/** Lines of a submitted command shown above the prompt; the rest is counted. */
+const ECHO_MAX_ROWS = 30
+/** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
+const ECHO_KEEP = 100
+/** Lines typed ahead while a command runs. */
+const QUEUE_CAP = 100
+const TICK_MS = 100
+
+export class ReplSession {
+  readonly history = new HistoryNav()
+  readonly knowledge: ShellKnowledge
+  readonly exited: Promise<number>
+  private readonly editor = new LineBuffer()
+  private readonly source: CompletionSource
+  private readonly board: ProgressBoard
+  private readonly now: () => number
+  private readonly listeners = new Set<() => void>()
+  private snapshot!: ViewState
+  private echoes: Echo[] = []
+  private echoId = 0
+  private hint: string | undefined
+  private menu: { completion: Completion; base: { text: string; cursor: number }; selected: number } | undefined
+  private search: { query: string; index: number; original: { text: string; cursor: number }; failed: boolean } | undefined
+  private completing = 0
+  private run: RunView | undefined
+  private controller: AbortController | undefined
+  private out: ScreenOut | undefined
+  private queue: string[] = []
+  private ticker: NodeJS.Timeout | undefined
+  private lastMs: number | undefined
+  private resolveExit!: (code: number) => void
+  private done = false
+  private loopCode = false
+  private saving: Promise<void> = Promise.resolve()
+  private historySize: number | undefined
+  private savedThisSession: string[] = []
+  private historyWarned = false
+  private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
+  private commitWaiters: (() => void)[] = []
+
+  constructor(private readonly opts: SessionOptions) {
+    this.now = opts.now ?? Date.now
+    this.knowledge = new ShellKnowledge(opts.shell)
+    this.source = this.knowledge.completionSource()
+    this.board = new ProgressBoard(() => this.emit(), this.now)
+    this.exited = new Promise(resolve => { this.resolveExit = resolve })
+    // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
+    // given to programs, it is the usual stderr line.
+    const interp = opts.shell.interp
+    interp.progressFor = (name, err) => (this.out && err === this.out.err ? this.board.reporter(name) : progressReporter(name, err))
+    this.emit()
+  }
+
+  // ---------------------------------------------------------------- store for the view
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+
+  getSnapshot = (): ViewState => this.snapshot
+
+  private emit(): void {
+    const text = this.editor.text
+    if (this.lexCache?.text !== text) this.lexCache = { text, ...this.colour(text) }
+    const sh = this.opts.shell
+    const theme = this.opts.theme
+    this.snapshot = {
+      phase: this.done ? 'exit' : this.run ? 'run' : 'edit',
+      text,
+      cursor: this.editor.cursor,
+      segments: this.lexCache.segments,
+      prompt: this.loopCode ? { text: theme.cyan('js') + ' ' + theme.green('❯') + ' ', width: 5 } : renderPrompt({ cwd: sh.cwd, home: sh.interp.homeDir(), lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      cont: continuationPrompt(theme),
+      columns: this.opts.terminal.columns(),
+      rows: this.opts.terminal.rows(),
+      menu: this.menu && { candidates: this.menu.completion.candidates, selected: this.menu.selected },
+      search: this.search && { query: this.search.query, failed: this.search.failed },
+      hint: this.hint ?? (this.loopCode ? 'paste or type JavaScript; Ctrl-D runs it, Ctrl-C cancels' : this.lexCache.hint),
+      run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
+      queued: [...this.queue],
+      progress: this.board.list().map(e => ({ ...e })),
+      echoes: this.echoes,
+      now: this.now(),
+    }
+    for (const fn of this.listeners) fn()
+  }
+
+  private colour(text: string): { segments: Segment[]; hint?: string } {
+    if (this.loopCode) return { segments: [{ text, style: 'plain' }] }
+    if (isMeta(text)) return { segments: [{ text, style: 'keyword' }] }
+    const status = text.length <= PARSE_AS_YOU_TYPE_CHARS ? sourceStatus(this.opts.shell, text) : { t: 'complete' as const }
+    const errorAt = status.t === 'error' ? status.at : undefined
+    const segments = highlight(text, { rawNames: this.opts.shell.interp.commands.rawNames, known: (n, ext) => this.knowledge.known(n, ext), errorAt })
+    return { segments, hint: status.t === 'error' ? status.message.replace(/^fsh: /, '') : undefined }
+  }
+
+  /** The view calls this after each commit: what <Static> had to print is printed. */
+  committed = (): void => {
+    const waiting = this.commitWaiters
+    this.commitWaiters = []
+    for (const fn of waiting) fn()
+  }
+
+  /**
+   * Resolves once the view has drawn the latest state (React renders a store change a microtask
+   * later): output written after it lands below the echoed line, not above it. Without a view
+   * mounted, a short timeout stands in.
+   */
+  private drawn(): Promise<void> {
+    return new Promise(resolve => {
+      this.commitWaiters.push(resolve)
+      setTimeout(resolve, 50).unref()
+    })
+  }
+
+  /** The terminal changed size. */
+  resized(): void { this.emit() }
+
+  /** A new view is about to mount: what <Static> printed before stays printed, not again. */
+  forgetEchoes(): void {
+    this.echoes = []
+    this.emit()
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  handle(ev: KeyEvent): void {
+    if (this.done) return
+    if (this.search) return this.searchKey(ev)
+    if (this.menu && this.menuKey(ev)) return
+    if (this.loopCode && this.loopCodeKey(ev)) return
+    if (this.run) return this.runKey(ev)
+    this.editKey(ev, true)
+  }
+
+  private editKey(ev: KeyEvent, idle: boolean): void {
+    const b = this.editor
+    this.hint = undefined
+    if (ev.t === 'text') { b.insert(ev.text); return this.edited() }
+    if (ev.t === 'paste') {
+      b.insert(ev.text)
+      if (ev.truncated) this.hint = 'the paste was too long: only its first 8 MiB were kept'
+      return this.edited()
+    }
+    const { name, ctrl, alt } = ev
+    if (name === 'enter') {
+      if (alt) { b.insert('\n'); return this.edited() }
+      return idle ? this.submit() : this.enqueue()
+    }
+    if (ctrl) {
+      switch (name) {
+        case 'a': b.lineStart(); return this.emit()
+        case 'e': b.lineEnd(); return this.emit()
+        case 'b': b.left(); return this.emit()
+        case 'f': b.right(); return this.emit()
+        case 'k': b.killToEnd(); return this.edited()
+        case 'u': b.killToStart(); return this.edited()
+        case 'w': b.killBigWordBack(); return this.edited()
+        case 'y': b.yank(); return this.edited()
+        case 'h': b.backspace(); return this.edited()
+        case 'left': b.wordLeft(); return this.emit()
+        case 'right': b.wordRight(); return this.emit()
+        case 'p': return this.historyKey('up')
+        case 'n': return this.historyKey('down')
+        case 'r': return this.startSearch()
+        case 'l': this.opts.terminal.clearScreen(); return this.emit()
+        case 'c': return idle ? this.cancelLine() : this.stop()
+        case 'd':
+          if (!b.isEmpty) { b.del(); return this.edited() }
+          if (idle) return this.exit(this.opts.shell.lastExit)
+          return
+        case 'g': return this.emit()
+      }
+      return
+    }
+    if (alt) {
+      switch (name) {
+        case 'b': case 'left': b.wordLeft(); return this.emit()
+        case 'f': case 'right': b.wordRight(); return this.emit()
+        case 'd': b.killWordForward(); return this.edited()
+        case 'backspace': b.killWordBack(); return this.edited()
+      }
+      return
+    }
+    switch (name) {
+      case 'left': b.left(); return this.emit()
+      case 'right': b.right(); return this.emit()
+      case 'home': b.lineStart(); return this.emit()
+      case 'end': b.lineEnd(); return this.emit()
+      case 'backspace': b.backspace(); return this.edited()
+      case 'delete': b.del(); return this.edited()
+      case 'up': case 'down': return this.historyKey(name)
+      case 'tab': if (!ev.shift) void this.startCompletion(); return
+      case 'escape': return this.emit()
+    }
+  }
+
+  private edited(): void {
+    this.history.reset()
+    this.emit()
+  }
+
+  private historyKey(dir: 'up' | 'down'): void {
+    const b = this.editor
+    if (!this.history.navigating && (dir === 'up' ? b.up() : b.down())) return this.emit()
+    const line = dir === 'up' ? this.history.older(b.text) : this.history.newer()
+    if (line !== undefined) b.set(line)
+    this.emit()
+  }
+
+  private cancelLine(): void {
+    this.echo(this.editor.text, this.opts.theme.dim('^C'))
+    this.editor.set('')
+    this.history.reset()
+    this.emit()
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  private async startCompletion(): Promise<void> {
+    const text = this.editor.text
+    const cursor = this.editor.cursor
+    const seq = ++this.completing
+    let c: Completion
+    try {
+      c = await complete(text, cursor, this.source)
+    } catch {
+      return
+    }
+    // The line changed while we looked: this answer is stale.
+    if (seq !== this.completing || this.editor.text !== text || this.editor.cursor !== cursor || this.search) return
+    const cands = c.candidates
+    if (!cands.length) { this.hint = 'no completions'; return this.emit() }
+    if (cands.length === 1) {
+      const r = applyCandidate(text, c, cands[0]!)
+      this.editor.set(r.text, r.cursor)
+      return this.edited()
+    }
+    const prefix = commonPrefix(cands)
+    let base = { text, cursor }
+    if (prefix.length > c.end - c.start) {
+      const r = applyCandidate(text, c, { ...cands[0]!, insert: prefix, whole: false })
+      this.editor.set(r.text, r.cursor)
+      base = r
+      c = { ...c, end: c.start + prefix.length }
+    }
+    this.menu = { completion: c, base, selected: -1 }
+    this.emit()
+  }
+
+  /** Keys while the menu is open; false when the key closes it and should act as usual. */
+  private menuKey(ev: KeyEvent): boolean {
+    const m = this.menu!
+    const n = m.completion.candidates.length
+    const pick = (k: number) => {
+      m.selected = ((k % n) + n) % n
+      const r = applyCandidate(m.base.text, m.completion, m.completion.candidates[m.selected]!)
+      this.editor.set(r.text, r.cursor)
+      this.emit()
+    }
+    if (ev.t === 'key' && !ev.alt) {
+      if ((ev.name === 'tab' && !ev.shift) || ev.name === 'down' || (ev.ctrl && ev.name === 'n')) { pick(m.selected + 1); return true }
+      if ((ev.name === 'tab' && ev.shift) || ev.name === 'up' || (ev.ctrl && ev.name === 'p')) { pick(m.selected < 0 ? n - 1 : m.selected - 1); return true }
+      if (ev.name === 'enter' && !ev.ctrl) { this.menu = undefined; this.edited(); return true }
+      if (ev.name === 'escape' || (ev.ctrl && (ev.name === 'g' || ev.name === 'c'))) {
+        this.editor.set(m.base.text, m.base.cursor)
+        this.menu = undefined
+        this.emit()
+        return true
+      }
+    }
+    this.menu = undefined
+    return false
+  }
+
+  // ---------------------------------------------------------------- history search
+
+  private startSearch(): void {
+    this.menu = undefined
+    this.search = { query: '', index: this.history.size, original: { text: this.editor.text, cursor: this.editor.cursor }, failed: false }
+    this.emit()
+  }
+
+  private searchFor(query: string, from: number, skip: boolean, newer = false): void {
+    const s = this.search!
+    const m = newer ? this.history.searchNewer(query, from) : this.history.search(query, from, skip)
+    s.query = query
+    if (m) {
+      s.index = m.index
+      s.failed = false
+      this.editor.set(m.line, m.at + query.length)
+    } else s.failed = query.length > 0
+    this.emit()
+  }
+
+  private searchKey(ev: KeyEvent): void {
+    const s = this.search!
+    if (ev.t === 'text' || ev.t === 'paste') return this.searchFor(s.query + ev.text.replace(/\n/g, ' '), s.failed ? this.history.size : s.index + 1, false)
+    const { name, ctrl } = ev
+    if (ctrl && name === 'r') return this.searchFor(s.query, s.index, true)
+    if (ctrl && name === 's') return this.searchFor(s.query, s.index, false, true)
+    if (name === 'backspace') return this.searchFor(s.query.slice(0, -1), this.history.size, false)
+    if ((ctrl && (name === 'c' || name === 'g')) || name === 'escape') {
+      this.editor.set(s.original.text, s.original.cursor)
+      this.search = undefined
+      return this.emit()
+    }
+    // Anything else takes the match: Enter runs it, a motion key starts editing it.
+    this.search = undefined
+    if (s.failed && !s.query) this.editor.set(s.original.text, s.original.cursor)
+    if (name === 'enter') return this.run ? this.enqueue() : this.submit()
+    this.emit()
+    if (name !== 'tab') this.handle(ev)
+  }
+
+  // ---------------------------------------------------------------- running lines
+
+  private submit(): void {
+    const text = this.editor.text
+    const status = sourceStatus(this.opts.shell, text)
+    if (status.t === 'open') {
+      this.editor.set(text + '\n')
+      return this.edited()
+    }
+    this.echo(text)
+    this.editor.set('')
+    this.history.reset()
+    this.menu = undefined
+    void this.execute(text)
+  }
+
+  private enqueue(): void {
+    const text = this.editor.text
+    if (!text.trim()) return
+    if (this.queue.length >= QUEUE_CAP) { this.hint = `${QUEUE_CAP} lines are waiting already`; return this.emit() }
+    this.queue.push(text)
+    this.editor.set('')
+    this.edited()
+  }
+
+  private stop(): void {
+    if (!this.controller || !this.run) return
+    this.run.stopping = true
+    this.controller.abort()
+    this.emit()
+  }
+
+  /** Runs a line (or a meta command), then the lines typed ahead meanwhile. */
+  private async execute(text: string): Promise<void> {
+    for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
+      if (line !== text) this.echo(line)
+      await this.drawn()
+      this.remember(line)
+      if (!line.trim()) continue
+      const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
+      if (code !== undefined) return this.exit(code)
+    }
+    this.emit()
+    void this.syncHistory()
+  }
+
+  /** Runs a shell line; returns an exit status when `exit` ran. */
+  private async runLine(text: string): Promise<number | undefined> {
+    const sh = this.opts.shell
+    const term = this.opts.terminal
+    let prog
+    try { prog = sh.interp.parse(text) } catch { prog = undefined }
+    const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)
+    const controller = new AbortController()
+    this.controller = controller
+    const started = this.now()
+    this.run = { startedAt: started, terminal, stopping: false, partial: '', rows: 0 }
+    let io: IO & { finish?(): void }
+    if (terminal) {
+      this.emit()
+      await term.release()
+      io = term.terminalIO()
+    } else {
+      this.out = new ScreenOut({
+        writer: { write: c => term.write(c), partial: p => { if (this.run) this.run.partial = p } },
+        theme: this.opts.theme,
+        columns: () => term.columns(),
+        partialLines: true,
+      })
+      io = { source: { t: 'none' }, out: this.out, err: this.out.err }
+      this.ticker = setInterval(() => this.emit(), TICK_MS)
+      this.emit()
+    }
+    let result: { status: number; exited: boolean }
+    try {
+      result = await sh.execute(text, io, { signal: controller.signal, errexit: false })
+    } catch (e) {
+      io.err.write(`fsh: ${e instanceof Error ? e.message : String(e)}\n`)
+      result = { status: EXIT.failure, exited: false }
+    }
+    if (this.out) this.out.end()
+    io.finish?.()
+    if (this.ticker) { clearInterval(this.ticker); this.ticker = undefined }
+    if (terminal) await term.reclaim(controller.signal.aborted)
+    this.lastMs = this.now() - started
+    this.out = undefined
+    this.run = undefined
+    this.controller = undefined
+    this.board.clear()
+    this.emit()
+    return result.exited ? result.status : undefined
+  }
+
+  private async meta(line: string): Promise<undefined> {
+    const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme })
+    const sh = this.opts.shell
+    if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.interp.lastExit = 0; return }
+    if (action.t === 'print') {
+      this.opts.terminal.write(action.text)
+      sh.interp.lastExit = action.status
+      return
+    }
+    if (action.file === undefined) {
+      this.loopCode = true
+      this.emit()
+      return
+    }
+    await this.runLoop({ file: sh.interp.resolvePath(action.file) })
+  }
+
+  /** Keys while JavaScript for `:loop` is typed: Enter is a new line, Ctrl-D runs, Ctrl-C drops it. */
+  private loopCodeKey(ev: KeyEvent): boolean {
+    if (this.run || ev.t !== 'key') return false
+    const k = ev as KeyPress
+    if (k.name === 'enter' && !k.ctrl) { this.editor.insert('\n'); this.emit(); return true }
+    if (k.ctrl && k.name === 'c') { this.loopCode = false; this.cancelLine(); return true }
+    if (k.ctrl && k.name === 'd' && (this.editor.isEmpty || this.editor.cursor === this.editor.text.length)) {
+      const code = this.editor.text
+      this.loopCode = false
+      this.lexCache = undefined
+      this.echo(code)
+      this.editor.set('')
+      if (!code.trim()) { this.emit(); return true }
+      void this.drawn().then(() => this.runLoop({ code })).then(() => this.emit())
+      return true
+    }
+    if (k.name === 'up' || k.name === 'down') { if (k.name === 'up' ? this.editor.up() : this.editor.down()) this.emit(); return true }
+    return false
+  }
+
+  private async runLoop(req: LoopRequest): Promise<void> {
+    const sh = this.opts.shell
+    if (!this.opts.loop) {
+      this.opts.terminal.write('fsh: :loop: the event-loop view is not part of this build\n')
+      sh.interp.lastExit = EXIT.failure
+      return
+    }
+    const controller = new AbortController()
+    this.controller = controller
+    this.run = { startedAt: this.now(), terminal: true, stopping: false, partial: '', rows: 0 }
+    this.emit()
+    await this.opts.terminal.release()
+    let failure = ''
+    try {
+      sh.interp.lastExit = await this.opts.loop(req, controller.signal)
+    } catch (e) {
+      failure = `fsh: :loop: ${e instanceof Error ? e.message : String(e)}\n`
+      sh.interp.lastExit = EXIT.failure
+    }
+    await this.opts.terminal.reclaim()
+    if (failure) this.opts.terminal.write(failure)
+    this.run = undefined
+    this.controller = undefined
+    this.emit()
+  }
+
+  /** Ctrl-C or SIGINT from outside while a line runs. */
+  interrupt(): void {
+    if (this.run) this.stop()
+  }
+
+  exit(code: number): void {
+    if (this.done) return
+    this.done = true
+    if (this.controller) this.controller.abort()
+    this.emit()
+    void this.saving.finally(() => this.resolveExit(code))
+  }
+
+  private runKey(ev: KeyEvent): void {
+    if (ev.t === 'key' && ev.ctrl && ev.name === 'c') return this.stop()
+    if (ev.t === 'key' && ev.ctrl && ev.name === 'd' && this.editor.isEmpty) return
+    this.editKey(ev, false)
+  }
+
+  // ---------------------------------------------------------------- echo and history
+
+  /** A finished line above the prompt, in the colours it was typed in. */
+  private echo(text: string, mark = ''): void {
+    const s = this.snapshot
+    const segs = text === this.lexCache?.text ? this.lexCache.segments : this.colour(text).segments
+    const layout = layoutEditor(segs, -1, { prompt: s.prompt, cont: s.cont, columns: this.opts.terminal.columns(), theme: this.opts.theme })
+    let rows = layout.rows
+    if (rows.length > ECHO_MAX_ROWS) rows = [...rows.slice(0, ECHO_MAX_ROWS - 1), this.opts.theme.dim(`… ${rows.length - ECHO_MAX_ROWS + 1} more lines`)]
+    if (mark) rows[rows.length - 1] += mark
+    if (this.echoes.length >= ECHO_KEEP) {
+      // <Static> printed these already; starting its list again keeps memory flat.
+      this.echoes = []
+      this.emit()
+    }
+    this.echoes = [...this.echoes, { id: ++this.echoId, text: rows.join('\n') }]
+    this.emit()
+  }
+
+  private remember(line: string): void {
+    if (!line.trim() || line.startsWith(' ')) return
+    const all = this.history.all()
+    const repeat = all[all.length - 1] === line
+    this.history.add(line)
+    if (repeat || !this.opts.history) return
+    const store = this.opts.history
+    const entry = { cmd: line, ts: Date.now(), cwd: this.opts.shell.cwd }
+    this.savedThisSession.push(line)
+    this.saving = this.saving.then(async () => {
+      await store.add(entry)
+      this.historySize = (await stat(store.file)).size
+    }).catch(e => this.historyProblem(e))
+  }
+
+  private historyProblem(e: unknown): void {
+    if (this.historyWarned) return
+    this.historyWarned = true
+    this.opts.terminal.write(`fsh: history: ${e instanceof Error ? e.message : String(e)}\n`)
+  }
+
+  /** Loads the saved history (at start, and when another shell added to it). */
+  async loadHistory(): Promise<void> {
+    const store = this.opts.history
+    if (!store) return
+    try {
+      const entries = await store.load()
+      const st = await stat(store.file).catch(() => undefined)
+      this.historySize = st?.size
+      const saved = new Set(entries.map(e => e.cmd))
+      // Lines of this session not in the file yet (the load raced their save) stay.
+      this.savedThisSession = this.savedThisSession.filter(l => !saved.has(l))
+      this.history.replace([...entries.map(e => e.cmd), ...this.savedThisSession])
+    } catch (e) {
+      this.historyProblem(e)
+    }
+  }
+
+  private async syncHistory(): Promise<void> {
+    const store = this.opts.history
+    if (!store || this.history.navigating) return
+    await this.saving
+    const st = await stat(store.file).catch(() => undefined)
+    if (st && this.historySize !== undefined && st.size !== this.historySize) await this.loadHistory()
+  }
+}

@@ -1,0 +1,89 @@
+// What the REPL asks of the shell while you type: is this a command (builtin, function, program on
+// PATH), which programs are on PATH, which variables exist. PATH lookups are cached per PATH value,
+// with a cap, since the highlighter asks on every key.
+import { readdirSync, statSync, accessSync, constants } from 'node:fs'
+import { delimiter, isAbsolute, resolve } from 'node:path'
+import { findOnPath } from '../runtime/external.ts'
+import type { Shell } from '../runtime/shell.ts'
+import type { CompletionSource } from './complete.ts'
+import type { Known } from './needs-terminal.ts'
+
+/** Names remembered as found or not found on PATH; forgotten all at once past this. */
+const LOOKUP_CAP = 4096
+/** Program names listed from PATH for completion. */
+const PROGRAM_CAP = 20_000
+
+export class ShellKnowledge implements Known {
+  private lookups = new Map<string, boolean>()
+  private lookupPath = ''
+  private programs: string[] | undefined
+  private programsPath = ''
+  private builtinSet: Set<string> | undefined
+
+  constructor(private readonly shell: Shell) {}
+
+  private get builtins(): Set<string> {
+    this.builtinSet ??= new Set(this.shell.interp.commands.names())
+    return this.builtinSet
+  }
+
+  isBuiltin(name: string): boolean {
+    return this.builtins.has(name)
+  }
+
+  functionBody(name: string) {
+    return this.shell.interp.functions.get(name)?.body
+  }
+
+  /** A command name that would run something. */
+  known(name: string, external: boolean): boolean {
+    if (!name) return false
+    if (!external && (this.isBuiltin(name) || this.shell.interp.functions.has(name))) return true
+    if (name.includes('/')) {
+      const full = isAbsolute(name) ? name : resolve(this.shell.cwd, name)
+      try { return statSync(full).isFile() && (accessSync(full, constants.X_OK), true) } catch { return false }
+    }
+    const path = this.shell.env.PATH ?? ''
+    if (path !== this.lookupPath || this.lookups.size > LOOKUP_CAP) { this.lookups.clear(); this.lookupPath = path }
+    let found = this.lookups.get(name)
+    if (found === undefined) {
+      found = findOnPath(name, this.shell.env, this.shell.cwd) !== undefined
+      this.lookups.set(name, found)
+    }
+    return found
+  }
+
+  /** Program names on PATH (files only; whether each is executable is checked when it runs). */
+  externals(): string[] {
+    const path = this.shell.env.PATH ?? ''
+    if (this.programs && path === this.programsPath) return this.programs
+    const names = new Set<string>()
+    for (const dir of path.split(delimiter)) {
+      if (!dir) continue
+      try {
+        for (const d of readdirSync(resolve(this.shell.cwd, dir), { withFileTypes: true })) {
+          if (names.size >= PROGRAM_CAP) break
+          if (d.isFile() || d.isSymbolicLink()) names.add(d.name)
+        }
+      } catch { /* a PATH entry that does not exist */ }
+    }
+    this.programs = [...names].sort()
+    this.programsPath = path
+    return this.programs
+  }
+
+  completionSource(): CompletionSource {
+    const sh = this.shell
+    return {
+      get cwd() { return sh.cwd },
+      get home() { return sh.interp.homeDir() },
+      rawNames: sh.interp.commands.rawNames,
+      builtins: () => sh.interp.commands.names(),
+      functions: () => [...sh.interp.functions.keys()],
+      externals: () => this.externals(),
+      command: name => sh.interp.commands.load(name),
+      variables: () => sh.interp.globals.names(),
+      env: () => sh.env,
+    }
+  }
+}
