@@ -1,9 +1,11 @@
 // `loop trace` through the shell: records, pipelines, --json, and the bad input of issue 7 (code that
 // never ends, floods the console, spawns processes or listens on ports, does not compile, throws).
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
@@ -206,6 +208,15 @@ test('Ctrl-C (an abort) stops the program and everything it runs', async () => {
   assert.is(r.exitCode, 130)
   for (let i = 0; i < 20 && alive(pid); i++) await new Promise(res => setTimeout(res, 50))
   assert.not.ok(alive(pid), 'the spinning program was killed')
+})
+
+test('from a script run by the fsh executable, the bundle finds its preload', () => {
+  writeFileSync(join(dir, 'order.fsh'), "#!/usr/bin/env fsh\nloop trace order.cjs | where source == 'microtask' && kind == 'log' | select text phase\n")
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'fsh.js')
+  const r = spawnSync(process.execPath, [bin, 'order.fsh'], { cwd: dir, env, encoding: 'utf8' })
+  assert.is(r.stderr, '')
+  assert.is(r.stdout, 'text     phase\npromise  main\n')
+  assert.is(r.status, 0)
 })
 
 test('a missing file or argument is a clear error', async () => {
