@@ -74,9 +74,7 @@ export class ClfScanner {
     if (i >= e) return E_NO_TIME
     const t = i + 1
     if (t + 27 > e || b[t + 26] !== 93) return E_BAD_TIME
-    const sec = this.time(b, t)
-    if (sec !== sec) return E_BAD_TIME
-    this.second = sec
+    if (!this.time(b, t)) return E_BAD_TIME
     i = t + 27
     if (i + 1 >= e || b[i] !== 32 || b[i + 1] !== 34) return E_NO_REQUEST
     i += 2
@@ -155,20 +153,23 @@ export class ClfScanner {
     return 0
   }
 
-  /** Epoch seconds of `dd/Mon/yyyy:HH:MM:SS +zzzz` at b[t], or NaN. */
-  private time(b: Uint8Array, t: number): number {
-    if (b[t + 2] !== 47 || b[t + 6] !== 47 || b[t + 11] !== 58 || b[t + 14] !== 58 || b[t + 17] !== 58 || b[t + 20] !== 32) return NaN
+  /**
+   * Reads `dd/Mon/yyyy:HH:MM:SS +zzzz` at b[t] into `second`. It returns a flag rather than the
+   * seconds because a returned double would be boxed on the heap once per line.
+   */
+  private time(b: Uint8Array, t: number): boolean {
+    if (b[t + 2] !== 47 || b[t + 6] !== 47 || b[t + 11] !== 58 || b[t + 14] !== 58 || b[t + 17] !== 58 || b[t + 20] !== 32) return false
     const D1 = b[t]! - 48, D2 = b[t + 1]! - 48
     const Y1 = b[t + 7]! - 48, Y2 = b[t + 8]! - 48, Y3 = b[t + 9]! - 48, Y4 = b[t + 10]! - 48
     const h1 = b[t + 12]! - 48, h2 = b[t + 13]! - 48, m1 = b[t + 15]! - 48, m2 = b[t + 16]! - 48
     const s1 = b[t + 18]! - 48, s2 = b[t + 19]! - 48
     const z1 = b[t + 22]! - 48, z2 = b[t + 23]! - 48, z3 = b[t + 24]! - 48, z4 = b[t + 25]! - 48
     if (D1 >>> 0 > 9 || D2 >>> 0 > 9 || Y1 >>> 0 > 9 || Y2 >>> 0 > 9 || Y3 >>> 0 > 9 || Y4 >>> 0 > 9 || h1 >>> 0 > 9 || h2 >>> 0 > 9 ||
-      m1 >>> 0 > 9 || m2 >>> 0 > 9 || s1 >>> 0 > 9 || s2 >>> 0 > 9 || z1 >>> 0 > 9 || z2 >>> 0 > 9 || z3 >>> 0 > 9 || z4 >>> 0 > 9) return NaN
+      m1 >>> 0 > 9 || m2 >>> 0 > 9 || s1 >>> 0 > 9 || s2 >>> 0 > 9 || z1 >>> 0 > 9 || z2 >>> 0 > 9 || z3 >>> 0 > 9 || z4 >>> 0 > 9) return false
     const monthCode = ((b[t + 3]! | 32) << 16) | ((b[t + 4]! | 32) << 8) | (b[t + 5]! | 32)
     if (monthCode !== this.lastMonthCode) {
       const m = MONTHS.get(monthCode)
-      if (m === undefined) return NaN
+      if (m === undefined) return false
       this.lastMonthCode = monthCode
       this.lastMonth = m
     }
@@ -176,16 +177,17 @@ export class ClfScanner {
     const year = Y1 * 1000 + Y2 * 100 + Y3 * 10 + Y4
     const dateKey = year * 512 + this.lastMonth * 32 + day
     if (dateKey !== this.lastDateKey) {
-      if (day < 1 || day > 31) return NaN
+      if (day < 1 || day > 31) return false
       this.lastDays = daysFromCivil(year, this.lastMonth, day)
       this.lastDateKey = dateKey
     }
     const H = h1 * 10 + h2, M = m1 * 10 + m2, S = s1 * 10 + s2
-    if (H > 23 || M > 59 || S > 60) return NaN
+    if (H > 23 || M > 59 || S > 60) return false
     const sign = b[t + 21]
-    if (sign !== 43 && sign !== 45) return NaN
+    if (sign !== 43 && sign !== 45) return false
     const zone = ((z1 * 10 + z2) * 60 + z3 * 10 + z4) * 60
-    return this.lastDays * 86400 + H * 3600 + M * 60 + S - (sign === 45 ? -zone : zone)
+    this.second = this.lastDays * 86400 + H * 3600 + M * 60 + S - (sign === 45 ? -zone : zone)
+    return true
   }
 }
 

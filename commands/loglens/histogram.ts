@@ -10,7 +10,7 @@ export const MAX_US = 0xffffffff
 export interface HistogramData {
   subBits: number
   offset: number
-  counts: ArrayLike<number>
+  counts: Float64Array | Uint32Array
   total: number
   min: number
   max: number
@@ -120,18 +120,19 @@ export class LogLinearHistogram {
     if (other.max > this.max) this.max = other.max
   }
 
+  /** The histogram as plain data. It shares the counts: take it once recording is over. */
   toData(): HistogramData {
-    // Trim empty ends so what crosses a worker boundary is small.
-    let a = 0
-    let b = this.counts.length
-    while (a < b && this.counts[a] === 0) a++
-    while (b > a && this.counts[b - 1] === 0) b--
-    return { subBits: this.subBits, offset: this.offset + a, counts: this.counts.slice(a, b), total: this.total, min: this.min, max: this.max }
+    return { subBits: this.subBits, offset: this.offset, counts: this.counts, total: this.total, min: this.min, max: this.max }
   }
 
-  static fromData(d: HistogramData): LogLinearHistogram {
-    const h = new LogLinearHistogram(d.subBits, 0, true)
-    h.add(d)
+  /** A histogram over `d` itself, without copying (for reading, or merging into it). */
+  static wrap(d: HistogramData): LogLinearHistogram {
+    const h = new LogLinearHistogram(d.subBits, 0, d.counts instanceof Float64Array)
+    h.counts = d.counts
+    h.offset = d.offset
+    h.total = d.total
+    h.min = d.min
+    h.max = d.max
     return h
   }
 }

@@ -1,12 +1,12 @@
-// One large plain file, summarised by worker threads on byte ranges (one per core), merged in
-// input order. The main thread only waits, forwards progress, and stops the workers on abort.
+// One large plain file, summarised on byte ranges by the main thread and a worker thread per
+// other core, merged in input order. The workers stop when the command is aborted.
 import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import { FshError } from '../../src/runtime/errors.ts'
 import type { Family } from './format-sniff.ts'
-import { splitPoints, type RangeJob, type RangeResult } from './range-scan.ts'
+import { RangeScan, splitPoints, type RangeJob, type RangeResult } from './range-scan.ts'
 import { fileError, type OpenedLog } from './sources.ts'
 import { mergeSummaries, type SummaryData } from './summary-state.ts'
 import type { TimeWindow } from './time-window.ts'
@@ -30,7 +30,7 @@ function startWorker(workerData: unknown): Worker {
   }
   for (const rel of ['./loglens-worker.js', '../loglens-worker.js']) {
     const url = new URL(rel, import.meta.url)
-    if (fs.existsSync(fileURLToPath(url))) return new Worker(url, { workerData })
+    if (fs.existsSync(fileURLToPath(url))) return new Worker(url, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } })
   }
   throw new FshError(1, 'loglens-worker.js is missing beside the fsh bundle')
 }
@@ -44,6 +44,10 @@ export interface ParallelOptions {
   onProgress?: (bytes: number) => void
 }
 
+/**
+ * The main thread takes the first range itself, in slices with a turn of the event loop between
+ * them (for Ctrl-C and progress); a worker per remaining range takes the rest.
+ */
 export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): Promise<SummaryData> {
   let cuts: number[]
   try {
@@ -51,13 +55,11 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
   } catch (err) {
     throw fileError(log.name, err)
   }
+  const job = (k: number): RangeJob => ({ path: log.path, start: cuts[k]!, end: cuts[k + 1]!, family: o.family, window: o.window, maxRoutes: o.maxRoutes })
   const running: Worker[] = []
   const jobs: Promise<RangeResult>[] = []
-  for (let k = 0; k + 1 < cuts.length; k++) {
-    const job: RangeJob & { progress: boolean } = {
-      path: log.path, start: cuts[k]!, end: cuts[k + 1]!, family: o.family, window: o.window, maxRoutes: o.maxRoutes, progress: !!o.onProgress,
-    }
-    const w = startWorker(job)
+  for (let k = 1; k + 1 < cuts.length; k++) {
+    const w = startWorker({ ...job(k), progress: !!o.onProgress })
     running.push(w)
     jobs.push(new Promise<RangeResult>((resolve, reject) => {
       w.on('message', (m: { type: string; bytes?: number; result?: RangeResult; message?: string; code?: string }) => {
@@ -69,16 +71,26 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
       w.on('exit', code => reject(new FshError(1, `${log.name}: a worker stopped early (exit ${code})`)))
     }))
   }
+  // A failed worker must not leave the main thread scanning: note the failure as it happens.
+  let failed: unknown
+  for (const j of jobs) j.catch(err => { failed ??= err })
   const stop = () => { for (const w of running) void w.terminate() }
-  o.signal.addEventListener('abort', stop, { once: true })
   try {
-    const results = await Promise.race([
-      Promise.all(jobs),
-      new Promise<never>((_, reject) => {
-        if (o.signal.aborted) reject(o.signal.reason)
-        o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true })
-      }),
-    ])
+    const own = new RangeScan(job(0))
+    let first: RangeResult
+    try {
+      for (let n; (n = own.step(SLICE)) > 0;) {
+        o.onProgress?.(n)
+        await new Promise(res => setImmediate(res))
+        o.signal.throwIfAborted()
+        if (failed !== undefined) throw failed
+      }
+      first = own.finish()
+    } finally {
+      own.close()
+    }
+    const others = await Promise.race([Promise.all(jobs), aborted(o.signal)])
+    const results = [first, ...others]
     // Line numbers of error samples: a range's own, plus the lines of the ranges before it.
     let before = 0
     for (const r of results) {
@@ -87,7 +99,16 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
     }
     return mergeSummaries(results.map(r => r.data), o.maxRoutes)
   } finally {
-    o.signal.removeEventListener('abort', stop)
     stop()
   }
+}
+
+/** Bytes the main thread scans between two turns of the event loop. */
+const SLICE = 8 * 1024 * 1024
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason)
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+  })
 }

@@ -23,36 +23,60 @@ export interface RangeResult {
   lineCount: number
 }
 
-const READ = 4 * 1024 * 1024
+const READ = 1024 * 1024
 /** Progress is reported about this often, in bytes. */
 const PROGRESS_STEP = 32 * 1024 * 1024
 
-export function summarizeRange(job: RangeJob, onProgress?: (bytes: number) => void): RangeResult {
-  const st = new SummaryState(job.maxRoutes)
-  const sink = job.family === 'json' ? new JsonSummarySink(st, job.window) : new ClfSummarySink(st, job.window)
-  const feeder = new LineFeeder(sink)
-  const fd = fs.openSync(job.path, 'r')
-  const buf = Buffer.allocUnsafe(Math.min(READ, Math.max(1, job.end - job.start)))
-  let pos = job.start
-  let unreported = 0
-  try {
-    while (pos < job.end) {
-      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, job.end - pos), pos)
-      if (n === 0) break
-      feeder.feed(buf.subarray(0, n))
-      pos += n
-      unreported += n
-      if (onProgress && unreported >= PROGRESS_STEP) {
-        onProgress(unreported)
-        unreported = 0
-      }
-    }
-    feeder.end()
-  } finally {
-    fs.closeSync(fd)
+/** A range scanned a slice at a time, so the main thread can share the work and stay responsive. */
+export class RangeScan {
+  private readonly st: SummaryState
+  private readonly feeder: LineFeeder
+  private readonly fd: number
+  private readonly buf: Buffer
+  private pos: number
+
+  constructor(private readonly job: RangeJob) {
+    this.st = new SummaryState(job.maxRoutes)
+    this.feeder = new LineFeeder(job.family === 'json' ? new JsonSummarySink(this.st, job.window) : new ClfSummarySink(this.st, job.window))
+    this.fd = fs.openSync(job.path, 'r')
+    this.buf = Buffer.allocUnsafe(Math.min(READ, Math.max(1, job.end - job.start)))
+    this.pos = job.start
   }
-  if (onProgress && unreported) onProgress(unreported)
-  return { data: st.toData(), lineCount: feeder.lineNo }
+
+  /** Reads and summarises up to `budget` bytes; returns how many it read (0 at the end). */
+  step(budget: number): number {
+    const from = this.pos
+    while (this.pos < this.job.end && this.pos - from < budget) {
+      const n = fs.readSync(this.fd, this.buf, 0, Math.min(this.buf.length, this.job.end - this.pos), this.pos)
+      if (n === 0) { this.pos = this.job.end; break }
+      this.feeder.feed(this.buf.subarray(0, n))
+      this.pos += n
+    }
+    return this.pos - from
+  }
+
+  finish(): RangeResult {
+    this.close()
+    this.feeder.end()
+    return { data: this.st.toData(), lineCount: this.feeder.lineNo }
+  }
+
+  private closed = false
+  close(): void {
+    if (!this.closed) fs.closeSync(this.fd)
+    this.closed = true
+  }
+}
+
+/** The whole range at once (in a worker thread), reporting progress every 32 MB. */
+export function summarizeRange(job: RangeJob, onProgress?: (bytes: number) => void): RangeResult {
+  const scan = new RangeScan(job)
+  try {
+    for (let n; (n = scan.step(PROGRESS_STEP)) > 0;) onProgress?.(n)
+    return scan.finish()
+  } finally {
+    scan.close()
+  }
 }
 
 /** Offsets that cut a file into `n` ranges at line starts (each cut just after a newline). */

@@ -146,6 +146,7 @@ const keyText = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k
 /**
  * Merges the tables of several workers into one of at most `cap` routes. A route missing from an
  * approximate table may have had up to that table's floor there, so its bound grows by that much.
+ * The parts' histograms are reused, not copied.
  */
 export function mergeRoutes(parts: RouteData[], cap: number): RouteData {
   if (parts.length === 1 && parts[0]!.entries.length <= cap) return parts[0]!
@@ -153,12 +154,15 @@ export function mergeRoutes(parts: RouteData[], cap: number): RouteData {
   parts.forEach((part, p) => {
     for (const e of part.entries) {
       const k = keyText(e.key)
-      let m = merged.get(k)
-      if (!m) merged.set(k, (m = { key: e.key, count: 0, error: 0, latency: new LogLinearHistogram(ROUTE_SUB_BITS), seenIn: new Set() }))
-      m.count += e.count
-      m.error += e.error
-      m.latency.add(e.latency)
-      m.seenIn.add(p)
+      const m = merged.get(k)
+      // The first part's histogram becomes the sum: the parts are consumed by the merge.
+      if (!m) merged.set(k, { key: e.key, count: e.count, error: e.error, latency: LogLinearHistogram.wrap(e.latency), seenIn: new Set([p]) })
+      else {
+        m.count += e.count
+        m.error += e.error
+        m.latency.add(e.latency)
+        m.seenIn.add(p)
+      }
     }
   })
   let approximate = parts.some(p => p.approximate)

@@ -55,11 +55,14 @@ export class SummaryState {
   }
 }
 
-/** One summary from parts in input order (error samples must already carry absolute line numbers). */
+/**
+ * One summary from parts in input order (error samples must already carry absolute line
+ * numbers). The parts are consumed: their histograms become the merged ones.
+ */
 export function mergeSummaries(parts: SummaryData[], maxRoutes = DEFAULT_MAX_ROUTES): SummaryData {
   if (parts.length === 1) return parts[0]!
-  const latency = new LogLinearHistogram(7)
-  for (const p of parts) latency.add(p.latency)
+  const latency = LogLinearHistogram.wrap(parts[0]!.latency)
+  for (const p of parts.slice(1)) latency.add(p.latency)
   return {
     lines: sum(parts.map(p => p.lines)),
     requests: sum(parts.map(p => p.requests)),
@@ -74,6 +77,16 @@ export function mergeSummaries(parts: SummaryData[], maxRoutes = DEFAULT_MAX_ROU
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 
+/** The buffers of a summary that can move to another thread without a copy. */
+export function transferables(d: SummaryData): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>([d.latency.counts.buffer as ArrayBuffer])
+  for (const e of d.routes.entries) {
+    out.add(e.key.buffer as ArrayBuffer)
+    out.add(e.latency.counts.buffer as ArrayBuffer)
+  }
+  return [...out]
+}
+
 /** Milliseconds from a microsecond percentile (null stays null). */
 const ms = (us: number | null): number | null => (us === null ? null : us / 1000)
 
@@ -84,7 +97,7 @@ export function minuteText(minute: number): string {
 
 /** The summary record of SPEC §4 (plus `requests`, the lines that were counted). */
 export function summaryRecord(d: SummaryData, top: number): Rec {
-  const lat = LogLinearHistogram.fromData(d.latency)
+  const lat = LogLinearHistogram.wrap(d.latency)
   const entries = d.routes.entries.slice().sort((a, b) => b.count - a.count || compareBytes(a.key, b.key))
   const busiest = busiestMinute(d.minutes)
   return {
@@ -100,7 +113,7 @@ export function summaryRecord(d: SummaryData, top: number): Rec {
         method: key.slice(0, sp),
         path: key.slice(sp + 1),
         count: e.count,
-        p95: ms(LogLinearHistogram.fromData(e.latency).percentile(95)),
+        p95: ms(LogLinearHistogram.wrap(e.latency).percentile(95)),
       }
     }),
     busiest_minute: busiest ? { minute: minuteText(busiest.minute), count: busiest.count } : null,

@@ -61,7 +61,7 @@ test('the window grows both ways and merging equals recording everything in one'
   down.record(5_000_000)
   down.record(3)
   assert.is(down.percentile(1), 3)
-  const merged = LogLinearHistogram.fromData(a.toData())
+  const merged = LogLinearHistogram.wrap(a.toData())
   merged.add(b.toData())
   for (const p of [5, 50, 95, 99]) assert.is(merged.percentile(p), all.percentile(p), `p${p}`)
   assert.is(merged.total, all.total)

@@ -1,0 +1,115 @@
+// loglens summary beside the peers on one generated combined log (with request times):
+//   mawk computing only line counts, status classes and top routes (no percentiles),
+//   GoAccess when installed (on the first 1M lines at most: it is slow; its rate is scaled),
+//   `fsh -c 'loglens summary FILE --json'` (worker threads on byte ranges), and
+//   `cat FILE | fsh -c 'loglens summary --json'` (one stream from a pipe).
+// Prints wall time, peak RSS and the ratios; checks that mawk and loglens agree on the counts.
+//
+//   node --import tsx scripts/bench/loglens.ts [--lines 10000000] [--runs 3]
+// The log is generated once per size and kept in the temp dir (about 214 bytes a line).
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { writeLog } from '../gen-log.ts'
+import { median, run, table } from './measure.ts'
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : def
+}
+const LINES = arg('lines', 10_000_000)
+const RUNS = arg('runs', 3)
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
+const FSH = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'bin/fsh.js'))}`
+const LOG = path.join(os.tmpdir(), `fsh-bench-combined-${LINES}-s1.log`)
+
+async function ensureLog(): Promise<void> {
+  if (fs.existsSync(LOG)) return
+  console.error(`generating ${LINES.toLocaleString('en-US')} lines into ${LOG} ...`)
+  const tmp = `${LOG}.part`
+  const out = fs.createWriteStream(tmp)
+  await writeLog(out, { lines: LINES, seed: 1 })
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())))
+  fs.renameSync(tmp, LOG)
+}
+
+const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
+
+// Counts, status classes and top 10 routes (method + path without the query), as a careful awk user would.
+const AWK = String.raw`{
+  n++; s[substr($9, 1, 1)]++
+  m = substr($6, 2); p = $7; q = index(p, "?"); if (q) p = substr(p, 1, q - 1)
+  r[m " " p]++
+}
+END {
+  print n, s["2"] + 0, s["3"] + 0, s["4"] + 0, s["5"] + 0
+  for (i = 0; i < 10; i++) { best = ""; bc = -1; for (k in r) if (r[k] > bc) { bc = r[k]; best = k }; if (best == "") break; print bc, best; delete r[best] }
+}`
+
+interface Row { name: string; ms: number; rssMb: number; lines: number; note?: string | undefined }
+
+async function timed(name: string, cmd: string, lines: number, note?: string): Promise<Row & { stdout: string }> {
+  const runs: { ms: number; rssMb: number; stdout: string }[] = []
+  for (let i = 0; i < RUNS; i++) runs.push(await run(cmd, { cwd: ROOT }))
+  const ms = median(runs.map(r => r.ms))
+  return { name, ms, rssMb: Math.max(...runs.map(r => r.rssMb)), lines, note, stdout: runs[0]!.stdout }
+}
+
+await ensureLog()
+execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
+execFileSync('sh', ['-c', `cat ${JSON.stringify(LOG)} > /dev/null`]) // warm the page cache for everyone alike
+const bytes = fs.statSync(LOG).size
+console.log(`log: ${LINES.toLocaleString('en-US')} lines, ${(bytes / 1e9).toFixed(2)} GB, ${os.availableParallelism()} cores; median of ${RUNS} runs\n`)
+
+const rows: Row[] = []
+const q = JSON.stringify(LOG)
+const loglens = await timed('fsh loglens summary FILE --json', `${FSH} -c ${JSON.stringify(`loglens summary ${LOG} --json`)}`, LINES)
+rows.push(loglens)
+// From a pipe: fsh's own stdin, and the same pipe opened by name.
+let piped: Row | undefined
+for (const [name, line] of [['cat FILE | fsh loglens summary --json', 'loglens summary --json'], ['cat FILE | fsh loglens summary /dev/stdin', 'loglens summary /dev/stdin --json']]) {
+  try {
+    const r = await timed(name!, `cat ${q} | ${FSH} -c '${line}'`, LINES)
+    rows.push(r)
+    piped ??= r
+  } catch (err) {
+    console.log(`${name}: failed: ${(err as Error).message.split('\n')[0]}`)
+  }
+}
+let mawk: (Row & { stdout: string }) | undefined
+if (has('mawk')) rows.push((mawk = await timed('mawk (counts + top routes only)', `mawk '${AWK}' ${q}`, LINES)))
+if (has('goaccess')) {
+  // GoAccess takes about 30 s per million lines: time it on at most 1M lines and scale its rate.
+  const sub = Math.min(LINES, 1_000_000)
+  const part = path.join(os.tmpdir(), `fsh-bench-combined-${sub}-head.log`)
+  if (!fs.existsSync(part)) execFileSync('sh', ['-c', `head -n ${sub} ${q} > ${JSON.stringify(part)}`])
+  const fmt = `--log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' --date-format=%d/%b/%Y --time-format=%T`
+  const report = JSON.stringify(path.join(os.tmpdir(), 'fsh-bench-goaccess.json'))
+  const note = sub < LINES ? `timed on ${sub.toLocaleString('en-US')} lines, scaled` : undefined
+  const g = await timed('goaccess (JSON report)', `goaccess ${JSON.stringify(part)} ${fmt} -o ${report}`, LINES, note)
+  rows.push({ ...g, ms: (g.ms * LINES) / sub })
+}
+
+table(['tool', 'wall s', 'peak RSS MB', 'lines/s', 'vs loglens', 'note'], rows.map(r => [
+  r.name, (r.ms / 1000).toFixed(2), r.rssMb.toFixed(0), Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US'),
+  `${(r.ms / loglens.ms).toFixed(2)}×`, r.note ?? '',
+]))
+
+// The peers must agree with loglens on what they both count.
+if (mawk) {
+  const s = JSON.parse(loglens.stdout) as { lines: number; status: Record<string, number>; top_routes: { method: string; path: string; count: number }[] }
+  const [head, ...routes] = mawk.stdout.trim().split('\n')
+  const [n, s2, s3, s4, s5] = head!.split(' ').map(Number)
+  const same = n === s.lines && s2 === s.status['2xx'] && s3 === s.status['3xx'] && s4 === s.status['4xx'] && s5 === s.status['5xx'] &&
+    routes.every((line, i) => line === `${s.top_routes[i]!.count} ${s.top_routes[i]!.method} ${s.top_routes[i]!.path}`)
+  console.log(`\nmawk and loglens agree on lines, status classes and the top 10 routes: ${same ? 'yes' : 'NO'}`)
+  if (!same) { console.log(mawk.stdout); console.log(JSON.stringify(s, null, 1)); process.exitCode = 1 }
+}
+const goals = [
+  [`loglens wall ≤ 4 s per 10M lines`, (loglens.ms / LINES) * 1e7 <= 4000],
+  [`loglens ≥ 1.4× faster than mawk`, mawk ? mawk.ms / loglens.ms >= 1.4 : undefined],
+  [`peak RSS ≤ 120 MB`, loglens.rssMb <= 120],
+  [`cat | loglens ≥ 1M lines/s`, piped ? (LINES / piped.ms) * 1000 >= 1e6 : undefined],
+] as const
+console.log('\n' + goals.map(([g, ok]) => `${ok === undefined ? '–' : ok ? '✓' : '✗'} ${g}`).join('\n'))
