@@ -118,7 +118,11 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
 
     const live = ctx.stderr.isTTY ? new LiveView(t => ctx.stderr.write(t), () => sup.progress(finalOut), ctx.stderr.columns) : undefined
     observer.onStart = (k, info) => sup.start(k, info.pid)
-    observer.onExit = (k, end) => sup.exit(k, end.status, end.signal, end.quiet)
+    observer.onExit = (k, end) => {
+      sup.exit(k, end.status, end.signal, end.quiet)
+      // Without a terminal of its own (a host that owns the screen), progress is steps done.
+      if (!live) ctx.progress(sup.stepsDone(), steps.length)
+    }
     observer.onOutput = (k, bytes, values) => sup.output(k, bytes, values)
     const passage = new StderrPassage(ctx.stderr, live && (chunk => live.above(chunk)))
     if (capture > 0 || live) {
@@ -140,6 +144,7 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
     const { output, status } = plan.run({ input, err: ctx.stderr, signal: controller.signal, observer })
     live?.start()
     let pipefail = 0
+    let complete = false
     try {
       for await (const item of output) {
         if (isBytes(item)) finalOut.bytes += item.length
@@ -150,7 +155,10 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
         yield item
         if (sameTerminal) live.resume(!isBytes(item) || item[item.length - 1] === 10)
       }
+      complete = true
     } finally {
+      // Before anything else: the last step is about to die of SIGPIPE, and that is normal.
+      if (!complete) sup.outputClosed()
       pipefail = await status
       await passage.flushed()
       clearTimeout(timer)

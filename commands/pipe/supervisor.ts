@@ -46,6 +46,8 @@ export class Supervisor {
   killed?: { reason: KillReason; at: number }
   /** The stage whose failure stopped everything (fail-fast). */
   firstFailure?: number
+  /** The reader of the pipeline's output stopped early: the last step's SIGPIPE is then normal too. */
+  private readerGone = false
 
   constructor(
     readonly steps: string[],
@@ -111,9 +113,19 @@ export class Supervisor {
     this.tails[this.stages[k]!.step]?.push(chunk)
   }
 
+  /** Steps whose every stage has ended. */
+  stepsDone(): number {
+    return this.steps.filter((_, step) => this.stages.every(s => s.step !== step || s.ended !== undefined)).length
+  }
+
   /** Stages that cannot run (a command not found): the run is refused, nothing starts. */
   refuse(k: number, code: number): void {
     this.stages[k]!.refused = code
+  }
+
+  /** Whoever reads pipe's output stopped before the end (`pipe ... | head -1`). */
+  outputClosed(): void {
+    this.readerGone = true
   }
 
   /** The supervisor stops the pipeline: what runs now, or starts later, is reported `killed`. */
@@ -129,8 +141,9 @@ export class Supervisor {
     const s = this.stages[k]!
     if (s.refused) return true
     if (!s.status) return false
-    if (k === this.stages.length - 1) return true
-    return s.status !== SIGPIPE_STATUS && !s.quiet
+    const last = k === this.stages.length - 1
+    if (s.status === SIGPIPE_STATUS && (!last || s.quiet || this.readerGone)) return false
+    return last || !s.quiet
   }
 
   stageStatus(k: number): StepStatus {
@@ -138,8 +151,8 @@ export class Supervisor {
     if (s.refused) return 'failed'
     if (s.started === undefined) return 'skipped'
     if (k === this.firstFailure) return 'failed'
-    // Ended by the kill; one that still finished cleanly after it is not counted as killed.
-    if (s.killed) return s.ended !== undefined && s.status === 0 ? 'ok' : 'killed'
+    // Running when the supervisor stopped everything: killed, whatever its own end looked like.
+    if (s.killed) return 'killed'
     if (this.failed(k)) return s.quiet ? 'killed' : 'failed'
     return 'ok'
   }

@@ -93,6 +93,13 @@ test('a step that stops reading (head, a builtin) is not a failure of the steps 
   const b = await shell().run(`pipe --step 'yes' --step 'take-one'`)
   assert.is(b.exitCode, 0, b.stderr)
   assert.equal(b.records, ['y'])
+  // The reader of pipe's own output stops early: the last step's SIGPIPE is normal too.
+  for (const line of [`pipe --step 'yes' | take-one`, `pipe --step 'yes' --step 'cat' | ^head -1`]) {
+    const c = await shell().run(line)
+    assert.is(c.exitCode, 0, line)
+    assert.is(c.stdout, 'y\n', line)
+    assert.not.match(c.stderr, /failed/, `${line}: ${c.stderr}`)
+  }
 })
 
 test('an unknown command: its step is named, exit 127, nothing starts', async () => {

@@ -98,12 +98,32 @@ test('stderr is kept per step, up to the capture size', () => {
   assert.is(none.records()[0]!.stderr_tail, null)
 })
 
-test('a stage that finishes cleanly just after the kill is ok, not killed', () => {
-  const sup = new Supervisor(['a', 'b'], [0, 1], { failFast: true, captureBytes: 0, onFailure: () => sup.kill('failure') })
-  sup.start(0); sup.start(1)
-  sup.exit(0, 1, null, false)
+test('what was running when the supervisor killed is killed, even if it then exits 0; what ended before is not', () => {
+  const sup = new Supervisor(['a', 'b', 'c'], [0, 1, 2], { failFast: true, captureBytes: 0, onFailure: () => sup.kill('failure') })
+  for (const k of [0, 1, 2]) sup.start(k)
+  sup.exit(0, 0, null, false)
+  sup.exit(1, 1, null, false)
+  sup.exit(2, 0, null, false)
+  assert.equal(sup.records().map(x => [x.status, x.exit_code]), [['ok', 0], ['failed', 1], ['killed', 0]])
+})
+
+test('the last step dying of SIGPIPE because pipe\'s own reader went away is not a failure', () => {
+  const sup = new Supervisor(['yes'], [0], { failFast: true, captureBytes: 0, onFailure: () => assert.unreachable('no failure') })
+  sup.start(0)
+  sup.outputClosed()
+  sup.exit(0, 141, 'SIGPIPE', false)
+  assert.is(sup.records()[0]!.status, 'ok')
+})
+
+test('steps done: a step is done when all its stages have ended', () => {
+  const sup = new Supervisor(['a | b', 'c'], [0, 0, 1], { failFast: false, captureBytes: 0 })
+  for (const k of [0, 1, 2]) sup.start(k)
+  sup.exit(0, 0, null, false)
+  assert.is(sup.stepsDone(), 0)
+  sup.exit(2, 0, null, false)
+  assert.is(sup.stepsDone(), 1)
   sup.exit(1, 0, null, false)
-  assert.equal(sup.records().map(x => x.status), ['failed', 'ok'])
+  assert.is(sup.stepsDone(), 2)
 })
 
 test.run()
