@@ -1,9 +1,9 @@
 // The `:loop` view: a trace replayed as an animation. The phase ring with the current phase lit,
 // the queues filling and draining, the console beside them, one line of explanation per step.
 // space play/pause · → step · ← back · +/- speed · q back to the prompt.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { Box, render, Text, useApp, useInput } from 'ink'
 import { useEffect, useMemo, useState } from 'react'
 import { describeEnd, type EndingReport } from '../../src/loop/ending.ts'
@@ -176,6 +176,8 @@ export interface ShowLoopOptions {
   timeoutMs?: number
   /** The name in the title and in messages (default: the file's path relative to cwd). */
   title?: string
+  /** Ctrl-C in the REPL: stops the program and the view. */
+  signal?: AbortSignal
   /** Terminal streams for Ink (default: the process's). */
   stdin?: NodeJS.ReadStream
   stdout?: NodeJS.WriteStream
@@ -205,12 +207,39 @@ export function LoopSession({ trace, title, onStop }: { trace: Promise<Traced>; 
 export async function showLoopFile(file: string, opts: ShowLoopOptions): Promise<EndingReport> {
   const title = opts.title ?? (relative(opts.cwd, file) || file)
   const stop = new AbortController()
-  const trace = collectTrace(file, { cwd: opts.cwd, env: opts.env, timeoutMs: opts.timeoutMs, signal: stop.signal })
+  const signal = opts.signal ? AbortSignal.any([stop.signal, opts.signal]) : stop.signal
+  const trace = collectTrace(file, { cwd: opts.cwd, env: opts.env, timeoutMs: opts.timeoutMs, signal })
   const app = render(<LoopSession trace={trace} title={title} onStop={() => stop.abort()} />, {
     exitOnCtrlC: false, ...(opts.stdin && { stdin: opts.stdin }), ...(opts.stdout && { stdout: opts.stdout }),
   })
-  await app.waitUntilExit()
+  const quit = () => app.unmount()
+  opts.signal?.addEventListener('abort', quit, { once: true })
+  try {
+    await app.waitUntilExit()
+  } finally {
+    opts.signal?.removeEventListener('abort', quit)
+  }
   return describeEnd((await trace).end, title)
+}
+
+/**
+ * What the REPL calls for `:loop FILE.js` (`{file}`) or pasted code (`{code}`): runs it traced,
+ * replays it until q, then writes what went wrong, if anything, to `stderr`; resolves with the exit status.
+ */
+export async function showLoop(
+  req: { file?: string; code?: string },
+  opts: ShowLoopOptions & { stderr?: { write(text: string): unknown } },
+): Promise<number> {
+  const stderr = opts.stderr ?? process.stderr
+  let report: EndingReport
+  if (req.file !== undefined) {
+    const file = resolve(opts.cwd, req.file)
+    if (!existsSync(file)) { stderr.write(`fsh: :loop: cannot open ${req.file}: no such file\n`); return 1 }
+    report = await showLoopFile(file, opts)
+  } else report = await showLoopCode(req.code ?? '', opts)
+  for (const line of report.detail) stderr.write(line + '\n')
+  if (report.message) stderr.write(`fsh: :loop: ${report.message}\n`)
+  return report.exitCode
 }
 
 /** `:loop` with pasted code: it runs from a temporary `pasted.js`, in the shell's cwd. */

@@ -32,8 +32,8 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args]
 const screen = (s: string) => tmux('capture-pane', '-p', '-t', s)
 const sleep = (ms: number) => new Promise(res => setTimeout(res, ms))
 
-function start(session: string, file: string, timeoutMs = 10_000) {
-  const cmd = `cd ${ROOT} && node --import tsx ${FIXTURE} ${join(dir, file)} ${timeoutMs} 2>&1; echo EXITED; sleep 60`
+function start(session: string, file: string, timeoutMs = 10_000, how: '' | '--paste' = '') {
+  const cmd = `cd ${ROOT} && node --import tsx ${FIXTURE} ${how} ${join(dir, file)} ${timeoutMs} 2>&1; echo EXITED; sleep 60`
   tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '36', cmd)
 }
 
@@ -67,8 +67,8 @@ if (!hasTmux) {
     tmux('send-keys', '-t', 'play', 'Left')
     text = await waitFor('play', `step ${paused + 2}/`)
     assert.match(text, '❚❚ paused')
-    tmux('send-keys', '-t', 'play', '+')
-    await waitFor('play', 'speed ×2')
+    tmux('send-keys', '-t', 'play', '+', '+', '+', '+')
+    await waitFor('play', 'speed ×8')
     tmux('send-keys', '-t', 'play', 'Space')
     await waitFor('play', '▶ playing')
     text = await waitFor('play', '■ end')
@@ -98,6 +98,17 @@ if (!hasTmux) {
     const text = await waitFor('stop', 'EXITED', 5000)
     assert.ok(Date.now() - started < 5000)
     assert.match(text, 'fsh: :loop: interrupted')
+  })
+
+  test('pasted code runs as pasted.js and replays the same way', async () => {
+    start('paste', 'puzzle.cjs', 10_000, '--paste')
+    let text = await waitFor('paste', 'fsh :loop — pasted.js')
+    tmux('send-keys', '-t', 'paste', 'Space', '+', '+', '+', '+', 'Space')
+    text = await waitFor('paste', '■ end')
+    assert.match(text, /│ script\s+│\n.*│ nextTick\s+│\n.*│ immediate\s+│\n.*│ timeout\s+│/)
+    tmux('send-keys', '-t', 'paste', 'q')
+    text = await waitFor('paste', 'EXITED')
+    assert.match(text, 'back at the prompt (exit 0)')
   })
 
   test('a syntax error is reported with line and column, without opening the view', async () => {
