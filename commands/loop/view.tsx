@@ -44,14 +44,18 @@ export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, step
   }, [playing, step, speed, last, stepMs])
 
   useInput((input, key) => {
-    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) { onExit(); exit(); return }
-    if (input === ' ') {
-      if (!playing && step >= last) setStep(0) // play again from the start
-      setPlaying(p => !p && trace.length > 1)
-    } else if (key.rightArrow) { setPlaying(false); setStep(s => Math.min(s + 1, Math.max(last, 0))) }
-    else if (key.leftArrow) { setPlaying(false); setStep(s => Math.max(s - 1, 0)) }
-    else if (input === '+' || input === '=') setSpeed(i => Math.min(i + 1, SPEEDS.length - 1))
-    else if (input === '-' || input === '_') setSpeed(i => Math.max(i - 1, 0))
+    if (key.escape || (key.ctrl && input === 'c')) { onExit(); exit(); return }
+    if (key.rightArrow) { setPlaying(false); setStep(s => Math.min(s + 1, Math.max(last, 0))); return }
+    if (key.leftArrow) { setPlaying(false); setStep(s => Math.max(s - 1, 0)); return }
+    // Keys typed fast (or repeated) can arrive together: each counts.
+    for (const ch of input) {
+      if (ch === 'q') { onExit(); exit(); return }
+      if (ch === ' ') {
+        if (!playing && step >= last) setStep(0) // play again from the start
+        setPlaying(p => !p && trace.length > 1)
+      } else if (ch === '+' || ch === '=') setSpeed(i => Math.min(i + 1, SPEEDS.length - 1))
+      else if (ch === '-' || ch === '_') setSpeed(i => Math.max(i - 1, 0))
+    }
   })
 
   if (!trace.length) {
