@@ -73,9 +73,9 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve => {
     child.on('close', (code, signal) => resolve({ code, signal }))
     child.on('exit', () => {
-      // Descendants that escaped the group may hold the pipe open: stop waiting for them.
+      // Descendants that escaped the group may hold the pipes open: stop waiting for them.
       killGroup()
-      setTimeout(() => records.destroy(), DRAIN_GRACE_MS).unref()
+      setTimeout(() => { records.destroy(); child.stderr!.destroy() }, DRAIN_GRACE_MS).unref()
     })
     child.on('error', () => resolve({ code: null, signal: null }))
   })
