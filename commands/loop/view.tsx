@@ -15,7 +15,7 @@ import { replay, type LoopState, type QueueName, type Waiting } from '../../src/
 export interface LoopViewProps {
   trace: TraceRecord[]
   onExit(): void
-  /** Shown in the title: the file or `pasted code`. */
+  /** Shown in the title: the file, or `pasted.js`. */
   title?: string
   /** Start playing at once (default true). */
   autoPlay?: boolean

@@ -90,6 +90,7 @@ export function replay(trace: readonly TraceRecord[]): Replay {
 }
 
 function labelOf(r: TraceRecord): string {
+  if (r.api === 'setTimeout') return r.text.replace(/^after /, 'due +') // due that long after it was set
   if (r.api === 'promise') return 'then'
   if (r.api === 'close') return 'close callback'
   return r.text || r.api

@@ -29,7 +29,7 @@ console.log('script done')
   const atLog = trace.findIndex(r => r.kind === 'log')
   const q = states[atLog]!.queues
   assert.equal([q.timers.length, q.immediate.length, q.nextTick.length, q.microtask.length], [1, 1, 1, 1], 'all four wait while the script runs')
-  assert.is(q.timers[0]!.label, 'after 5ms')
+  assert.is(q.timers[0]!.label, 'due +5ms')
   const end = states.at(-1)!
   assert.equal(Object.values(end.queues).map(x => x.length), [0, 0, 0, 0, 0, 0], 'everything drained at the end')
   assert.equal(out, ['script done'])
@@ -48,7 +48,7 @@ const iv = setInterval(() => { if (++n === 2) { clearInterval(iv); clearTimeout(
   const firstRun = trace.findIndex(r => r.kind === 'run' && r.source === 'interval')
   const rearm = trace.findIndex((r, i) => i > firstRun && r.kind === 'schedule' && r.api === 'setInterval')
   assert.ok(rearm > firstRun, 'the interval is scheduled again after its run')
-  assert.equal(states[rearm]!.queues.timers.map(w => w.label), ['after 1000ms', 'every 2ms'])
+  assert.equal(states[rearm]!.queues.timers.map(w => w.label), ['due +1000ms', 'every 2ms'])
   assert.equal(states.at(-1)!.queues.timers, [])
   assert.ok(trace.some(r => r.api === 'clearTimeout' && r.text === 'cancelled'))
 })

@@ -55,7 +55,7 @@ test('→ steps through the trace: queues fill, the lit phase moves, the console
   await press(app.stdin, RIGHT, immSched - readSched)
   let frame = app.lastFrame()!
   assert.match(frame, ' main ▸ ╭─▶ timers ──▶ pending ──▶[poll]──╮', 'poll is lit in the I/O callback')
-  assert.match(frame, /timers\s+#\d+ after 1ms/)
+  assert.match(frame, /timers\s+#\d+ due \+1ms/)
   assert.match(frame, /immediates\s+#\d+ setImmediate/)
   assert.match(frame, /│ script\s+│/, 'the script already printed')
   const immRun = trace.findIndex(r => r.kind === 'run' && r.source === 'immediate')
