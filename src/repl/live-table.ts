@@ -27,6 +27,9 @@ export class LiveTable {
   private held: Rec[] = []
   private heldSince = 0
   private cols: Column[] | undefined
+  private colKeys = new Set<string>()
+  /** Room for the last column: up to the edge of the terminal. */
+  private lastRoom = 0
   private hidden = 0
   /** Rows of the current table (shown or held). */
   rows = 0
@@ -99,9 +102,13 @@ export class LiveTable {
         if (v !== null && v !== undefined && typeof v !== 'number') c.numeric = false
       }
     }
-    const { cols, hidden } = fitColumns([...natural.values()], this.opts.columns())
+    const columns = this.opts.columns()
+    const { cols, hidden } = fitColumns([...natural.values()], columns)
     this.cols = cols
+    this.colKeys = new Set(cols.map(c => c.key))
     this.hidden = hidden
+    const before = cols.slice(0, -1).reduce((n, c) => n + c.width + GAP, 0)
+    this.lastRoom = Math.max(cols[cols.length - 1]?.width ?? 0, columns - before)
     const t = this.opts.theme
     let header = cols.map(c => (c.numeric ? pad(truncate(oneLine(c.key), c.width), c.width, true) : pad(truncate(oneLine(c.key), c.width), c.width))).join(' '.repeat(GAP)).trimEnd()
     if (hidden) header += t.dim(` +${hidden}`)
@@ -112,31 +119,48 @@ export class LiveTable {
   }
 
   private line(r: Rec): string {
-    const t = this.opts.theme
     const cols = this.cols!
+    const lastRoom = this.lastRoom
     let s = ''
-    let used = 0
+    let keys = 0
     for (let k = 0; k < cols.length; k++) {
       const c = cols[k]!
-      const last = k === cols.length - 1
+      const v = r[c.key]
+      if (v !== undefined) keys++
+      if (k) s += '  '
       // The last column may run on to the edge of the terminal: nothing comes after it.
-      const room = last && !c.numeric ? Math.max(c.width, this.opts.columns() - used - (k ? GAP : 0)) : c.width
-      const cell = truncate(cellText(r[c.key]), room)
-      const text = (k ? '  ' : '') + (c.numeric ? pad(cell, c.width, true) : last ? cell : pad(cell, c.width))
-      s += text
-      used += textWidth(text)
+      s += k === cols.length - 1 && !c.numeric ? fitCell(v, lastRoom, false, false) : fitCell(v, c.width, c.numeric, true)
     }
-    if (!this.hidden) {
+    if (!this.hidden && keys < Object.keys(r).length) {
       // Fields the first rows did not have still show, after the known columns.
       let extra = ''
-      for (const k in r) if (!cols.some(c => c.key === k)) extra += `  ${oneLine(k)}=${cellText(r[k])}`
-      if (extra) {
-        const room = this.opts.columns() - textWidth(s)
-        s += t.dim(truncate(extra, Math.max(0, room)))
-      }
+      for (const k in r) if (!this.colKeys.has(k)) extra += `  ${oneLine(k)}=${cellText(r[k])}`
+      const room = this.opts.columns() - textWidth(s)
+      s += this.opts.theme.dim(truncate(extra, Math.max(0, room)))
     }
     return s.trimEnd() + '\n'
   }
+}
+
+const SPACES = ' '.repeat(512)
+const PLAIN = /^[\x20-\x7e]*$/
+
+/** A cell at exactly `width` columns (padded when `padded`, numbers on the right). */
+function fitCell(v: Value | undefined, width: number, right: boolean, padded: boolean): string {
+  let s: string
+  if (typeof v === 'string') s = v
+  else if (typeof v === 'number') s = String(v)
+  else s = toText(v ?? null)
+  // The common case, plain ASCII, without measuring character by character.
+  if (PLAIN.test(s)) {
+    if (s.length > width) return width > 0 ? s.slice(0, width - 1) + '…' : ''
+    if (!padded || s.length === width) return s
+    const gap = width - s.length
+    const fill = gap <= SPACES.length ? SPACES.slice(0, gap) : ' '.repeat(gap)
+    return right ? fill + s : s + fill
+  }
+  const cut = truncate(oneLine(s), width)
+  return padded ? pad(cut, width, right) : cut
 }
 
 function cellText(v: Value | undefined): string {
@@ -147,6 +171,13 @@ function cellText(v: Value | undefined): string {
 export function fitColumns(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
   const width = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
   if (width(cols) <= columns) return { cols, hidden: 0 }
+  const first = squeeze(cols, columns)
+  // The header says how many were left out (` +N`): that needs room too.
+  return first.hidden ? squeeze(cols, columns - ` +${first.hidden}`.length) : first
+}
+
+function squeeze(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
+  const width = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
   // Keep as many columns as fit at their narrowest.
   let keep = cols.length
   while (keep > 1 && width(cols.slice(0, keep).map(c => ({ ...c, width: Math.min(c.width, MIN_COLUMN) }))) > columns) keep--

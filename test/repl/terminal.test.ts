@@ -1,0 +1,199 @@
+// The real `fsh` in a real terminal (tmux), used as a person would: type, look at the screen.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as wait } from 'node:timers/promises'
+import { buildOnce, hasTmux, Term } from './tmux.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'fsh-repl-'))
+const home = join(dir, 'fsh-home')
+const work = join(dir, 'work')
+mkdirSync(work)
+writeFileSync(join(work, 'notes.txt'), Array.from({ length: 200 }, (_, i) => `note line ${i + 1}`).join('\n') + '\n')
+writeFileSync(join(work, 'people.ndjson'), [
+  { name: 'ada', age: 36, city: 'London' },
+  { name: 'grace', age: 45, city: 'Arlington' },
+  { name: 'linus', age: 21, city: 'Helsinki' },
+].map(r => JSON.stringify(r)).join('\n') + '\n')
+writeFileSync(join(work, 'odd.ndjson'), JSON.stringify({ msg: 'clear \u001b[2J\u001b[H screen', big: 'x'.repeat(1024 * 1024) }) + '\n')
+const env = { FSH_HOME: home, TERM: 'xterm-256color', NO_COLOR: '1', LANG: 'C.UTF-8' }
+const terms: Term[] = []
+const start = (o: { cols?: number; rows?: number; env?: Record<string, string> } = {}) => {
+  const t = new Term({ cwd: work, env: { ...env, ...o.env }, cols: o.cols, rows: o.rows })
+  terms.push(t)
+  return t
+}
+/** The last line is an empty prompt: the shell waits for input. */
+const idle = (s: string) => /❯\s*$/.test(s.trimEnd().split('\n').pop() ?? '')
+const historyLines = () => readFileSync(join(home, 'state', 'history.ndjson'), 'utf8').trim().split('\n').map(l => JSON.parse(l).cmd as string)
+
+test.before(() => buildOnce())
+test.after(() => {
+  for (const t of terms) t.kill()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+if (!hasTmux()) {
+  test('tmux is needed for the terminal tests', () => { console.warn('tmux not found: skipped') })
+} else {
+  test('type a pipeline, see the table, and the prompt comes back', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    t.type('open people.ndjson | where age > 30 | select name city')
+    t.keys('Enter')
+    const s = await t.waitFor(s => s.includes('grace') && idle(s))
+    const lines = s.split('\n').map(l => l.trimEnd())
+    const header = lines.findIndex(l => /^name\s+city$/.test(l))
+    assert.ok(header > 0, s)
+    assert.match(lines[header + 1]!, /^ada\s+London$/)
+    assert.match(lines[header + 2]!, /^grace\s+Arlington$/)
+    assert.not.ok(s.includes('linus'))
+    t.kill()
+  })
+
+  test('Ctrl-C stops a sleep 30 (builtin or external) and never the shell', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    t.type('sleep 30')
+    t.keys('Enter')
+    await t.waitFor(/Ctrl-C stops/)
+    let t0 = Date.now()
+    t.keys('C-c')
+    await t.waitFor(s => idle(s) && s.includes('[130]'))
+    assert.ok(Date.now() - t0 < 2000, 'back at once')
+    t.type('^sleep 31.25')
+    t.keys('Enter')
+    await wait(400)
+    assert.ok(execFileSync('ps', ['-eo', 'args']).toString().includes('sleep 31.25'), 'the program runs')
+    t0 = Date.now()
+    t.keys('C-c')
+    await t.waitFor(s => idle(s) && s.split('\n').filter(l => l.includes('[130]')).length >= 2)
+    assert.ok(Date.now() - t0 < 2000)
+    assert.not.ok(execFileSync('ps', ['-eo', 'args']).toString().includes('sleep 31.25'), 'and it is gone')
+    t.type('echo still here')
+    t.keys('Enter')
+    await t.waitFor(/^still here$/m)
+    t.kill()
+  })
+
+  test('Tab completes logl to loglens; a second Tab lists the subcommands', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    t.type('logl')
+    t.keys('Tab')
+    await t.waitFor(/❯ loglens\s*$/m)
+    t.keys('Tab')
+    const s = await t.waitFor(/parse\s+\S/)
+    assert.match(s, /summary\s+\S/)
+    t.keys('C-c')
+    t.kill()
+  })
+
+  test('open and quit less: the screen and the prompt come back intact', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    t.type('echo before-less')
+    t.keys('Enter')
+    await t.waitFor(s => s.includes('before-less\n') && idle(s))
+    t.type('less notes.txt')
+    t.keys('Enter')
+    await t.waitFor(/note line 1\n[\s\S]*note line 20/)
+    t.keys('q')
+    const s = await t.waitFor(s => idle(s) && s.includes('❯ less notes.txt'))
+    assert.not.ok(s.includes('note line 20'), 'less cleaned up after itself')
+    assert.match(s, /^before-less$/m, 'what was on screen before is still there')
+    t.type('echo after-less')
+    t.keys('Enter')
+    await t.waitFor(/^after-less$/m)
+    t.kill()
+  })
+
+  test('history is recalled in a second session, by prefix', async () => {
+    const a = start()
+    await a.waitFor(idle)
+    a.type('echo from-the-first-session')
+    a.keys('Enter')
+    await a.waitFor(/^from-the-first-session$/m)
+    a.type('echo unrelated')
+    a.keys('Enter')
+    await a.waitFor(/^unrelated$/m)
+    a.keys('C-d')
+    await a.waitFor(/\[fsh exited 0\]/)
+    const b = start()
+    await b.waitFor(idle)
+    b.keys('Up')
+    await b.waitFor(/❯ echo unrelated\s*$/m)
+    b.keys('C-u')
+    b.type('echo fr')
+    b.keys('Up')
+    await b.waitFor(/❯ echo from-the-first-session\s*$/m)
+    b.keys('Enter')
+    await b.waitFor(s => s.split('\n').filter(l => l === 'from-the-first-session').length === 1 && idle(s))
+    b.kill()
+  })
+
+  test('bad input: 10,000 pasted lines, invalid UTF-8, escapes and a 1 MB cell, an unknown meta command', async () => {
+    const t = start({ rows: 30 })
+    await t.waitFor(idle)
+    t.paste(Array.from({ length: 10_000 }, (_, i) => `echo pasted-${i + 1}`).join('\n'))
+    await t.waitFor(/↑ \d+ more lines/, 10_000)
+    t.keys('Enter')
+    await t.waitFor(s => s.includes('pasted-10000\n') && idle(s), 30_000)
+    t.bytes(['c3', '28', 'ff', 'fe'])
+    t.type(' ok')
+    await t.waitFor(/❯ .*ok\s*$/m)
+    t.keys('C-u')
+    t.type('open odd.ndjson')
+    t.keys('Enter')
+    const s = await t.waitFor(s => /msg\s+big/.test(s) && idle(s))
+    assert.match(s, /clear \\e\[2J\\e\[H screen/, 'escapes in a cell are shown, not obeyed')
+    assert.match(s, /xxxx…/, 'a 1 MB cell is cut to the terminal')
+    t.type(':nope')
+    t.keys('Enter')
+    const m = await t.waitFor(s => s.includes("unknown meta command ':nope'") && idle(s))
+    assert.is(m.split('\n').filter(l => l.includes('nope')).length, 2, 'the line typed and one line saying what happened')
+    t.keys('C-d')
+    await t.waitFor(/\[fsh exited 2\]/)
+    const saved = historyLines()
+    assert.ok(saved.includes('open odd.ndjson'))
+    assert.ok(saved.includes(':nope'))
+    assert.ok(saved.some(l => l.startsWith('echo pasted-1\n') && l.endsWith('echo pasted-10000')), 'the pasted block is one entry')
+    assert.ok(saved.includes('echo from-the-first-session'), 'earlier sessions kept')
+    t.kill()
+  })
+
+  test('a 20-column terminal: prompt, typing and tables still fit', async () => {
+    const t = start({ cols: 20, rows: 12 })
+    await t.waitFor(idle)
+    t.type('open people.ndjson')
+    t.keys('Enter')
+    const s = await t.waitFor(s => s.includes('ada') && idle(s))
+    for (const line of s.split('\n')) assert.ok(line.length <= 20)
+    assert.ok(s.includes('…') || /\+\d/.test(s), 'cut or left out, not wrapped')
+    t.resize(60, 12)
+    t.type('echo wider')
+    t.keys('Enter')
+    await t.waitFor(/^wider$/m)
+    t.kill()
+  })
+
+  test('NO_COLOR gives no colours; FORCE_COLOR gives them', async () => {
+    const plain = start()
+    await plain.waitFor(idle)
+    plain.type('ls | first 1')
+    await plain.waitFor(/first 1/)
+    assert.not.match(plain.screen(true), /\x1b\[3\dm/)
+    plain.kill()
+    const colored = start({ env: { NO_COLOR: '', FORCE_COLOR: '1' } })
+    await colored.waitFor(idle)
+    colored.type('ls | first 1')
+    await colored.waitFor(/first 1/)
+    assert.match(colored.screen(true), /\x1b\[3\dm/)
+    colored.kill()
+  })
+}
+
+test.run()

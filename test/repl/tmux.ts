@@ -1,0 +1,92 @@
+// Drives the real `fsh` in a terminal: a detached tmux session on a socket of its own, keys sent
+// with send-keys, the screen read back with capture-pane, as a person at the terminal would see it.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as wait } from 'node:timers/promises'
+
+export const ROOT = resolve(new URL('../..', import.meta.url).pathname)
+let sessions = 0
+
+export function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V']).status === 0
+}
+
+/** Builds dist/ unless it is up to date: the tests run the built CLI. */
+export function buildOnce(): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
+}
+
+export interface StartOptions {
+  cwd: string
+  env?: Record<string, string>
+  cols?: number
+  rows?: number
+}
+
+export class Term {
+  readonly socket = `fsh-test-${process.pid}-${++sessions}`
+
+  constructor(opts: StartOptions) {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')
+    // After fsh exits the pane stays, showing how it ended, so a test can read it.
+    const cmd = `cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(join(ROOT, 'bin/fsh.js'))}; echo "[fsh exited $?]"; sleep 600`
+    this.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd)
+  }
+
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' })
+  }
+
+  /** Keys by tmux name: Enter, C-c, Tab, Up, Escape... */
+  keys(...keys: string[]): void { this.tmux('send-keys', '-t', 'main', ...keys) }
+
+  /** Text typed literally. */
+  type(text: string): void { this.tmux('send-keys', '-t', 'main', '-l', text) }
+
+  /** Raw bytes, as hex (invalid UTF-8, escape sequences). */
+  bytes(hex: string[]): void { this.tmux('send-keys', '-t', 'main', '-H', ...hex) }
+
+  /** A paste, bracketed when the program asked for it (as a terminal does). */
+  paste(text: string): void {
+    const file = join(mkdtempSync(join(tmpdir(), 'fsh-paste-')), 'buf')
+    writeFileSync(file, text)
+    this.tmux('load-buffer', '-b', 'p', file)
+    this.tmux('paste-buffer', '-p', '-d', '-b', 'p', '-t', 'main')
+  }
+
+  /** The screen as text (`escapes`: with colour sequences). */
+  screen(escapes = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main')
+  }
+
+  /** The visible lines without the blank ones at the bottom. */
+  lines(): string[] {
+    const l = this.screen().split('\n')
+    while (l.length && !l[l.length - 1]!.trim()) l.pop()
+    return l
+  }
+
+  async waitFor(what: RegExp | ((screen: string) => boolean), timeoutMs = 5000): Promise<string> {
+    const t0 = Date.now()
+    for (;;) {
+      const s = this.screen()
+      if (typeof what === 'function' ? what(s) : what.test(s)) return s
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}; the screen:\n${s}`)
+      await wait(25)
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    this.tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows))
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server'])
+  }
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`
+}
