@@ -62,8 +62,8 @@ export class LogLinearHistogram {
   private grow(i: number): number {
     const old = this.counts
     if (old.length === 0) {
-      this.counts = this.alloc(32)
-      this.offset = Math.max(0, i - 16)
+      this.counts = this.alloc(256)
+      this.offset = Math.max(0, i - 128)
       return i - this.offset
     }
     const lo = Math.min(this.offset, i)

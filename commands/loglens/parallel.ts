@@ -41,7 +41,7 @@ export interface ParallelOptions {
   maxRoutes: number
   workers: number
   signal: AbortSignal
-  onProgress?: (bytes: number) => void
+  onProgress?: (bytes: number, lines: number) => void
 }
 
 /**
@@ -62,8 +62,8 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
     const w = startWorker({ ...job(k), progress: !!o.onProgress })
     running.push(w)
     jobs.push(new Promise<RangeResult>((resolve, reject) => {
-      w.on('message', (m: { type: string; bytes?: number; result?: RangeResult; message?: string; code?: string }) => {
-        if (m.type === 'progress') o.onProgress?.(m.bytes!)
+      w.on('message', (m: { type: string; bytes?: number; lines?: number; result?: RangeResult; message?: string; code?: string }) => {
+        if (m.type === 'progress') o.onProgress?.(m.bytes!, m.lines!)
         else if (m.type === 'done') resolve(m.result!)
         else reject(m.code ? fileError(log.name, m) : new FshError(1, `${log.name}: ${m.message}`))
       })
@@ -79,8 +79,10 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
     const own = new RangeScan(job(0))
     let first: RangeResult
     try {
+      let lines = 0
       for (let n; (n = own.step(SLICE)) > 0;) {
-        o.onProgress?.(n)
+        o.onProgress?.(n, own.lineNo - lines)
+        lines = own.lineNo
         await new Promise(res => setImmediate(res))
         o.signal.throwIfAborted()
         if (failed !== undefined) throw failed

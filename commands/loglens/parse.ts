@@ -5,6 +5,7 @@ import { batch, isRecord, toJson, toText, type Item } from '../../src/runtime/va
 import { FormatGate, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors } from './options.ts'
 import { ParseErrors } from './parse-errors.ts'
+import { LineProgress } from './progress-meter.ts'
 import { ClfRecordSink, JsonRecordSink } from './record-sinks.ts'
 import { openLog, readLog } from './sources.ts'
 
@@ -56,15 +57,21 @@ seconds, like $request_time) or JSON lines, from files (.gz too), stdin or upstr
     if (ctx.args.length) {
       const logs = ctx.args.map(a => { const name = toText(a as never); return openLog(name, ctx.resolve(name)) })
       const total = logs.reduce((n, l) => n + l.size, 0)
-      let done = 0
-      const onRead = o.progress ? (n: number) => { done += n; ctx.progress(done, total, 'B') } : undefined
+      const meter = o.progress ? new LineProgress(ctx.progress, total) : undefined
       for (const log of logs) {
         errors.source = log.name
         sink = undefined
         const gate = new FormatGate(o.format, log.name, makeSink)
-        for await (const chunk of readLog(log, ctx.signal, onRead)) {
+        let bytes = 0
+        let lines = 0
+        for await (const chunk of readLog(log, ctx.signal, n => { bytes += n })) {
           ctx.signal.throwIfAborted()
           gate.feed(chunk)
+          if (meter) {
+            meter.add(bytes, gate.lineNo - lines)
+            bytes = 0
+            lines = gate.lineNo
+          }
           yield* drain()
         }
         gate.end()
@@ -72,10 +79,13 @@ seconds, like $request_time) or JSON lines, from files (.gz too), stdin or upstr
       }
     } else {
       const gate = new FormatGate(o.format, '', makeSink)
+      const meter = o.progress ? new LineProgress(ctx.progress, 0) : undefined
+      let lines = 0
       for await (const chunk of upstreamBytes(input)) {
         ctx.signal.throwIfAborted()
         gate.feed(chunk)
-        if (o.progress) ctx.progress(gate.lineNo, undefined, ' lines')
+        meter?.add(0, gate.lineNo - lines)
+        lines = gate.lineNo
         yield* drain()
       }
       gate.end()

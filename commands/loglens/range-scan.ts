@@ -43,6 +43,11 @@ export class RangeScan {
     this.pos = job.start
   }
 
+  /** Lines finished so far. */
+  get lineNo(): number {
+    return this.feeder.lineNo
+  }
+
   /** Reads and summarises up to `budget` bytes; returns how many it read (0 at the end). */
   step(budget: number): number {
     const from = this.pos
@@ -68,11 +73,15 @@ export class RangeScan {
   }
 }
 
-/** The whole range at once (in a worker thread), reporting progress every 32 MB. */
-export function summarizeRange(job: RangeJob, onProgress?: (bytes: number) => void): RangeResult {
+/** The whole range at once (in a worker thread), reporting bytes and lines every 32 MB. */
+export function summarizeRange(job: RangeJob, onProgress?: (bytes: number, lines: number) => void): RangeResult {
   const scan = new RangeScan(job)
   try {
-    for (let n; (n = scan.step(PROGRESS_STEP)) > 0;) onProgress?.(n)
+    let lines = 0
+    for (let n; (n = scan.step(PROGRESS_STEP)) > 0;) {
+      onProgress?.(n, scan.lineNo - lines)
+      lines = scan.lineNo
+    }
     return scan.finish()
   } finally {
     scan.close()

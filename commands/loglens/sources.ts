@@ -47,17 +47,25 @@ export function fileError(name: string, err: unknown): FshError {
  */
 export async function* readLog(log: OpenedLog, signal: AbortSignal, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   const file = fs.createReadStream(log.path, { highWaterMark: CHUNK, signal })
-  if (onRead) file.on('data', (c: Buffer | string) => onRead(c.length))
   if (!log.gzip) {
     try {
-      yield* file
+      for await (const chunk of file) {
+        onRead?.(chunk.length)
+        yield chunk
+      }
     } catch (err) {
       throw isAbort(err) ? err : fileError(log.name, err)
     }
     return
   }
   const gunzip = createGunzip({ chunkSize: 256 * 1024 })
-  pipeline(file, gunzip, () => {})
+  const counted = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      onRead?.(chunk.length)
+      yield chunk
+    }
+  }
+  pipeline(file, counted, gunzip, () => {})
   try {
     yield* gunzip
   } catch (err) {

@@ -8,6 +8,7 @@ import { isRecord, toJson, toText } from '../../src/runtime/values.ts'
 import { FormatGate, sniffHead, SNIFF_BYTES, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors, type CommonOptions } from './options.ts'
 import { PARALLEL_MIN_BYTES, summarizeInParallel, workerCount } from './parallel.ts'
+import { LineProgress } from './progress-meter.ts'
 import { renderSummary } from './render.ts'
 import { fileError, openLog, readLog, type OpenedLog } from './sources.ts'
 import { DEFAULT_MAX_ROUTES, mergeSummaries, SummaryState, summaryRecord, type SummaryData } from './summary-state.ts'
@@ -76,27 +77,36 @@ are read by one worker thread per core.`,
     if (ctx.args.length) {
       const logs = ctx.args.map(a => { const name = toText(a as never); return openLog(name, ctx.resolve(name)) })
       const total = logs.reduce((n, l) => n + l.size, 0)
-      let done = 0
-      const onRead = o.progress ? (n: number) => { done += n; ctx.progress(done, total, 'B') } : undefined
+      const meter = o.progress ? new LineProgress(ctx.progress, total) : undefined
       const workers = workerCount()
       for (const log of logs) {
         if (!log.gzip && log.size >= PARALLEL_MIN_BYTES && !o.strict && workers > 1) {
           const family = sniffHead(readHead(log), o.format, log.name)
-          const part = await summarizeInParallel(log, { family, window: o.window, maxRoutes, workers, signal: ctx.signal, onProgress: onRead })
+          const onProgress = meter ? (bytes: number, lines: number) => meter.add(bytes, lines) : undefined
+          const part = await summarizeInParallel(log, { family, window: o.window, maxRoutes, workers, signal: ctx.signal, onProgress })
           for (const s of part.errors) o.report(s)
           parts.push(part)
           continue
         }
         st.errors.source = log.name
         const gate = new FormatGate(o.format, log.name, makeSink)
-        for await (const chunk of readLog(log, ctx.signal, onRead)) {
+        let bytes = 0
+        let lines = 0
+        for await (const chunk of readLog(log, ctx.signal, n => { bytes += n })) {
           ctx.signal.throwIfAborted()
           gate.feed(chunk)
+          if (meter) {
+            meter.add(bytes, gate.lineNo - lines)
+            bytes = 0
+            lines = gate.lineNo
+          }
         }
         gate.end()
       }
     } else {
-      await summarizeUpstream(input, st, o, makeSink, ctx.signal, (lines: number) => { if (o.progress) ctx.progress(lines, undefined, ' lines') })
+      const meter = o.progress ? new LineProgress(ctx.progress, 0) : undefined
+      let seen = 0
+      await summarizeUpstream(input, st, o, makeSink, ctx.signal, lines => { meter?.add(0, lines - seen); seen = lines })
     }
 
     const data = mergeSummaries([st.toData(), ...parts], maxRoutes)

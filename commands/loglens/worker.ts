@@ -7,7 +7,7 @@ import { transferables } from './summary-state.ts'
 const job = workerData as RangeJob & { progress: boolean }
 const port = parentPort!
 try {
-  const result = summarizeRange(job, job.progress ? bytes => port.postMessage({ type: 'progress', bytes }) : undefined)
+  const result = summarizeRange(job, job.progress ? (bytes, lines) => port.postMessage({ type: 'progress', bytes, lines }) : undefined)
   // The tables move to the main thread without a copy.
   port.postMessage({ type: 'done', result }, transferables(result.data))
 } catch (err) {
