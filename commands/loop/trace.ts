@@ -98,8 +98,7 @@ at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`
     }
     const ending = describeEnd(end, shown)
     for (const line of ending.detail) ctx.log(line)
-    if (ending.message && end.status !== 'exited') return ctx.fail(ending.message, ending.exitCode)
-    if (ending.message) ctx.warn(ending.message)
+    if (ending.message) return ctx.fail(ending.message, ending.exitCode)
     ctx.exitCode = ending.exitCode
   },
 })

@@ -2,6 +2,7 @@
 // Records arrive on fd 3, so the program's own stdout and stderr are left as they are; the child
 // leads its own process group, so whatever it starts is stopped with it.
 import { spawn } from 'node:child_process'
+import { constants } from 'node:os'
 import type { Readable } from 'node:stream'
 import { LineSplitter } from '../runtime/stream.ts'
 import { formatBytes } from '../runtime/units.ts'
@@ -132,7 +133,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     if (capped) return { status: 'capped', ...capped }
     if (timedOut) return { status: 'timeout', timeoutMs }
     if (fatal) return { status: 'uncaught', exitCode: code ?? 1, report, syntax }
-    if (code !== 0) return { status: 'exited', exitCode: code ?? 128, signal: signal ?? undefined }
+    if (code !== 0) return { status: 'exited', exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }
     return { status: 'ok' }
   } finally {
     clearTimeout(timer)

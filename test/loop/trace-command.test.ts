@@ -62,6 +62,7 @@ console.warn('careful')
 console.trace('here')
 `,
   'exit3.cjs': "console.log('leaving'); process.exit(3)\n",
+  'term.cjs': "console.log('bye'); process.kill(process.pid, 'SIGTERM')\n",
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 
@@ -188,10 +189,13 @@ test('an uncaught exception is reported as node reports it; the trace up to it i
   assert.match(r.stdout, /timers\s+timeout\s+log\s+console\.log\s+1\s+in timer\n.*timers\s+timeout\s+log\s+uncaught\s+1\s+Error: boom/)
 })
 
-test('an exit code of the program becomes the exit code of the trace', async () => {
+test('an exit code of the program becomes the exit code of the trace; a signal is said', async () => {
   const r = await shell.run("loop trace exit3.cjs | where kind == 'log' | count")
   assert.is(r.exitCode, 3)
   assert.is(r.stderr, '')
+  const t = await shell.run("loop trace term.cjs | where kind == 'log' | select text")
+  assert.is(t.exitCode, 143)
+  assert.is(t.stderr, 'fsh: loop trace: term.cjs was killed by SIGTERM\n')
 })
 
 test('Ctrl-C (an abort) stops the program and everything it runs', async () => {
