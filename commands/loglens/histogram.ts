@@ -7,28 +7,30 @@
 /** Microseconds above this (about 71 minutes) are counted in the last bucket; `max` stays exact. */
 export const MAX_US = 0xffffffff
 
+export type Counts = Float64Array | Uint32Array | Uint16Array
+
 export interface HistogramData {
   subBits: number
   offset: number
-  counts: Float64Array | Uint32Array
+  counts: Counts
   total: number
   min: number
   max: number
 }
 
 export class LogLinearHistogram {
-  counts: Float64Array | Uint32Array
+  counts: Counts
   offset = 0
   total = 0
   min = Infinity
   max = -Infinity
 
   /**
-   * `wide` counts in doubles; narrow ones (per route) in 32 bits, half the memory, good for
-   * four billion requests per bucket.
+   * `wide` counts in doubles. Narrow ones (one per route, so thousands of them) start in 16 bits
+   * and move to 32 when a bucket would overflow: a quarter of the memory for most routes.
    */
-  constructor(readonly subBits = 7, initialSpan = 0, private readonly wide = true) {
-    this.counts = this.alloc(initialSpan)
+  constructor(readonly subBits = 7, initialSpan = 0, wide = true) {
+    this.counts = wide ? new Float64Array(initialSpan) : new Uint16Array(initialSpan)
   }
 
   /** Bucket of a value in microseconds (non-negative integer). */
@@ -52,6 +54,7 @@ export class LogLinearHistogram {
     const i = this.index(us)
     let j = i - this.offset
     if (j < 0 || j >= this.counts.length) j = this.grow(i)
+    if (this.counts[j]! + n > 0xffff && this.counts instanceof Uint16Array) this.promote()
     this.counts[j]! += n
     this.total += n
     if (us < this.min) this.min = us
@@ -77,8 +80,15 @@ export class LogLinearHistogram {
     return i - offset
   }
 
-  private alloc(n: number): Float64Array | Uint32Array {
-    return this.wide ? new Float64Array(n) : new Uint32Array(n)
+  /** A zeroed array of the same kind as the counts. */
+  private alloc(n: number): Counts {
+    const c = this.counts
+    return c instanceof Float64Array ? new Float64Array(n) : c instanceof Uint32Array ? new Uint32Array(n) : new Uint16Array(n)
+  }
+
+  /** 16-bit counts become 32-bit ones. */
+  private promote(): void {
+    this.counts = Uint32Array.from(this.counts)
   }
 
   /**
@@ -106,6 +116,7 @@ export class LogLinearHistogram {
 
   add(other: LogLinearHistogram | HistogramData): void {
     if (other.total === 0) return
+    if (this.counts instanceof Uint16Array) this.promote() // sums may not fit
     const counts = other.counts
     for (let j = 0; j < counts.length; j++) {
       const c = counts[j]!
@@ -127,7 +138,7 @@ export class LogLinearHistogram {
 
   /** A histogram over `d` itself, without copying (for reading, or merging into it). */
   static wrap(d: HistogramData): LogLinearHistogram {
-    const h = new LogLinearHistogram(d.subBits, 0, d.counts instanceof Float64Array)
+    const h = new LogLinearHistogram(d.subBits)
     h.counts = d.counts
     h.offset = d.offset
     h.total = d.total

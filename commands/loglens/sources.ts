@@ -46,18 +46,8 @@ export function fileError(name: string, err: unknown): FshError {
  * progress against the file size).
  */
 export async function* readLog(log: OpenedLog, signal: AbortSignal, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  if (!log.gzip) return yield* readPlain(log, signal, onRead)
   const file = fs.createReadStream(log.path, { highWaterMark: CHUNK, signal })
-  if (!log.gzip) {
-    try {
-      for await (const chunk of file) {
-        onRead?.(chunk.length)
-        yield chunk
-      }
-    } catch (err) {
-      throw isAbort(err) ? err : fileError(log.name, err)
-    }
-    return
-  }
   const gunzip = createGunzip({ chunkSize: 256 * 1024 })
   const counted = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
@@ -79,5 +69,35 @@ export async function* readLog(log: OpenedLog, signal: AbortSignal, onRead?: (by
   } finally {
     file.destroy()
     gunzip.destroy()
+  }
+}
+
+/**
+ * A plain file (or FIFO) read into one reused buffer: no garbage per chunk, so memory stays flat.
+ * Each chunk is only valid until the next one is asked for; the parsers copy what they keep.
+ */
+async function* readPlain(log: OpenedLog, signal: AbortSignal, onRead?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let fh: fs.promises.FileHandle
+  try {
+    fh = await fs.promises.open(log.path, 'r')
+  } catch (err) {
+    throw fileError(log.name, err)
+  }
+  const buf = Buffer.allocUnsafe(CHUNK)
+  try {
+    for (;;) {
+      signal.throwIfAborted()
+      let n: number
+      try {
+        n = (await fh.read(buf, 0, CHUNK, null)).bytesRead
+      } catch (err) {
+        throw fileError(log.name, err)
+      }
+      if (n === 0) return
+      onRead?.(n)
+      yield buf.subarray(0, n)
+    }
+  } finally {
+    await fh.close()
   }
 }

@@ -67,6 +67,19 @@ test('the window grows both ways and merging equals recording everything in one'
   assert.is(merged.total, all.total)
 })
 
+test('narrow (per-route) counts move from 16 to 32 bits instead of overflowing', () => {
+  const h = new LogLinearHistogram(6, 0, false)
+  for (let i = 0; i < 70_000; i++) h.record(18_000)
+  h.record(30_000, 70_000)
+  assert.instance(h.counts, Uint32Array)
+  assert.is(h.total, 140_000)
+  assert.is(h.percentile(50), 18_000)
+  assert.is(h.percentile(51), 30_000)
+  const small = new LogLinearHistogram(6, 0, false)
+  small.record(5)
+  assert.instance(small.counts, Uint16Array)
+})
+
 test('bucket bounds are contiguous and at most 1/128 of their value wide', () => {
   const h = new LogLinearHistogram(7)
   let prevEnd = 0
