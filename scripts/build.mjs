@@ -2,7 +2,7 @@
 // loads neither Ink nor React nor the commands it does not run. `--if-stale` skips a fresh build.
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -46,6 +46,9 @@ await build({
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 })
+
+// The event-loop tracer runs inside a plain `node` child, so it ships as the file it is.
+copyFileSync(join(root, 'src/loop/preload.cjs'), join(outdir, 'loop-preload.cjs'))
 
 // Declarations for library users (`import { createShell } from 'fsh'`).
 // A type error is reported here and fails `npm test`'s typecheck, but does not stop `npm start`.
