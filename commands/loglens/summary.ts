@@ -44,15 +44,15 @@ are read by one worker thread per core.`,
   format: renderSummary,
   examples: [
     {
-      line: 'loglens summary access.log',
+      description: 'At the end of a pipeline the record prints for people; --json prints it as one JSON document',
+      line: 'loglens summary access.log --top 1 --json',
       files: { 'access.log': LOG },
       output: [
-        'Lines processed: 5               Parse errors: 1 (20%)',
-        'Status codes:    2xx 50%  3xx 0%  4xx 25%  5xx 25%',
-        'Latency (ms):    p50 120  p95 1,532  p99 1,532  max 1,532',
-        'Top routes:      1) GET /api/search  3  (p95 1,532ms)',
-        '                 2) POST /api/login  1  (p95 120ms)',
-        'Busiest minute:  2025-12-26T13:04Z  3 req/min',
+        '{', '  "lines": 5,', '  "parse_errors": 1,', '  "requests": 4,',
+        '  "status": {', '    "2xx": 2,', '    "3xx": 0,', '    "4xx": 1,', '    "5xx": 1', '  },',
+        '  "latency": {', '    "p50": 120,', '    "p95": 1532,', '    "p99": 1532,', '    "max": 1532', '  },',
+        '  "top_routes": [', '    {', '      "method": "GET",', '      "path": "/api/search",', '      "count": 3,', '      "p95": 1532', '    }', '  ],',
+        '  "busiest_minute": {', '    "minute": "2025-12-26T13:04Z",', '    "count": 3', '  }', '}',
       ].join('\n'),
     },
     {
