@@ -5,6 +5,9 @@
 import { writeSync } from 'node:fs'
 import type { TextSink } from '../../src/runtime/command.ts'
 
+/** A full pipe is retried at the next turn of the event loop this many times (a reader that keeps
+ *  up frees room within microseconds), then every RETRY_MS (a slow reader costs no CPU). */
+const QUICK_RETRIES = 64
 const RETRY_MS = 2
 const NOTHING = new Uint8Array(0)
 
@@ -38,10 +41,10 @@ export class StderrPassage {
 
   private async writeAll(chunk: Uint8Array): Promise<void> {
     let left = chunk
-    for (;;) {
+    for (let tries = 0; ; tries++) {
       left = this.writeNow(this.sink.fd!, left)
       if (!left.length) return
-      await new Promise(r => setTimeout(r, RETRY_MS))
+      await new Promise(r => (tries < QUICK_RETRIES ? setImmediate(r) : setTimeout(r, RETRY_MS)))
     }
   }
 

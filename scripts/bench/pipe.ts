@@ -15,7 +15,8 @@ const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[a
 const RUNS = opt('--runs', 5)
 const STDERR = opt('--stderr-mb', 256) * 1024 * 1024
 const DIR = join(tmpdir(), 'fsh-bench-pipe')
-const FSH = `${process.execPath} ${resolve('bin/fsh.js')}`
+// FSH_BIN: a copy of the build to time, when the tree's own dist/ may be rebuilt meanwhile.
+const FSH = `${process.execPath} ${resolve(process.env.FSH_BIN ?? 'bin/fsh.js')}`
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
 mkdirSync(DIR, { recursive: true })

@@ -17,7 +17,8 @@ const SIZE = opt('--size-mb', 1024) * 1024 * 1024
 const DIR = join(tmpdir(), 'fsh-bench-pipeline')
 const BIG = join(DIR, `big-${SIZE}.log`)
 const COPY = join(DIR, 'copy.log')
-const FSH = `${process.execPath} ${resolve('bin/fsh.js')}`
+// FSH_BIN: a copy of the build to time, when the tree's own dist/ may be rebuilt meanwhile.
+const FSH = `${process.execPath} ${resolve(process.env.FSH_BIN ?? 'bin/fsh.js')}`
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
 mkdirSync(DIR, { recursive: true })
