@@ -73,9 +73,14 @@ export class ClfScanner {
     while (i < e && b[i] !== 91) i++
     if (i >= e) return E_NO_TIME
     const t = i + 1
-    if (t + 27 > e || b[t + 26] !== 93) return E_BAD_TIME
-    if (!this.time(b, t)) return E_BAD_TIME
-    i = t + 27
+    if (t + 27 <= e && b[t + 26] === 93 && this.time(b, t)) i = t + 27
+    else {
+      // Other bracketed times: ISO 8601 (nginx $time_iso8601), or CLF with fractions of a second.
+      let j = t
+      while (j < e && j - t < 40 && b[j] !== 93) j++
+      if (j >= e || b[j] !== 93 || !this.otherTime(b, t, j)) return E_BAD_TIME
+      i = j + 1
+    }
     if (i + 1 >= e || b[i] !== 32 || b[i + 1] !== 34) return E_NO_REQUEST
     i += 2
     this.reqS = i
@@ -126,7 +131,13 @@ export class ClfScanner {
     if (d1 >>> 0 > 9 || d2 >>> 0 > 9 || d3 >>> 0 > 9) return E_BAD_STATUS
     this.status = d1 * 100 + d2 * 10 + d3
     i += 5
-    if (i >= e) return E_FIELDS
+    if (i >= e) {
+      // A line cut after the status still says what happened; bytes and time are unknown.
+      this.bytes = -1
+      this.tailS = e
+      this.latencyUs = -1
+      return 0
+    }
     if (b[i] !== 32) return E_BAD_STATUS
     i++
     if (b[i] === 45) {
@@ -151,6 +162,26 @@ export class ClfScanner {
     while (k >= i && b[k] !== 34) k--
     this.latencyUs = parseSeconds(b, k >= i ? k + 1 : i, e)
     return 0
+  }
+
+  private lastOther = ''
+  private lastOtherSecond = NaN
+
+  /** Reads an ISO 8601 time, or a CLF time with a fraction, from b[t..j) into `second`. */
+  private otherTime(b: Uint8Array, t: number, j: number): boolean {
+    const text = Buffer.from(b.buffer, b.byteOffset + t, j - t).toString('latin1')
+    if (text !== this.lastOther) {
+      let ms = NaN
+      if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) ms = Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+      else {
+        const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(\.\d+) ([+-]\d{4})$/.exec(text)
+        if (m) ms = Date.parse(`${m[2]} ${m[1]} ${m[3]} ${m[4]}:${m[5]}:${m[6]} ${m[8]}`) + Number(m[7]) * 1000
+      }
+      this.lastOther = text
+      this.lastOtherSecond = ms / 1000
+    }
+    this.second = this.lastOtherSecond
+    return this.second === this.second
   }
 
   /**

@@ -50,7 +50,7 @@ export class ClfRecordSink implements LineSink {
       query: req.query,
       protocol: req.protocol,
       status: f.status,
-      bytes: f.bytes,
+      bytes: f.bytes < 0 ? null : f.bytes,
       referer,
       ua,
       latency_ms: us >= 0 ? us / 1000 : null,

@@ -49,6 +49,22 @@ test('IPv6 clients, time zones, CRLF and quotes inside the user agent', () => {
   assert.equal(west.ts, new Date('2026-01-01T07:30:00Z'))
 })
 
+test('ISO 8601 times ($time_iso8601) and fractions of a second', () => {
+  const iso = one('10.0.0.1 - - [2025-12-26T14:04:05+01:00] "GET /a HTTP/1.1" 200 5 "-" "ua" 0.010')
+  assert.equal(iso.ts, new Date('2025-12-26T13:04:05Z'))
+  assert.is(iso.latency_ms, 10)
+  const z = one('10.0.0.1 - - [2025-12-26T13:04:05.250Z] "GET /a HTTP/1.1" 200 5')
+  assert.equal(z.ts, new Date('2025-12-26T13:04:05.250Z'))
+  const frac = one('10.0.0.1 - - [26/Dec/2025:13:04:05.500 +0000] "GET /a HTTP/1.1" 200 5')
+  assert.equal(frac.ts, new Date('2025-12-26T13:04:05.500Z'))
+  assert.is(parse('10.0.0.1 - - [2025-13-45T99:00:00Z] "GET /a HTTP/1.1" 200 5').errors.samples[0]!.reason, 'bad timestamp')
+})
+
+test('a line cut after the status keeps what it has', () => {
+  const r = one('10.0.0.1 - - [26/Dec/2025:13:04:05 +0000] "GET /a HTTP/1.1" 499')
+  assert.equal([r.status, r.bytes, r.latency_ms, r.ua], [499, null, null, null])
+})
+
 test('escaped and odd requests', () => {
   const esc = one('1.2.3.4 - - [26/Dec/2025:13:04:05 +0000] "GET /a\\x22b?c=\\"d\\" HTTP/1.1" 400 0 "-" "-"')
   assert.equal([esc.method, esc.path, esc.query], ['GET', '/a"b', 'c="d"'])
