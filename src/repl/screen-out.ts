@@ -14,8 +14,11 @@ import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 
 export const FLUSH_MS = 16
-/** A frame's worth of output above this is written at once. */
-const FLUSH_BYTES = 256 * 1024
+/**
+ * Output above this is written at once. A terminal write blocks until the terminal has read it,
+ * so this also bounds how long a key can wait behind the output (a few ms).
+ */
+const FLUSH_BYTES = 64 * 1024
 /** Longest stretch of work on pushes before letting the event loop run. */
 const YIELD_AFTER_MS = 8
 export const PARTIAL_CAP = 64 * 1024

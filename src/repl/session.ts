@@ -66,6 +66,8 @@ export interface ViewState {
   queued: readonly string[]
   progress: readonly ProgressEntry[]
   echoes: readonly Echo[]
+  /** Changes when the list of echoes starts again: <Static> must start again with it. */
+  echoGeneration: number
   now: number
 }
 
@@ -85,8 +87,10 @@ export interface SessionOptions {
 const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
-/** Lines typed ahead while a command runs. */
-const QUEUE_CAP = 100
+/** Lines typed ahead while a command runs (a paste without bracketed-paste mode is many). */
+const QUEUE_CAP = 100_000
+/** Keys held while the saved history loads (a ↑ pressed before it is there waits for it). */
+const HELD_KEYS_CAP = 100_000
 const TICK_MS = 100
 
 export class ReplSession {
@@ -100,6 +104,7 @@ export class ReplSession {
   private readonly listeners = new Set<() => void>()
   private snapshot!: ViewState
   private echoes: Echo[] = []
+  private echoGeneration = 0
   private echoId = 0
   private hint: string | undefined
   private menu: { completion: Completion; base: { text: string; cursor: number }; selected: number } | undefined
@@ -120,6 +125,9 @@ export class ReplSession {
   private historyWarned = false
   private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
   private commitWaiters: (() => void)[] = []
+  private historyLoaded: boolean
+  /** Keys that came after a history key while the history was still loading. */
+  private heldKeys: KeyEvent[] | undefined
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now
@@ -127,6 +135,7 @@ export class ReplSession {
     this.source = this.knowledge.completionSource()
     this.board = new ProgressBoard(() => this.emit(), this.now)
     this.exited = new Promise(resolve => { this.resolveExit = resolve })
+    this.historyLoaded = !opts.history
     // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
     // given to programs, it is the usual stderr line.
     const interp = opts.shell.interp
@@ -164,6 +173,7 @@ export class ReplSession {
       queued: [...this.queue],
       progress: this.board.list().map(e => ({ ...e })),
       echoes: this.echoes,
+      echoGeneration: this.echoGeneration,
       now: this.now(),
     }
     for (const fn of this.listeners) fn()
@@ -203,6 +213,7 @@ export class ReplSession {
   /** A new view is about to mount: what <Static> printed before stays printed, not again. */
   forgetEchoes(): void {
     this.echoes = []
+    this.echoGeneration++
     this.emit()
   }
 
@@ -210,6 +221,14 @@ export class ReplSession {
 
   handle(ev: KeyEvent): void {
     if (this.done) return
+    if (this.heldKeys) {
+      if (this.heldKeys.length < HELD_KEYS_CAP) this.heldKeys.push(ev)
+      return
+    }
+    if (!this.historyLoaded && needsHistory(ev)) {
+      this.heldKeys = [ev]
+      return
+    }
     if (this.search) return this.searchKey(ev)
     if (this.menu && this.menuKey(ev)) return
     if (this.loopCode && this.loopCodeKey(ev)) return
@@ -585,7 +604,7 @@ export class ReplSession {
     if (this.echoes.length >= ECHO_KEEP) {
       // <Static> printed these already; starting its list again keeps memory flat.
       this.echoes = []
-      this.emit()
+      this.echoGeneration++
     }
     this.echoes = [...this.echoes, { id: ++this.echoId, text: rows.join('\n') }]
     this.emit()
@@ -603,6 +622,8 @@ export class ReplSession {
     this.saving = this.saving.then(async () => {
       await store.add(entry)
       this.historySize = (await stat(store.file)).size
+      // In the file now: a reload finds it there.
+      this.savedThisSession.splice(this.savedThisSession.indexOf(line), 1)
     }).catch(e => this.historyProblem(e))
   }
 
@@ -616,6 +637,17 @@ export class ReplSession {
   async loadHistory(): Promise<void> {
     const store = this.opts.history
     if (!store) return
+    try {
+      await this.readHistory(store)
+    } finally {
+      this.historyLoaded = true
+      const held = this.heldKeys
+      this.heldKeys = undefined
+      for (const ev of held ?? []) this.handle(ev)
+    }
+  }
+
+  private async readHistory(store: HistoryStore): Promise<void> {
     try {
       const entries = await store.load()
       const st = await stat(store.file).catch(() => undefined)
@@ -634,6 +666,12 @@ export class ReplSession {
     if (!store || this.history.navigating) return
     await this.saving
     const st = await stat(store.file).catch(() => undefined)
-    if (st && this.historySize !== undefined && st.size !== this.historySize) await this.loadHistory()
+    if (st && this.historySize !== undefined && st.size !== this.historySize) await this.readHistory(store)
   }
+}
+
+/** Keys that recall the history. */
+function needsHistory(ev: KeyEvent): boolean {
+  if (ev.t !== 'key') return false
+  return (!ev.ctrl && !ev.alt && (ev.name === 'up' || ev.name === 'down')) || (ev.ctrl && (ev.name === 'p' || ev.name === 'n' || ev.name === 'r'))
 }

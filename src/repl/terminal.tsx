@@ -13,6 +13,7 @@ import type { IO } from '../runtime/scope.ts'
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeyDecoder } from './keys.ts'
 import { ScreenOut } from './screen-out.ts'
 import { ReplSession, type LoopRequest, type Terminal } from './session.ts'
+import type { EarlyInput } from './start.ts'
 import { colorEnabled, makeTheme, type Theme } from './theme.ts'
 import { ReplView } from './view.tsx'
 
@@ -26,6 +27,8 @@ const SHOW_CURSOR = '\x1b[?25h'
 export interface ReplOptions {
   env: Record<string, string>
   loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
+  /** The prompt start.ts drew before Ink was loaded, and the keys typed since. */
+  early?: EarlyInput
 }
 
 export async function runRepl(opts: ReplOptions): Promise<number> {
@@ -33,10 +36,20 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   const theme = makeTheme(colorEnabled(opts.env, true))
   const history = new HistoryStore(join(shell.interp.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
-  const session = new ReplSession({ shell, terminal: term, theme, history, loop: opts.loop })
+  // `:loop`: the event-loop view, loaded the first time it is asked for.
+  const loop = opts.loop ?? (async (req: LoopRequest, signal: AbortSignal) => {
+    const { showLoop } = await import('../../commands/loop/view.tsx')
+    return showLoop(req, { cwd: shell.cwd, env: shell.env, signal })
+  })
+  const session = new ReplSession({ shell, terminal: term, theme, history, loop })
   term.attach(session)
+  if (opts.early) {
+    // The prompt drawn by hand is on the cursor's line: the view draws it again there.
+    opts.early.stop()
+    process.stdout.write('\r\x1b[K')
+  }
   term.mount()
-  term.listen()
+  term.listen(opts.early?.chunks)
 
   void ensureDir(shell.interp.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 
@@ -49,7 +62,8 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   }
   const onTerm = () => session.exit(143)
   const ignore = () => {}
-  const onCont = () => { term.rawInput(true); session.resized() }
+  // Back from a stop: raw mode again, unless a program has the terminal.
+  const onCont = () => { if (!session.getSnapshot().run?.terminal) { term.rawInput(true); session.resized() } }
   const onResize = () => session.resized()
   const onWriteError = (e: NodeJS.ErrnoException) => { if (e.code === 'EIO' || e.code === 'EPIPE' || e.code === 'ENXIO') hangUp() }
   let crashing = false
@@ -112,20 +126,26 @@ class InkTerminal implements Terminal {
     this.writer = undefined
   }
 
-  listen(): void {
-    if (this.listening) return
-    this.listening = true
-    process.stdin.on('data', this.onData)
+  listen(typedAlready: Buffer[] = []): void {
     this.rawInput(true)
+    for (const chunk of typedAlready) this.onData(chunk)
   }
 
+  /** Keys to us (raw mode, bracketed paste), or the terminal as programs expect it (cooked, ours paused). */
   rawInput(on: boolean): void {
     const stdin = process.stdin
     if (on) {
+      if (!this.listening) stdin.on('data', this.onData)
+      this.listening = true
       stdin.setRawMode?.(true)
+      // Another Ink app (the :loop view) unrefs stdin when it ends; the REPL must keep it.
+      stdin.ref()
       stdin.resume()
       process.stdout.write(BRACKETED_PASTE_ON)
     } else {
+      // Off as a listener too: a program (or the :loop view) may read stdin in this process.
+      if (this.listening) stdin.off('data', this.onData)
+      this.listening = false
       process.stdout.write(BRACKETED_PASTE_OFF)
       stdin.setRawMode?.(false)
       stdin.pause()
@@ -198,7 +218,6 @@ class InkTerminal implements Terminal {
 
   async close(): Promise<void> {
     await this.unmountKeepingFrame()
-    process.stdin.off('data', this.onData)
     this.rawInput(false)
     process.stdout.write(SHOW_CURSOR)
   }

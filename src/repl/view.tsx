@@ -31,7 +31,7 @@ export function ReplView({ session, theme, onWriter }: ReplViewProps) {
   useLayoutEffect(() => { session.committed() })
   return (
     <>
-      <Static items={state.echoes as Echo[]}>{e => <Text key={e.id}>{e.text}</Text>}</Static>
+      <Static key={state.echoGeneration} items={state.echoes as Echo[]}>{e => <Text key={e.id}>{e.text}</Text>}</Static>
       <Live state={state} theme={theme} />
     </>
   )

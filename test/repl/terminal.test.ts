@@ -180,6 +180,21 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test(':loop FILE.js opens the event-loop view; q comes back to a working prompt', async () => {
+    writeFileSync(join(work, 'order.js'), "setTimeout(() => console.log('timeout'))\nprocess.nextTick(() => console.log('tick'))\n")
+    const t = start()
+    await t.waitFor(idle)
+    t.type(':loop order.js')
+    t.keys('Enter')
+    await t.waitFor(/fsh :loop — order\.js/, 10_000)
+    t.keys('q')
+    await t.waitFor(s => idle(s) && !/space play\/pause/.test(s.split('\n').slice(-3).join('\n')))
+    t.type('echo after-loop')
+    t.keys('Enter')
+    await t.waitFor(/^after-loop$/m)
+    t.kill()
+  })
+
   test('NO_COLOR gives no colours; FORCE_COLOR gives them', async () => {
     const plain = start()
     await plain.waitFor(idle)

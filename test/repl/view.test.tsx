@@ -79,7 +79,7 @@ class FakeTerminal implements Terminal {
   }
 }
 
-function setup(opts: { history?: string[] } = {}) {
+async function setup(opts: { history?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
   mkdirSync(join(dir, 'logs'))
   writeFileSync(join(dir, 'logs', 'web.log'), '')
@@ -88,6 +88,7 @@ function setup(opts: { history?: string[] } = {}) {
   const shell = new Shell({ commands, cwd: dir, env: { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
   const term = new FakeTerminal()
   const session = new ReplSession({ shell, terminal: term, theme, history: new HistoryStore(join(dir, 'h', 'state', 'history.ndjson')) })
+  await session.loadHistory()
   for (const l of opts.history ?? []) session.history.add(l)
   const view = render(<ReplView session={session} theme={theme} />)
   const decoder = new KeyDecoder()
@@ -113,7 +114,7 @@ async function until(what: () => boolean, ms = 3000, show?: () => string): Promi
 }
 
 test('the prompt shows where we are; typed text and the editing keys act on the line', async () => {
-  const r = setup()
+  const r = await setup()
   assert.ok(r.frame().includes('❯'), r.frame())
   await r.keys('echo hello world')
   assert.is(r.line(), 'echo hello world')
@@ -131,7 +132,7 @@ test('the prompt shows where we are; typed text and the editing keys act on the 
 })
 
 test('the cursor sits where the editing happens', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('ls -la\x1b[D\x1b[D')
   const s = r.session.getSnapshot()
   const { cursor } = liveLines(s, theme)
@@ -140,7 +141,7 @@ test('the cursor sits where the editing happens', async () => {
 })
 
 test('Tab: one match completes, several open a menu with the descriptions from the definition', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('depl\t')
   await until(() => r.line() === 'deploy ', 3000, r.frame)
   await r.keys('--\t')
@@ -157,7 +158,7 @@ test('Tab: one match completes, several open a menu with the descriptions from t
 })
 
 test('paths complete from the working folder, with / after a folder', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('ls lo\t')
   await until(() => r.line() === 'ls logs/')
   await r.keys('\t')
@@ -166,7 +167,7 @@ test('paths complete from the working folder, with / after a folder', async () =
 })
 
 test('↑ recalls by prefix; Ctrl-R searches, Enter runs the match', async () => {
-  const r = setup({ history: ['echo one', 'rows 2', 'echo two'] })
+  const r = await setup({ history: ['echo one', 'rows 2', 'echo two'] })
   await r.keys('\x1b[A')
   assert.ok(r.line() === 'echo two')
   await r.keys('\x15rows\x1b[A') // Ctrl-U, then a prefix
@@ -183,8 +184,22 @@ test('↑ recalls by prefix; Ctrl-R searches, Enter runs the match', async () =>
   r.view.unmount()
 })
 
+test('↑ pressed before the saved history has loaded waits for it, and keys after it keep their order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
+  const file = join(dir, 'history.ndjson')
+  const store = new HistoryStore(file)
+  await store.add({ cmd: 'echo saved-before', ts: 1 })
+  const shell = new Shell({ commands: new CommandSet(), cwd: dir, env: { HOME: dir }, home: { config: dir, state: dir } })
+  const session = new ReplSession({ shell, terminal: new FakeTerminal(), theme, history: store })
+  const decoder = new KeyDecoder()
+  for (const ev of decoder.push(Buffer.from('\x1b[A!'))) session.handle(ev)
+  assert.is(session.getSnapshot().text, '', 'nothing yet')
+  await session.loadHistory()
+  assert.is(session.getSnapshot().text, 'echo saved-before!')
+})
+
 test('a pipeline runs: its table is written above, the line stays above the prompt', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('rows 3 | first 2\r')
   await until(() => r.term.written.includes('row-1'))
   assert.is(r.term.written, 'id  name\n 0  row-0\n 1  row-1\n')
@@ -195,7 +210,7 @@ test('a pipeline runs: its table is written above, the line stays above the prom
 })
 
 test('a slow stream: rows show as they come, in one table, with a status line meanwhile', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('trickle 8\r')
   await until(() => r.term.written.includes('w\n'))
   const early = r.term.written
@@ -208,7 +223,7 @@ test('a slow stream: rows show as they come, in one table, with a status line me
 })
 
 test('Ctrl-C stops the running line and the shell goes on; typed-ahead text is kept', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('sleep 30\r')
   await until(() => r.session.getSnapshot().phase === 'run')
   await r.keys('echo next')
@@ -224,7 +239,7 @@ test('Ctrl-C stops the running line and the shell goes on; typed-ahead text is k
 })
 
 test('a line typed ahead with Enter runs after the current one', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('sleep 200ms\r')
   await r.keys('echo after\r')
   assert.ok(r.live().some(l => l === 'next: echo after'))
@@ -233,7 +248,7 @@ test('a line typed ahead with Enter runs after the current one', async () => {
 })
 
 test('progress from ctx.progress: a bar with the count', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('work\r')
   await until(() => r.live().some(l => l.includes('50%')))
   const line = r.live().find(l => l.includes('50%'))!
@@ -244,7 +259,7 @@ test('progress from ctx.progress: a bar with the count', async () => {
 })
 
 test('an open block keeps reading lines; the whole block runs at the end', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('for x in a b {\r')
   assert.ok(r.live().some(l => l.startsWith('… ')) || r.frame().split('\n').pop() === '…', r.frame())
   await r.keys('echo $x\r}\r')
@@ -253,14 +268,14 @@ test('an open block keeps reading lines; the whole block runs at the end', async
 })
 
 test('a syntax error is named under the line as you type', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('echo )')
   assert.ok(r.live().some(l => l.startsWith('syntax error at 1:6')), r.frame())
   r.view.unmount()
 })
 
 test('meta commands: :help, :history, and an unknown one says so in one line', async () => {
-  const r = setup({ history: ['echo one'] })
+  const r = await setup({ history: ['echo one'] })
   await r.keys(':help\r')
   await until(() => r.term.written.includes('Meta commands'))
   await r.keys(':history\r')
@@ -276,7 +291,7 @@ test('meta commands: :help, :history, and an unknown one says so in one line', a
 })
 
 test('a pasted block of many lines is one edit, run only on Enter', async () => {
-  const r = setup()
+  const r = await setup()
   const lines = Array.from({ length: 2000 }, (_, i) => `echo ${i}`)
   await r.keys(`\x1b[200~${lines.join('\n')}\x1b[201~`)
   assert.is(r.term.written, '', 'nothing ran')
@@ -289,7 +304,7 @@ test('a pasted block of many lines is one edit, run only on Enter', async () => 
 })
 
 test('Ctrl-D on an empty line ends the session with the last status', async () => {
-  const r = setup()
+  const r = await setup()
   await r.keys('echo x\x04') // not empty: Ctrl-D deletes (nothing under the cursor)
   assert.is(r.line(), 'echo x')
   await r.keys('\x15false\r')

@@ -1,0 +1,175 @@
+// The REPL in a real terminal (tmux), beside the peers run the same way in the same terminal:
+//   1. time from start to the first prompt on screen: fsh, node's own REPL, bash --norc
+//      (goal: fsh < 250 ms);
+//   2. 100k records streamed as a table: rows/s of the REPL's table view against plain non-TTY output
+//      of the same line (`fsh -c LINE > file`, start-up subtracted) (goal: at least half);
+//   3. keystroke-to-echo latency while those rows stream, beside the same at an idle prompt and in
+//      bash (goal: < 50 ms).
+//   node --import tsx scripts/bench/repl.ts [--runs N]
+// Screen polling costs a few ms itself: latencies are upper bounds. Needs tmux and `npm run build`.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as wait } from 'node:timers/promises'
+import { generateFile } from '../gen-records.ts'
+import { median, table } from './measure.ts'
+
+const args = process.argv.slice(2)
+const RUNS = Number(args[args.indexOf('--runs') + 1] || 5) || 5
+const FSH = resolve('bin/fsh.js')
+const DIR = join(tmpdir(), 'fsh-bench-repl')
+const ROWS = join(DIR, 'rows-100k.ndjson')
+const N = 100_000
+const LINE = `open ${ROWS}`
+const HOME = mkdtempSync(join(tmpdir(), 'fsh-bench-home-'))
+
+if (spawnSync('tmux', ['-V']).status !== 0) { console.error('tmux is needed'); process.exit(1) }
+mkdirSync(DIR, { recursive: true })
+if (!existsSync(ROWS)) await generateFile(ROWS, N, 7)
+execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'inherit' })
+
+let sock = 0
+class Pane {
+  readonly socket = `fsh-bench-${process.pid}-${++sock}`
+  readonly started: number
+  constructor(cmd: string, cols = 120, rows = 40) {
+    this.started = performance.now()
+    this.tmux('new-session', '-d', '-s', 'b', '-x', String(cols), '-y', String(rows), `${cmd}; sleep 600`)
+  }
+  tmux(...a: string[]): string { return execFileSync('tmux', ['-L', this.socket, ...a], { encoding: 'utf8' }) }
+  screen(): string { return this.tmux('capture-pane', '-p', '-t', 'b') }
+  keys(...k: string[]): void { this.tmux('send-keys', '-t', 'b', ...k) }
+  type(s: string): void { this.tmux('send-keys', '-t', 'b', '-l', s) }
+  lastLine(): string { return this.screen().trimEnd().split('\n').pop() ?? '' }
+  async until(test: (s: string) => boolean, timeoutMs = 20_000, everyMs = 2): Promise<number> {
+    const t0 = performance.now()
+    for (;;) {
+      if (test(this.screen())) return performance.now()
+      if (performance.now() - t0 > timeoutMs) throw new Error(`timed out; screen:\n${this.screen()}`)
+      if (everyMs) await wait(everyMs)
+    }
+  }
+  kill(): void { spawnSync('tmux', ['-L', this.socket, 'kill-server']) }
+}
+
+/** Screen polls spawn a tmux client each: too many would steal the CPU being measured. */
+const POLL_MS = 5
+const fshCmd = `cd ${DIR} && FSH_HOME=${HOME} ${process.execPath} ${FSH}`
+const idle = (re: RegExp) => (s: string) => re.test(s.trimEnd().split('\n').pop() ?? '')
+const fshIdle = idle(/❯\s*$/)
+
+/** ms to the prompt on screen, and to a key typed then showing on it (the editor is live). */
+async function firstPrompt(cmd: string, ready: (s: string) => boolean, echo: (s: string) => boolean): Promise<[number, number]> {
+  const p = new Pane(cmd)
+  try {
+    const shown = (await p.until(ready, 10_000, POLL_MS)) - p.started
+    p.type('z')
+    const live = (await p.until(echo, 10_000, POLL_MS)) - p.started
+    return [shown, live]
+  } finally { p.kill() }
+}
+
+/** Keys typed one by one: ms from send-keys to the text on screen. */
+async function echoLatencies(p: Pane, count: number, shown: (screen: string, typed: string) => boolean, stillBusy = () => true): Promise<number[]> {
+  const out: number[] = []
+  let typed = ''
+  for (let k = 0; k < count && stillBusy(); k++) {
+    const ch = 'abcdefghijklmnopqrstuvwxyz'[k % 26]!
+    const t0 = performance.now()
+    p.type(ch)
+    typed += ch
+    try { out.push((await p.until(s => shown(s, typed), 5000, 1)) - t0) } catch { break }
+    await wait(20)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------- 1. first prompt
+const startup: Record<string, [number, number][]> = { fsh: [], node: [], bash: [] }
+for (let i = 0; i < RUNS; i++) {
+  startup.fsh!.push(await firstPrompt(fshCmd, fshIdle, s => /❯ z\s*$/m.test(s)))
+  startup.node!.push(await firstPrompt(process.execPath, idle(/^>\s*$/), s => /^> z\s*$/m.test(s)))
+  startup.bash!.push(await firstPrompt("env PS1='bash$ ' bash --norc --noprofile", idle(/bash\$\s*$/), s => /bash\$ z\s*$/m.test(s)))
+}
+
+// ---------------------------------------------------------------- 2. streaming 100k rows
+const plainMs: number[] = []
+const startMs: number[] = []
+for (let i = 0; i < RUNS; i++) {
+  const t0 = performance.now()
+  execFileSync('sh', ['-c', `${process.execPath} ${FSH} -c 'echo hi' > /dev/null`])
+  const t1 = performance.now()
+  execFileSync('sh', ['-c', `${process.execPath} ${FSH} -c '${LINE}' > ${join(DIR, 'plain.txt')}`])
+  const t2 = performance.now()
+  startMs.push(t1 - t0)
+  plainMs.push(t2 - t1)
+}
+const replMs: number[] = []
+const streamingLat: number[] = []
+for (let i = 0; i < RUNS; i++) {
+  const p = new Pane(fshCmd)
+  await p.until(fshIdle, 10_000)
+  // The line ends by writing a file (a builtin: the line keeps the REPL's table view), which is
+  // watched without polling the screen.
+  const flag = join(DIR, `done-${i}.txt`)
+  rmSync(flag, { force: true })
+  p.type(`${LINE}; echo done | save ${flag}`)
+  await p.until(s => s.includes(flag))
+  const t0 = performance.now()
+  p.keys('Enter')
+  while (!existsSync(flag)) await wait(1)
+  replMs.push(performance.now() - t0)
+  await p.until(fshIdle, 10_000, POLL_MS)
+  // The same again, typing while it streams: each key must show in the line typed ahead.
+  p.keys('C-l')
+  await p.until(s => !s.includes('Mozilla'))
+  p.type(LINE)
+  p.keys('Enter')
+  await p.until(s => s.includes('Mozilla'), 20_000, POLL_MS)
+  let busy = true
+  const lat = await echoLatencies(p, 200, (s, typed) => {
+    if (fshIdle(s)) busy = false
+    return s.includes(`❯ ${typed}`)
+  }, () => busy)
+  streamingLat.push(...lat)
+  p.kill()
+}
+
+// ---------------------------------------------------------------- 3. idle keystrokes
+const idleLat: number[] = []
+const bashLat: number[] = []
+{
+  const p = new Pane(fshCmd)
+  await p.until(fshIdle, 10_000)
+  idleLat.push(...(await echoLatencies(p, 40, (s, typed) => s.includes(`❯ ${typed}`))))
+  p.kill()
+  const b = new Pane("env PS1='bash$ ' bash --norc --noprofile")
+  await b.until(idle(/bash\$\s*$/), 10_000)
+  bashLat.push(...(await echoLatencies(b, 40, (s, typed) => s.includes(`bash$ ${typed}`))))
+  b.kill()
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN
+const ms = (x: number) => x.toFixed(0)
+const plainRate = N / ((median(plainMs) - median(startMs)) / 1000)
+const replRate = N / (median(replMs) / 1000)
+console.log(`REPL in tmux, ${RUNS} runs each, medians (${new Date().toISOString()})\n`)
+const at = (name: string, k: 0 | 1) => median(startup[name]!.map(x => x[k]))
+table(['start in a terminal', 'prompt on screen ms', 'first key echoed ms', 'prompt vs fsh'], [
+  ['fsh', ms(at('fsh', 0)), ms(at('fsh', 1)), '1.00'],
+  ['node (its REPL)', ms(at('node', 0)), ms(at('node', 1)), (at('node', 0) / at('fsh', 0)).toFixed(2)],
+  ['bash --norc', ms(at('bash', 0)), ms(at('bash', 1)), (at('bash', 0) / at('fsh', 0)).toFixed(2)],
+])
+console.log('goal: fsh prompt on screen < 250 ms (keys typed before the editor is live are kept, not lost)\n')
+table([`${N / 1000}k records as a table`, 'ms', 'rows/s', 'ratio'], [
+  [`fsh -c '${LINE.replace(ROWS, 'rows.ndjson')}' > file (start-up ${ms(median(startMs))} ms taken off)`, ms(median(plainMs) - median(startMs)), ms(plainRate), '1.00'],
+  ['REPL table view (Enter to prompt back)', ms(median(replMs)), ms(replRate), (replRate / plainRate).toFixed(2)],
+])
+console.log('goal: REPL >= 0.5 of plain\n')
+table(['keystroke to echo', 'samples', 'median ms', 'p95 ms'], [
+  ['fsh, while 100k rows stream', String(streamingLat.length), ms(median(streamingLat)), ms(p95(streamingLat))],
+  ['fsh, idle prompt', String(idleLat.length), ms(median(idleLat)), ms(p95(idleLat))],
+  ['bash, idle prompt', String(bashLat.length), ms(median(bashLat)), ms(p95(bashLat))],
+])
+console.log('goal: < 50 ms while streaming')
