@@ -13,7 +13,11 @@ delete env.FSH_DEBUG
 test.after(() => rmSync(dir, { recursive: true, force: true }))
 
 const marker = () => `${30 + Math.floor(Math.random() * 1e6) / 1e6}`
-const running = (m: string) => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some(l => l.includes(`sleep ${m}`))
+const processes = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').map(l => l.trim())
+/** The step's own `sleep` process (fsh's command line holds the marker too, from the start). */
+const sleeping = (m: string) => processes().some(l => l === `sleep ${m}`)
+/** Anything still running with the marker: the sleep, or a shell around it. */
+const running = (m: string) => processes().some(l => l.includes(`sleep ${m}`))
 
 function exited(child: ReturnType<typeof spawn>): Promise<number | null> {
   return new Promise(r => child.once('exit', code => r(code)))
@@ -24,8 +28,10 @@ test('Ctrl-C in the middle: every step stops, a report, exit 130, nothing left r
   const child = spawn(process.execPath, [BIN, '-c', `pipe --step 'yes' --step '^sleep ${m}' --step 'cat'`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   child.stderr!.on('data', c => { err += c })
-  await new Promise(r => setTimeout(r, 700))
-  assert.ok(running(m), 'the steps are running')
+  for (let waited = 0; !sleeping(m); waited += 50) {
+    assert.ok(waited < 5000, 'the steps started')
+    await new Promise(r => setTimeout(r, 50))
+  }
   child.kill('SIGINT')
   const code = await exited(child)
   assert.is(code, 130)
@@ -70,9 +76,26 @@ test('on a terminal: a live view of each step, cleared for the output and the fi
   assert.match(tty, /\x1b\[2A\x1b\[0J/, 'the view is redrawn in place')
   assert.match(tty, /\x1b\[0Jstart\n/, 'stderr is printed above the view')
   assert.match(tty, /partial\n/, 'a partial line is not broken by the view')
-  // What stays on the screen at the end: the output, then the report, no view left over.
-  const screen = tty.slice(tty.lastIndexOf('\x1b[0J') + 4)
-  assert.match(screen, /^end\nstep +status +exit +signal +time +bytes +cmd\n +1 +ok +0 .*\n +2 +ok +0 .* 4 B +cat\n$/)
+  // What stays on the screen at the end: stderr and output in order, then the report; no view left.
+  assert.match(finalScreen(tty), /^start\npartial\nend\nstep +status +exit +signal +time +bytes +cmd\n +1 +ok +0 .*\n +2 +ok +0 .* 4 B +cat\n$/)
 })
+
+/** The screen after a terminal has run the text: lines, `ESC[nA` (up n lines), `ESC[0J` (clear below). */
+function finalScreen(text: string): string {
+  const lines = ['']
+  let row = 0
+  for (let i = 0; i < text.length; i++) {
+    const esc = /^\x1b\[(\d*)([AJ])/.exec(text.slice(i, i + 8))
+    if (esc) {
+      if (esc[2] === 'A') row = Math.max(0, row - Number(esc[1] || 1))
+      else { lines.length = row + 1; lines[row] = '' }
+      i += esc[0].length - 1
+    } else if (text[i] === '\n') {
+      row++
+      lines[row] ??= ''
+    } else lines[row] += text[i]
+  }
+  return lines.join('\n')
+}
 
 test.run()

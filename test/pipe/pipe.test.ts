@@ -126,7 +126,8 @@ test('--capture-stderr keeps only the last N bytes of a step that writes a lot',
 test('--timeout kills every step (no orphans) and exits 124', async () => {
   const m = marker()
   const t0 = Date.now()
-  const r = await shell().run(`pipe --timeout 300ms --report r6.ndjson --step '^sleep ${m}' --step 'cat'`)
+  // Neither step can end by itself before the kill (a bare `cat` could see EOF first and exit 0).
+  const r = await shell().run(`pipe --timeout 300ms --report r6.ndjson --step '^sleep ${m}' --step 'sh -c "cat; sleep ${m}"'`)
   assert.is(r.exitCode, 124)
   assert.ok(Date.now() - t0 < 2500)
   assert.not.ok(running(m))
