@@ -3,6 +3,7 @@ import { batch, type Item, type Value } from '../../src/runtime/values.ts'
 import { parseCsv } from './csv-read.ts'
 import { parseJsonStream } from './json-scan.ts'
 import { parseNdjson } from './ndjson.ts'
+import type { LineText } from './reader-thread.ts'
 import { textLines, type LineBatch } from './text-lines.ts'
 import { parseTsv } from './tsv.ts'
 
@@ -23,11 +24,15 @@ export interface DecodeOptions {
   warn: (message: string) => void
 }
 
-export function decode(format: ReadFormat, chunks: AsyncIterable<Uint8Array>, opts: DecodeOptions): AsyncGenerator<Value[]> {
+/** Formats that split lines first: their input may come as line text from a reader thread. */
+export const LINE_FORMATS: ReadonlySet<ReadFormat> = new Set(['ndjson', 'tsv', 'lines'])
+
+export function decode(format: ReadFormat, input: AsyncIterable<Uint8Array | LineText>, opts: DecodeOptions): AsyncGenerator<Value[]> {
+  const chunks = input as AsyncIterable<Uint8Array> // json and csv are only ever given bytes
   const src = opts.source ? `${opts.source}: ` : ''
   switch (format) {
     case 'ndjson':
-      return parseNdjson(textLines(chunks, { source: opts.source, maxLine: opts.maxLine, keepCR: true }), {
+      return parseNdjson(textLines(input, { source: opts.source, maxLine: opts.maxLine, keepCR: true }), {
         source: opts.source,
         skipInvalid: opts.skipInvalid,
         onSkipped: (n, line) => opts.warn(`${src}skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`),
@@ -37,9 +42,9 @@ export function decode(format: ReadFormat, chunks: AsyncIterable<Uint8Array>, op
     case 'csv':
       return parseCsv(chunks, { sep: opts.separator ?? ',', source: opts.source, header: opts.header, infer: opts.infer, ragged: opts.ragged, maxRecord: opts.maxLine })
     case 'tsv':
-      return parseTsv(textLines(chunks, { source: opts.source, maxLine: opts.maxLine }), { source: opts.source, header: opts.header, infer: opts.infer, ragged: opts.ragged })
+      return parseTsv(textLines(input, { source: opts.source, maxLine: opts.maxLine }), { source: opts.source, header: opts.header, infer: opts.infer, ragged: opts.ragged })
     case 'lines':
-      return lineRecords(textLines(chunks, {
+      return lineRecords(textLines(input, {
         source: opts.source,
         maxLine: opts.maxLine,
         rejectBinary: true,

@@ -1,16 +1,18 @@
-// A file as a stream of byte chunks, gunzipped on the fly (on a worker thread) when its name ends in .gz.
+// A file as a stream of byte chunks, gunzipped on the fly when its name ends in .gz; big files in
+// line formats (and all .gz files) are read on a worker thread (reader-thread.ts).
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { FshError } from '../../src/runtime/errors.ts'
-import { gunzipOnThread } from './gunzip-thread.ts'
+import { readOnThread, type LineText } from './reader-thread.ts'
 
 /** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between
  * stages, small enough to keep the records in flight (and the RSS) low. */
 export const READ_CHUNK = 256 * 1024
 
 export interface FileSource {
-  chunks: AsyncGenerator<Uint8Array>
+  /** Byte chunks; or with lineText, blocks of whole lines cut by a reader thread (or byte chunks). */
+  chunks: AsyncGenerator<Uint8Array | LineText>
   /** Bytes read from the file itself so far (compressed bytes for .gz). */
   bytesRead(): number
 }
@@ -18,18 +20,32 @@ export interface FileSource {
 export const isGzipName = (name: string): boolean => /\.gz$/i.test(name)
 
 /** Checks the file up front, so a missing file fails before anything streams. */
-export async function openFileSource(path: string, display: string, opts: { gunzip?: boolean; signal?: AbortSignal } = {}): Promise<FileSource> {
+/** Below this, a thread costs more to start than it saves. */
+const THREAD_MIN_BYTES = 4 * 1024 * 1024
+
+export interface SourceOptions {
+  gunzip?: boolean
+  signal?: AbortSignal
+  /** The consumer splits lines (ndjson, tsv, lines): big files may be cut and decoded on a thread. */
+  lineText?: { maxLine: number }
+}
+
+export async function openFileSource(path: string, display: string, opts: SourceOptions = {}): Promise<FileSource> {
   let regular: boolean
+  let size: number
   try {
     const st = await stat(path)
     if (st.isDirectory()) throw new FshError(1, `${display} is a directory`)
     regular = st.isFile()
+    size = st.size
   } catch (err) {
     throw fileError(err, display)
   }
-  if (opts.gunzip ?? isGzipName(path)) {
+  const gunzip = opts.gunzip ?? isGzipName(path)
+  if (gunzip || (regular && opts.lineText && size >= THREAD_MIN_BYTES)) {
     const stats = { bytesRead: 0 }
-    return { chunks: gunzipOnThread(path, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
+    const thread = { gunzip, text: Boolean(opts.lineText), maxLine: opts.lineText?.maxLine ?? 0 }
+    return { chunks: readOnThread(path, thread, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
   }
   if (!regular) {
     // A FIFO or a device: one read after another, as it delivers.

@@ -1,7 +1,7 @@
 // open FILE...: a file as records, in the format its name says, decompressed and streamed.
 import { defineCommand } from '../../src/runtime/command.ts'
 import { batch } from '../../src/runtime/values.ts'
-import { decode, READ_FORMATS, type ReadFormat } from './decode.ts'
+import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'
 import { DEFAULT_MAX_LINE } from './text-lines.ts'
@@ -46,9 +46,10 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       const name = String(arg)
       const named = formatOfName(name)
       const format = ctx.flags.raw ? 'bytes' : ((ctx.flags.format as ReadFormat | 'bytes' | undefined) ?? named.format)
-      const source = await openFileSource(ctx.resolve(name), name, { gunzip: named.gzip, signal: ctx.signal })
+      const lineText = format !== 'bytes' && LINE_FORMATS.has(format) ? { maxLine: ctx.flags['max-line'] } : undefined
+      const source = await openFileSource(ctx.resolve(name), name, { gunzip: named.gzip, signal: ctx.signal, lineText })
       if (format === 'bytes') {
-        yield* source.chunks
+        yield* source.chunks as AsyncGenerator<Uint8Array> // no lineText asked: bytes only
         continue
       }
       const batches = decode(format, source.chunks, {

@@ -3,6 +3,7 @@
 // Bounded: a line longer than maxLine is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
 import { FshError } from '../../src/runtime/errors.ts'
+import type { LineText } from './reader-thread.ts'
 
 export interface LineBatch {
   lines: string[]
@@ -35,7 +36,7 @@ export function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`
 }
 
-export async function* textLines(chunks: AsyncIterable<Uint8Array>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
+export async function* textLines(chunks: AsyncIterable<Uint8Array | LineText>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
   const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE
   let pending: Buffer[] = []
   let pendingBytes = 0
@@ -75,6 +76,23 @@ export async function* textLines(chunks: AsyncIterable<Uint8Array>, opts: LineOp
   const stripCR = (l: string): string => (!opts.keepCR && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l)
 
   for await (const raw of chunks) {
+    if (!(raw instanceof Uint8Array)) {
+      // Whole lines already cut (and mostly decoded) by a reader thread.
+      if (raw.tooLong) throw tooLong(opts.source, lineNo, maxLine)
+      let text: string
+      if (raw.text !== undefined) {
+        text = raw.text
+        if (opts.rejectBinary) {
+          const nul = text.indexOf('\0')
+          if (nul !== -1) throw new FshError(1, `${opts.source ? opts.source + ': ' : ''}input is binary (NUL byte on line ${lineNo + countNl(text, nul)})`)
+        }
+      } else text = decode(Buffer.from(raw.bytes!.buffer, raw.bytes!.byteOffset, raw.bytes!.byteLength), lineNo)
+      if (start) { if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); start = false }
+      const b = split(text, lineNo)
+      lineNo += b.lines.length
+      yield b
+      continue
+    }
     let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
     if (start) {
       // The BOM test needs three bytes; a pipe may deliver fewer at first.
@@ -127,6 +145,12 @@ export async function* textLines(chunks: AsyncIterable<Uint8Array>, opts: LineOp
 
 function tooLong(source: string | undefined, line: number, max: number): FshError {
   return new FshError(1, `${where(source, line)}: line is longer than ${mib(max)} (--max-line raises the limit)`)
+}
+
+function countNl(text: string, upTo: number): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < upTo; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
 
 function countNewlines(bytes: Buffer, from: number, to: number): number {
