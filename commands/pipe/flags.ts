@@ -1,9 +1,4 @@
-// pipe's flags. `--step` and `--tee` repeat and their values keep their order; the runtime's flag
-// parser keeps only the last of a repeated flag, so pipe takes those two out of the words itself
-// and hands the rest to it.
-import type { Arg, Flags } from '../../src/runtime/command.ts'
-import { parseArgs } from '../../src/runtime/flags.ts'
-import { usageError } from '../../src/runtime/errors.ts'
+// pipe's flags; `--step` and `--tee` repeat, and their values keep their order.
 
 export const FLAGS = {
   step: { type: 'strings', describe: 'a command line to run as the next step (once per step)', arg: 'CMD' },
@@ -15,27 +10,3 @@ export const FLAGS = {
   report: { type: 'string', describe: 'write the report to FILE as NDJSON, one record per step', arg: 'FILE' },
   'dry-run': { type: 'boolean', describe: 'print what each step would run, and exit' },
 } as const
-
-export type PipeFlags = Flags<typeof FLAGS>
-
-const REPEATED = ['step', 'tee'] as const
-
-export function parsePipeFlags(args: Arg[]): { flags: PipeFlags; positional: Arg[] } {
-  const lists: Record<string, string[]> = { step: [], tee: [] }
-  const others: Arg[] = []
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const m = typeof a === 'string' ? /^--(step|tee)(?:=(.*))?$/s.exec(a) : null
-    if (!m) { others.push(a); continue }
-    let value = m[2]
-    if (value === undefined) {
-      if (i + 1 >= args.length) throw usageError('pipe', `--${m[1]} needs a value (${FLAGS[m[1] as 'step' | 'tee'].arg})`)
-      const next = args[++i]!
-      value = typeof next === 'string' ? next : String(next)
-    }
-    lists[m[1]!]!.push(value)
-  }
-  const rest = Object.fromEntries(Object.entries(FLAGS).filter(([k]) => !(REPEATED as readonly string[]).includes(k)))
-  const parsed = parseArgs({ name: 'pipe', summary: '', usage: '', flags: rest }, 'pipe', others)
-  return { flags: { ...(parsed.flags as object), step: lists.step!, tee: lists.tee! } as PipeFlags, positional: parsed.positional }
-}

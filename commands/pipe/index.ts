@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../src/state/atomic.ts'
 import { LiveView } from './live-view.ts'
 import { reportNdjson, reportTable } from './report.ts'
 import { Supervisor, type KillReason, type StepRecord } from './supervisor.ts'
-import { FLAGS, parsePipeFlags } from './flags.ts'
+import { FLAGS } from './flags.ts'
 import { StderrPassage } from './stderr-passage.ts'
 import { TeeFile } from './tee-file.ts'
 import { parseTee } from './tee-spec.ts'
@@ -32,8 +32,6 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
 
 --timeout kills every step and exits 124. --tee FILE copies the output to FILE, --tee N:FILE the output of step N (a program's output then passes through fsh). --report FILE writes the records {step, cmd, status, exit_code, signal, duration_ms, bytes_out, stderr_tail} as NDJSON. --dry-run prints what each step runs (builtin, function, or the program's path) and exits; 127 when a program is not found.`,
   flags: FLAGS,
-  // Flags are parsed by pipe itself: --step and --tee repeat (see flags.ts).
-  noFlags: true,
   input: 'any',
   output: 'any',
   examples: [
@@ -52,8 +50,8 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
     },
   ],
   async *run(ctx, input) {
-    const { flags: f, positional } = parsePipeFlags(ctx.args)
-    if (positional.length) ctx.usage(`unexpected argument '${String(positional[0])}': each step goes in a --step 'CMD'`)
+    const f = ctx.flags
+    if (ctx.args.length) ctx.usage(`unexpected argument '${String(ctx.args[0])}': each step goes in a --step 'CMD'`)
     const steps = f.step
     if (!steps.length) ctx.usage("at least one --step 'CMD' is needed")
     const empty = steps.findIndex(s => !s.trim())

@@ -46,7 +46,7 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
     boolean: [], string: [], array: [], alias: {}, default: {},
     configuration: {
       'camel-case-expansion': false, 'dot-notation': false, 'parse-numbers': false, 'parse-positional-numbers': false,
-      'boolean-negation': false, 'duplicate-arguments-array': false, 'strip-aliased': true, 'greedy-arrays': false,
+      'boolean-negation': false, 'duplicate-arguments-array': true, 'strip-aliased': true, 'greedy-arrays': false,
       'short-option-groups': true, 'unknown-options-as-args': false,
     },
   }

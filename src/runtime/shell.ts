@@ -87,34 +87,43 @@ export class Shell {
     }
   }
 
-  /** Runs a line and collects everything: the values, stdout as it would print, stderr. */
+  /** Runs a line and collects everything: the values, stdout as it would print, stderr.
+   *  Collected output is capped (RUN_OUTPUT_CAP): beyond it the pipeline is stopped with exit 1,
+   *  since `stream()` is the way to large outputs; stderr keeps its last STDERR_TAIL bytes. */
   async run(line: string, opts: RunOptions = {}): Promise<RunResult> {
     const records: Value[] = []
     let stdout = ''
-    let stderr = ''
-    const renderer = new TextRenderer(t => { stdout += typeof t === 'string' ? t : Buffer.from(t).toString('utf8') }, { color: false, columns: 80 })
+    const err = tailSink(STDERR_TAIL)
+    const controller = linkedController(opts.signal)
+    let overflow = false
+    const renderer = new TextRenderer(t => {
+      stdout += typeof t === 'string' ? t : Buffer.from(t).toString('utf8')
+      if (stdout.length > RUN_OUTPUT_CAP && !overflow) {
+        overflow = true
+        err.write(`fsh: output over ${RUN_OUTPUT_CAP / 1024 / 1024} MiB: shell.stream() reads large outputs\n`)
+        controller.abort()
+      }
+    }, { color: false, columns: 80 })
     const out: Out = {
       push: (item, from) => {
+        if (overflow) return
         if (item instanceof Batch) records.push(...item.items)
         else if (!isBytes(item)) records.push(item)
         return renderer.push(item, from)
       },
       flush: () => renderer.flush(),
     }
-    const err: ErrOut = { isTTY: false, columns: 80, write: c => { stderr += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
     const { status } = await this.withOverrides(opts, () =>
-      this.execute(line, { source: sourceOf(opts.input), out, err }, { signal: opts.signal }))
+      this.execute(line, { source: sourceOf(opts.input), out, err }, { signal: controller.signal }))
     await renderer.flush()
-    return { exitCode: status, records, stdout, stderr }
+    return { exitCode: overflow ? EXIT.failure : status, records, stdout, stderr: err.text() }
   }
 
   /** Runs a line and yields what reaches its end: values one by one, bytes as chunks. */
   async *stream(line: string, opts: RunOptions = {}): AsyncGenerator<Value | Uint8Array> {
     const ch = new Channel()
-    let stderr = ''
-    const err: ErrOut = { isTTY: false, columns: 80, write: c => { stderr += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
-    const controller = new AbortController()
-    opts.signal?.addEventListener('abort', () => controller.abort(), { once: true })
+    const err = tailSink(STDERR_TAIL)
+    const controller = linkedController(opts.signal)
     const done = this.withOverrides(opts, () =>
       this.execute(line, { source: sourceOf(opts.input), out: { push: i => ch.push(i) }, err }, { signal: controller.signal }))
       .finally(() => ch.close())
@@ -125,6 +134,7 @@ export class Shell {
       }
     } finally {
       const { status } = await done
+      const stderr = err.text()
       if (status !== 0 && stderr) throw Object.assign(new Error(stderr.trim()), { exitCode: status })
     }
   }
@@ -140,6 +150,32 @@ export class Shell {
       if (opts.env) this.interp.env = saved.env
     }
   }
+}
+
+/** What `run()` collects at most before it stops the pipeline. */
+export const RUN_OUTPUT_CAP = 64 * 1024 * 1024
+/** The end of stderr is what explains a failure; that much of it is kept. */
+const STDERR_TAIL = 1024 * 1024
+
+function tailSink(cap: number): ErrOut & { text(): string } {
+  let kept = ''
+  let dropped = 0
+  return {
+    isTTY: false,
+    columns: 80,
+    write(c) {
+      kept += typeof c === 'string' ? c : Buffer.from(c).toString('utf8')
+      if (kept.length > 2 * cap) { dropped += kept.length - cap; kept = kept.slice(-cap) }
+    },
+    text: () => (dropped ? `[fsh: ${dropped} earlier characters of stderr dropped]\n` : '') + kept.slice(dropped ? -cap : 0),
+  }
+}
+
+function linkedController(signal?: AbortSignal): AbortController {
+  const controller = new AbortController()
+  if (signal?.aborted) controller.abort()
+  else signal?.addEventListener('abort', () => controller.abort(), { once: true })
+  return controller
 }
 
 function sourceOf(input: RunOptions['input']): IO['source'] {

@@ -184,4 +184,15 @@ test('background jobs: & returns at once, fg waits and takes the status', async 
   assert.is((await sh.run('fg %1; echo $?')).stdout, '5\n')
 })
 
+test('run() collects a bounded amount: past the cap it stops the pipeline with exit 1', async () => {
+  const r = await shell().run('yes abcdefghijklmnopqrstuvwxyz')
+  assert.is(r.exitCode, 1)
+  assert.match(r.stderr, /output over 64 MiB: shell\.stream\(\) reads large outputs/)
+  assert.ok(r.stdout.length < 80 * 1024 * 1024)
+  const big = await shell().run("sh -c 'yes stderr-line | head -c 5000000 >&2'")
+  assert.is(big.exitCode, 0)
+  assert.match(big.stderr, /^\[fsh: \d+ earlier characters of stderr dropped\]\n/)
+  assert.ok(big.stderr.length < 1.1 * 1024 * 1024)
+})
+
 test.run()
