@@ -6,7 +6,7 @@ import { describeSample, SHOWN_ERRORS, type ErrorSample } from './parse-errors.t
 import { timeWindow, type TimeWindow } from './time-window.ts'
 
 export const COMMON_FLAGS = {
-  format: { type: 'string', choices: FORMATS, default: 'auto', describe: 'log format; auto sniffs it from the first lines' },
+  format: { type: 'string', choices: FORMATS, default: 'auto', arg: 'FORMAT', describe: 'log format; auto sniffs it from the first lines' },
   since: { type: 'string', arg: 'TIME', describe: 'only requests at or after TIME: ISO (2025-12-26T13:00:00Z) or ago (1h, 30m, 7d)' },
   until: { type: 'string', arg: 'TIME', describe: 'only requests before TIME' },
   strict: { type: 'boolean', describe: 'fail on the first line that does not parse' },

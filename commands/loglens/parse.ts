@@ -22,7 +22,10 @@ export default defineCommand({
   description: `Reads nginx/Apache combined or common logs (with or without a trailing request time in
 seconds, like $request_time) or JSON lines, from files (.gz too), stdin or upstream lines, and emits
 {ts, ip, method, path, query, protocol, status, bytes, referer, ua, latency_ms}. A "-" becomes null
-(0 for bytes). Lines that do not parse are counted; the first five are shown on stderr.`,
+(0 for bytes). Lines that do not parse are counted; the first five are shown on stderr.
+JSON lines: ts from time/ts/timestamp, path from path/url/uri (or "request"), latency_ms from
+latency/*_ms (milliseconds) or request_time/duration/elapsed (seconds); a "request" object
+(Caddy) is looked into too.`,
   flags: COMMON_FLAGS,
   input: 'any',
   output: 'records',

@@ -31,8 +31,8 @@ export default defineCommand({
 {lines, parse_errors, requests, status: {2xx, 3xx, 4xx, 5xx}, latency: {p50, p95, p99, max},
 top_routes: [{method, path, count, p95}], busiest_minute: {minute, count}} (latencies in ms).
 Memory stays bounded: percentiles come from a log-linear histogram (within 1%), routes from a
-table of --max-routes entries, exact below it and a heavy-hitters sketch above it. Large files
-are read by one worker thread per core.`,
+table of --max-routes entries, exact below it and a heavy-hitters sketch above it. A large plain
+file is split between the cores (this thread and worker threads); the parts are merged.`,
   flags: {
     ...COMMON_FLAGS,
     top: { type: 'number', default: 10, arg: 'N', describe: 'how many routes to list' },
