@@ -14,18 +14,17 @@ import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 
 export const FLUSH_MS = 16
-/**
- * Output above this is written at once. A terminal write blocks until the terminal has read it,
- * so this also bounds how long a key can wait behind the output (a few ms).
- */
-const FLUSH_BYTES = 64 * 1024
+/** Output above this is written at once rather than at the next frame. */
+const FLUSH_BYTES = 128 * 1024
 /** Longest stretch of work on pushes before letting the event loop run. */
 const YIELD_AFTER_MS = 8
 export const PARTIAL_CAP = 64 * 1024
 const NEWLINE = 0x0a
 
 export interface ScreenWriter {
-  write(chunk: Uint8Array): void
+  write(chunk: string | Uint8Array): void
+  /** A promise while the screen is behind: pushes wait on it (backpressure). */
+  ready?(): Promise<void> | undefined
   /** The unfinished last line, shown live ('' when there is none). */
   partial?(text: string): void
 }
@@ -45,7 +44,8 @@ export interface ScreenOutOptions {
 export class ScreenOut implements Out {
   readonly fd?: number
   private readonly table: LiveTable
-  private pending: Uint8Array[] = []
+  /** Text and bytes waiting for the next write, in order (text is not turned into bytes: no copy). */
+  private pending: (string | Uint8Array)[] = []
   private pendingBytes = 0
   private partial: Uint8Array = new Uint8Array(0)
   private timer: NodeJS.Timeout | undefined
@@ -86,6 +86,8 @@ export class ScreenOut implements Out {
       if (this.table.holding) this.armSettle()
     }
     this.schedule()
+    const behind = this.opts.writer.ready?.()
+    if (behind) { this.lastYield = performance.now(); return behind }
     const now = performance.now()
     if (now - this.lastYield > YIELD_AFTER_MS) {
       this.lastYield = now
@@ -104,7 +106,7 @@ export class ScreenOut implements Out {
   end(): void {
     this.text(this.table.end())
     if (this.partial.length) {
-      this.pending.push(this.partial, Buffer.from(this.opts.theme.dim('⏎') + '\n'))
+      this.pending.push(this.partial, this.opts.theme.dim('⏎') + '\n')
       this.partial = new Uint8Array(0)
       this.opts.writer.partial?.('')
     }
@@ -114,7 +116,7 @@ export class ScreenOut implements Out {
   }
 
   private text(s: string): void {
-    if (s) this.add(Buffer.from(s))
+    if (s) this.add(s)
   }
 
   private bytes(chunk: Uint8Array): void {
@@ -124,7 +126,7 @@ export class ScreenOut implements Out {
       this.partial = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk
       if (this.partial.length > PARTIAL_CAP) {
         this.add(this.partial)
-        this.add(Buffer.from('\n'))
+        this.add('\n')
         this.partial = new Uint8Array(0)
       }
       this.opts.writer.partial?.(Buffer.from(this.partial).toString('utf8'))
@@ -137,7 +139,7 @@ export class ScreenOut implements Out {
     this.opts.writer.partial?.(rest.length ? Buffer.from(rest).toString('utf8') : '')
   }
 
-  private add(chunk: Uint8Array): void {
+  private add(chunk: string | Uint8Array): void {
     if (!chunk.length) return
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
@@ -162,7 +164,10 @@ export class ScreenOut implements Out {
   private writeNow(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined }
     if (!this.pending.length) return
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)
+    const parts = this.pending
+    const data = parts.length === 1 ? parts[0]!
+      : parts.every(p => typeof p === 'string') ? parts.join('')
+      : Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p)))
     this.pending = []
     this.pendingBytes = 0
     this.opts.writer.write(data)

@@ -33,6 +33,8 @@ export interface Terminal {
   clearScreen(): void
   columns(): number
   rows(): number
+  /** A promise while output waits for the terminal to catch up (producers wait on it). */
+  ready?(): Promise<void> | undefined
   /** Descriptors for a line that has the terminal: programs write straight to it. */
   terminalIO(): IO & { finish(): void }
 }
@@ -480,7 +482,7 @@ export class ReplSession {
       io = term.terminalIO()
     } else {
       this.out = new ScreenOut({
-        writer: { write: c => term.write(c), partial: p => { if (this.run) this.run.partial = p } },
+        writer: { write: c => term.write(c), ready: () => term.ready?.(), partial: p => { if (this.run) this.run.partial = p } },
         theme: this.opts.theme,
         columns: () => term.columns(),
         partialLines: true,

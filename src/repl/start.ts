@@ -1,7 +1,7 @@
 // The interactive shell's entry (src/cli.ts calls it when stdin and stdout are terminals).
 // Loading Ink and React takes longer than starting Node, so the prompt is drawn first, by hand,
-// and keys typed meanwhile are kept (raw mode: the terminal neither echoes nor acts on them);
-// the Ink view then takes over the same line and receives those keys. Scripts and one-liners
+// and keys typed meanwhile are kept (raw mode: the terminal does not act on them; plain typing is
+// echoed); the Ink view then takes over the same line and receives those keys. Scripts and one-liners
 // never load any of this.
 import { homedir } from 'node:os'
 import { BRACKETED_PASTE_ON } from './keys.ts'
@@ -40,7 +40,14 @@ function drawPromptNow(env: Record<string, string>): EarlyInput {
   // Bracketed paste from the start: a paste made before the editor is ready stays one paste.
   process.stdout.write(prompt.text + BRACKETED_PASTE_ON)
   const chunks: Buffer[] = []
-  const keep = (c: Buffer) => { chunks.push(c) }
+  // Plain typing shows at once; anything else (a control key, an escape sequence) waits for the
+  // editor, which replays every key in order and redraws the line.
+  let echo = true
+  const keep = (c: Buffer) => {
+    chunks.push(c)
+    echo &&= c.every(b => b >= 0x20 && b < 0x7f)
+    if (echo) process.stdout.write(c)
+  }
   process.stdin.setRawMode?.(true)
   process.stdin.on('data', keep)
   return { chunks, stop: () => { process.stdin.off('data', keep) } }

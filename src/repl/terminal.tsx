@@ -12,6 +12,7 @@ import { HistoryStore } from '../state/history.ts'
 import type { IO } from '../runtime/scope.ts'
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeyDecoder } from './keys.ts'
 import { ScreenOut } from './screen-out.ts'
+import { terminalOut, type TerminalOut } from './terminal-out.ts'
 import { ReplSession, type LoopRequest, type Terminal } from './session.ts'
 import type { EarlyInput } from './start.ts'
 import { colorEnabled, makeTheme, type Theme } from './theme.ts'
@@ -46,7 +47,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   if (opts.early) {
     // The prompt drawn by hand is on the cursor's line: the view draws it again there.
     opts.early.stop()
-    process.stdout.write('\r\x1b[K')
+    term.print('\r\x1b[K')
   }
   term.mount()
   term.listen(opts.early?.chunks)
@@ -90,6 +91,8 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
 
 class InkTerminal implements Terminal {
   private session!: ReplSession
+  /** All our output, in order, without blocking on the terminal. */
+  private readonly tty: TerminalOut = terminalOut()
   private ink: Instance | undefined
   private writer: ((data: string) => void) | undefined
   private readonly decoder = new KeyDecoder()
@@ -105,7 +108,7 @@ class InkTerminal implements Terminal {
   mount(): void {
     this.session.forgetEchoes()
     this.ink = render(<ReplView session={this.session} theme={this.theme} onWriter={this.setWriter} />, {
-      stdout: process.stdout,
+      stdout: this.tty.stream,
       stderr: process.stderr,
       stdin: this.noInput as unknown as NodeJS.ReadStream,
       exitOnCtrlC: false,
@@ -141,12 +144,12 @@ class InkTerminal implements Terminal {
       // Another Ink app (the :loop view) unrefs stdin when it ends; the REPL must keep it.
       stdin.ref()
       stdin.resume()
-      process.stdout.write(BRACKETED_PASTE_ON)
+      this.print(BRACKETED_PASTE_ON)
     } else {
       // Off as a listener too: a program (or the :loop view) may read stdin in this process.
       if (this.listening) stdin.off('data', this.onData)
       this.listening = false
-      process.stdout.write(BRACKETED_PASTE_OFF)
+      this.print(BRACKETED_PASTE_OFF)
       stdin.setRawMode?.(false)
       stdin.pause()
     }
@@ -173,13 +176,24 @@ class InkTerminal implements Terminal {
   write(chunk: Uint8Array | string): void {
     // Ink's writer clears the live area, writes, and draws it again below; it passes bytes through.
     if (this.writer) this.writer(chunk as string)
-    else process.stdout.write(chunk)
+    else this.print(chunk)
+  }
+
+  /** Straight to the terminal, in order with everything else we wrote. */
+  print(chunk: Uint8Array | string): void {
+    this.tty.stream.write(chunk)
+  }
+
+  ready(): Promise<void> | undefined {
+    return this.tty.ready()
   }
 
   async release(): Promise<void> {
     await this.unmount()
+    this.print(SHOW_CURSOR)
     this.rawInput(false)
-    process.stdout.write(SHOW_CURSOR)
+    // What we wrote reaches the terminal before the program writes anything.
+    await this.tty.drained()
   }
 
   async reclaim(interrupted = false): Promise<void> {
@@ -187,7 +201,7 @@ class InkTerminal implements Terminal {
     // (zsh's PROMPT_SP). At column 0 the mark is overwritten; elsewhere the spaces wrap. After
     // Ctrl-C the line holds the terminal's ^C: no mark then.
     const cols = this.columns()
-    process.stdout.write((interrupted ? ' ' : this.theme.inverse('⏎')) + ' '.repeat(Math.max(0, cols - 1)) + '\r\x1b[K')
+    this.print((interrupted ? ' ' : this.theme.inverse('⏎')) + ' '.repeat(Math.max(0, cols - 1)) + '\r\x1b[K')
     this.rawInput(true)
     this.mount()
   }
@@ -219,7 +233,9 @@ class InkTerminal implements Terminal {
   async close(): Promise<void> {
     await this.unmountKeepingFrame()
     this.rawInput(false)
-    process.stdout.write(SHOW_CURSOR)
+    this.print(SHOW_CURSOR)
+    await this.tty.drained()
+    this.tty.close()
   }
 
   /** At exit the last frame stays on screen (the prompt the session ended at). */

@@ -1,7 +1,7 @@
 // Drives the real `fsh` in a terminal: a detached tmux session on a socket of its own, keys sent
 // with send-keys, the screen read back with capture-pane, as a person at the terminal would see it.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as wait } from 'node:timers/promises'
@@ -13,9 +13,32 @@ export function hasTmux(): boolean {
   return spawnSync('tmux', ['-V']).status === 0
 }
 
-/** Builds dist/ unless it is up to date: the tests run the built CLI. */
-export function buildOnce(): void {
+/** The fsh the tests run: see privateBuild. */
+export let FSH_BIN = join(ROOT, 'bin/fsh.js')
+
+/**
+ * Builds dist/ unless it is up to date and runs a private copy of it: a rebuild in the shared tree
+ * replaces dist/chunks, which would pull the modules from under a running session.
+ */
+export function privateBuild(): void {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-dist-'))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true })
+      break
+    } catch (e) {
+      if (attempt >= 5) throw e
+      execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
+    }
+  }
+  mkdirSync(join(dir, 'bin'))
+  cpSync(join(ROOT, 'bin/fsh.js'), join(dir, 'bin/fsh.js'))
+  // Packages and the event-loop tracer (src/loop/preload.cjs) are found from the copy's folder.
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  symlinkSync(join(ROOT, 'src'), join(dir, 'src'))
+  symlinkSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
+  FSH_BIN = join(dir, 'bin/fsh.js')
 }
 
 export interface StartOptions {
@@ -31,7 +54,7 @@ export class Term {
   constructor(opts: StartOptions) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')
     // After fsh exits the pane stays, showing how it ended, so a test can read it.
-    const cmd = `cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(join(ROOT, 'bin/fsh.js'))}; echo "[fsh exited $?]"; sleep 600`
+    const cmd = `cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(FSH_BIN)}; echo "[fsh exited $?]"; sleep 600`
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd)
   }
 
