@@ -1,7 +1,6 @@
 // The REPL's state and what each key does to it, apart from any terminal: the line being edited,
 // history recall and search, the completion menu, the command running, its progress and output.
 // The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
-import { stat } from 'node:fs/promises'
 import { EXIT } from '../runtime/errors.ts'
 import { progressReporter } from '../runtime/progress.ts'
 import type { IO } from '../runtime/scope.ts'
@@ -10,10 +9,10 @@ import type { HistoryStore } from '../state/history.ts'
 import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
 import { layoutEditor, type Prefix } from './editor-layout.ts'
 import { highlight, type Segment } from './highlight.ts'
-import { HistoryNav } from './history-nav.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
 import { LineBuffer } from './line-buffer.ts'
 import { runMeta } from './meta.ts'
+import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { continuationPrompt, renderPrompt } from './prompt.ts'
@@ -96,7 +95,7 @@ const HELD_KEYS_CAP = 100_000
 const TICK_MS = 100
 
 export class ReplSession {
-  readonly history = new HistoryNav()
+  readonly saved: SavedHistory
   readonly knowledge: ShellKnowledge
   readonly exited: Promise<number>
   private readonly editor = new LineBuffer()
@@ -121,13 +120,8 @@ export class ReplSession {
   private resolveExit!: (code: number) => void
   private done = false
   private loopCode = false
-  private saving: Promise<void> = Promise.resolve()
-  private historySize: number | undefined
-  private savedThisSession: string[] = []
-  private historyWarned = false
   private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
   private commitWaiters: (() => void)[] = []
-  private historyLoaded: boolean
   /** Keys that came after a history key while the history was still loading. */
   private heldKeys: KeyEvent[] | undefined
 
@@ -137,13 +131,16 @@ export class ReplSession {
     this.source = this.knowledge.completionSource()
     this.board = new ProgressBoard(() => this.emit(), this.now)
     this.exited = new Promise(resolve => { this.resolveExit = resolve })
-    this.historyLoaded = !opts.history
+    this.saved = new SavedHistory(opts.history, () => opts.shell.cwd, text => opts.terminal.write(text))
     // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
     // given to programs, it is the usual stderr line.
     const interp = opts.shell.interp
     interp.progressFor = (name, err) => (this.out && err === this.out.err ? this.board.reporter(name) : progressReporter(name, err))
     this.emit()
   }
+
+  /** The lines to recall. */
+  get history() { return this.saved.nav }
 
   // ---------------------------------------------------------------- store for the view
 
@@ -227,7 +224,7 @@ export class ReplSession {
       if (this.heldKeys.length < HELD_KEYS_CAP) this.heldKeys.push(ev)
       return
     }
-    if (!this.historyLoaded && needsHistory(ev)) {
+    if (!this.saved.loaded && needsHistory(ev)) {
       this.heldKeys = [ev]
       return
     }
@@ -455,13 +452,13 @@ export class ReplSession {
     for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
       if (line !== text) this.echo(line)
       await this.drawn()
-      this.remember(line)
+      this.saved.remember(line)
       if (!line.trim()) continue
       const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
       if (code !== undefined) return this.exit(code)
     }
     this.emit()
-    void this.syncHistory()
+    void this.saved.sync()
   }
 
   /** Runs a shell line; returns an exit status when `exit` ran. */
@@ -584,7 +581,7 @@ export class ReplSession {
     this.done = true
     if (this.controller) this.controller.abort()
     this.emit()
-    void this.saving.finally(() => this.resolveExit(code))
+    void this.saved.settled().finally(() => this.resolveExit(code))
   }
 
   private runKey(ev: KeyEvent): void {
@@ -612,63 +609,15 @@ export class ReplSession {
     this.emit()
   }
 
-  private remember(line: string): void {
-    if (!line.trim() || line.startsWith(' ')) return
-    const all = this.history.all()
-    const repeat = all[all.length - 1] === line
-    this.history.add(line)
-    if (repeat || !this.opts.history) return
-    const store = this.opts.history
-    const entry = { cmd: line, ts: Date.now(), cwd: this.opts.shell.cwd }
-    this.savedThisSession.push(line)
-    this.saving = this.saving.then(async () => {
-      await store.add(entry)
-      this.historySize = (await stat(store.file)).size
-      // In the file now: a reload finds it there.
-      this.savedThisSession.splice(this.savedThisSession.indexOf(line), 1)
-    }).catch(e => this.historyProblem(e))
-  }
-
-  private historyProblem(e: unknown): void {
-    if (this.historyWarned) return
-    this.historyWarned = true
-    this.opts.terminal.write(`fsh: history: ${e instanceof Error ? e.message : String(e)}\n`)
-  }
-
-  /** Loads the saved history (at start, and when another shell added to it). */
+  /** Loads the saved history; keys held meanwhile (a ↑ pressed too early) then run, in order. */
   async loadHistory(): Promise<void> {
-    const store = this.opts.history
-    if (!store) return
     try {
-      await this.readHistory(store)
+      await this.saved.load()
     } finally {
-      this.historyLoaded = true
       const held = this.heldKeys
       this.heldKeys = undefined
       for (const ev of held ?? []) this.handle(ev)
     }
-  }
-
-  private async readHistory(store: HistoryStore): Promise<void> {
-    try {
-      const entries = await store.load()
-      const st = await stat(store.file).catch(() => undefined)
-      this.historySize = st?.size
-      const saved = new Set(entries.map(e => e.cmd))
-      // Lines of this session not in the file yet (the load raced their save) stay.
-      this.savedThisSession = this.savedThisSession.filter(l => !saved.has(l))
-      this.history.replace([...entries.map(e => e.cmd), ...this.savedThisSession])
-    } catch (e) {
-      this.historyProblem(e)
-    }
-  }
-
-  private async syncHistory(): Promise<void> {
-    const store = this.opts.history
-    if (!store || this.history.navigating) return
-    await this.saving
-    const st = await stat(store.file).catch(() => undefined)
-    if (st && this.historySize !== undefined && st.size !== this.historySize) await this.readHistory(store)
   }
 }
 

@@ -1,0 +1,84 @@
+// The REPL's history kept in the shared store (HistoryStore: atomic appends, locked compaction):
+// every line saved as it is run, so a crash loses none; the saved lines of every session loaded at
+// start, and again when another shell has added to the file since.
+import { stat } from 'node:fs/promises'
+import type { HistoryStore } from '../state/history.ts'
+import { HistoryNav } from './history-nav.ts'
+
+export class SavedHistory {
+  readonly nav = new HistoryNav()
+  /** False until the first load has finished. */
+  loaded: boolean
+  private saving: Promise<void> = Promise.resolve()
+  /** File size after our last write or read: a different size means another shell wrote. */
+  private size: number | undefined
+  /** Lines of this session still on their way to the file (a load must not drop them). */
+  private unsaved: string[] = []
+  private warned = false
+
+  constructor(
+    private readonly store: HistoryStore | undefined,
+    private readonly cwd: () => string,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.loaded = !store
+  }
+
+  /** A line was run: recalled from now on and saved, unless it starts with a space or repeats the last. */
+  remember(line: string): void {
+    if (!line.trim() || line.startsWith(' ')) return
+    const all = this.nav.all()
+    const repeat = all[all.length - 1] === line
+    this.nav.add(line)
+    const store = this.store
+    if (repeat || !store) return
+    const entry = { cmd: line, ts: Date.now(), cwd: this.cwd() }
+    this.unsaved.push(line)
+    this.saving = this.saving.then(async () => {
+      await store.add(entry)
+      this.size = (await stat(store.file)).size
+      this.unsaved.splice(this.unsaved.indexOf(line), 1)
+    }).catch(e => this.problem(e))
+  }
+
+  /** Resolves when the lines remembered so far are saved (or failed to be). */
+  settled(): Promise<void> {
+    return this.saving
+  }
+
+  async load(): Promise<void> {
+    try {
+      if (this.store) await this.read(this.store)
+    } finally {
+      this.loaded = true
+    }
+  }
+
+  /** Reloads when another shell added lines since we last looked (not in the middle of a recall). */
+  async sync(): Promise<void> {
+    const store = this.store
+    if (!store || this.nav.navigating) return
+    await this.saving
+    const st = await stat(store.file).catch(() => undefined)
+    if (st && this.size !== undefined && st.size !== this.size) await this.read(store)
+  }
+
+  private async read(store: HistoryStore): Promise<void> {
+    try {
+      const entries = await store.load()
+      const st = await stat(store.file).catch(() => undefined)
+      this.size = st?.size
+      const inFile = new Set(entries.map(e => e.cmd))
+      this.unsaved = this.unsaved.filter(l => !inFile.has(l))
+      this.nav.replace([...entries.map(e => e.cmd), ...this.unsaved])
+    } catch (e) {
+      this.problem(e)
+    }
+  }
+
+  private problem(e: unknown): void {
+    if (this.warned) return
+    this.warned = true
+    this.warn(`fsh: history: ${e instanceof Error ? e.message : String(e)}\n`)
+  }
+}
