@@ -1,5 +1,5 @@
-// A file as a stream of byte chunks, gunzipped on the fly when its name ends in .gz; big files in
-// line formats (and all .gz files) are read on a worker thread (reader-thread.ts).
+// A file as a stream of byte chunks; a .gz file is read and gunzipped on a worker thread
+// (reader-thread.ts), which for line formats also cuts and decodes the lines.
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
@@ -20,29 +20,26 @@ export interface FileSource {
 export const isGzipName = (name: string): boolean => /\.gz$/i.test(name)
 
 /** Checks the file up front, so a missing file fails before anything streams. */
-/** Below this, a thread costs more to start than it saves. */
-const THREAD_MIN_BYTES = 4 * 1024 * 1024
-
 export interface SourceOptions {
   gunzip?: boolean
   signal?: AbortSignal
-  /** The consumer splits lines (ndjson, tsv, lines): big files may be cut and decoded on a thread. */
+  /** The consumer splits lines (ndjson, tsv, lines): a .gz file is then cut and decoded on its thread. */
   lineText?: { maxLine: number }
 }
 
 export async function openFileSource(path: string, display: string, opts: SourceOptions = {}): Promise<FileSource> {
   let regular: boolean
-  let size: number
   try {
     const st = await stat(path)
     if (st.isDirectory()) throw new FshError(1, `${display} is a directory`)
     regular = st.isFile()
-    size = st.size
   } catch (err) {
     throw fileError(err, display)
   }
   const gunzip = opts.gunzip ?? isGzipName(path)
-  if (gunzip || (regular && opts.lineText && size >= THREAD_MIN_BYTES)) {
+  // Inflating on the main thread would take turns with parsing; on a thread of its own it runs
+  // alongside. (Plain files gain nothing there: handing text across threads costs what it saves.)
+  if (gunzip) {
     const stats = { bytesRead: 0 }
     const thread = { gunzip, text: Boolean(opts.lineText), maxLine: opts.lineText?.maxLine ?? 0 }
     return { chunks: readOnThread(path, thread, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
