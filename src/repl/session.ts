@@ -51,7 +51,8 @@ export interface RunView {
 }
 
 export interface ViewState {
-  phase: 'edit' | 'run' | 'exit'
+  /** `exit`: ended, the last prompt stays on screen; `gone`: ended, nothing more to draw. */
+  phase: 'edit' | 'run' | 'exit' | 'gone'
   text: string
   cursor: number
   segments: Segment[]
@@ -119,6 +120,8 @@ export class ReplSession {
   private lastMs: number | undefined
   private resolveExit!: (code: number) => void
   private done = false
+  /** Ctrl-D leaves the last prompt on screen; `exit` (echoed already) leaves nothing more. */
+  private leavePrompt = false
   private loopCode = false
   private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
   private commitWaiters: (() => void)[] = []
@@ -157,7 +160,7 @@ export class ReplSession {
     const sh = this.opts.shell
     const theme = this.opts.theme
     this.snapshot = {
-      phase: this.done ? 'exit' : this.run ? 'run' : 'edit',
+      phase: this.done ? (this.leavePrompt ? 'exit' : 'gone') : this.run ? 'run' : 'edit',
       text,
       cursor: this.editor.cursor,
       segments: this.lexCache.segments,
@@ -269,7 +272,7 @@ export class ReplSession {
         case 'c': return idle ? this.cancelLine() : this.stop()
         case 'd':
           if (!b.isEmpty) { b.del(); return this.edited() }
-          if (idle) return this.exit(this.opts.shell.lastExit)
+          if (idle) { this.leavePrompt = true; return this.exit(this.opts.shell.lastExit) }
           return
         case 'g': return this.emit()
       }

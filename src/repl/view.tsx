@@ -51,7 +51,7 @@ export function Live({ state, theme }: { state: ViewState; theme: Theme }) {
 
 /** The rows of the live area and where the cursor goes (undefined: hidden). */
 export function liveLines(s: ViewState, theme: Theme): { lines: string[]; cursor?: { x: number; y: number } } {
-  if (s.run?.terminal) return { lines: [] }
+  if (s.run?.terminal || s.phase === 'gone') return { lines: [] }
   if (s.phase === 'exit') return { lines: layoutEditor(s.segments, -1, { prompt: s.prompt, cont: s.cont, columns: s.columns, theme }).rows.slice(-Math.max(1, s.rows - 1)) }
   const budget = Math.max(1, s.rows - 1)
   const lines: string[] = []
