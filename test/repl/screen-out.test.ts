@@ -1,0 +1,89 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { setTimeout as wait } from 'node:timers/promises'
+import { PARTIAL_CAP, ScreenOut } from '../../src/repl/screen-out.ts'
+import { makeTheme } from '../../src/repl/theme.ts'
+import { batch } from '../../src/runtime/values.ts'
+
+function out(opts: { partialLines?: boolean; ready?: () => Promise<void> | undefined } = {}) {
+  const r = { written: '', raw: [] as Buffer[], partial: '', writes: 0 }
+  const o = new ScreenOut({
+    writer: {
+      write: c => { r.writes++; r.raw.push(Buffer.from(c)); r.written += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') },
+      partial: p => { r.partial = p },
+      ready: opts.ready,
+    },
+    theme: makeTheme(false),
+    columns: () => 80,
+    partialLines: opts.partialLines ?? true,
+    settleRows: 2,
+  })
+  return { o, r }
+}
+
+test('bytes pass through untouched, invalid UTF-8 and escapes included', async () => {
+  const { o, r } = out({ partialLines: false })
+  const bytes = Buffer.from([0x1b, 0x5b, 0x33, 0x31, 0x6d, 0xff, 0xfe, 0x0a])
+  o.push(bytes)
+  o.end()
+  assert.equal(Buffer.concat(r.raw), bytes)
+})
+
+test('an unfinished line waits in the live area; at the end it gets a ⏎ mark', async () => {
+  const { o, r } = out()
+  o.push(Buffer.from('done: 3 of 10'))
+  await wait(30)
+  assert.is(r.written, '')
+  assert.is(r.partial, 'done: 3 of 10')
+  o.push(Buffer.from(' files\nnext'))
+  await wait(30)
+  assert.is(r.written, 'done: 3 of 10 files\n')
+  assert.is(r.partial, 'next')
+  o.end()
+  assert.is(r.written, 'done: 3 of 10 files\nnext⏎\n')
+  assert.is(r.partial, '')
+})
+
+test('a line longer than the cap is written out rather than held', () => {
+  const { o, r } = out()
+  o.push(Buffer.alloc(PARTIAL_CAP + 1, 0x78))
+  o.end()
+  assert.is(r.written.length, PARTIAL_CAP + 2)
+  assert.ok(r.written.endsWith('x\n'))
+})
+
+test('stderr text and records stay in the order they came', () => {
+  const { o, r } = out()
+  o.push(batch([{ a: 1 }, { a: 2 }]))
+  o.err.write('fsh: warn: something\n')
+  o.push({ a: 3 })
+  o.end()
+  assert.is(r.written, 'a\n1\n2\nfsh: warn: something\na\n3\n')
+})
+
+test('many rows are written in a few large writes, not one per row', async () => {
+  const { o, r } = out()
+  for (let k = 0; k < 100; k++) await o.push(batch(Array.from({ length: 100 }, (_, i) => ({ n: k * 100 + i }))))
+  o.end()
+  assert.is(r.written.split('\n').length - 2, 10_000)
+  assert.ok(r.writes < 20, `${r.writes} writes`)
+})
+
+test('a push waits while the terminal is behind', async () => {
+  let release!: () => void
+  let behind = true
+  const gate = new Promise<void>(res => { release = () => { behind = false; res() } })
+  const { o } = out({ ready: () => (behind ? gate : undefined) })
+  const p = o.push({ a: 1 })
+  assert.ok(p instanceof Promise)
+  let done = false
+  void (p as Promise<void>).then(() => { done = true })
+  await wait(10)
+  assert.not.ok(done)
+  release()
+  await wait(1)
+  assert.ok(done)
+  o.end()
+})
+
+test.run()
