@@ -28,7 +28,16 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
   const before = dashdash === -1 ? args : args.slice(0, dashdash)
   const rest = dashdash === -1 ? [] : args.slice(dashdash + 1).map(a => toText(a as never))
   const help = before.some(a => a === '--help' || (a === '-h' && !hasShortH(def)))
-  if (def.noFlags || def.rawArgs) {
+  if (def.rawArgs) {
+    // The expression is one raw string; `--json` and `--help` may still close it as words of their own.
+    let text = typeof before[0] === 'string' ? before[0] : ''
+    const flags: Record<string, unknown> = {}
+    for (const [flag, key] of [['--json', 'json'], ['--help', 'help']] as const) {
+      if (text === flag || text.endsWith(` ${flag}`)) { flags[key] = true; text = text.slice(0, -flag.length).trimEnd() }
+    }
+    return { flags: { json: Boolean(flags.json) }, positional: text ? [text] : [], rest, help: Boolean(flags.help) }
+  }
+  if (def.noFlags) {
     return { flags: {}, positional: before.filter(a => a !== '--help'), rest, help: help && before.length === 1 }
   }
   const specs = flagSpecs(def)

@@ -35,4 +35,11 @@ test('--help anywhere before -- asks for help; words after -- are left alone', (
   assert.is(r.help, false)
 })
 
+test('a raw-expression command still takes a closing --json or --help', () => {
+  const where = defineCommand({ name: 'where', summary: '', usage: '', rawArgs: true, output: 'records' })
+  assert.equal(parseArgs(where, 'where', ['status >= 500 --json']), { flags: { json: true }, positional: ['status >= 500'], rest: [], help: false })
+  assert.equal(parseArgs(where, 'where', ["path == '--json-ish'"]).positional, ["path == '--json-ish'"])
+  assert.is(parseArgs(where, 'where', ['--help']).help, true)
+})
+
 test.run()
