@@ -196,3 +196,5 @@ table(['keystroke to echo', 'samples', 'median ms', 'p95 ms'], [
   ['bash, idle prompt', String(bashLat.length), ms(median(bashLat)), ms(p95(bashLat))],
 ])
 console.log('goal: < 50 ms while streaming')
+rmSync(resolve(FSH, '../..'), { recursive: true, force: true })
+rmSync(HOME, { recursive: true, force: true })

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as wait } from 'node:timers/promises'
-import { hasTmux, privateBuild, Term } from './tmux.ts'
+import { hasTmux, privateBuild, removePrivateBuild, Term } from './tmux.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-repl-'))
 const home = join(dir, 'fsh-home')
@@ -34,6 +34,7 @@ test.before(() => privateBuild())
 test.after(() => {
   for (const t of terms) t.kill()
   rmSync(dir, { recursive: true, force: true })
+  removePrivateBuild()
 })
 
 if (!hasTmux()) {

@@ -1,7 +1,7 @@
 // Drives the real `fsh` in a terminal: a detached tmux session on a socket of its own, keys sent
 // with send-keys, the screen read back with capture-pane, as a person at the terminal would see it.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as wait } from 'node:timers/promises'
@@ -39,6 +39,15 @@ export function privateBuild(): void {
   symlinkSync(join(ROOT, 'src'), join(dir, 'src'))
   symlinkSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
   FSH_BIN = join(dir, 'bin/fsh.js')
+  privateDir = dir
+}
+
+let privateDir: string | undefined
+
+/** Removes the copy made by privateBuild. */
+export function removePrivateBuild(): void {
+  if (privateDir) rmSync(privateDir, { recursive: true, force: true })
+  privateDir = undefined
 }
 
 export interface StartOptions {
