@@ -2,7 +2,6 @@
 // history recall and search, the completion menu, the command running, its progress and output.
 // The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
 import { EXIT } from '../runtime/errors.ts'
-import { progressReporter } from '../runtime/progress.ts'
 import type { IO } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { HistoryStore } from '../state/history.ts'
@@ -135,10 +134,6 @@ export class ReplSession {
     this.board = new ProgressBoard(() => this.emit(), this.now)
     this.exited = new Promise(resolve => { this.resolveExit = resolve })
     this.saved = new SavedHistory(opts.history, () => opts.shell.cwd, text => opts.terminal.write(text))
-    // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
-    // given to programs, it is the usual stderr line.
-    const interp = opts.shell.interp
-    interp.progressFor = (name, err) => (this.out && err === this.out.err ? this.board.reporter(name) : progressReporter(name, err))
     this.emit()
   }
 
@@ -487,7 +482,9 @@ export class ReplSession {
         columns: () => term.columns(),
         partialLines: true,
       })
-      io = { source: { t: 'none' }, out: this.out, err: this.out.err }
+      // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
+      // given to programs, it is the usual stderr line.
+      io = { source: { t: 'none' }, out: this.out, err: this.out.err, progress: name => this.board.reporter(name) }
       this.ticker = setInterval(() => this.emit(), TICK_MS)
       this.emit()
     }

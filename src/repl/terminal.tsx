@@ -65,7 +65,10 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   const ignore = () => {}
   // Back from a stop: raw mode again, unless a program has the terminal.
   const onCont = () => { if (!session.getSnapshot().run?.terminal) { term.rawInput(true); session.resized() } }
-  const onResize = () => session.resized()
+  const onResize = () => {
+    shell.interp.columns = process.stdout.columns || shell.interp.columns
+    session.resized()
+  }
   const onWriteError = (e: NodeJS.ErrnoException) => { if (e.code === 'EIO' || e.code === 'EPIPE' || e.code === 'ENXIO') hangUp() }
   let crashing = false
   const onCrash = (e: unknown) => {

@@ -6,11 +6,10 @@ import type { AndOr, Block, Command, Program, Statement, ValueExpr } from '../la
 import { expandArgs, expandString, expandValue, inferScalar, type ExpandScope } from '../lang/expand.ts'
 import { literalText, parse } from '../lang/parser.ts'
 import { ChannelClosed } from './channel.ts'
-import type { CommandDef, ShellApi, TextSink } from './command.ts'
+import type { CommandDef, ShellApi } from './command.ts'
 import { EXIT, FshError, formatError } from './errors.ts'
 import { JobTable } from './jobs.ts'
 import { execPipeline } from './pipeline.ts'
-import { progressReporter } from './progress.ts'
 import { ExitSignal, ReturnSignal, Scope, type FunctionDef, type Frame, type IO, type Out } from './scope.ts'
 import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
 import { encodeLines } from './stream.ts'
@@ -53,7 +52,8 @@ export class Interpreter {
   readonly home: { config: string; state: string }
   readonly detached: boolean
   readonly stdoutIsTTY: boolean
-  readonly columns: number
+  /** The terminal's width; the REPL keeps it current on resize. */
+  columns: number
   readonly api: ShellApi
   debug: boolean
 
@@ -80,10 +80,6 @@ export class Interpreter {
 
   homeDir(): string {
     return this.env.HOME || homedir()
-  }
-
-  progressFor(name: string, err: TextSink) {
-    return progressReporter(name, err)
   }
 
   // ---------------------------------------------------------------- programs

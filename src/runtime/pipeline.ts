@@ -18,6 +18,7 @@ import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
 import { encodeLines, Input } from './stream.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
 import type { Interpreter } from './interpreter.ts'
+import { progressReporter } from './progress.ts'
 
 /** A failed builtin stops the stages after it; this travels down the chain and is not reported again. */
 export class StageFailed extends Error {
@@ -177,7 +178,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       const run: Running = { done: Promise.resolve() }
       running.push(run)
       let output: AsyncGenerator<Item> = stage.kind === 'builtin'
-        ? builtinOutput(sh, stage, input, frame, err, run)
+        ? builtinOutput(sh, stage, input, frame, err, run, err === io.err ? io.progress : undefined)
         : blockOutput(stage, input, frame, err, run)
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
@@ -406,7 +407,7 @@ async function pump(input: Input, stdin: Writable): Promise<void> {
 
 // ---------------------------------------------------------------- builtins and blocks
 
-async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running): AsyncGenerator<Item> {
+async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
   let name = stage.name
   try {
     let def = stage.def
@@ -422,7 +423,7 @@ async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 
     const { min = 0, max = Infinity } = def.args ?? {}
     if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
     if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
-    const ctx = makeCtx(sh, name, def, parsed, stage.env, frame, err)
+    const ctx = makeCtx(sh, name, def, parsed, stage.env, frame, err, progress)
     const result = def.run(ctx as never, input)
     const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
     let source: AsyncIterable<Item>
@@ -466,7 +467,7 @@ async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, input: 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
     args: parsed.positional,
@@ -482,7 +483,7 @@ function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: Re
     exitCode: 0,
     log: line => err.write(line + '\n'),
     warn: message => err.write(`fsh: ${name}: ${message}\n`),
-    progress: sh.progressFor(name, err),
+    progress: progress?.(name) ?? progressReporter(name, err),
     resolve: p => sh.resolvePath(p),
     fail: (message, code = 1) => { throw new FshError(code, message) },
     usage: message => { throw usageError(name, message) },

@@ -2,6 +2,7 @@
 import type { Block } from '../lang/ast.ts'
 import type { CommandDef, TextSink } from './command.ts'
 import type { Input } from './stream.ts'
+import type { Progress } from './progress.ts'
 import type { Item, Value } from './values.ts'
 
 export class Scope {
@@ -44,7 +45,13 @@ export interface ErrOut extends TextSink {
 /** The first stage's input: the shell's stdin (a descriptor externals inherit), values, or nothing. */
 export type Source = { t: 'none' } | { t: 'fd'; fd: number } | { t: 'input'; input: Input }
 
-export interface IO { source: Source; out: Out; err: ErrOut }
+export interface IO {
+  source: Source
+  out: Out
+  err: ErrOut
+  /** Where a command's progress goes when its stderr is this IO's (the REPL's live area). */
+  progress?: (name: string) => Progress
+}
 
 export interface Frame {
   scope: Scope
