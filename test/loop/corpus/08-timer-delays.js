@@ -1,11 +1,12 @@
 // Timers run in the order they fall due, whatever the order they were set.
-setTimeout(() => console.log('40ms'), 40)
+// (The delays are far apart: a busy machine may pause between two setTimeout calls.)
+setTimeout(() => console.log('120ms'), 120)
 setTimeout(() => console.log('10ms'), 10)
-setTimeout(() => console.log('25ms'), 25)
+setTimeout(() => console.log('60ms'), 60)
 setTimeout(() => console.log('0ms'), 0)
 /* expect
 0ms | timers | timeout
 10ms | timers | timeout
-25ms | timers | timeout
-40ms | timers | timeout
+60ms | timers | timeout
+120ms | timers | timeout
 */
