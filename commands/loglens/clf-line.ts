@@ -41,10 +41,6 @@ export class ClfScanner {
   methodS = -1
   methodE = 0
   pathE = 0
-  /** Equal to pathE without a query string. */
-  queryE = 0
-  /** -1 without a protocol. */
-  protoS = -1
   reqS = 0
   /** The request's closing quote. */
   reqE = 0
@@ -56,7 +52,7 @@ export class ClfScanner {
   second = 0
   /** Request time in microseconds, or -1. */
   latencyUs = -1
-  /** The request holds backslash escapes: its text needs decoding. */
+  /** The path holds backslash escapes, or the request an escaped quote: its text needs decoding. */
   escaped = false
   private lastDateKey = -1
   private lastDays = 0
@@ -86,7 +82,6 @@ export class ClfScanner {
     this.reqS = i
     this.escaped = false
     this.methodS = -1
-    this.protoS = -1
     // METHOD: upper-case letters then a space; anything else (`"-"`, TLS bytes) has no route.
     const ms = i
     while (i < e) {
@@ -106,22 +101,18 @@ export class ClfScanner {
         this.methodS = ms
         this.methodE = me
         this.pathE = i
-        if (i < e && b[i] === 63) {
-          while (i < e) {
-            const c = b[i]!
-            if (c === 32 || c === 34 || c === 92) break
-            i++
-          }
-        }
-        this.queryE = i
-        if (i < e && b[i] === 32) this.protoS = i + 1
       }
+      if (i < e && b[i] === 92) this.escaped = true
     }
-    // The closing quote, stepping over backslash escapes (Apache writes \" inside a request).
-    while (i < e) {
-      const c = b[i]!
-      if (c === 34) break
-      if (c === 92) { this.escaped = true; i += 2; continue }
+    // The closing quote: one comparison per byte (query and protocol are not needed here); a
+    // quote after an odd run of backslashes is escaped (Apache writes \" inside a request).
+    for (;;) {
+      while (i < e && b[i] !== 34) i++
+      if (i >= e) break
+      let k = i - 1
+      while (k >= ms && b[k] === 92) k--
+      if (((i - 1 - k) & 1) === 0) break
+      this.escaped = true
       i++
     }
     if (i >= e) return E_UNTERMINATED

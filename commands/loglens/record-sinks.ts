@@ -29,17 +29,7 @@ export class ClfRecordSink implements LineSink {
     const f = this.scanner
     const ms = f.second * 1000
     if (this.window.active && !(ms >= this.window.since && ms < this.window.until)) return
-    let req: RequestParts
-    if (f.escaped || f.methodS < 0) req = splitRequest(field(b, f.reqS, f.reqE))
-    else {
-      const pe = f.pathE, qe = f.queryE, ps = f.protoS
-      req = {
-        method: b.toString('latin1', f.methodS, f.methodE),
-        path: b.toString('utf8', f.methodE + 1, pe),
-        query: qe > pe ? b.toString('utf8', pe + 1, qe) : null,
-        protocol: ps >= 0 ? b.toString('utf8', ps, f.reqE).trimEnd() || null : null,
-      }
-    }
+    const req = requestParts(b, f)
     const [referer, ua] = refererAndAgent(b, f.tailS, e)
     const us = f.latencyUs
     this.out.push({
@@ -101,6 +91,25 @@ export class JsonRecordSink implements LineSink {
 }
 
 const dash = (s: string | null): string | null => (s === '-' || s === '' ? null : s)
+
+/** Method, path, query and protocol of the request the scanner found. */
+function requestParts(b: Buffer, f: ClfScanner): RequestParts {
+  const rs = f.reqS, re = f.reqE
+  let plain = f.methodS >= 0
+  for (let i = rs; plain && i < re; i++) if (b[i] === 92) plain = false
+  if (!plain) return splitRequest(field(b, rs, re))
+  const pe = f.pathE
+  let i = pe
+  if (b[i] === 63) while (i < re && b[i] !== 32) i++
+  const qe = i
+  while (i < re && b[i] === 32) i++
+  return {
+    method: b.toString('latin1', f.methodS, f.methodE),
+    path: b.toString('utf8', f.methodE + 1, pe),
+    query: qe > pe ? b.toString('utf8', pe + 1, qe) : null,
+    protocol: i < re ? b.toString('utf8', i, re).trimEnd() : null,
+  }
+}
 
 /** Text of a quoted field b[s..e), decoding escapes only when there are any. */
 function field(b: Buffer, s: number, e: number): string {

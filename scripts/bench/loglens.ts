@@ -6,13 +6,13 @@
 // Prints wall time, peak RSS and the ratios; checks that mawk and loglens agree on the counts.
 //
 //   node --import tsx scripts/bench/loglens.ts [--lines 10000000] [--runs 3]
-// The log is generated once per size and kept in the temp dir (about 214 bytes a line).
-import { execFileSync, spawnSync } from 'node:child_process'
+// The log is generated once per size and kept in $TMPDIR/loglens-bench (about 214 bytes a line).
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { writeLog } from '../gen-log.ts'
-import { median, run, table } from './measure.ts'
+import { median, table } from './measure.ts'
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -22,10 +22,13 @@ const LINES = arg('lines', 10_000_000)
 const RUNS = arg('runs', 3)
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 const FSH = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(ROOT, 'bin/fsh.js'))}`
-const LOG = path.join(os.tmpdir(), `fsh-bench-combined-${LINES}-s1.log`)
+// Not named fsh-*: temporary fsh-* entries are fair game for cleanups.
+const CACHE = path.join(os.tmpdir(), 'loglens-bench')
+const LOG = path.join(CACHE, `combined-${LINES}-s1.log`)
 
 async function ensureLog(): Promise<void> {
   if (fs.existsSync(LOG)) return
+  fs.mkdirSync(CACHE, { recursive: true })
   console.error(`generating ${LINES.toLocaleString('en-US')} lines into ${LOG} ...`)
   const tmp = `${LOG}.part`
   const out = fs.createWriteStream(tmp)
@@ -47,13 +50,38 @@ END {
   for (i = 0; i < 10; i++) { best = ""; bc = -1; for (k in r) if (r[k] > bc) { bc = r[k]; best = k }; if (best == "") break; print bc, best; delete r[best] }
 }`
 
-interface Row { name: string; ms: number; rssMb: number; lines: number; note?: string | undefined }
+interface Row { name: string; ms: number; cpuMs: number; rssMb: number; lines: number; note?: string | undefined }
+interface Run { ms: number; cpuMs: number; rssMb: number; stdout: string }
+
+/**
+ * `sh -c CMD` under /usr/bin/time: wall time, CPU time (user + system, of every process of the
+ * command) and peak RSS. CPU time is what stays comparable when other work shares the machine.
+ */
+function run(cmd: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint()
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', 'sh', '-c', cmd], { cwd: ROOT })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', c => (stdout += c))
+    child.stderr.on('data', c => (stderr += c))
+    child.on('error', reject)
+    child.on('close', code => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr.slice(-500)}`))
+      const [kb, user, sys] = stderr.trim().split('\n').pop()!.split(' ').map(Number)
+      resolve({ ms, cpuMs: (user! + sys!) * 1000, rssMb: kb! / 1024, stdout })
+    })
+  })
+}
 
 async function timed(name: string, cmd: string, lines: number, note?: string): Promise<Row & { stdout: string }> {
-  const runs: { ms: number; rssMb: number; stdout: string }[] = []
-  for (let i = 0; i < RUNS; i++) runs.push(await run(cmd, { cwd: ROOT }))
-  const ms = median(runs.map(r => r.ms))
-  return { name, ms, rssMb: Math.max(...runs.map(r => r.rssMb)), lines, note, stdout: runs[0]!.stdout }
+  const runs: Run[] = []
+  for (let i = 0; i < RUNS; i++) runs.push(await run(cmd))
+  return {
+    name, ms: median(runs.map(r => r.ms)), cpuMs: median(runs.map(r => r.cpuMs)), rssMb: Math.max(...runs.map(r => r.rssMb)),
+    lines, note, stdout: runs[0]!.stdout,
+  }
 }
 
 await ensureLog()
@@ -82,19 +110,21 @@ if (has('mawk')) rows.push((mawk = await timed('mawk (counts + top routes only)'
 if (has('goaccess')) {
   // GoAccess takes about 30 s per million lines: time it on at most 1M lines and scale its rate.
   const sub = Math.min(LINES, 1_000_000)
-  const part = path.join(os.tmpdir(), `fsh-bench-combined-${sub}-head.log`)
+  const part = path.join(CACHE, `combined-${sub}-head.log`)
   if (!fs.existsSync(part)) execFileSync('sh', ['-c', `head -n ${sub} ${q} > ${JSON.stringify(part)}`])
   const fmt = `--log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' --date-format=%d/%b/%Y --time-format=%T`
-  const report = JSON.stringify(path.join(os.tmpdir(), 'fsh-bench-goaccess.json'))
+  const report = JSON.stringify(path.join(CACHE, 'goaccess.json'))
   const note = sub < LINES ? `timed on ${sub.toLocaleString('en-US')} lines, scaled` : undefined
   const g = await timed('goaccess (JSON report)', `goaccess ${JSON.stringify(part)} ${fmt} -o ${report}`, LINES, note)
-  rows.push({ ...g, ms: (g.ms * LINES) / sub })
+  rows.push({ ...g, ms: (g.ms * LINES) / sub, cpuMs: (g.cpuMs * LINES) / sub })
 }
 
-table(['tool', 'wall s', 'peak RSS MB', 'lines/s', 'vs loglens', 'note'], rows.map(r => [
-  r.name, (r.ms / 1000).toFixed(2), r.rssMb.toFixed(0), Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US'),
-  `${(r.ms / loglens.ms).toFixed(2)}×`, r.note ?? '',
+const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+table(['tool', 'wall s', 'cpu s', 'peak RSS MB', 'lines/s', 'wall vs loglens', 'cpu vs loglens', 'note'], rows.map(r => [
+  r.name, (r.ms / 1000).toFixed(2), (r.cpuMs / 1000).toFixed(2), r.rssMb.toFixed(0), Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US'),
+  `${(r.ms / loglens.ms).toFixed(2)}×`, `${(r.cpuMs / loglens.cpuMs).toFixed(2)}×`, r.note ?? '',
 ]))
+console.log(`\nload average at the end: ${load} (other work on the machine stretches wall times, not CPU times)`)
 
 // The peers must agree with loglens on what they both count.
 if (mawk) {
