@@ -1,6 +1,7 @@
 // argv → the REPL, a script, a one-liner (-c) or doctor. The only place that touches process.*
 // besides the REPL: it builds the shell's descriptors from the real ones.
 import { readFileSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
 import { CommandSet } from './builtins.ts'
@@ -31,7 +32,8 @@ export async function main(argv: string[]): Promise<void> {
   if (first === '--help' || first === '-h') return finish(write(USAGE, EXIT.ok))
   if (first === 'doctor') return finish(await doctor(env, rest))
 
-  const interactive = first === undefined && process.stdin.isTTY && process.stdout.isTTY
+  // tty.isatty, not process.stdin.isTTY: creating process.stdin would make a piped fd 0 non-blocking.
+  const interactive = first === undefined && isatty(0) && isatty(1)
   if (interactive) {
     const { startRepl } = await import('./repl/start.ts')
     return finish(await startRepl({ env }))
@@ -89,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 export function createCliShell(env: Record<string, string>): Shell {
-  const tty = Boolean(process.stdin.isTTY || process.stdout.isTTY)
+  const tty = isatty(0) || isatty(1)
   return new Shell({
     commands: new CommandSet(),
     cwd: process.cwd(),

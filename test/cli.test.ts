@@ -140,6 +140,9 @@ test('a file that is not executable: 126', () => {
 test('stdin reaches the first stage; | head closes early without an error', () => {
   const r = fsh(['-c', 'wc -l'], { input: 'a\nb\n' })
   assert.is(r.out.trim(), '2')
+  // Large piped input: fd 0 must stay blocking for the reader (no EAGAIN half-way).
+  const many = spawnSync('sh', ['-c', `yes abc | head -c 20000000 | node ${BIN} -c 'lines | count'`], { env, encoding: 'utf8' })
+  assert.is(many.stdout, '5000000\n', many.stderr)
   const big = spawnSync('sh', ['-c', `node ${BIN} -c 'yes' | head -2`], { env, encoding: 'utf8' })
   assert.is(big.stdout, 'y\ny\n')
   assert.is(big.stderr, '')

@@ -1,6 +1,6 @@
 // lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { batch, isRecord, toText, type Value } from '../../src/runtime/values.ts'
 import { lineRecords } from './decode.ts'
 import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
 
@@ -24,6 +24,8 @@ UTF-8 show as \ufffd, with a notice on stderr; a line longer than --max-line is 
       for await (const b of input.batches()) {
         const out: Value[] = []
         for (const v of b) {
+          // `open x.log | lines`: records that already are lines stay as they are.
+          if (isRecord(v) && typeof v.line === 'string' && Object.keys(v).length === 1) { out.push(v); continue }
           const t = typeof v === 'string' ? v : toText(v)
           for (const line of (t.endsWith('\n') ? t.slice(0, -1) : t).split('\n')) out.push({ line })
         }

@@ -44,7 +44,20 @@ file is split between the cores (this thread and worker threads); the parts are 
   format: renderSummary,
   examples: [
     {
-      description: 'At the end of a pipeline the record prints for people; --json prints it as one JSON document',
+      description: 'At the end of a pipeline the summary prints for people',
+      line: 'loglens summary access.log',
+      files: { 'access.log': LOG },
+      output: [
+        'Lines processed: 5               Parse errors: 1 (20%)',
+        'Status codes:    2xx 50%  3xx 0%  4xx 25%  5xx 25%',
+        'Latency (ms):    p50 120  p95 1,532  p99 1,532  max 1,532',
+        'Top routes:      1) GET /api/search  3  (p95 1,532ms)',
+        '                 2) POST /api/login  1  (p95 120ms)',
+        'Busiest minute:  2025-12-26T13:04Z  3 req/min',
+      ].join('\n'),
+    },
+    {
+      description: '--json prints the record as one JSON document',
       line: 'loglens summary access.log --top 1 --json',
       files: { 'access.log': LOG },
       output: [

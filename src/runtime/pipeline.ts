@@ -32,7 +32,13 @@ type Prepared =
   | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs }
   | { kind: 'block'; name: string; run: (io: IO) => Promise<number>; redirs: Redirs }
 
-interface Running { status?: number; quiet?: boolean; done: Promise<void> }
+interface Running {
+  status?: number
+  quiet?: boolean
+  done: Promise<void>
+  /** The definition that ran (a subcommand's, once resolved): its `format` renders its output. */
+  def?: CommandDef<any>
+}
 
 const KILL_GRACE_MS = 2000
 
@@ -183,7 +189,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
         const target = stageOut(stage.redirs, io, err)
-        run.done = drain(output, target, stage.kind === 'builtin' ? stage.def : undefined, run).finally(() => input.close())
+        run.done = drain(output, target, run).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
         up = { t: 'input', input: Input.from(closingAfter(output, input)) }
@@ -310,9 +316,9 @@ export function writeStream(stream: Writable, chunk: string | Uint8Array): Promi
 }
 
 /** Pushes a stage's output into its target; a reader that went away ends the stage quietly. */
-async function drain(output: AsyncIterable<Item>, out: Out, def: CommandDef<any> | undefined, run: Running): Promise<void> {
+async function drain(output: AsyncIterable<Item>, out: Out, run: Running): Promise<void> {
   try {
-    for await (const item of output) await out.push(item, def)
+    for await (const item of output) await out.push(item, run.def)
     await out.flush?.()
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
@@ -382,7 +388,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
   else if (readFrom !== undefined && outTarget) {
     const reader = pipeReader(readFrom)
-    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, undefined, run).catch(() => { reader.destroy() }))
+    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run).catch(() => { reader.destroy() }))
   } else if (outTarget?.flush) parts.push(exited.then(() => outTarget.flush!()))
   run.done = Promise.all(parts).then(() => {})
   return { child, run, next }
@@ -414,6 +420,7 @@ async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 
     let args = stage.args
     const sub = def.subcommands?.find(s => s.name === args[0])
     if (sub) { def = sub; args = args.slice(1); name = `${stage.name} ${sub.name}` }
+    run.def = def
     const parsed = parseArgs(def, name, args)
     if (parsed.help) { yield Buffer.from(renderHelp(def, name)); run.status = 0; return }
     if (!def.run) {
