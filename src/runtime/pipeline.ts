@@ -2,43 +2,22 @@
 // connected the cheapest way that keeps backpressure: fd-to-fd between externals, NDJSON/bytes
 // between a builtin and an external, batches of values between builtins.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs'
-import type { Readable, Writable } from 'node:stream'
+import { createReadStream, createWriteStream, writeSync } from 'node:fs'
+import type { Writable } from 'node:stream'
+import type { Command } from '../lang/ast.ts'
+import { blockOutput, builtinOutput } from './builtin-stage.ts'
+import { ChannelClosed } from './channel.ts'
+import type { PipelineObserver } from './command.ts'
+import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
+import { exitStatus, killGroup, SIGPIPE_STATUS } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
-import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
-import { expandArgs, expandString } from '../lang/expand.ts'
-import { Channel, ChannelClosed } from './channel.ts'
-import { Closure, type Arg, type CommandDef, type Ctx, type PipelineObserver } from './command.ts'
-import { EXIT, FshError, exitCodeOf, formatError, isAbort, isBrokenPipe, usageError } from './errors.ts'
-import { exitStatus, killGroup, resolveExecutable, SIGPIPE_STATUS } from './external.ts'
-import { parseArgs } from './flags.ts'
-import { renderHelp } from './help.ts'
 import { TextRenderer } from './render.ts'
 import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
-import { encodeLines, Input } from './stream.ts'
-import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
+import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
+import { Input } from './stream.ts'
+import { observed, observedErr, watchChild } from './supervision.ts'
+import type { Item } from './values.ts'
 import type { Interpreter } from './interpreter.ts'
-import { progressReporter } from './progress.ts'
-
-/** A failed builtin stops the stages after it; this travels down the chain and is not reported again. */
-export class StageFailed extends Error {
-  constructor(readonly code: number) { super(`stage failed (${code})`) }
-}
-
-interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'stdout'; stdoutToErr?: boolean; opened: number[] }
-
-type Prepared =
-  | { kind: 'ext'; name: string; path: string; argv: string[]; env: Record<string, string>; redirs: Redirs }
-  | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs }
-  | { kind: 'block'; name: string; run: (io: IO) => Promise<number>; redirs: Redirs }
-
-interface Running {
-  status?: number
-  quiet?: boolean
-  done: Promise<void>
-  /** The definition that ran (a subcommand's, once resolved): its `format` renders its output. */
-  def?: CommandDef<any>
-}
 
 const KILL_GRACE_MS = 2000
 
@@ -53,88 +32,6 @@ export async function execPipeline(sh: Interpreter, commands: Command[], frame: 
     return exitCodeOf(e)
   }
   return runStages(sh, stages, frame, io, observer)
-}
-
-// ---------------------------------------------------------------- preparation
-
-async function prepare(sh: Interpreter, c: Command, frame: Frame, io: IO): Promise<Prepared> {
-  if (c.t !== 'cmd') {
-    const redirs = c.t === 'group' ? await openRedirects(sh, c.redirects, frame, io) : { opened: [] }
-    return { kind: 'block', name: c.t, redirs, run: sub => sh.execCompound(c, frame, sub) }
-  }
-  const redirs = await openRedirects(sh, c.redirects, frame, io)
-  try {
-    return await prepareSimple(sh, c, frame, redirs, io)
-  } catch (e) {
-    closeRedirs(redirs)
-    throw e
-  }
-}
-
-async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, redirs: Redirs, io: IO): Promise<Prepared> {
-  const scope = sh.expandScope(frame, io)
-  const [nameValue] = await expandArgs([c.name], scope)
-  const name = toText(nameValue ?? '')
-  const env = { ...sh.env }
-  for (const a of c.assigns) env[a.name] = await expandString(a.value, scope)
-  if (!c.external) {
-    const fn = sh.functions.get(name)
-    if (fn) {
-      const args = await expandArgs(c.args.flatMap(a => (a.t === 'word' ? [a.word] : [])), scope)
-      return { kind: 'block', name, redirs, run: sub => sh.callFunction(fn, args, frame, sub) }
-    }
-    const def = await sh.commands.load(name)
-    if (def) {
-      const args: Arg[] = []
-      if (c.raw !== undefined) args.push(c.raw)
-      for (const a of c.args) {
-        if (a.t === 'block') args.push(new Closure(a, frame.scope))
-        else args.push(...(await expandArgs([a.word], scope)))
-      }
-      return { kind: 'builtin', name, def, args, env, redirs }
-    }
-  }
-  const words = await expandArgs(c.args.map(a => (a.t === 'word' ? a.word : { parts: [{ t: 'lit' as const, text: `{ ${a.source} }`, quoted: true }], pos: a.pos })), scope)
-  const path = resolveExecutable(name, env, sh.cwd)
-  return { kind: 'ext', name, path, argv: [name, ...words.map(w => toText(w))], env, redirs }
-}
-
-async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io: IO): Promise<Redirs> {
-  const r: Redirs = { opened: [] }
-  const scope = sh.expandScope(frame, io)
-  try {
-    for (const red of list) {
-      const target = await expandString(red.target, scope)
-      if (red.op === '>&') {
-        if (red.fd === 2 && target === '1') r.stderr = 'stdout'
-        else if (red.fd === 1 && target === '2') r.stdoutToErr = true
-        else if (!(red.fd === 1 && target === '1') && !(red.fd === 2 && target === '2')) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
-        continue
-      }
-      const path = sh.resolvePath(target)
-      let fd: number
-      try {
-        fd = openSync(path, red.op === '<' ? 'r' : red.op === '>>' ? 'a' : 'w', 0o666)
-      } catch (e) {
-        const code = (e as { code?: string }).code
-        const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)
-        throw new FshError(1, `${target}: ${why}`)
-      }
-      r.opened.push(fd)
-      if (red.op === '<') r.stdin = fd
-      else if (red.fd === 'both') { r.stdout = fd; r.stderr = fd }
-      else if (red.fd === 2) r.stderr = fd
-      else r.stdout = fd
-    }
-  } catch (e) {
-    closeRedirs(r)
-    throw e
-  }
-  return r
-}
-
-function closeRedirs(r: Redirs): void {
-  for (const fd of r.opened.splice(0)) try { closeSync(fd) } catch { /* closed */ }
 }
 
 // ---------------------------------------------------------------- wiring
@@ -410,160 +307,3 @@ async function pump(input: Input, stdin: Writable): Promise<void> {
     stdin.end()
   }
 }
-
-// ---------------------------------------------------------------- builtins and blocks
-
-async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
-  let name = stage.name
-  try {
-    let def = stage.def
-    let args = stage.args
-    const sub = def.subcommands?.find(s => s.name === args[0])
-    if (sub) { def = sub; args = args.slice(1); name = `${stage.name} ${sub.name}` }
-    run.def = def
-    const parsed = parseArgs(def, name, args)
-    if (parsed.help) { yield Buffer.from(renderHelp(def, name)); run.status = 0; return }
-    if (!def.run) {
-      const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
-      throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
-    }
-    const { min = 0, max = Infinity } = def.args ?? {}
-    if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
-    if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
-    const ctx = makeCtx(sh, name, def, parsed, stage.env, frame, err, progress)
-    const result = def.run(ctx as never, input)
-    const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
-    let source: AsyncIterable<Item>
-    if (result && typeof result === 'object' && Symbol.asyncIterator in result) source = result as AsyncIterable<Item>
-    else source = (async function* () { const v = await result; if (v !== undefined) yield v as Item })()
-    yield* json ? asJson(source, def.output === 'record') : source
-    run.status = ctx.exitCode
-  } catch (e) {
-    if (e instanceof StageFailed) { run.status = e.code; run.quiet = true; throw e }
-    if (e instanceof ChannelClosed) { run.status = 0; return }
-    if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
-    run.status = exitCodeOf(e)
-    err.write(formatError(e, name) + '\n')
-    if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
-    throw new StageFailed(run.status)
-  }
-}
-
-async function* asJson(source: AsyncIterable<Item>, single: boolean): AsyncGenerator<Uint8Array> {
-  for await (const item of source) {
-    if (isBytes(item)) { yield item; continue }
-    const values = item instanceof Batch ? item.items : [item]
-    if (single) for (const v of values) yield Buffer.from(JSON.stringify(v, null, 2) + '\n')
-    else yield Buffer.from(values.map(v => toJson(v)).join('\n') + '\n')
-  }
-}
-
-async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, input: Input, frame: Frame, err: ErrOut, run: Running): AsyncGenerator<Item> {
-  const ch = new Channel()
-  const body = stage.run({ source: { t: 'input', input }, out: { push: i => ch.push(i) }, err })
-    .then(code => { run.status = code }, e => {
-      if (e instanceof ChannelClosed) { run.status = 0; return }
-      throw e
-    })
-    .finally(() => ch.close())
-  try {
-    yield* ch
-  } finally {
-    await body
-  }
-  if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
-}
-
-function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
-  const ctx: Ctx<any> = {
-    name,
-    args: parsed.positional,
-    flags: parsed.flags,
-    rest: parsed.rest,
-    cwd: sh.cwd,
-    env,
-    signal: frame.signal,
-    // Variables resolve in the scope the command runs in (a function's locals, a loop variable).
-    shell: Object.create(sh.api, { getVar: { value: (n: string) => frame.scope.get(n) ?? sh.env[n] } }),
-    stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns },
-    stderr: err,
-    exitCode: 0,
-    log: line => err.write(line + '\n'),
-    warn: message => err.write(`fsh: ${name}: ${message}\n`),
-    progress: progress?.(name) ?? progressReporter(name, err),
-    resolve: p => sh.resolvePath(p),
-    fail: (message, code = 1) => { throw new FshError(code, message) },
-    usage: message => { throw usageError(name, message) },
-  }
-  void def
-  return ctx
-}
-
-// ---------------------------------------------------------------- supervision (`pipe`)
-
-/** A stage's output as an observer sees it: bytes counted and copied to a tap; for an in-process
- *  stage (`run` given), its start at the first pull and its end. */
-async function* observed(items: AsyncIterable<Item>, k: number, o: PipelineObserver, tap: ReturnType<NonNullable<PipelineObserver['tap']>>, run?: Running): AsyncGenerator<Item> {
-  if (run) o.onStart?.(k, {})
-  o.onOutput?.(k, 0, 0)
-  try {
-    for await (const item of items) {
-      if (isBytes(item)) {
-        o.onOutput?.(k, item.length, 0)
-        if (tap) await tap(item)
-      } else {
-        const values = item instanceof Batch ? item.items : [item]
-        o.onOutput?.(k, 0, values.length)
-        if (tap) await tap(Buffer.from(encodeLines(values)))
-      }
-      yield item
-    }
-  } finally {
-    if (run) {
-      if (run.status === undefined) run.quiet = true // its reader stopped before the end
-      o.onExit?.(k, { status: run.status ?? 0, signal: null, quiet: Boolean(run.quiet) })
-    }
-  }
-}
-
-/** Stage k's stderr, handed to the observer; without a descriptor, so externals write into a pipe.
- *  While the observer is behind with an external's stderr, that pipe is not read. */
-function observedErr(k: number, like: ErrOut, o: PipelineObserver): ErrOut & { from?: Readable } {
-  let pending = 0
-  const err: ErrOut & { from?: Readable } = {
-    isTTY: like.isTTY,
-    columns: like.columns,
-    write: c => {
-      const p = o.onStderr!(k, typeof c === 'string' ? Buffer.from(c) : c)
-      if (!p || !err.from) return
-      if (pending++ === 0) err.from.pause()
-      const done = () => { if (--pending === 0) err.from?.resume() }
-      p.then(done, done)
-    },
-  }
-  return err
-}
-
-/** An external's start and end for the observer; with its stderr observed, the stage ends when all of it is read. */
-function watchChild(k: number, child: ChildProcess, run: Running, o: PipelineObserver): void {
-  o.onStart?.(k, { pid: child.pid })
-  let ended = false
-  const end = (signal: NodeJS.Signals | null) => {
-    if (ended) return
-    ended = true
-    o.onExit?.(k, { status: run.status ?? EXIT.failure, signal, quiet: Boolean(run.quiet) })
-  }
-  child.once('exit', (_code, signal) => end(signal)).once('error', () => end(null))
-  const stderr = child.stderr
-  if (!o.onStderr || !stderr) return
-  // A grandchild may keep the pipe open after the child is gone: its stderr gets a second, not forever.
-  const read = new Promise<void>(resolve => {
-    let timer: NodeJS.Timeout | undefined
-    const done = () => { clearTimeout(timer); resolve() }
-    stderr.once('close', done)
-    child.once('exit', () => { timer = setTimeout(done, STDERR_AFTER_EXIT_MS) }).once('error', done)
-  })
-  run.done = Promise.all([run.done, read]).then(() => {})
-}
-
-const STDERR_AFTER_EXIT_MS = 1000

@@ -33,7 +33,9 @@ const screen = (s: string) => tmux('capture-pane', '-p', '-t', s)
 const sleep = (ms: number) => new Promise(res => setTimeout(res, ms))
 
 function start(session: string, file: string, timeoutMs = 10_000, how: '' | '--paste' = '') {
-  const cmd = `cd ${ROOT} && node --import tsx ${FIXTURE} ${how} ${join(dir, file)} ${timeoutMs} 2>&1; echo EXITED; sleep 60`
+  // As in the REPL (src/repl/start.ts), Ink must not see CI variables: in CI it stops redrawing.
+  const unsetCi = Object.keys(process.env).filter(k => /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|CI_.*)$/.test(k)).map(k => `-u ${k}`).join(' ')
+  const cmd = `cd ${ROOT} && env ${unsetCi} node --import tsx ${FIXTURE} ${how} ${join(dir, file)} ${timeoutMs} 2>&1; echo EXITED; sleep 60`
   tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '36', cmd)
 }
 
