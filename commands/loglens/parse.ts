@@ -7,7 +7,7 @@ import { commonOptions, COMMON_FLAGS, moreErrors } from './options.ts'
 import { ParseErrors } from './parse-errors.ts'
 import { LineProgress } from './progress-meter.ts'
 import { ClfRecordSink, JsonRecordSink } from './record-sinks.ts'
-import { openLog, readLog } from './sources.ts'
+import { feedLog, openLog } from './sources.ts'
 
 const LOG = [
   '203.0.113.7 - - [26/Dec/2025:13:04:05 +0000] "GET /api/search?q=shoes HTTP/1.1" 200 5120 "-" "curl/8.5.0" 0.018',
@@ -65,19 +65,7 @@ latency/*_ms (milliseconds) or request_time/duration/elapsed (seconds); a "reque
         errors.source = log.name
         sink = undefined
         const gate = new FormatGate(o.format, log.name, makeSink)
-        let bytes = 0
-        let lines = 0
-        for await (const chunk of readLog(log, ctx.signal, n => { bytes += n })) {
-          ctx.signal.throwIfAborted()
-          gate.feed(chunk)
-          if (meter) {
-            meter.add(bytes, gate.lineNo - lines)
-            bytes = 0
-            lines = gate.lineNo
-          }
-          yield* drain()
-        }
-        gate.end()
+        for await (const _ of feedLog(log, gate, meter, ctx.signal)) yield* drain()
         yield* drain()
       }
     } else {

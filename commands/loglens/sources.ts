@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { FshError, isAbort } from '../../src/runtime/errors.ts'
+import type { FormatGate } from './format-sniff.ts'
+import type { LineProgress } from './progress-meter.ts'
 
 export const CHUNK = 1024 * 1024
 
@@ -100,4 +102,22 @@ async function* readPlain(log: OpenedLog, signal: AbortSignal, onRead?: (bytes: 
   } finally {
     await fh.close()
   }
+}
+
+/** Feeds a log through the format gate, reporting progress in lines; yields after each chunk so
+ *  a caller can hand on what the chunk produced. */
+export async function* feedLog(log: OpenedLog, gate: FormatGate, meter: LineProgress | undefined, signal: AbortSignal): AsyncGenerator<void> {
+  let bytes = 0
+  let lines = 0
+  for await (const chunk of readLog(log, signal, n => { bytes += n })) {
+    signal.throwIfAborted()
+    gate.feed(chunk)
+    if (meter) {
+      meter.add(bytes, gate.lineNo - lines)
+      bytes = 0
+      lines = gate.lineNo
+    }
+    yield
+  }
+  gate.end()
 }

@@ -10,7 +10,7 @@ import { commonOptions, COMMON_FLAGS, moreErrors, type CommonOptions } from './o
 import { PARALLEL_MIN_BYTES, summarizeInParallel, workerCount } from './parallel.ts'
 import { LineProgress } from './progress-meter.ts'
 import { renderSummary } from './render.ts'
-import { fileError, openLog, readLog, type OpenedLog } from './sources.ts'
+import { feedLog, fileError, openLog, type OpenedLog } from './sources.ts'
 import { DEFAULT_MAX_ROUTES, mergeSummaries, SummaryState, summaryRecord, type SummaryData } from './summary-state.ts'
 import { addRecord, ClfSummarySink, JsonSummarySink } from './summary-sinks.ts'
 
@@ -103,18 +103,7 @@ file is split between the cores (this thread and worker threads); the parts are 
         }
         st.errors.source = log.name
         const gate = new FormatGate(o.format, log.name, makeSink)
-        let bytes = 0
-        let lines = 0
-        for await (const chunk of readLog(log, ctx.signal, n => { bytes += n })) {
-          ctx.signal.throwIfAborted()
-          gate.feed(chunk)
-          if (meter) {
-            meter.add(bytes, gate.lineNo - lines)
-            bytes = 0
-            lines = gate.lineNo
-          }
-        }
-        gate.end()
+        for await (const _ of feedLog(log, gate, meter, ctx.signal)) { /* the sink summarises as lines arrive */ }
       }
     } else {
       const meter = o.progress ? new LineProgress(ctx.progress, 0) : undefined

@@ -7,12 +7,12 @@
 //
 //   node --import tsx scripts/bench/loglens.ts [--lines 10000000] [--runs 3]
 // The log is generated once per size and kept in $TMPDIR/loglens-bench (about 214 bytes a line).
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { writeLog } from '../gen-log.ts'
-import { median, table } from './measure.ts'
+import { median, run as measure, table } from './measure.ts'
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -53,27 +53,7 @@ END {
 interface Row { name: string; ms: number; cpuMs: number; rssMb: number; lines: number; note?: string | undefined }
 interface Run { ms: number; cpuMs: number; rssMb: number; stdout: string }
 
-/**
- * `sh -c CMD` under /usr/bin/time: wall time, CPU time (user + system, of every process of the
- * command) and peak RSS. CPU time is what stays comparable when other work shares the machine.
- */
-function run(cmd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint()
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', 'sh', '-c', cmd], { cwd: ROOT })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => (stdout += c))
-    child.stderr.on('data', c => (stderr += c))
-    child.on('error', reject)
-    child.on('close', code => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6
-      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr.slice(-500)}`))
-      const [kb, user, sys] = stderr.trim().split('\n').pop()!.split(' ').map(Number)
-      resolve({ ms, cpuMs: (user! + sys!) * 1000, rssMb: kb! / 1024, stdout })
-    })
-  })
-}
+const run = (cmd: string): Promise<Run> => measure(cmd, { cwd: ROOT })
 
 async function timed(name: string, cmd: string, lines: number, note?: string): Promise<Row & { stdout: string }> {
   const runs: Run[] = []

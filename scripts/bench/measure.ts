@@ -7,11 +7,14 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-/** Runs `sh -c CMD` under /usr/bin/time: wall milliseconds and peak RSS in MB of the whole command. */
-export function run(cmd: string, opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ ms: number; rssMb: number; stdout: string }> {
+/**
+ * `sh -c CMD` under /usr/bin/time: wall milliseconds, CPU milliseconds (user + system of every
+ * process of the command: what stays comparable when other work shares the machine) and peak RSS.
+ */
+export function run(cmd: string, opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ ms: number; cpuMs: number; rssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn('/usr/bin/time', ['-f', '%M', 'sh', '-c', cmd], { cwd: opts.cwd, env: { ...process.env, ...opts.env } })
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', 'sh', '-c', cmd], { cwd: opts.cwd, env: { ...process.env, ...opts.env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', c => (stdout += c))
@@ -20,8 +23,8 @@ export function run(cmd: string, opts: { cwd?: string; env?: Record<string, stri
     child.on('close', code => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6
       if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr.slice(-500)}`))
-      const kb = Number(stderr.trim().split('\n').pop())
-      resolve({ ms, rssMb: kb / 1024, stdout })
+      const [kb, user, sys] = stderr.trim().split('\n').pop()!.split(' ').map(Number)
+      resolve({ ms, cpuMs: (user! + sys!) * 1000, rssMb: kb! / 1024, stdout })
     })
   })
 }
