@@ -89,7 +89,9 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         run.done = drain(output, target, run).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
-        up = { t: 'input', input: Input.from(closingAfter(output, input)) }
+        const next = Input.from(closingAfter(output, input))
+        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: sh.cwd }
+        up = { t: 'input', input: next }
       }
     }
     await settle(running, frame)

@@ -9,7 +9,18 @@ export type InputKind = 'none' | 'values' | 'bytes'
 /** Lines longer than this are refused rather than buffered without bound. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
+/** The builtin invocation an input comes from, when it comes straight from one (`open x | where`):
+ *  a command may then do its upstream's work itself, better (read a file in parallel, say), and
+ *  close the input unread. */
+export interface InputOrigin {
+  readonly command: string
+  readonly args: readonly unknown[]
+  readonly cwd: string
+}
+
 export class Input implements AsyncIterable<Value> {
+  /** Set by the runtime when this input is a builtin's output, unredirected. */
+  origin?: InputOrigin
   private iter: AsyncIterator<Item> | undefined
   private head: Item | undefined
   private hasHead = false
