@@ -1,7 +1,7 @@
 // In-process stages: a builtin's run() with its flags parsed and its context built, or a block
 // (a compound command, a function) whose pushed output is handed on through a channel.
 import { Channel, ChannelClosed } from './channel.ts'
-import type { CommandDef, Ctx } from './command.ts'
+import type { Ctx } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './errors.ts'
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
@@ -29,7 +29,7 @@ export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, {
     const { min = 0, max = Infinity } = def.args ?? {}
     if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
     if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
-    const ctx = makeCtx(sh, name, def, parsed, stage.env, frame, err, progress)
+    const ctx = makeCtx(sh, name, parsed, stage.env, frame, err, progress)
     const result = def.run(ctx as never, input)
     const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
     let source: AsyncIterable<Item>
@@ -73,7 +73,7 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
     args: parsed.positional,
@@ -94,6 +94,5 @@ function makeCtx(sh: Interpreter, name: string, def: CommandDef<any>, parsed: Re
     fail: (message, code = 1) => { throw new FshError(code, message) },
     usage: message => { throw usageError(name, message) },
   }
-  void def
   return ctx
 }

@@ -3,7 +3,7 @@
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
 import type { AndOr, Block, Command, Program, Statement, ValueExpr } from '../lang/ast.ts'
-import { expandArgs, expandString, expandValue, inferScalar, type ExpandScope } from '../lang/expand.ts'
+import { expandArgs, expandString, expandValue, type ExpandScope } from '../lang/expand.ts'
 import { literalText, parse } from '../lang/parser.ts'
 import { ChannelClosed } from './channel.ts'
 import type { CommandDef, ShellApi } from './command.ts'
@@ -292,4 +292,3 @@ export class Interpreter {
   }
 }
 
-export { inferScalar }

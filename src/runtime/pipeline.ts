@@ -60,7 +60,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
     for (let k = 0; k < stages.length; k++) {
       const stage = stages[k]!
       const last = k === stages.length - 1
-      let err = stageErr(stage.redirs, io, last)
+      let err = stageErr(stage.redirs, io)
       const watchedErr = observer?.onStderr && err === io.err ? observedErr(k, io.err, observer) : undefined
       if (watchedErr) err = watchedErr
       if (stage.kind === 'ext') {
@@ -172,7 +172,7 @@ async function* closingAfter(output: AsyncIterable<Item>, input: Input): AsyncGe
   try { yield* output } finally { await input.close() }
 }
 
-function stageErr(r: Redirs, io: IO, _last: boolean): ErrOut {
+function stageErr(r: Redirs, io: IO): ErrOut {
   if (r.stderr === undefined) return io.err
   if (r.stderr === 'stdout') {
     if (r.stdout !== undefined) return fdErr(r.stdout, io.err)
