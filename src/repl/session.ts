@@ -511,6 +511,8 @@ export class ReplSession {
   private async meta(line: string): Promise<undefined> {
     const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme })
     const sh = this.opts.shell
+    // The prompt's duration is the last command's; a meta command is quick.
+    this.lastMs = undefined
     if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.interp.lastExit = 0; return }
     if (action.t === 'print') {
       this.opts.terminal.write(action.text)

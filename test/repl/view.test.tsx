@@ -290,6 +290,16 @@ test('meta commands: :help, :history, and an unknown one says so in one line', a
   r.view.unmount()
 })
 
+test('the prompt shows how long a command over 2 s took, and forgets it after a meta command', async () => {
+  const r = await setup()
+  await r.keys('sleep 2100ms\r')
+  await until(() => /2\.\d\ds ❯/.test(r.frame()), 5000, r.frame)
+  await r.keys(':nope\r')
+  await until(() => r.shell.lastExit === 2)
+  await until(() => /^~ \[2\] ❯/.test(r.live().at(-1) ?? ''), 3000, r.frame)
+  r.view.unmount()
+})
+
 test('a pasted block of many lines is one edit, run only on Enter', async () => {
   const r = await setup()
   const lines = Array.from({ length: 2000 }, (_, i) => `echo ${i}`)
