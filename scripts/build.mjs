@@ -61,7 +61,7 @@ try {
 /** Worker-thread and child-process entry points that must exist as files of their own. */
 function workerEntries() {
   const entries = {}
-  const candidates = { 'loglens-worker': 'commands/loglens/worker.ts' }
+  const candidates = { 'loglens-worker': 'commands/loglens/worker.ts', 'ndjson-scan-worker': 'commands/formats/ndjson-scan-worker.ts' }
   for (const [name, file] of Object.entries(candidates)) if (existsSync(join(root, file))) entries[name] = file
   return entries
 }

@@ -4,6 +4,8 @@ import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type 
 import { defineCommand } from '../../src/runtime/command.ts'
 import { FshError, usageError } from '../../src/runtime/errors.ts'
 import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { scanNdjson } from '../formats/ndjson-scan.ts'
+import { planPushdown } from './where-pushdown.ts'
 
 export default defineCommand({
   name: 'where',
@@ -35,19 +37,38 @@ text is an error that names the field and both types.`,
     const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
     let test: Predicate
     let readsFields: boolean
+    // The variables it reads, by value: a worker thread compiles the same expression with them.
+    const vars: Record<string, unknown> = {}
     try {
       const expr = parseExpr(source)
       readsFields = fieldsOf(expr).some(p => p.length > 0)
-      test = compileExpr(expr, name => (name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
+      test = compileExpr(expr, name => (vars[name] = name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
     } catch (err) {
       if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
       if (err instanceof ExprTypeError) throw new FshError(1, err.message)
       throw err
     }
+    const textWarning = "the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)"
+    const pushdown = planPushdown(input.origin, ctx.env, source, vars)
+    if (pushdown) {
+      await input.close() // open has not read anything: this reads the file instead
+      const open = (msg: string) => `fsh: open: ${msg}`
+      const batches = scanNdjson(pushdown.setup, {
+        source: pushdown.source,
+        signal: ctx.signal,
+        test,
+        openError: msg => { throw new FshError(1, open(msg)) },
+        typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
+        onText: () => { if (readsFields) ctx.warn(textWarning) },
+        onSkipped: (n, line) => ctx.log(open(`${pushdown.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
+      })
+      for await (const b of batches) yield batch(b)
+      return
+    }
     let seen = 0
     for await (const b of input.batches()) {
       // Text where records were meant (`^cat x.ndjson | where ...`): every field would be null.
-      if (seen === 0 && readsFields && typeof b[0] === 'string') ctx.warn("the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)")
+      if (seen === 0 && readsFields && typeof b[0] === 'string') ctx.warn(textWarning)
       const out: Value[] = []
       let i = 0
       try {

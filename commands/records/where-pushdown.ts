@@ -1,0 +1,43 @@
+// `open FILE.ndjson | where EXPR`: when the input is open's output, unread, of one big plain NDJSON
+// file, `where` reads the file itself in parallel (commands/formats/ndjson-scan.ts). Anything
+// else (other flags, several files, .gz, small files, unclonable variables) takes the serial path.
+import { statSync } from 'node:fs'
+import path from 'node:path'
+import { PUSHDOWN_MIN_BYTES, CHUNK_BYTES, type ScanSetup } from '../formats/ndjson-scan.ts'
+import type { InputOrigin } from '../../src/runtime/stream.ts'
+
+export interface Pushdown {
+  setup: ScanSetup
+  /** The file name as the user wrote it, for errors. */
+  source: string
+}
+
+/** FSH_NO_PUSHDOWN=1 turns the fast path off (to compare with the serial path). */
+export function planPushdown(origin: InputOrigin | undefined, env: Readonly<Record<string, string>>, expr: string, vars: Record<string, unknown>): Pushdown | undefined {
+  if (origin?.command !== 'open' || env.FSH_NO_PUSHDOWN) return undefined
+  let file: string | undefined
+  let skipInvalid = false
+  for (const a of origin.args) {
+    if (typeof a !== 'string') return undefined
+    if (a === '--skip-invalid') { skipInvalid = true; continue }
+    if (a.startsWith('-') || a.startsWith('~') || file !== undefined) return undefined
+    file = a
+  }
+  if (!file || !/\.(ndjson|jsonl)$/i.test(file)) return undefined
+  const full = path.resolve(origin.cwd, file)
+  let size: number
+  try {
+    const st = statSync(full)
+    if (!st.isFile()) return undefined
+    size = st.size
+  } catch {
+    return undefined // the serial path reports it as open does
+  }
+  if (size < PUSHDOWN_MIN_BYTES) return undefined
+  try {
+    structuredClone(vars)
+  } catch {
+    return undefined
+  }
+  return { source: file, setup: { path: full, size, chunkBytes: CHUNK_BYTES, expr, vars, skipInvalid } }
+}

@@ -1,0 +1,131 @@
+// `open BIG.ndjson | where EXPR` scans the file on worker threads: same records, same order, same
+// errors as the serial path (FSH_NO_PUSHDOWN=1), on files big enough to take the fast path.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createShell } from '../../src/index.ts'
+import { compileWhere } from '../../src/expr/index.ts'
+import { scanNdjson, PUSHDOWN_MIN_BYTES, type ScanSetup } from '../../commands/formats/ndjson-scan.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'fsh-pushdown-'))
+const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.home'), NO_COLOR: '1', LIMIT: '500' }
+test.after(() => rmSync(dir, { recursive: true, force: true }))
+const run = (line: string, serial = false) => createShell({ cwd: dir, env: serial ? { ...env, FSH_NO_PUSHDOWN: '1' } : env }).run(line)
+
+const PATHS = ['/api/users', '/api/orders', '/login', '/static/app.js', '/health']
+/** Lines of about 260 bytes; blank lines and CRLF endings here and there. */
+function bigFile(): string[] {
+  const lines: string[] = []
+  const pad = 'x'.repeat(180)
+  for (let i = 0; lines.length * 262 < PUSHDOWN_MIN_BYTES + 4 * 1024 * 1024; i++) {
+    const status = [200, 200, 200, 301, 404, 500, 503][(i * 7919) % 7]!
+    lines.push(JSON.stringify({ i, status, path: PATHS[i % 5], ms: (i * 31) % 3000, pad }) + (i % 1000 === 3 ? '\r' : ''))
+    if (i % 5000 === 17) lines.push('')
+  }
+  return lines
+}
+const LINES = bigFile()
+writeFileSync(join(dir, 'big.ndjson'), LINES.join('\n') + '\n')
+
+/** A copy of the big file with `bad` in place of the line at 0-based index k. */
+function withLine(name: string, k: number, bad: string): void {
+  const copy = LINES.slice()
+  copy[k] = bad
+  writeFileSync(join(dir, name), copy.join('\n') + '\n')
+}
+
+async function both(line: string) {
+  const fast = await run(line)
+  const serial = await run(line, true)
+  return { fast, serial }
+}
+
+test('same records, in the same order, as the serial path', async () => {
+  const { fast, serial } = await both("open big.ndjson | where status >= $env.LIMIT && path =~ '^/api/'")
+  assert.is(fast.exitCode, 0, fast.stderr)
+  assert.ok(serial.records.length > 10_000, `only ${serial.records.length} records`)
+  assert.equal(fast.records, serial.records)
+  const ids = fast.records.map(r => (r as { i: number }).i)
+  assert.ok(ids.every((v, k) => k === 0 || v > ids[k - 1]!), 'file order')
+  const count = await both('open big.ndjson | where ms < 100 | count')
+  assert.equal(count.fast.records, count.serial.records)
+  // Most records match: the main thread takes over and still gives every one of them.
+  const all = await both('open big.ndjson | where status > 0 | count')
+  assert.equal(all.fast.records, all.serial.records)
+  assert.is(all.fast.records[0], LINES.filter(l => l !== '').length)
+})
+
+test('a malformed line late in the file: the same error, line number and exit code', async () => {
+  const k = LINES.length - 1000
+  withLine('late.ndjson', k, '{"i": 1, "status": 5')
+  const { fast, serial } = await both('open late.ndjson | where status >= 500 | count')
+  assert.is(serial.exitCode, 1)
+  assert.match(serial.stderr, `late.ndjson: line ${k + 1}: invalid JSON`)
+  assert.is(fast.stderr, serial.stderr)
+  assert.is(fast.exitCode, serial.exitCode)
+})
+
+test('--skip-invalid: the same count of skipped lines, reported once, and the same records', async () => {
+  const copy = LINES.slice()
+  for (const k of [40_000, 90_000, LINES.length - 5]) copy[k] = 'not json'
+  writeFileSync(join(dir, 'skips.ndjson'), copy.join('\n') + '\n')
+  const { fast, serial } = await both('open skips.ndjson --skip-invalid | where status == 404 | count')
+  assert.is(fast.exitCode, 0, fast.stderr)
+  assert.match(serial.stderr, 'skipped 3 invalid lines (the first: line 40001)')
+  assert.is(fast.stderr, serial.stderr)
+  assert.equal(fast.records, serial.records)
+})
+
+test('a type error names the same record as the serial path', async () => {
+  const k = LINES.length - 2000
+  withLine('typed.ndjson', k, JSON.stringify({ i: -1, status: 'oops', path: '/x' }))
+  const { fast, serial } = await both('open typed.ndjson | where status >= 500 | count')
+  assert.is(serial.exitCode, 1)
+  assert.match(serial.stderr, /status.*record \d+/)
+  assert.is(fast.stderr, serial.stderr)
+})
+
+test('first 5 stops the scan early', async () => {
+  const t0 = Date.now()
+  const { fast, serial } = await both('open big.ndjson | where status == 503 | first 5')
+  assert.is(fast.exitCode, 0, fast.stderr)
+  assert.is(fast.records.length, 5)
+  assert.equal(fast.records, serial.records)
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`)
+})
+
+// The range logic on small ranges: lines cut anywhere, a BOM, CRLF, blank lines, a line longer
+// than a range, no newline at the end.
+test('ranges of a few bytes give exactly the file', async () => {
+  const text = '\ufeff{"a":1}\r\n\n{"a":2,"s":"' + 'y'.repeat(300) + '"}\n{"a":3}\n\n\n{"a":4}\r\n{"a":5}'
+  const path = join(dir, 'small.ndjson')
+  writeFileSync(path, text)
+  const size = readFileSync(path).length
+  for (const chunkBytes of [1, 2, 3, 7, 64, 1000]) {
+    const setup: ScanSetup = { path, size, chunkBytes, expr: 'a != 3', vars: {}, skipInvalid: false }
+    const got: unknown[] = []
+    for await (const b of scanNdjson(setup, hooks(setup))) got.push(...b)
+    assert.equal(got.map(v => (v as { a: number }).a), [1, 2, 4, 5], `ranges of ${chunkBytes} bytes`)
+  }
+  writeFileSync(path, '{"a":1}\n{"a":2}\n\n{"a":\n{"a":4}\n')
+  const setup: ScanSetup = { path, size: 30, chunkBytes: 5, expr: 'a > 0', vars: {}, skipInvalid: false }
+  const err = await (async () => { try { for await (const _ of scanNdjson(setup, hooks(setup))); } catch (e) { return (e as Error).message } })()
+  assert.match(err ?? '', 'small.ndjson: line 4: invalid JSON')
+})
+
+function hooks(setup: ScanSetup) {
+  return {
+    source: 'small.ndjson',
+    signal: new AbortController().signal,
+    test: compileWhere(setup.expr),
+    workers: 2,
+    openError: (m: string): never => { throw new Error(m) },
+    typeError: (m: string): never => { throw new Error(m) },
+    onText: () => {},
+    onSkipped: () => {},
+  }
+}
+
+test.run()
