@@ -9,8 +9,12 @@ import { DEFAULT_MAX_LINE } from './text-lines.ts'
 
 export interface ChunkJob {
   id: number
+  /** A byte range of the file, read by the worker; */
   start: number
   end: number
+  /** or the piece's bytes themselves (transferred), whole lines. */
+  body?: Uint8Array
+  long?: boolean
 }
 
 export interface ChunkError {

@@ -1,14 +1,18 @@
-// `open FILE.ndjson | where EXPR` on a big plain file: worker threads parse and filter ranges of
-// 512 KiB each, and only the matching lines come back, in file order. Errors keep the serial
-// path's text and global line numbers: each range reports its line and record counts.
-// Memory: at most WINDOW ranges are in flight or waiting; the workers stop when the consumer stops.
+// `open FILE.ndjson | where EXPR` on a big file: worker threads parse and filter pieces of 512 KiB
+// each (ranges of a plain file, or pieces of a .gz cut as it inflates: ndjson-pieces.ts), and only
+// the matching lines come back, in file order. Errors keep the serial path's text and global line
+// numbers: each piece reports its line and record counts.
+// Memory: at most WINDOW pieces are in flight or waiting (and as many cut, for gzip); the workers
+// stop when the consumer stops.
 import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import { FshError } from '../../src/runtime/errors.ts'
 import type { Value } from '../../src/runtime/values.ts'
-import { ChunkReader, scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
+import { scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
+import { gunzipPieces, rangePieces, type PieceSource } from './ndjson-pieces.ts'
+import { fileError } from './file-source.ts'
 import type { Predicate } from '../../src/expr/index.ts'
 import { mib, where, DEFAULT_MAX_LINE } from './text-lines.ts'
 
@@ -20,8 +24,11 @@ export const CHUNK_BYTES = 512 * 1024
 
 export interface ScanSetup {
   path: string
+  /** The file's size (compressed, for gzip). */
   size: number
   chunkBytes: number
+  /** Gunzip the file as a stream and hand its pieces to the workers (no ranges to seek to). */
+  gzip?: boolean
   /** The expression's text, compiled again in each worker. */
   expr: string
   /** The variables the expression reads, resolved on the main thread. */
@@ -71,8 +78,7 @@ function startWorker(workerData: ScanSetup): Worker {
 const PER_WORKER = 2
 
 export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGenerator<Value[]> {
-  const total = Math.ceil(setup.size / setup.chunkBytes)
-  const n = Math.max(1, Math.min(hooks.workers ?? workerCount(), total))
+  const n = Math.max(1, Math.min(hooks.workers ?? workerCount(), setup.gzip ? Infinity : Math.ceil(setup.size / setup.chunkBytes)))
   const window = n * PER_WORKER + 1
   const pool: { w: Worker; busy: number }[] = []
   const done = new Map<number, ChunkResult>()
@@ -82,25 +88,39 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
   let wake: (() => void) | undefined
   const poke = () => { const f = wake; wake = undefined; f?.() }
   const fail = (err: unknown) => { failure ??= err; poke() }
+  const openError = (err: unknown): never => {
+    const e = fileError(err, hooks.source)
+    if (e instanceof FshError) hooks.openError(e.message)
+    throw e
+  }
 
   // When most records match, the workers save nothing: the main thread would parse each match
-  // again. It then reads the rest of the file itself, as the serial path does.
+  // again. It then reads the rest of the input itself, as the serial path does.
   let matchedSoFar = 0
   let recordsSoFar = 0
   let local = false
-  let reader: ChunkReader | undefined
-  let fd: number | undefined
+  let stopped = false
   const pump = () => {
-    if (local) return
+    if (local || stopped) return
     for (const p of pool) {
-      while (p.busy < PER_WORKER && next < total && next < consumed + window) {
-        const job: ChunkJob = { id: next, start: next * setup.chunkBytes, end: Math.min(setup.size, (next + 1) * setup.chunkBytes) }
-        p.w.postMessage(job)
+      while (p.busy < PER_WORKER && next < consumed + window) {
+        const piece = source.take(next)
+        if (!piece) return
+        if ('body' in piece) {
+          const body = piece.body
+          const job: ChunkJob = { id: next, start: 0, end: 0, body, long: piece.long }
+          p.w.postMessage(job, [body.buffer as ArrayBuffer]) // zero copy: the piece's buffer is its own
+        } else {
+          p.w.postMessage({ id: next, start: piece.start, end: piece.end } satisfies ChunkJob)
+        }
         p.busy++
         next++
       }
     }
   }
+  const source: PieceSource = setup.gzip
+    ? gunzipPieces(setup.path, setup.chunkBytes, window, () => { pump(); poke() })
+    : rangePieces(setup.path, setup.size, setup.chunkBytes, err => hooks.openError(`${hooks.source}: ${(err as Error).message}`))
   const onAbort = () => fail(hooks.signal.reason)
   hooks.signal.addEventListener('abort', onAbort, { once: true })
   try {
@@ -117,22 +137,22 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
     let seenRecords = false
     let skipped = 0
     let firstSkipped = 0
-    for (let id = 0; id < total; id++) {
+    for (let id = 0; ; id++) {
       let r: ChunkResult | undefined
+      // Piece `id` is with a worker once id < next; until then it may still be on its way (gunzip).
+      while (!local && id >= next && !source.over(id)) {
+        if (failure !== undefined) throw failure
+        await new Promise<void>(res => { wake = res })
+      }
       if (id >= next) {
         hooks.signal.throwIfAborted()
-        if (!reader) {
+        if (!stopped) {
+          stopped = true
           for (const p of pool) { p.w.removeAllListeners('exit'); void p.w.terminate() }
-          try {
-            fd = fs.openSync(setup.path, 'r')
-          } catch (err) {
-            hooks.openError(`${hooks.source}: ${(err as Error).message}`)
-          }
-          reader = new ChunkReader(fd!, setup.size, setup.chunkBytes)
         }
-        const start = id * setup.chunkBytes
-        const { body, long } = reader.read(start, Math.min(setup.size, start + setup.chunkBytes))
-        r = scanLines(id, body, long, hooks.test, setup.skipInvalid, true)
+        const piece = await source.local(id)
+        if (!piece) break
+        r = scanLines(id, piece.body, piece.long, hooks.test, setup.skipInvalid, true)
       }
       while (!r && !(r = done.get(id))) {
         if (failure !== undefined) throw failure
@@ -168,10 +188,12 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
       lineBase += r.lines
       recordBase += r.records
     }
+    const err = source.error()
+    if (err !== undefined) openError(err)
     if (skipped) hooks.onSkipped(skipped, firstSkipped)
   } finally {
     hooks.signal.removeEventListener('abort', onAbort)
-    if (fd !== undefined) fs.closeSync(fd)
+    source.close()
     for (const p of pool) { p.w.removeAllListeners('exit'); void p.w.terminate() }
   }
 }

@@ -1,7 +1,7 @@
 // `open FILE.ndjson | where EXPR`: when the input is open's output, unread, of one big plain NDJSON
-// file, `where` reads the file itself in parallel (commands/formats/ndjson-scan.ts). Anything
-// else (other flags, several files, .gz, small files, unclonable variables) takes the serial path.
-import { statSync } from 'node:fs'
+// file (or .ndjson.gz), `where` reads the file itself in parallel (commands/formats/ndjson-scan.ts).
+// Anything else (other flags, several files, small files, unclonable variables) takes the serial path.
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { PUSHDOWN_MIN_BYTES, CHUNK_BYTES, type ScanSetup } from '../formats/ndjson-scan.ts'
 import type { InputOrigin } from '../../src/runtime/stream.ts'
@@ -23,7 +23,8 @@ export function planPushdown(origin: InputOrigin | undefined, env: Readonly<Reco
     if (a.startsWith('-') || a.startsWith('~') || file !== undefined) return undefined
     file = a
   }
-  if (!file || !/\.(ndjson|jsonl)$/i.test(file)) return undefined
+  if (!file || !/\.(ndjson|jsonl)(\.gz)?$/i.test(file)) return undefined
+  const gzip = /\.gz$/i.test(file)
   const full = path.resolve(origin.cwd, file)
   let size: number
   try {
@@ -33,11 +34,29 @@ export function planPushdown(origin: InputOrigin | undefined, env: Readonly<Reco
   } catch {
     return undefined // the serial path reports it as open does
   }
-  if (size < PUSHDOWN_MIN_BYTES) return undefined
+  if ((gzip ? Math.max(size, gunzippedSize(full)) : size) < PUSHDOWN_MIN_BYTES) return undefined
   try {
     structuredClone(vars)
   } catch {
     return undefined
   }
-  return { source: file, setup: { path: full, size, chunkBytes: CHUNK_BYTES, expr, vars, skipInvalid } }
+  return { source: file, setup: { path: full, size, chunkBytes: CHUNK_BYTES, expr, vars, skipInvalid, gzip } }
+}
+
+/** A gzip file's size inflated, from its trailer (modulo 4 GiB, of the last member only: a guess
+ *  that is right for ordinary files, and a wrong one only picks the serial path). */
+function gunzippedSize(file: string): number {
+  let fd: number | undefined
+  try {
+    fd = openSync(file, 'r')
+    const size = statSync(file).size
+    if (size < 18) return 0
+    const b = Buffer.alloc(4)
+    readSync(fd, b, 0, 4, size - 4)
+    return b.readUInt32LE(0)
+  } catch {
+    return 0
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }

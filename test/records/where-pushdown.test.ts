@@ -1,6 +1,7 @@
 // `open BIG.ndjson | where EXPR` scans the file on worker threads: same records, same order, same
 // errors as the serial path (FSH_NO_PUSHDOWN=1), on files big enough to take the fast path.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -8,6 +9,7 @@ import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
 import { compileWhere } from '../../src/expr/index.ts'
 import { scanNdjson, PUSHDOWN_MIN_BYTES, type ScanSetup } from '../../commands/formats/ndjson-scan.ts'
+import { PieceCutter, type Piece } from '../../commands/formats/ndjson-pieces.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pushdown-'))
 const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.home'), NO_COLOR: '1', LIMIT: '500' }
@@ -29,12 +31,15 @@ function bigFile(): string[] {
 const LINES = bigFile()
 writeFileSync(join(dir, 'big.ndjson'), LINES.join('\n') + '\n')
 
-/** A copy of the big file with `bad` in place of the line at 0-based index k. */
+/** A copy of the big file with `bad` in place of the line at 0-based index k (gzipped for .gz). */
 function withLine(name: string, k: number, bad: string): void {
   const copy = LINES.slice()
   copy[k] = bad
-  writeFileSync(join(dir, name), copy.join('\n') + '\n')
+  const text = copy.join('\n') + '\n'
+  writeFileSync(join(dir, name), name.endsWith('.gz') ? gzipSync(text) : text)
 }
+const BIG_GZ = gzipSync(LINES.join('\n') + '\n')
+writeFileSync(join(dir, 'big.ndjson.gz'), BIG_GZ)
 
 async function both(line: string) {
   const fast = await run(line)
@@ -113,6 +118,76 @@ test('ranges of a few bytes give exactly the file', async () => {
   const setup: ScanSetup = { path, size: 30, chunkBytes: 5, expr: 'a > 0', vars: {}, skipInvalid: false }
   const err = await (async () => { try { for await (const _ of scanNdjson(setup, hooks(setup))); } catch (e) { return (e as Error).message } })()
   assert.match(err ?? '', 'small.ndjson: line 4: invalid JSON')
+})
+
+test('.ndjson.gz: same records and order as the serial path, and the same count when most match', async () => {
+  const { fast, serial } = await both("open big.ndjson.gz | where status >= $env.LIMIT && path =~ '^/api/'")
+  assert.is(fast.exitCode, 0, fast.stderr)
+  assert.ok(serial.records.length > 10_000, `only ${serial.records.length} records`)
+  assert.equal(fast.records, serial.records)
+  const all = await both('open big.ndjson.gz | where status > 0 | count')
+  assert.equal(all.fast.records, all.serial.records)
+  assert.is(all.fast.records[0], LINES.filter(l => l !== '').length)
+})
+
+test('.ndjson.gz: a malformed line near the end gives the same error and line number', async () => {
+  const k = LINES.length - 1000
+  withLine('late.ndjson.gz', k, '{"i": 1, "status": 5')
+  const { fast, serial } = await both('open late.ndjson.gz | where status >= 500 | count')
+  assert.is(serial.exitCode, 1)
+  assert.match(serial.stderr, `late.ndjson.gz: line ${k + 1}: invalid JSON`)
+  assert.is(fast.stderr, serial.stderr)
+  assert.is(fast.exitCode, serial.exitCode)
+})
+
+test('.ndjson.gz: first 5 stops the inflating early', async () => {
+  const t0 = Date.now()
+  const { fast, serial } = await both('open big.ndjson.gz | where status == 503 | first 5')
+  assert.is(fast.exitCode, 0, fast.stderr)
+  assert.is(fast.records.length, 5)
+  assert.equal(fast.records, serial.records)
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`)
+})
+
+test('.ndjson.gz: truncated gzip data gives the same error as the serial path', async () => {
+  // Cut in the middle, keeping the last 8 bytes: the size in the trailer still asks for the fast path.
+  const cut = Buffer.concat([BIG_GZ.subarray(0, Math.floor(BIG_GZ.length * 0.6)), BIG_GZ.subarray(BIG_GZ.length - 8)])
+  writeFileSync(join(dir, 'cut.ndjson.gz'), cut)
+  const { fast, serial } = await both('open cut.ndjson.gz | where status >= 500 | count')
+  assert.is(serial.exitCode, 1)
+  assert.match(serial.stderr, 'cut.ndjson.gz')
+  assert.is(fast.stderr, serial.stderr)
+  assert.is(fast.exitCode, serial.exitCode)
+  // Cut at a line end's worth of data and nothing after: the scan itself, on the gzip pieces.
+  const path = join(dir, 'short.ndjson.gz')
+  writeFileSync(path, BIG_GZ.subarray(0, Math.floor(BIG_GZ.length * 0.6)))
+  const shell = await run('open short.ndjson.gz | where status >= 500 | count', true)
+  assert.is(shell.stderr.trim(), 'fsh: open: short.ndjson.gz: gzip data is truncated')
+  const setup: ScanSetup = { path, size: 0, chunkBytes: 512 * 1024, expr: 'status >= 500', vars: {}, skipInvalid: false, gzip: true }
+  let n = 0
+  const err = await (async () => { try { for await (const b of scanNdjson(setup, { ...hooks(setup), source: 'short.ndjson.gz' })) n += b.length } catch (e) { return (e as Error).message } })()
+  assert.is(err, 'short.ndjson.gz: gzip data is truncated')
+  assert.ok(n > 1000, `only ${n} records before the error`)
+})
+
+test('pieces cut from a stream: whole lines, a BOM dropped, a line over the limit stops the cut', () => {
+  const text = '\ufeff{"a":1}\n{"a":2,"s":"' + 'y'.repeat(40) + '"}\n{"a":3}\n\n{"a":4}'
+  const bytes = Buffer.from(text)
+  for (const size of [4, 7, 16, 1000]) for (const step of [1, 3, 50]) {
+    const cutter = new PieceCutter(size, 1000)
+    const out: Piece[] = []
+    for (let i = 0; i < bytes.length; i += step) cutter.push(bytes.subarray(i, i + step), out)
+    cutter.end(out)
+    assert.is(Buffer.concat(out.map(p => p.body)).toString(), text.slice(1), `pieces of ${size}, pushes of ${step}`)
+    assert.ok(out.slice(0, -1).every(p => p.body[p.body.length - 1] === 10 && !p.long), 'each piece ends a line')
+  }
+  const cutter = new PieceCutter(8, 20)
+  const out: Piece[] = []
+  cutter.push(Buffer.from('{"a":1}\n"' + 'z'.repeat(30) + '"\n{"a":2}\n'), out)
+  cutter.end(out)
+  assert.ok(cutter.stopped)
+  assert.is(out[out.length - 1]!.long, true)
+  assert.is(Buffer.concat(out.map(p => p.body)).toString(), '{"a":1}\n"' + 'z'.repeat(30) + '"')
 })
 
 function hooks(setup: ScanSetup) {
