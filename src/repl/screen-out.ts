@@ -1,7 +1,8 @@
 // What reaches the end of a pipeline, on the REPL's screen. Records go through the streaming table;
 // bytes are written as they are. Writes are gathered for a few milliseconds so that a fast stream
 // costs one terminal write per frame rather than one per row, and a long burst yields now and then
-// so that keys and timers still get their turn.
+// so that keys and timers still get their turn. A big batch is formatted a slice at a time and
+// written as it goes, so the terminal reads one piece while the next is formatted.
 //
 // When `partialLines` is on (the REPL's live area is below the output), an unfinished last line is
 // held back and shown in the live area until its newline comes, because the live area is redrawn
@@ -9,13 +10,15 @@
 // as fish does. A held line longer than PARTIAL_CAP is written out with a line break added.
 import type { CommandDef } from '../runtime/command.ts'
 import type { ErrOut, Out } from '../runtime/scope.ts'
-import { Batch, isBytes, type Item } from '../runtime/values.ts'
+import { Batch, batch, isBytes, type Item, type Value } from '../runtime/values.ts'
 import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 
 export const FLUSH_MS = 16
 /** Output above this is written at once rather than at the next frame. */
-const FLUSH_BYTES = 128 * 1024
+const FLUSH_BYTES = 64 * 1024
+/** Rows of a batch formatted before what is pending may be written. */
+const SLICE_ROWS = 256
 /** Longest stretch of work on pushes before letting the event loop run. */
 const YIELD_AFTER_MS = 8
 export const PARTIAL_CAP = 64 * 1024
@@ -79,12 +82,9 @@ export class ScreenOut implements Out {
     if (isBytes(item)) {
       this.text(this.table.end())
       this.bytes(item)
-    } else {
-      const before = this.table.rows
-      this.text(this.table.take(item as Batch, from))
-      this.rows += Math.max(0, this.table.rows - before)
-      if (this.table.holding) this.armSettle()
-    }
+    } else if (item instanceof Batch && item.items.length > SLICE_ROWS) {
+      return this.slices(item.items, from)
+    } else this.records(item as Batch, from)
     this.schedule()
     const behind = this.opts.writer.ready?.()
     if (behind) { this.lastYield = performance.now(); return behind }
@@ -93,6 +93,29 @@ export class ScreenOut implements Out {
       this.lastYield = now
       return new Promise<void>(resolve => setImmediate(resolve))
     }
+  }
+
+  /**
+   * A big batch, a slice at a time. Between writes the event loop runs: that is when the write to
+   * the terminal that finished is noticed and the next one starts.
+   */
+  private async slices(items: Value[], from?: CommandDef<any>): Promise<void> {
+    for (let i = 0; i < items.length && !this.closed; i += SLICE_ROWS) {
+      this.records(batch(items.slice(i, i + SLICE_ROWS)), from)
+      if (this.pendingBytes < FLUSH_BYTES) continue
+      this.writeNow()
+      await (this.opts.writer.ready?.() ?? new Promise<void>(resolve => setImmediate(resolve)))
+    }
+    this.schedule()
+    await this.opts.writer.ready?.()
+    this.lastYield = performance.now()
+  }
+
+  private records(item: Batch, from?: CommandDef<any>): void {
+    const before = this.table.rows
+    this.text(this.table.take(item, from))
+    this.rows += Math.max(0, this.table.rows - before)
+    if (this.table.holding) this.armSettle()
   }
 
   /** End of a pipeline's output: the table in progress is finished. */

@@ -3,6 +3,11 @@
 // blocking write(2) calls happen on libuv's thread pool (an fs stream on fd 1), and the next rows
 // are formatted meanwhile. Everything the REPL prints goes through this one stream, so it stays in
 // order; before a program gets the terminal the stream is drained.
+//
+// Producers wait while more than TERMINAL_BACKLOG is queued and go on as soon as a write completes
+// with that much or less left: one write is with the terminal while the next is being formatted.
+// (Waiting for 'drain', which comes only once the queue is empty, would leave the terminal idle
+// while rows are formatted, and the formatting idle while the terminal reads.)
 import { createWriteStream } from 'node:fs'
 
 /** Bytes waiting for the terminal beyond which producers wait (and a key's echo waits at most this). */
@@ -31,14 +36,28 @@ export function terminalOut(tty: NodeJS.WriteStream = process.stdout, fd = 1): T
   tty.on('resize', onResize)
   // A terminal that went away is noticed by the REPL (SIGHUP, end of input); here it only must not throw.
   stream.on('error', () => {})
-  const waitDrain = () => new Promise<void>(resolve => {
-    const done = () => { stream.off('drain', done); stream.off('close', done); resolve() }
-    stream.on('drain', done).on('close', done)
+  // Waiters go on when a write completes and TERMINAL_BACKLOG or less is left (or the stream closes).
+  let waiters: (() => void)[] = []
+  const wake = () => {
+    if (!waiters.length || stream.writableLength > TERMINAL_BACKLOG) return
+    const w = waiters
+    waiters = []
+    for (const resolve of w) resolve()
+  }
+  const write = stream.write.bind(stream) as (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean
+  Object.defineProperty(stream, 'write', {
+    value: (chunk: unknown, encoding?: unknown, cb?: unknown) => {
+      const done = typeof encoding === 'function' ? encoding : cb
+      const after = (err?: Error | null) => { wake(); if (typeof done === 'function') done(err) }
+      return typeof encoding === 'function' || encoding === undefined ? write(chunk, after) : write(chunk, encoding, after)
+    },
   })
+  stream.on('close', () => { const w = waiters; waiters = []; for (const resolve of w) resolve() })
+  const waitRoom = () => new Promise<void>(resolve => { waiters.push(resolve) })
   return {
     stream,
     drained: () => (stream.writableLength === 0 ? Promise.resolve() : new Promise<void>(resolve => stream.write('', () => resolve()))),
-    ready: () => (stream.writableLength > TERMINAL_BACKLOG ? waitDrain() : undefined),
+    ready: () => (stream.writableLength > TERMINAL_BACKLOG ? waitRoom() : undefined),
     close: () => { tty.off('resize', onResize) },
   }
 }

@@ -178,8 +178,12 @@ class InkTerminal implements Terminal {
 
   write(chunk: Uint8Array | string): void {
     // Ink's writer clears the live area, writes, and draws it again below; it passes bytes through.
-    if (this.writer) this.writer(chunk as string)
-    else this.print(chunk)
+    // One frame (clear, output, redraw) goes to the terminal as one write.
+    if (this.writer) {
+      this.tty.stream.cork()
+      this.writer(chunk as string)
+      this.tty.stream.uncork()
+    } else this.print(chunk)
   }
 
   /** Straight to the terminal, in order with everything else we wrote. */

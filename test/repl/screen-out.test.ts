@@ -86,4 +86,33 @@ test('a push waits while the terminal is behind', async () => {
   o.end()
 })
 
+const wideRows = (n: number) => Array.from({ length: n }, (_, i) => ({ n: i, text: `row ${i} `.padEnd(70, 'x') }))
+
+test('a big batch reaches the terminal a piece at a time, all rows in order', async () => {
+  const { o, r } = out()
+  const p = o.push(batch(wideRows(5000)))
+  // Written before the batch is done: the terminal can show it while the rest is formatted.
+  assert.ok(r.writes >= 1)
+  assert.ok(r.written.split('\n').length < 5000)
+  await p
+  o.end()
+  const ns = r.written.trim().split('\n').slice(1).map(l => Number(/row (\d+)/.exec(l)?.[1]))
+  assert.equal(ns, Array.from({ length: 5000 }, (_, i) => i))
+  assert.ok(r.writes > 2 && r.writes < 50, `${r.writes} writes`)
+})
+
+test('a big batch waits for the terminal between pieces', async () => {
+  let release!: () => void
+  let behind = true
+  const gate = new Promise<void>(res => { release = () => { behind = false; res() } })
+  const { o, r } = out({ ready: () => (behind ? gate : undefined) })
+  const p = o.push(batch(wideRows(5000)))
+  await wait(10)
+  assert.is(r.writes, 1)
+  release()
+  await p
+  o.end()
+  assert.is(r.written.trim().split('\n').length, 5001)
+})
+
 test.run()
