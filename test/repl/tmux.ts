@@ -100,6 +100,13 @@ export class Term {
     return l
   }
 
+  /** Types a line, presses Enter and waits for the screen to show `what`. */
+  run(line: string, what: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string> {
+    this.type(line)
+    this.keys('Enter')
+    return this.waitFor(what, timeoutMs)
+  }
+
   async waitFor(what: RegExp | ((screen: string) => boolean), timeoutMs = 5000): Promise<string> {
     const t0 = Date.now()
     for (;;) {
