@@ -3,7 +3,7 @@
 // the partial line it begins in and reads past its end to finish its last line.
 import fs from 'node:fs'
 import { isUtf8 } from 'node:buffer'
-import { ExprTypeError, type Predicate } from '../../src/expr/index.ts'
+import { ExprTypeError, type FieldReport, type Predicate } from '../../src/expr/index.ts'
 import { jsonErrorText } from './ndjson.ts'
 import { DEFAULT_MAX_LINE } from './text-lines.ts'
 
@@ -40,6 +40,8 @@ export interface ChunkResult {
   firstSkipped: number
   /** The range's first value is a string (text, not records). */
   firstIsString: boolean
+  /** From a worker: which of the expression's fields its records had so far. */
+  fields?: FieldReport
   error?: ChunkError
 }
 

@@ -13,7 +13,7 @@ import type { Value } from '../../src/runtime/values.ts'
 import { scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
 import { gunzipPieces, rangePieces, type PieceSource } from './ndjson-pieces.ts'
 import { fileError } from './file-source.ts'
-import type { Predicate } from '../../src/expr/index.ts'
+import type { FieldReport, Predicate } from '../../src/expr/index.ts'
 import { mib, where, DEFAULT_MAX_LINE } from './text-lines.ts'
 
 /** Below this one stream wins: starting workers costs more than it saves. */
@@ -49,6 +49,8 @@ export interface ScanHooks {
   /** The first value is a string: fields of text are all null. */
   onText: () => void
   onSkipped: (count: number, firstLine: number) => void
+  /** Which of the expression's fields a worker's records had so far. */
+  onFields?: (report: FieldReport) => void
   workers?: number
 }
 
@@ -163,6 +165,7 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
       consumed = id + 1
       pump()
       if (!seenRecords && r.records > 0) { seenRecords = true; if (r.firstIsString) hooks.onText() }
+      if (r.fields) hooks.onFields?.(r.fields)
       matchedSoFar += r.matchCount
       recordsSoFar += r.records
       if (!local && id >= 3 && matchedSoFar * 4 > recordsSoFar) local = true

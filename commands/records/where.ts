@@ -1,6 +1,6 @@
 // where EXPR: keeps the values for which a condition holds. The expression is compiled once to a
 // JS function; records flow through in batches. O(1) memory.
-import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
+import { compileExpr, ExprSyntaxError, ExprTypeError, FieldCheck, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { FshError, usageError } from '../../src/runtime/errors.ts'
 import { batch, toText, type Value } from '../../src/runtime/values.ts'
@@ -16,8 +16,10 @@ export default defineCommand({
 Literals: numbers, 'strings', true false null, durations (250ms 2s 1h, as milliseconds),
 sizes (10KB 1MiB, as bytes), datetimes (2025-12-26, 2025-12-26T13:00Z; ISO text compares as a
 datetime). Fields: name, a.b.0, \`odd name\`, $it (the value itself); $var and $env.NAME.
-A missing field is null: equal only to null, never less or greater. Comparing a number with
-text is an error that names the field and both types.`,
+A bare word on the right of a comparison is text (type == file, ext in [csv, tsv]); compare
+with another field as $it.name. A field missing from some records is null there: equal only
+to null, never less or greater; a field that no record has is an error naming the fields that
+exist. Comparing a number with text is an error that names the field and both types.`,
   rawArgs: true,
   input: 'records',
   output: 'records',
@@ -37,17 +39,22 @@ text is an error that names the field and both types.`,
     const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
     let test: Predicate
     let readsFields: boolean
+    let fields: FieldCheck
     // The variables it reads, by value: a worker thread compiles the same expression with them.
     const vars: Record<string, unknown> = {}
     try {
       const expr = parseExpr(source)
-      readsFields = fieldsOf(expr).some(p => p.length > 0)
+      const paths = fieldsOf(expr)
+      readsFields = paths.some(p => p.length > 0)
+      fields = new FieldCheck(paths)
       test = compileExpr(expr, name => (vars[name] = name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
     } catch (err) {
       if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
       if (err instanceof ExprTypeError) throw new FshError(1, err.message)
       throw err
     }
+    test = fields.wrap(test)
+    const checkFields = () => { const problem = fields.problem(); if (problem) throw new FshError(1, problem) }
     const textWarning = "the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)"
     const pushdown = planPushdown(input.origin, ctx.env, source, vars)
     if (pushdown) {
@@ -61,8 +68,10 @@ text is an error that names the field and both types.`,
         typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
         onText: () => { if (readsFields) ctx.warn(textWarning) },
         onSkipped: (n, line) => ctx.log(open(`${pushdown.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
+        onFields: report => fields.merge(report),
       })
       for await (const b of batches) yield batch(b)
+      checkFields()
       return
     }
     let seen = 0
@@ -80,5 +89,6 @@ text is an error that names the field and both types.`,
       seen += b.length
       if (out.length) yield batch(out)
     }
+    checkFields()
   },
 })

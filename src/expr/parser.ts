@@ -15,6 +15,13 @@ export function parseExpr(src: string): Expr {
   return e
 }
 
+/** A bare word on the right of a comparison is text, as in Nushell: `type == file`, `ext in [csv, tsv]`.
+ *  A field there is written `$it.name` (or `\`name\``). */
+function bareWord(e: Expr): Expr {
+  if (e.t !== 'field' || !/^[A-Za-z_]/.test(e.text)) return e
+  return { t: 'literal', value: e.text, kind: 'string', text: e.text }
+}
+
 class Parser {
   private i = 0
   constructor(private readonly src: string, private readonly toks: Token[]) {}
@@ -70,15 +77,16 @@ class Parser {
     let e: Expr
     if (COMPARE.has(t.op)) {
       this.next()
-      e = { t: 'compare', op: t.op as CompareOp, left, right: this.additive(), text: '' }
+      e = { t: 'compare', op: t.op as CompareOp, left, right: bareWord(this.additive()), text: '' }
     } else if (t.op === '=~' || t.op === '!~') {
       this.next()
-      e = { t: 'match', negate: t.op === '!~', left, right: this.additive(), text: '' }
+      e = { t: 'match', negate: t.op === '!~', left, right: bareWord(this.additive()), text: '' }
     } else if (t.op === 'in' || (t.op === '!' && this.toks[this.i + 1]?.t === 'op' && (this.toks[this.i + 1] as { op: string }).op === 'in')) {
       const negate = t.op === '!'
       this.next()
       if (negate) this.next()
-      e = { t: 'in', negate, left, right: this.additive(), text: '' }
+      const right = this.additive()
+      e = { t: 'in', negate, left, right: right.t === 'list' ? { ...right, items: right.items.map(bareWord) } : right, text: '' }
     } else return left
     e.text = this.text(start)
     const after = this.peek()

@@ -93,6 +93,18 @@ test('a type mismatch names the field and both types', () => {
   assert.throws(() => compileWhere('status')({ status: 5 }), /'status' is a number \(5\), not true or false/)
 })
 
+test('a bare word on the right is text; a field there is $it.name', () => {
+  const files = [{ name: 'a', type: 'file' }, { name: 'file', type: 'dir' }, { name: 'c', type: 'symlink' }]
+  const names = (expr: string) => files.filter(compileWhere(expr)).map(f => f.name)
+  assert.equal(names('type == file'), ['a'])
+  assert.equal(names('type != file'), ['file', 'c'])
+  assert.equal(names('type in [file, symlink]'), ['a', 'c'])
+  assert.equal(names('type =~ sym'), ['c'])
+  assert.equal(names('name == $it.type'), [])
+  assert.equal(names('$it.name == `type`'), [])
+  assert.equal(names('file == name'), [], 'a bare word on the left is still a field')
+})
+
 test('syntax errors say where and what', () => {
   const err = (src: string) => { try { compileWhere(src); return '' } catch (e) { assert.instance(e, ExprSyntaxError); return (e as Error).message } }
   assert.match(err('status = 5'), "compare with '=='")

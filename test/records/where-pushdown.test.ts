@@ -92,6 +92,19 @@ test('a type error names the same record as the serial path', async () => {
   assert.is(fast.stderr, serial.stderr)
 })
 
+test('a field no record has is the same error; one only the last record has is no error', async () => {
+  const { fast, serial } = await both('open big.ndjson | where stauts >= 500 | count')
+  assert.is(serial.exitCode, 1)
+  assert.is(serial.stderr, "fsh: where: no field 'stauts'; fields: i status path ms pad\n")
+  assert.is(fast.exitCode, 1)
+  assert.is(fast.stderr, serial.stderr)
+  withLine('late-field.ndjson', LINES.length - 1, JSON.stringify({ i: -1, late: 7 }))
+  const late = await both('open late-field.ndjson | where late == 7 | count')
+  assert.is(late.fast.stderr, '')
+  assert.equal(late.fast.records, [1])
+  assert.equal(late.serial.records, [1])
+})
+
 test('first 5 stops the scan early', async () => {
   const t0 = Date.now()
   const { fast, serial } = await both('open big.ndjson | where status == 503 | first 5')
