@@ -5,7 +5,7 @@ import { decode, type ReadFormat } from './decode.ts'
 import { DEFAULT_MAX_LINE } from './text-lines.ts'
 
 const TABLE_FLAGS = {
-  infer: { type: 'boolean', describe: 'numbers, booleans and empty fields (null) from their text' },
+  'no-infer': { type: 'boolean', describe: 'keep every field as text (by default numbers, booleans and empty fields, as null, are read from it)' },
   'no-header': { type: 'boolean', describe: 'the first row is data; columns are column1, column2, ...' },
   ragged: { type: 'boolean', describe: 'accept rows with a different field count (padded with null)' },
   'max-line': { type: 'size', describe: 'longest accepted record', default: DEFAULT_MAX_LINE },
@@ -23,7 +23,7 @@ function fromFormat(format: ReadFormat, summary: string, def: Partial<CommandDef
       const f = ctx.flags as Record<string, any>
       const batches = decode(format, input.bytes(), {
         skipInvalid: f['skip-invalid'],
-        infer: f.infer,
+        infer: !f['no-infer'],
         header: !f['no-header'],
         ragged: f.ragged,
         separator: f.separator,
@@ -53,14 +53,14 @@ export default defineCommand({
       examples: [{ line: `^printf '{"a":1}\\n{"a":2}\\n' | from ndjson | count`, output: '2' }],
     }),
     fromFormat('csv', 'Parse CSV (RFC 4180): quotes, embedded commas and newlines, CRLF, a header row', {
-      usage: 'from csv [--infer] [--no-header] [--ragged] [--separator SEP]',
+      usage: 'from csv [--no-infer] [--no-header] [--ragged] [--separator SEP]',
       flags: { ...TABLE_FLAGS, separator: { type: 'string', alias: 's', describe: 'field separator', arg: 'SEP', default: ',' } },
-      examples: [{ line: `^printf 'name,qty\\r\\n"bolt, small",12\\r\\n' | from csv --infer | where qty > 10`, output: 'name         qty\nbolt, small   12' }],
+      examples: [{ line: `^printf 'name,qty\\r\\n"bolt, small",12\\r\\n' | from csv | where qty > 10`, output: 'name         qty\nbolt, small   12' }],
     }),
     fromFormat('tsv', 'Parse tab-separated values with a header row (\\t \\n \\\\ escapes)', {
-      usage: 'from tsv [--infer] [--no-header] [--ragged]',
+      usage: 'from tsv [--no-infer] [--no-header] [--ragged]',
       flags: TABLE_FLAGS,
-      examples: [{ line: `^printf 'a\\tb\\n1\\t2\\n' | from tsv --infer | select b`, output: 'b\n2' }],
+      examples: [{ line: `^printf 'a\\tb\\n1\\t2\\n' | from tsv | select b`, output: 'b\n2' }],
     }),
     fromFormat('lines', 'One {line} record per line of text', {
       flags: { 'max-line': TABLE_FLAGS['max-line'] },

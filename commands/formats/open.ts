@@ -9,7 +9,7 @@ import { DEFAULT_MAX_LINE } from './text-lines.ts'
 export default defineCommand({
   name: 'open',
   summary: 'Read files as records, in the format their names say',
-  usage: 'open FILE... [--format F] [--raw] [--infer] [--skip-invalid]',
+  usage: 'open FILE... [--format F] [--raw] [--no-infer] [--skip-invalid]',
   description: `Formats by extension: .json (a top-level array streams element by element), .ndjson/.jsonl,
 .csv, .tsv, .txt/.log (one {line} record per line); any other file is bytes. A .gz suffix is
 decompressed on the fly. Files are streamed in 1 MiB chunks: memory stays flat whatever the size,
@@ -17,7 +17,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
   flags: {
     format: { type: 'string', alias: 'f', describe: 'read as this format whatever the extension', arg: 'F', choices: [...READ_FORMATS, 'bytes'] },
     raw: { type: 'boolean', describe: 'bytes, not records (still decompressed)' },
-    infer: { type: 'boolean', describe: 'csv/tsv: numbers, booleans and empty fields (null) from their text' },
+    'no-infer': { type: 'boolean', describe: 'csv/tsv: keep every field as text (by default numbers, booleans and empty fields, as null, are read from it)' },
     'skip-invalid': { type: 'boolean', describe: 'ndjson: skip lines that are not JSON, and count them on stderr' },
     'no-header': { type: 'boolean', describe: 'csv/tsv: the first row is data; columns are column1, column2, ...' },
     ragged: { type: 'boolean', describe: 'csv/tsv: accept rows with a different field count (padded with null)' },
@@ -36,7 +36,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       output: '2',
     },
     {
-      line: 'open people.csv --infer | where age > 30',
+      line: 'open people.csv | where age > 30',
       files: { 'people.csv': 'name,age\nann,34\nbob,28\n"smith, jo",41\n' },
       output: 'name       age\nann         34\nsmith, jo   41',
     },
@@ -55,7 +55,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       const batches = decode(format, source.chunks, {
         source: name,
         skipInvalid: ctx.flags['skip-invalid'],
-        infer: ctx.flags.infer,
+        infer: !ctx.flags['no-infer'],
         header: !ctx.flags['no-header'],
         ragged: ctx.flags.ragged,
         separator: ctx.flags.separator,

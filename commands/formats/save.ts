@@ -37,7 +37,7 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
       line: 'open hits.ndjson | where status >= 500 | save errors.csv; open errors.csv',
       description: 'Keep the server errors as CSV',
       files: { 'hits.ndjson': '{"path":"/","status":200}\n{"path":"/a","status":503}\n' },
-      output: 'path  status\n/a    503',
+      output: 'path  status\n/a       503',
     },
   ],
   async run(ctx, input) {

@@ -52,7 +52,7 @@ export function describe(v: unknown): string {
 function mismatch(site: Site, a: unknown, b: unknown, what = 'type mismatch'): ExprTypeError {
   let hint = ''
   if ((typeof a === 'string' && typeof b === 'number' && isNumericText(a)) || (typeof b === 'string' && typeof a === 'number' && isNumericText(b))) {
-    hint = " (numeric text: 'from csv --infer' reads numbers as numbers)"
+    hint = " (numeric text: open and from csv read numbers as numbers unless --no-infer)"
   }
   return new ExprTypeError(`${what} in '${site.expr}': ${side(site.left, a)}, ${side(site.right, b)}${hint}`)
 }

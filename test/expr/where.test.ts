@@ -89,7 +89,7 @@ test('a type mismatch names the field and both types', () => {
     assert.is((err as Error).message, `type mismatch in 'path > 5': path is a string ("/a"), 5 is a number`)
   }
   const q = compileWhere('status == 500')
-  assert.throws(() => q({ status: '500' }), /status is a string \("500"\), 500 is a number \(numeric text: 'from csv --infer'/)
+  assert.throws(() => q({ status: '500' }), /status is a string \("500"\), 500 is a number \(numeric text: open and from csv read numbers as numbers unless --no-infer\)/)
   assert.throws(() => compileWhere('status')({ status: 5 }), /'status' is a number \(5\), not true or false/)
 })
 

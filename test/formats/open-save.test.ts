@@ -22,13 +22,27 @@ test('open picks the format by extension: ndjson, json, csv, tsv, log', async ()
   file('h.json', JSON.stringify(HITS.trim().split('\n').map(l => JSON.parse(l))))
   file('h.csv', 'path,status,ms\n/a,200,12\n/b,503,900\n/c,500,15\n')
   file('h.tsv', 'path\tstatus\tms\n/a\t200\t12\n/b\t503\t900\n/c\t500\t15\n')
-  for (const f of ['h.ndjson', 'h.json', 'h.csv --infer', 'h.tsv --infer']) {
+  for (const f of ['h.ndjson', 'h.json', 'h.csv', 'h.tsv']) {
     const r = await fsh(`open ${f} | where status >= 500 | select path`)
     assert.is(r.exitCode, 0, r.stderr)
     assert.equal(r.records, [{ path: '/b' }, { path: '/c' }], f)
   }
   file('app.log', 'GET /a\r\nPOST /b\n')
   assert.equal((await fsh('open app.log')).records, [{ line: 'GET /a' }, { line: 'POST /b' }])
+})
+
+test('csv and tsv numbers are numbers unless --no-infer: ls saved as csv sorts by size numerically', async () => {
+  mkdirSync(join(dir, 'sizes'))
+  for (const [name, n] of [['nine', 9], ['ten', 10], ['hundred', 100]] as const) file(`sizes/${name}`, 'x'.repeat(n))
+  const sh = createShell({ cwd: join(dir, 'sizes'), env })
+  assert.is((await sh.run('ls | save ../ls.csv')).exitCode, 0)
+  const sorted = await sh.run('open ../ls.csv | sort-by size | select name size')
+  assert.equal(sorted.records, [{ name: 'nine', size: 9 }, { name: 'ten', size: 10 }, { name: 'hundred', size: 100 }])
+  file('t.tsv', 'n\tok\tid\n3\ttrue\t007\n')
+  assert.equal((await fsh('open t.tsv')).records, [{ n: 3, ok: true, id: '007' }])
+  assert.equal((await fsh('open t.tsv --no-infer')).records, [{ n: '3', ok: 'true', id: '007' }])
+  assert.equal((await fsh("^printf 'n\\n3\\n' | from csv --no-infer")).records, [{ n: '3' }])
+  assert.equal((await fsh("^printf 'n\\n3\\n' | from csv | where n > 2")).records, [{ n: 3 }])
 })
 
 test('a .gz file is decompressed on the fly, and save .gz compresses', async () => {
