@@ -65,6 +65,13 @@ test('scripts: blocks may span lines, functions, try/catch', () => {
   assert.is(r.code, 0)
 })
 
+test('a caught error is not printed, its message is $err.msg; a guarded one still is', () => {
+  const r = fsh(['-c', 'try { open nope.json } catch { echo "caught: $err.msg" }; try { no-such-cmd }; open nope.json || echo guarded'])
+  assert.is(r.out, 'caught: fsh: open: no such file: nope.json\nguarded\n')
+  assert.is(r.err, 'fsh: open: no such file: nope.json\n')
+  assert.is(r.code, 0)
+})
+
 test('records at the end of a pipeline print as a plain aligned table when not a terminal', () => {
   writeFileSync(join(dir, 'a.txt'), 'aaaa')
   writeFileSync(join(dir, 'bb.txt'), 'b')

@@ -6,7 +6,7 @@ import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
 import { progressReporter } from './progress.ts'
-import type { ErrOut, Frame, IO } from './scope.ts'
+import { reportError, type ErrOut, type Frame, type IO } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
 import type { Input } from './stream.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
@@ -42,7 +42,7 @@ export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, {
     if (e instanceof ChannelClosed) { run.status = 0; return }
     if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
     run.status = exitCodeOf(e)
-    err.write(formatError(e, name) + '\n')
+    reportError(frame, err, formatError(e, name))
     if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
     throw new StageFailed(run.status)
   }

@@ -172,14 +172,20 @@ export class Interpreter {
         this.functions.set(c.name, { name: c.name, params: c.params, body: c.body })
         return 0
       case 'try': {
+        // A caught failure is not printed: its message is $err.msg. Lines kept for a failure that
+        // did not end the block (a stage of a pipeline that still succeeded) are printed after it.
+        const caught: string[] = []
+        let status: number
         try {
-          return await this.execBlock(c.body, { ...frame, errexit: true }, io)
+          status = await this.execBlock(c.body, { ...frame, errexit: true, caught }, io)
         } catch (e) {
-          if (!(e instanceof FailSignal)) throw e
+          if (!(e instanceof FailSignal)) { for (const line of caught) io.err.write(line + '\n'); throw e }
           if (!c.catchBody) return 0
-          frame.scope.define('err', { exit_code: e.code })
+          frame.scope.define('err', { exit_code: e.code, msg: caught.join('\n') })
           return this.execBlock(c.catchBody, frame, io)
         }
+        for (const line of caught) io.err.write(line + '\n')
+        return status
       }
       case 'let':
         frame.scope.define(c.name, await this.evalValue(c.value, frame, io))

@@ -12,7 +12,7 @@ import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
 import { exitStatus, killGroup, SIGPIPE_STATUS } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import { TextRenderer } from './render.ts'
-import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
+import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
 import { Input } from './stream.ts'
 import { observed, observedErr, watchChild } from './supervision.ts'
@@ -28,7 +28,7 @@ export async function execPipeline(sh: Interpreter, commands: Command[], frame: 
   } catch (e) {
     for (const s of stages) closeRedirs(s.redirs)
     if (e instanceof ChannelClosed) throw e
-    io.err.write(formatError(e) + '\n')
+    reportError(frame, io.err, formatError(e))
     return exitCodeOf(e)
   }
   return runStages(sh, stages, frame, io, observer)

@@ -59,6 +59,14 @@ export interface Frame {
   signal: AbortSignal
   /** Scripts stop at the first failing pipeline that nothing guards. */
   errexit: boolean
+  /** Inside `try`: fsh's own error lines, kept for `$err.msg` instead of printed. */
+  caught?: string[]
+}
+
+/** Prints fsh's error line for a failing command, unless a `try` is there to catch the failure. */
+export function reportError(frame: Frame, err: ErrOut, line: string): void {
+  if (frame.caught && frame.errexit) frame.caught.push(line)
+  else err.write(line + '\n')
 }
 
 export class ReturnSignal {
