@@ -1,3 +1,9 @@
 #!/usr/bin/env node
-// Kept tiny: all work happens in the built CLI, loaded on demand.
-import('../dist/cli.js').then(m => m.main(process.argv.slice(2)))
+// Kept tiny: all work happens in the built CLI, loaded on demand. A SIGINT or SIGTERM that comes
+// while it loads is held for it: the default action would end fsh with no exit status and leave
+// nothing to stop what it starts.
+const held = []
+const hold = sig => { held.push(sig) }
+process.on('SIGINT', hold).on('SIGTERM', hold)
+const release = () => { process.off('SIGINT', hold).off('SIGTERM', hold) }
+import('../dist/cli.js').then(m => m.main(process.argv.slice(2), { held, release }))

@@ -25,9 +25,19 @@ Usage:
 Environment: FSH_HOME (state and config), NO_COLOR, FSH_DEBUG=1 (stack traces).
 `
 
-export async function main(argv: string[]): Promise<void> {
+/** Signals that came while the CLI was loading (bin/fsh.js holds them from its first line). */
+export interface EarlySignals { held: NodeJS.Signals[]; release(): void }
+
+export async function main(argv: string[], early: EarlySignals = { held: [], release() {} }): Promise<void> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>
   const [first, ...rest] = argv
+  // Only a script or -c line takes a held signal as its interrupt; anywhere else nothing has
+  // started yet to stop, and a signal ends fsh as its default action would.
+  if (!(first === '-c' || (first !== undefined && !first.startsWith('-') && first !== 'doctor'))) {
+    early.release()
+    const sig = early.held[0]
+    if (sig) { process.kill(process.pid, sig); return finish(signalStatus(sig)) }
+  }
   if (first === '--version' || first === '-V') return finish(write(`fsh ${pkg.version}\n`, EXIT.ok))
   if (first === '--help' || first === '-h') return finish(write(USAGE, EXIT.ok))
   if (first === 'doctor') return finish(await doctor(env, rest))
@@ -77,9 +87,11 @@ export async function main(argv: string[]): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++
     controller.abort()
-    if (interrupts > 1) process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143)
+    if (interrupts > 1) process.exit(signalStatus(sig))
   }
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
+  early.release()
+  for (const sig of early.held) onSignal(sig)
   process.stdout.on('error', e => { if (isBrokenPipe(e)) { controller.abort(); process.exit(0) } })
 
   const { status } = await shell.execute(source, cliIO(stdinIsScript), {
@@ -132,6 +144,10 @@ async function doctor(env: Record<string, string>, args: string[]): Promise<numb
   const bad = checks.filter(c => !c.ok)
   if (bad.length) process.stderr.write(`fsh: doctor: ${bad.length} check${bad.length > 1 ? 's' : ''} failed: ${bad.map(c => c.check).join(', ')}\n`)
   return bad.length ? EXIT.failure : EXIT.ok
+}
+
+function signalStatus(sig: NodeJS.Signals): number {
+  return sig === 'SIGINT' ? EXIT.interrupted : 143
 }
 
 function write(text: string, code: number): number {

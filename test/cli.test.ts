@@ -1,8 +1,9 @@
 // The fsh executable as users run it: scripts, one-liners, stdin, help, errors and exit codes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -155,17 +156,41 @@ test('stdin reaches the first stage; | head closes early without an error', () =
   assert.is(big.stderr, '')
 })
 
-test('SIGINT to fsh stops the pipeline and its process groups: exit 130', async () => {
+/** Polls until `ready` holds (every 10 ms, up to 10 s): a loaded machine only delays it. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  for (const t0 = Date.now(); !ready(); await new Promise(r => setTimeout(r, 10))) {
+    if (Date.now() - t0 > 10_000) throw new Error(`timed out waiting for ${what}`)
+  }
+}
+/** The pipeline's `sleep` itself (fsh's own argv holds the marker too). */
+const running = (marker: string) => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some(l => l.trim() === marker)
+
+async function interrupt(ready: (marker: string) => boolean, nodeArgs: string[] = []) {
   const marker = `sleep ${(31 + Math.random()).toFixed(4)}`
-  const child = spawn(process.execPath, [BIN, '-c', `${marker} | cat`], { cwd: dir, env, stdio: 'ignore' })
-  await new Promise(r => setTimeout(r, 400))
+  const child = spawn(process.execPath, [...nodeArgs, BIN, '-c', `^${marker} | cat`], { cwd: dir, env, stdio: 'ignore' })
+  const exit = new Promise<number | null>(r => child.on('exit', c => r(c)))
+  await until(() => ready(marker), 'fsh to be ready')
   const t0 = Date.now()
   child.kill('SIGINT')
-  const code = await new Promise(r => child.on('exit', c => r(c)))
-  assert.is(code, 130)
+  assert.is(await exit, 130)
   assert.ok(Date.now() - t0 < 3000)
-  await new Promise(r => setTimeout(r, 100))
-  assert.not.ok(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker), 'no orphan left')
+  await until(() => !running(marker), 'the pipeline to be gone')
+}
+
+test('SIGINT to fsh stops the pipeline and its process groups: exit 130', async () => {
+  await interrupt(running)
+})
+
+test('SIGINT while fsh is still loading its bundle: exit 130, not death by the signal', async () => {
+  // A module hook holds the bundle's loading for a while and says when it started.
+  const loading = join(dir, 'loading')
+  writeFileSync(join(dir, 'slow-hooks.mjs'), `import { writeFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  if (url.endsWith('/dist/cli.js')) { writeFileSync(${JSON.stringify(loading)}, ''); await new Promise(r => setTimeout(r, 500)) }
+  return next(url, context)
+}`)
+  writeFileSync(join(dir, 'slow.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'slow-hooks.mjs')).href)})\n`)
+  await interrupt(() => existsSync(loading), ['--import', pathToFileURL(join(dir, 'slow.mjs')).href])
 })
 
 test('fsh doctor: exit 0 on a healthy state dir, 1 with a stale daemon socket, --json records', () => {
