@@ -1,4 +1,5 @@
 // The syntax tree of an fsh program. Positions are 1-based line:col of the node's first character.
+import type { ArithExpr } from './arith.ts'
 
 export interface Pos { line: number; col: number }
 
@@ -7,6 +8,7 @@ export type Part =
   | { t: 'lit'; text: string; quoted: boolean }          // literal text ('...' or "..." or bare)
   | { t: 'var'; name: string; path: string[]; quoted: boolean } // $name, ${name}, $env.NAME, $x.field
   | { t: 'sub'; body: Program; quoted: boolean }          // $( pipeline )
+  | { t: 'arith'; expr: ArithExpr; text: string; quoted: boolean } // $(( x + 1 ))
   | { t: 'tilde'; user: string }                          // ~ or ~user at a word's start
 
 export interface Word { parts: Part[]; pos: Pos }

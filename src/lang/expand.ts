@@ -1,7 +1,8 @@
 // Word expansion as POSIX sh does it for fsh's subset: tilde, variables, $( ), field splitting of
 // unquoted expansions, then globbing. A word holding only a variable keeps that variable's value
 // (a list spreads into arguments, a record or number stays itself) so builtins get typed values.
-import type { Program, Word } from './ast.ts'
+import type { Part, Program, Word } from './ast.ts'
+import { evalArith } from './arith.ts'
 import { expandGlob, hasGlob, type PatternChar } from './glob.ts'
 import { FshError } from '../runtime/errors.ts'
 import { isRecord, toText, type Value } from '../runtime/values.ts'
@@ -34,6 +35,7 @@ export async function expandWord(word: Word, scope: ExpandScope): Promise<Value[
     if (v !== null && typeof v === 'object' && !sole.quoted) return Array.isArray(v) ? v : [v]
     if (typeof v === 'number' || typeof v === 'boolean') return sole.quoted ? [String(v)] : [v]
   }
+  if (sole?.t === 'arith' && !sole.quoted) return [arith(sole, scope)]
   const fields: Field[] = []
   let cur: Field = { chars: [], hasQuoted: false }
   const finish = () => {
@@ -71,6 +73,10 @@ export async function expandWord(word: Word, scope: ExpandScope): Promise<Value[
         else appendSplit(text)
         break
       }
+      case 'arith':
+        append(String(arith(p, scope)), p.quoted)
+        if (p.quoted) cur.hasQuoted = true
+        break
     }
   }
   finish()
@@ -91,6 +97,7 @@ export async function expandString(word: Word, scope: ExpandScope): Promise<stri
     if (p.t === 'lit') s += p.text
     else if (p.t === 'tilde') s += p.user ? tildeUser(p.user, scope) : scope.home
     else if (p.t === 'var') s += varText(p.name, p.path, scope)
+    else if (p.t === 'arith') s += String(arith(p, scope))
     else s += (await scope.substitute(p.body)).text
   }
   return s
@@ -109,6 +116,7 @@ export async function expandValue(word: Word, scope: ExpandScope): Promise<Value
     return text
   }
   if (sole?.t === 'lit' && !sole.quoted) return inferScalar(sole.text)
+  if (sole?.t === 'arith') return arith(sole, scope)
   return expandString(word, scope)
 }
 
@@ -143,6 +151,14 @@ function resolveVar(name: string, path: string[], scope: ExpandScope): Value {
 function varText(name: string, path: string[], scope: ExpandScope): string {
   const { value, suffix } = lookupVar(name, path, scope)
   return (Array.isArray(value) ? value.map(x => toText(x)).join(' ') : toText(value)) + suffix
+}
+
+function arith(p: Extract<Part, { t: 'arith' }>, scope: ExpandScope): number {
+  try {
+    return evalArith(p.expr, name => lookupVar(name, [], scope).value)
+  } catch (e) {
+    throw new FshError(1, `$((${p.text})): ${(e as Error).message}`)
+  }
 }
 
 function tildeUser(user: string, scope: ExpandScope): string {

@@ -2,6 +2,7 @@
 // separate token pass would only split the same work in two.
 import type { AndOr, Arg, Block, Command, Part, Pipeline, Pos, Program, Redirect, SimpleCommand, Statement, ValueExpr, Word } from './ast.ts'
 import { FshError } from '../runtime/errors.ts'
+import { ArithSyntaxError, parseArith, type ArithExpr } from './arith.ts'
 
 export interface ParseOptions {
   /** Commands whose arguments are one raw expression (`where a > 1 && b`). */
@@ -459,6 +460,32 @@ class Parser {
     return { parts, pos: this.posAt(start) }
   }
 
+  /** `$(( ... ))`, up to the `))` that balances it. */
+  private readArith(quoted: boolean): Part {
+    const open = this.i
+    const from = this.i + 3
+    let depth = 0
+    let k = from
+    for (; k < this.src.length; k++) {
+      const c = this.src[k]
+      if (c === '(') depth++
+      else if (c === ')' && depth > 0) depth--
+      else if (c === ')' && this.src[k + 1] === ')') break
+      else if (c === ')') this.fail("unexpected ')' in $(( ))", k)
+    }
+    if (k >= this.src.length) this.failEof("unterminated $((: '))' is missing", open)
+    const text = this.src.slice(from, k)
+    let expr: ArithExpr
+    try {
+      expr = parseArith(text)
+    } catch (e) {
+      if (e instanceof ArithSyntaxError) this.fail(e.message, from + e.at)
+      throw e
+    }
+    this.i = k + 2
+    return { t: 'arith', expr, text, quoted }
+  }
+
   /** A `}` glued to the end of a word closes the block when it is the last thing on its line. */
   private isBlockCloseHere(): boolean {
     const n = this.src[this.i + 1]
@@ -495,6 +522,7 @@ class Parser {
 
   private readDollar(quoted: boolean): Part | undefined {
     const n = this.peek(1)
+    if (n === '(' && this.peek(2) === '(') return this.readArith(quoted)
     if (n === '(') {
       const open = this.i
       this.i += 2

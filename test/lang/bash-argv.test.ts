@@ -18,13 +18,15 @@ const LINES = [
   `$(echo hi)`, `"$(echo hi there)"`, `$(echo hi there)`, `x$(echo a b)y`, `"$(printf 'a\\n\\n')"`, `$(printf 'a\\n\\nb\\n')`,
   `"$(echo "nested quote")"`, `$(echo '*.txt')`, `$G`, `"$G"`,
   `a"b"'c'd`, `"a'b"`, `'a"b'`, `\\$HOME`, `a\\\\b`, `"tab\tinside"`, `--flag=value -x`, `a=b`, `{}`, `\\\\`, `'\\n'`, `"\\n"`,
+  `$((N + 1))`, `$(($N * 2 - 1))`, `"$(( (N - 1) / 4 ))"`, `x$((N % 4))y`, `$((N > 3)) $((N <= 3)) $((N == 7 && 1 || 0))`,
+  `$((-N + 2))`, `$((-7 / 2)) $((-7 % 2))`, `$((UNSET + 1))`, `$(( 010 + 0x10 ))`, `$((!N))`, `"$((N))$((N))"`,
   `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-argv-'))
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(dir, 'home'), LC_ALL: 'C',
-  S: 'a  b', T: ' lead trail ', E: '', G: '*.txt',
+  S: 'a  b', T: ' lead trail ', E: '', G: '*.txt', N: '7',
 }
 
 test.before(() => {
@@ -49,6 +51,22 @@ test(`argv matches bash on ${LINES.length} lines`, async () => {
     assert.is(r.stderr, '', `fsh wrote to stderr for: ${line}`)
     assert.equal(split(r.stdout), bash, `argv of: ./argv ${line}`)
   }
+})
+
+test('$(( )): a number for let, errors named, syntax errors with their column', async () => {
+  const shell = createShell({ cwd: dir, env })
+  const r = await shell.run('let x = 6; let y = $((x * 7)); echo $y; $y')
+  assert.is(r.stdout, '42\n')
+  assert.equal(r.records, [42])
+  const div = await shell.run('echo $((N / (N - 7)))')
+  assert.is(div.stderr, 'fsh: $((N / (N - 7))): division by zero\n')
+  assert.is(div.exitCode, 1)
+  assert.is((await shell.run('echo $((S + 1))')).stderr, "fsh: $((S + 1)): $S is 'a  b', not an integer\n")
+  const syntax = await shell.run('echo $((1 + * 2))')
+  assert.is(syntax.exitCode, 2)
+  assert.match(syntax.stderr, /syntax error at 1:13: unexpected '\*'/)
+  assert.match((await shell.run('echo $((1 + 2')).stderr, "'))' is missing")
+  assert.match((await shell.run('echo $((x = 2))')).stderr, 'assignment is not supported')
 })
 
 test.run()
