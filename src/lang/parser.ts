@@ -59,6 +59,10 @@ class Parser {
   private failEof(message: string, at: number): never {
     this.fail(message, at, true)
   }
+  /** Incomplete only when the input has ended here: more lines can then still make it valid. */
+  private failOpen(message: string, at: number): never {
+    this.fail(message, at, this.eof())
+  }
 
   // ---- low-level scanning ----
   private peek(k = 0): string { return this.src[this.i + k] ?? '' }
@@ -194,7 +198,7 @@ class Parser {
         for (;;) {
           this.skipSpace()
           if (this.atWord('{')) break
-          if (this.eof() || this.peek() === '\n' || this.peek() === ';') this.failEof(`'for' needs a block: for ${name} in LIST { ... }`, this.i)
+          if (this.eof() || this.peek() === '\n' || this.peek() === ';') this.failOpen(`'for' needs a block: for ${name} in LIST { ... }`, this.i)
           items.push({ t: 'word', word: this.readWord() })
         }
         return { t: 'for', name, items, body: this.expectBlock('for'), pos }
@@ -235,7 +239,7 @@ class Parser {
         if (this.peek() !== '=') this.fail(`expected '=' after 'let ${name}'`)
         this.i++
         this.skipSpace()
-        if (this.eof() || this.peek() === '\n') this.failEof(`'let ${name} =' needs a value`, this.i)
+        if (this.eof() || this.peek() === '\n') this.failOpen(`'let ${name} =' needs a value`, this.i)
         return { t: 'let', name, value: this.parseValueExpr(), pos }
       }
       case 'export': {
@@ -275,7 +279,7 @@ class Parser {
   private expectBlock(what: string): Block {
     this.skipSpace()
     if (!this.atWord('{')) {
-      if (this.eof() || this.peek() === '\n') this.failEof(`'${what}' needs a block: { ... }`, this.i)
+      if (this.eof() || this.peek() === '\n') this.failOpen(`'${what}' needs a block: { ... }`, this.i)
       this.fail(`expected '{' after ${what}`)
     }
     return this.parseBlock()
@@ -287,7 +291,7 @@ class Parser {
     this.closers.push('}')
     const body = this.parseList()
     this.closers.pop()
-    if (!this.atWord('}')) this.failEof("unterminated block: '}' is missing", open)
+    if (!this.atWord('}')) this.failOpen("unterminated block: '}' is missing", open)
     this.i++
     return { t: 'block', body, pos: this.posAt(open), source: this.src.slice(open + 1, this.i - 1).trim() }
   }
@@ -529,7 +533,7 @@ class Parser {
       this.closers.push(')')
       const body = this.parseList()
       this.closers.pop()
-      if (this.peek() !== ')') this.failEof("unterminated command substitution: ')' is missing", open)
+      if (this.peek() !== ')') this.failOpen("unterminated command substitution: ')' is missing", open)
       this.i++
       return { t: 'sub', body, quoted }
     }

@@ -417,7 +417,7 @@ export class ReplSession {
 
   private submit(): void {
     const text = this.editor.text
-    const status = sourceStatus(this.opts.shell, text)
+    const status = sourceStatus(this.opts.shell, text, { enter: true })
     if (status.t === 'open') {
       this.editor.set(text + '\n')
       return this.edited()

@@ -12,11 +12,13 @@ export type SourceStatus =
 /** Beyond this, the text is not parsed on every key (a pasted wall of lines): it is on Enter. */
 export const PARSE_AS_YOU_TYPE_CHARS = 20_000
 
-export function sourceStatus(shell: Shell, text: string): SourceStatus {
+/** `enter`: the line is being submitted, so what follows it starts on a new line: `if {` then `}`
+ *  can no longer become valid (its block would have to follow on the same line) and is an error. */
+export function sourceStatus(shell: Shell, text: string, opts: { enter?: boolean } = {}): SourceStatus {
   if (isMeta(text) || !text.trim()) return { t: 'complete' }
   if (/(^|[^\\])(\\\\)*\\$/.test(text)) return { t: 'open' }
   try {
-    shell.interp.parse(text)
+    shell.interp.parse(opts.enter ? text + '\n' : text)
     return { t: 'complete' }
   } catch (e) {
     if (e instanceof SyntaxError) {

@@ -87,6 +87,18 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test('an open block continues on the next line; a line that cannot become valid is reported at once', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    await t.run('if {', /^… *$/m)
+    const s = await t.run('}', s => s.includes("syntax error at 2:2: 'if' needs a block") && idle(s))
+    assert.match(s, /^  \}\n   \^$/m, 'the line and a caret, as a script shows it')
+    await t.run('if true {', /^… *$/m)
+    await t.run('echo inside', /^… echo inside\n… *$/m)
+    await t.run('}', s => /^inside$/m.test(s) && idle(s))
+    t.kill()
+  })
+
   test('open and quit less: the screen and the prompt come back intact', async () => {
     const t = start()
     await t.waitFor(idle)
