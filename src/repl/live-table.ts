@@ -2,15 +2,14 @@
 // SETTLE_ROWS rows or SETTLE_MS) to settle the column widths, which are then fitted to the terminal;
 // every later row reuses them at once, so a slow stream stays one table and rows show as they come.
 // Cells wider than their column are cut with `…`; control characters in cells are made visible.
+// A table that turns out to hold one record shows it vertically instead, as Nushell does.
 import type { CommandDef } from '../runtime/command.ts'
 import { Batch, isRecord, toText, type Rec, type Value } from '../runtime/values.ts'
-import { oneLine, pad, textWidth, truncate } from './text-width.ts'
+import { charWidth, oneLine, pad, textWidth, truncate } from './text-width.ts'
 import type { Theme } from './theme.ts'
 
 export const SETTLE_ROWS = 200
 export const SETTLE_MS = 100
-/** Narrowest a column is squeezed to before columns are left out. */
-const MIN_COLUMN = 6
 const GAP = 2
 
 interface Column { key: string; width: number; numeric: boolean }
@@ -82,9 +81,12 @@ export class LiveTable {
 
   get holding(): boolean { return this.held.length > 0 }
 
-  /** Ends the table: what is held prints, and the next records start a new table. */
+  /** Ends the table: what is held prints, and the next records start a new table. A table of
+   *  one record (`first 1`) shows it vertically, every field on a line of its own. */
   end(): string {
-    const text = this.held.length ? this.settle() : ''
+    const one = this.held.length === 1 && this.rows === 1 ? this.held[0] : undefined
+    if (one) this.held = []
+    const text = one ? vertical(one, this.opts.columns(), this.opts.theme) : this.held.length ? this.settle() : ''
     this.cols = undefined
     this.hidden = 0
     this.rows = 0
@@ -167,30 +169,75 @@ function cellText(v: Value | undefined): string {
   return oneLine(toText(v ?? null))
 }
 
-/** Widths that fit the terminal: the widest columns give way first; what cannot fit is left out. */
+/** A column up to this wide (a third of a narrow terminal) needs all of it: a datetime, an id, a
+ *  path, a number. A wider one is free text (a user agent, a message) that gives way first. */
+const needMax = (columns: number) => Math.min(40, Math.floor(columns / 3))
+/** Narrowest a free-text column is cut to before it is left out. */
+const FREE_MIN = 12
+
+const widthOf = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
+
+/** Widths that fit the terminal. A column is cut only after the others got what they need: the
+ *  columns of free text share what the others leave; what cannot fit so is left out, from the right. */
 export function fitColumns(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
-  const width = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
-  if (width(cols) <= columns) return { cols, hidden: 0 }
+  if (widthOf(cols) <= columns) return { cols, hidden: 0 }
   const first = squeeze(cols, columns)
   // The header says how many were left out (` +N`): that needs room too.
   return first.hidden ? squeeze(cols, columns - ` +${first.hidden}`.length) : first
 }
 
 function squeeze(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
-  const width = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
-  // Keep as many columns as fit at their narrowest.
+  const need = needMax(columns)
+  const least = (c: Column) => ({ ...c, width: c.width <= need ? c.width : FREE_MIN })
   let keep = cols.length
-  while (keep > 1 && width(cols.slice(0, keep).map(c => ({ ...c, width: Math.min(c.width, MIN_COLUMN) }))) > columns) keep--
+  while (keep > 1 && widthOf(cols.slice(0, keep).map(least)) > columns) keep--
   const kept = cols.slice(0, keep).map(c => ({ ...c }))
-  // The largest cap that fits: every column at min(its width, cap).
-  const room = columns - GAP * (kept.length - 1)
-  let lo = MIN_COLUMN, hi = Math.max(MIN_COLUMN, ...kept.map(c => c.width))
+  if (kept.length === 1) { kept[0]!.width = Math.max(1, Math.min(kept[0]!.width, columns)); return { cols: kept, hidden: cols.length - 1 } }
+  // The free-text columns share the rest: the largest cap that fits, every one at min(its width, cap).
+  const free = kept.filter(c => c.width > need)
+  const room = columns - widthOf(kept.filter(c => c.width <= need)) - GAP * free.length
+  let lo = FREE_MIN, hi = Math.max(FREE_MIN, ...free.map(c => c.width))
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
-    const used = kept.reduce((n, c) => n + Math.min(c.width, Math.max(mid, Math.min(c.width, MIN_COLUMN))), 0)
-    if (used <= room) lo = mid
+    if (free.reduce((n, c) => n + Math.min(c.width, mid), 0) <= room) lo = mid
     else hi = mid - 1
   }
-  for (const c of kept) c.width = Math.max(1, Math.min(c.width, lo, room))
+  for (const c of free) c.width = Math.min(c.width, lo)
   return { cols: kept, hidden: cols.length - keep }
+}
+
+/** One record, as a column of fields and their values: every field shows, long values wrap. */
+function vertical(r: Rec, columns: number, theme: Theme): string {
+  const keys = Object.keys(r)
+  const keyWidth = Math.min(Math.max(...keys.map(k => textWidth(oneLine(k)))), Math.max(8, Math.floor(columns / 3)))
+  const room = Math.max(8, columns - keyWidth - GAP)
+  let out = ''
+  for (const k of keys) {
+    const lines = wrap(cellText(r[k]), room, VALUE_LINES)
+    out += theme.bold(pad(truncate(oneLine(k), keyWidth), keyWidth)) + '  ' + lines[0] + '\n'
+    for (const l of lines.slice(1)) out += ' '.repeat(keyWidth + GAP) + l + '\n'
+  }
+  return out
+}
+
+/** Lines a value of a record shown vertically may take; beyond them it is cut with `…`. */
+const VALUE_LINES = 8
+
+/** Text in lines of at most `width` columns, cut with `…` after `max` lines. */
+function wrap(s: string, width: number, max: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  let w = 0
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!)
+    if (w + cw > width) {
+      if (lines.length === max - 1) return [...lines, truncate(line + ch, width)]
+      lines.push(line)
+      line = ''
+      w = 0
+    }
+    line += ch
+    w += cw
+  }
+  return [...lines, line]
 }

@@ -47,6 +47,37 @@ test('on a 20-column terminal columns that cannot fit are left out and counted',
   assert.ok(r.hidden > 0)
 })
 
+test('a column is cut only after the others got what they need: 120 columns of parsed log lines', () => {
+  const rec = {
+    ts: '2025-12-26T00:00:00.000Z', ip: '195.136.125.193', method: 'GET', path: '/api/products/360/reviews', query: 'q=gift&page=1',
+    protocol: 'HTTP/1.1', status: 200, bytes: 25829, referer: 'https://shop.example.com/products/winter-sale?utm_source=newsletter',
+    ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148', latency_ms: 41,
+  }
+  for (const columns of [120, 160, 200]) {
+    const { t } = table(columns, 2)
+    const lines = t.take(batch([rec, { ...rec, status: 404 }])).trimEnd().split('\n')
+    for (const line of lines) assert.ok(textWidth(line) <= columns, `${line} fits in ${columns} columns`)
+    assert.ok(lines[1]!.startsWith('2025-12-26T00:00:00.000Z  195.136.125.193  GET     /api/products/360/reviews  q=gift&page=1'), lines[1])
+    assert.ok(lines.every(l => !/\w…/.test(l.slice(0, 80))), 'the short columns are whole')
+    assert.ok(/ \+\d$/.test(lines[0]!) || lines[1]!.includes('…'), 'what does not fit is cut with … or counted')
+  }
+  const { t } = table(200, 2)
+  const wide = t.take(batch([rec, rec])).split('\n')
+  assert.match(wide[0]!, /referer +ua +latency_ms$/, 'at 200 columns only the free text is cut')
+  assert.match(wide[1]!, /Mozilla\/5\.0 \(iPhone.*…  +41$/)
+})
+
+test('one record shows vertically with every field; long values wrap, a huge one is cut', () => {
+  const { t } = table(40, 200)
+  assert.is(t.take({ name: 'ada', note: 'x'.repeat(50), city: 'London' }), '', 'held: one row may be the first of many')
+  assert.is(t.end(), `name  ada\nnote  ${'x'.repeat(34)}\n      ${'x'.repeat(16)}\ncity  London\n`)
+  t.take({ big: 'y'.repeat(1024 * 1024) })
+  const big = t.end().trimEnd().split('\n')
+  assert.is(big.length, 8)
+  assert.ok(big.every(l => textWidth(l) <= 40))
+  assert.ok(big[7]!.endsWith('y…'))
+})
+
 test('escape sequences and newlines inside cells cannot break the table', () => {
   const { t } = table(80, 1)
   const out = t.take({ msg: 'red \x1b[31mtext\x1b[0m\nnext' })
@@ -57,7 +88,8 @@ test('escape sequences and newlines inside cells cannot break the table', () => 
 test('scalars end the table and print as themselves; a list of records is its own table', () => {
   const { t } = table(80, 5)
   t.take({ n: 1 })
-  assert.is(t.take(42), 'n\n1\n42\n')
+  t.take({ n: 2 })
+  assert.is(t.take(42), 'n\n1\n2\n42\n')
   assert.is(t.take([{ k: 'x' }, { k: 'y' }]), 'k\nx\ny\n')
 })
 

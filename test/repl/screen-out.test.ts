@@ -58,7 +58,7 @@ test('stderr text and records stay in the order they came', () => {
   o.err.write('fsh: warn: something\n')
   o.push({ a: 3 })
   o.end()
-  assert.is(r.written, 'a\n1\n2\nfsh: warn: something\na\n3\n')
+  assert.is(r.written, 'a\n1\n2\nfsh: warn: something\na  3\n')
 })
 
 test('many rows are written in a few large writes, not one per row', async () => {
