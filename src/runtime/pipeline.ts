@@ -86,7 +86,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
         const target = stageOut(stage.redirs, io, err)
-        run.done = drain(output, target, run).finally(() => input.close())
+        run.done = drain(output, target, run, err).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
@@ -190,11 +190,19 @@ function stageOut(r: Redirs, io: IO, err: ErrOut): Out {
   if (r.stdout === undefined) return io.out
   const fd = r.stdout
   const stream = createWriteStream('', { fd, autoClose: false })
-  const renderer = new TextRenderer(chunk => writeStream(stream, chunk), { color: false, columns: 80 })
+  // A write that fails (a full disk) fails the next push or the flush; it must not go unheard.
+  let failed: Error | undefined
+  stream.on('error', e => { failed ??= e })
+  const write = (chunk: string | Uint8Array) => { if (failed) throw failed; return writeStream(stream, chunk) }
+  const renderer = new TextRenderer(write, { color: false, columns: 80 })
   return {
     fd,
     push: (item, from) => renderer.push(item, from),
-    flush: async () => { await renderer.flush(); await new Promise<void>(res => stream.end(res)) },
+    flush: async () => {
+      await renderer.flush()
+      await new Promise<void>(res => { if (stream.writableFinished || failed) res(); else stream.once('error', () => res()).end(res) })
+      if (failed) throw failed
+    },
   }
 }
 
@@ -214,15 +222,30 @@ export function writeStream(stream: Writable, chunk: string | Uint8Array): Promi
   })
 }
 
-/** Pushes a stage's output into its target; a reader that went away ends the stage quietly. */
-async function drain(output: AsyncIterable<Item>, out: Out, run: Running): Promise<void> {
+/**
+ * Pushes a stage's output into its target; a reader that went away ends the stage quietly, a
+ * target that cannot take the bytes (a full disk, EIO) fails it as bash does: `write error`, 1.
+ */
+async function drain(output: AsyncIterable<Item>, out: Out, run: Running, err: ErrOut): Promise<void> {
   try {
     for await (const item of output) await out.push(item, run.def)
     await out.flush?.()
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
-    throw e
+    const why = writeErrorText(e)
+    if (why === undefined) throw e
+    err.write(`fsh: write error: ${why}\n`)
+    run.status = EXIT.failure
+    throw new StageFailed(EXIT.failure)
   }
+}
+
+/** What a failed write to an output says (`no space left on device`), or undefined when not one. */
+function writeErrorText(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown } | null
+  if (typeof e?.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code) || typeof e.message !== 'string') return undefined
+  // Node's text is `ENOSPC: no space left on device, write`: keep the middle.
+  return e.message.replace(/^E[A-Z0-9]+: /, '').replace(/, \w+$/, '')
 }
 
 // ---------------------------------------------------------------- externals
@@ -287,7 +310,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
   else if (readFrom !== undefined && outTarget) {
     const reader = pipeReader(readFrom)
-    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run).catch(() => { reader.destroy() }))
+    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run, err).catch(() => { reader.destroy() }))
   } else if (outTarget?.flush) parts.push(exited.then(() => outTarget.flush!()))
   run.done = Promise.all(parts).then(() => {})
   return { child, run, next }
