@@ -22,7 +22,10 @@ test('save into a FIFO writes the bytes to its reader and leaves the FIFO', asyn
   const ended = new Promise(r => reader.on('close', r))
   const r = await fsh('echo hi | save f')
   assert.is(r.exitCode, 0, r.stderr)
+  // A FIFO replaced by a file leaves its reader waiting forever: give it a few seconds.
+  const waited = setTimeout(() => reader.kill(), 5000)
   await ended
+  clearTimeout(waited)
   assert.is(got, 'hi\n')
   assert.ok(lstatSync(join(dir, 'f')).isFIFO(), 'still a FIFO')
 })
