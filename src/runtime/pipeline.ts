@@ -1,7 +1,7 @@
 // Runs one pipeline: builtins in-process, externals spawned in their own process groups, each pair
 // connected the cheapest way that keeps backpressure: fd-to-fd between externals, NDJSON/bytes
 // between a builtin and an external, batches of values between builtins.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
@@ -9,7 +9,7 @@ import { blockOutput, builtinOutput } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
-import { exitStatus, killGroup, SIGPIPE_STATUS } from './external.ts'
+import { exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import { TextRenderer } from './render.ts'
 import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
@@ -283,7 +283,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     readFrom = p.r
   }
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
-  const child = spawn(stage.path, stage.argv.slice(1), {
+  const child = spawnProcess(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
     cwd: sh.cwd,
     env: stage.env,
@@ -296,9 +296,9 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   const run: Running = { done: Promise.resolve() }
   const exited = new Promise<void>(resolve => {
     child.once('error', e => {
-      const code = (e as { code?: string }).code
-      err.write(`fsh: ${stage.name}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'command not found' : e.message}\n`)
-      run.status = code === 'ENOENT' ? EXIT.notFound : code === 'EACCES' ? EXIT.notExecutable : EXIT.failure
+      const failed = spawnFailure(e)
+      err.write(`fsh: ${stage.name}: ${failed.message}\n`)
+      run.status = failed.status
       resolve()
     })
     child.once('exit', (code, signal) => { run.status ??= exitStatus(code, signal); resolve() })
