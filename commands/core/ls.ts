@@ -1,13 +1,16 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
+import { fileName } from '../../src/runtime/file-names.ts'
 import { batch, toText, type Rec } from '../../src/runtime/values.ts'
 
 export default defineCommand({
   name: 'ls',
   summary: 'List files as records: name, type, size, modified',
   usage: 'ls [-a] [PATH...]',
-  description: 'A directory lists its entries; a file lists itself. Globs are expanded by the shell (`ls *.log`). Sizes are bytes, modified is a datetime.',
+  description: `A directory lists its entries; a file lists itself. Globs are expanded by the shell (\`ls *.log\`). Sizes are bytes, modified is a datetime.
+A name that is not valid UTF-8 is listed with its stray bytes as \\xHH; that text is not the name, so
+fsh refuses to pass it on (a glob matching it is an error): rename such a file with ^mv.`,
   flags: { all: { type: 'boolean', alias: 'a', describe: 'include names starting with a dot' } },
   output: 'records',
   complete: 'paths',
@@ -23,12 +26,15 @@ export default defineCommand({
       let st: Stats
       try { st = lstatSync(full) } catch { return ctx.fail(`${t}: no such file or directory`) }
       if (!st.isDirectory()) { rows.push(entry(t, st)); continue }
-      const names = readdirSync(full).filter(n => ctx.flags.all || !n.startsWith('.')).sort()
+      // Names as bytes: one that is not UTF-8 is still listed (escaped), and stat'ed by its bytes.
+      const names = readdirSync(full, { encoding: 'buffer' }).map(fileName).filter(n => ctx.flags.all || !n.text.startsWith('.'))
+      names.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
       const prefix = targets.length > 1 || t !== '.' ? t : ''
+      const dirBytes = Buffer.from(full.endsWith('/') ? full : full + '/')
       for (const n of names) {
         let est: Stats
-        try { est = lstatSync(join(full, n)) } catch { continue }
-        rows.push(entry(prefix ? join(prefix, n) : n, est))
+        try { est = lstatSync(n.exact ? join(full, n.text) : Buffer.concat([dirBytes, n.bytes])) } catch { continue }
+        rows.push(entry(prefix ? join(prefix, n.text) : n.text, est))
       }
     }
     return batch(rows)
