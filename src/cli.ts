@@ -1,6 +1,6 @@
 // argv → the REPL, a script, a one-liner (-c) or doctor. The only place that touches process.*
 // besides the REPL: it builds the shell's descriptors from the real ones.
-import { readFileSync } from 'node:fs'
+import { fstatSync, readFileSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
@@ -118,7 +118,7 @@ export function createCliShell(env: Record<string, string>): Shell {
 /** The real stdout/stderr as the shell's descriptors. */
 export function cliIO(stdinIsScript: boolean): IO {
   const color = Boolean(process.stdout.isTTY) && pc.isColorSupported
-  const renderer = new TextRenderer(chunk => writeStream(process.stdout, chunk), {
+  const renderer = new TextRenderer(stdoutWriter(), {
     color,
     columns: process.stdout.columns || 80,
     bold: color ? pc.bold : undefined,
@@ -131,6 +131,20 @@ export function cliIO(stdinIsScript: boolean): IO {
     write: chunk => { process.stderr.write(chunk) },
   }
   return { source: stdinIsScript ? { t: 'none' } : { t: 'fd', fd: 0 }, out, err }
+}
+
+/**
+ * Writes to fd 1. A file or device is written synchronously, every byte or an error: Node's own
+ * stream for files drops the rest of a short write on a full disk and reports nothing.
+ */
+function stdoutWriter(): (chunk: string | Uint8Array) => Promise<void> | void {
+  let st
+  try { st = fstatSync(1) } catch (e) { return () => { throw e } } // closed: EBADF on every write, as bash says
+  if (!st.isFile() && !(st.isCharacterDevice() && !isatty(1))) return chunk => writeStream(process.stdout, chunk)
+  return chunk => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    for (let off = 0; off < bytes.byteLength;) off += writeSync(1, bytes, off)
+  }
 }
 
 async function doctor(env: Record<string, string>, args: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
+import { fileName } from '../../src/runtime/file-names.ts'
 import { batch, toText, type Rec } from '../../src/runtime/values.ts'
 
 export default defineCommand({
@@ -10,7 +11,9 @@ export default defineCommand({
   description: `A directory lists its entries; a file lists itself. Globs are expanded by the shell (\`ls *.log\`).
 Sizes are bytes, modified is a datetime. Names starting with a dot are left out unless -a.
 The flags a bash user types work: -l adds mode, links, user, group and a symlink's target;
--t sorts newest first, -S largest first, -r reverses (ls -ltr, ls -laS).`,
+-t sorts newest first, -S largest first, -r reverses (ls -ltr, ls -laS).
+A name that is not valid UTF-8 is listed with its stray bytes as \\xHH; that text is not the name, so
+fsh refuses to pass it on (a glob matching it is an error): rename such a file with ^mv.`,
   flags: {
     all: { type: 'boolean', alias: 'a', describe: 'include names starting with a dot' },
     long: { type: 'boolean', alias: 'l', describe: 'also mode, links, user, group and target (of a symlink)' },
@@ -35,12 +38,16 @@ The flags a bash user types work: -l adds mode, links, user, group and a symlink
       let st: Stats
       try { st = lstatSync(full) } catch { return ctx.fail(`${t}: no such file or directory`) }
       if (!st.isDirectory()) { add(t, full, st); continue }
-      const names = readdirSync(full).filter(n => ctx.flags.all || !n.startsWith('.')).sort()
+      // Names as bytes: one that is not UTF-8 is still listed (escaped), and stat'ed by its bytes.
+      const names = readdirSync(full, { encoding: 'buffer' }).map(fileName).filter(n => ctx.flags.all || !n.text.startsWith('.'))
+      names.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
       const prefix = targets.length > 1 || t !== '.' ? t : ''
+      const dirBytes = Buffer.from(full.endsWith('/') ? full : full + '/')
       for (const n of names) {
         let est: Stats
-        try { est = lstatSync(join(full, n)) } catch { continue }
-        add(prefix ? join(prefix, n) : n, join(full, n), est)
+        const path = n.exact ? join(full, n.text) : Buffer.concat([dirBytes, n.bytes])
+        try { est = lstatSync(path) } catch { continue }
+        add(prefix ? join(prefix, n.text) : n.text, path, est)
       }
     }
     // Stable sorts: equal times or sizes keep the names' order, as ls does.
@@ -51,11 +58,11 @@ The flags a bash user types work: -l adds mode, links, user, group and a symlink
   },
 })
 
-function entry(name: string, full: string, st: Stats, long: boolean): Rec {
+function entry(name: string, full: string | Buffer, st: Stats, long: boolean): Rec {
   const type = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other'
   if (!long) return { name, type, size: st.size, modified: st.mtime }
   let target: string | null = null
-  if (st.isSymbolicLink()) { try { target = readlinkSync(full) } catch { /* gone since lstat */ } }
+  if (st.isSymbolicLink()) { try { target = readlinkSync(full, "utf8") } catch { /* gone since lstat */ } }
   return { name, type, mode: modeText(st), links: st.nlink, user: idName('/etc/passwd', st.uid), group: idName('/etc/group', st.gid), size: st.size, modified: st.mtime, target }
 }
 

@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { FshError } from '../../src/runtime/errors.ts'
 import type { Rec, Value } from '../../src/runtime/values.ts'
 import { Utf8Guard, mib, where } from './text-lines.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 export interface CsvRow { fields: string[]; line: number }
 
@@ -185,7 +186,7 @@ function toRecord(header: string[], row: CsvRow, opts: CsvOptions): Rec {
   for (let i = 0; i < n; i++) {
     const name = i < header.length ? header[i]! : `column${i + 1}`
     const text = f[i]
-    rec[name] = text === undefined ? null : opts.infer ? inferValue(text) : text
+    setField(rec, name, text === undefined ? null : opts.infer ? inferValue(text) : text)
   }
   return rec
 }

@@ -4,6 +4,7 @@
 import { TextRenderer } from '../../src/runtime/render.ts'
 import { Batch, isRecord, toJson, toText, type Rec, type Value } from '../../src/runtime/values.ts'
 import { escapeTsv } from './tsv.ts'
+import { getField } from '../../src/runtime/fields.ts'
 
 export type TextFormat = 'json' | 'ndjson' | 'csv' | 'tsv' | 'lines' | 'table'
 export const TEXT_FORMATS: readonly TextFormat[] = ['json', 'ndjson', 'csv', 'tsv', 'lines', 'table']
@@ -104,7 +105,7 @@ async function* encodeDelimited(batches: AsyncIterable<Value[]>, sep: string, fi
   const dropped = new Set<string>()
   const row = (r: Rec) => {
     let s = ''
-    for (let i = 0; i < columns!.length; i++) s += (i ? sep : '') + field(r[columns![i]!])
+    for (let i = 0; i < columns!.length; i++) s += (i ? sep : '') + field(getField(r, columns![i]!))
     return s + '\n'
   }
   const start = (): string => {

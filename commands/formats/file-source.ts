@@ -3,6 +3,7 @@
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { FshError } from '../../src/runtime/errors.ts'
 import { readOnThread, type LineText } from './reader-thread.ts'
 
@@ -15,6 +16,8 @@ export interface FileSource {
   chunks: AsyncGenerator<Uint8Array | LineText>
   /** Bytes read from the file itself so far (compressed bytes for .gz). */
   bytesRead(): number
+  /** What the file was when opened: which file it is, and of what kind. */
+  stat: Stats
 }
 
 export const isGzipName = (name: string): boolean => /\.gz$/i.test(name)
@@ -28,11 +31,10 @@ export interface SourceOptions {
 }
 
 export async function openFileSource(path: string, display: string, opts: SourceOptions = {}): Promise<FileSource> {
-  let regular: boolean
+  let st: Stats
   try {
-    const st = await stat(path)
+    st = await stat(path)
     if (st.isDirectory()) throw new FshError(1, `${display} is a directory`)
-    regular = st.isFile()
   } catch (err) {
     throw fileError(err, display)
   }
@@ -42,15 +44,15 @@ export async function openFileSource(path: string, display: string, opts: Source
   if (gunzip) {
     const stats = { bytesRead: 0 }
     const thread = { gunzip, text: Boolean(opts.lineText), maxLine: opts.lineText?.maxLine ?? 0 }
-    return { chunks: readOnThread(path, thread, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead }
+    return { chunks: readOnThread(path, thread, stats, err => fileError(err, display)), bytesRead: () => stats.bytesRead, stat: st }
   }
-  if (!regular) {
+  if (!st.isFile()) {
     // A FIFO or a device: one read after another, as it delivers.
     const file = fs.createReadStream(path, { highWaterMark: READ_CHUNK, signal: opts.signal })
-    return { chunks: readStream(file, display), bytesRead: () => file.bytesRead }
+    return { chunks: readStream(file, display), bytesRead: () => file.bytesRead, stat: st }
   }
   const stats = { bytesRead: 0 }
-  return { chunks: readAhead(path, display, stats, opts.signal), bytesRead: () => stats.bytesRead }
+  return { chunks: readAhead(path, display, stats, opts.signal), bytesRead: () => stats.bytesRead, stat: st }
 }
 
 async function* readStream(file: fs.ReadStream, display: string): AsyncGenerator<Uint8Array> {

@@ -1,5 +1,6 @@
 // open FILE...: a file as records, in the format its name says, decompressed and streamed.
 import { defineCommand } from '../../src/runtime/command.ts'
+import { claimFile } from '../../src/runtime/same-file.ts'
 import { batch } from '../../src/runtime/values.ts'
 import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
@@ -48,21 +49,27 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       const format = ctx.flags.raw ? 'bytes' : ((ctx.flags.format as ReadFormat | 'bytes' | undefined) ?? named.format)
       const lineText = format !== 'bytes' && LINE_FORMATS.has(format) ? { maxLine: ctx.flags['max-line'] } : undefined
       const source = await openFileSource(ctx.resolve(name), name, { gunzip: named.gzip, signal: ctx.signal, lineText })
-      if (format === 'bytes') {
-        yield* source.chunks as AsyncGenerator<Uint8Array> // no lineText asked: bytes only
-        continue
+      // Reading a file this run appends to would feed its own output back in, forever.
+      const release = claimFile(ctx.signal, source.stat, 'read', name)
+      try {
+        if (format === 'bytes') {
+          yield* source.chunks as AsyncGenerator<Uint8Array> // no lineText asked: bytes only
+          continue
+        }
+        const batches = decode(format, source.chunks, {
+          source: name,
+          skipInvalid: ctx.flags['skip-invalid'],
+          infer: !ctx.flags['no-infer'],
+          header: !ctx.flags['no-header'],
+          ragged: ctx.flags.ragged,
+          separator: ctx.flags.separator,
+          maxLine: ctx.flags['max-line'],
+          warn: msg => ctx.warn(msg),
+        })
+        for await (const b of batches) yield batch(b)
+      } finally {
+        release()
       }
-      const batches = decode(format, source.chunks, {
-        source: name,
-        skipInvalid: ctx.flags['skip-invalid'],
-        infer: !ctx.flags['no-infer'],
-        header: !ctx.flags['no-header'],
-        ragged: ctx.flags.ragged,
-        separator: ctx.flags.separator,
-        maxLine: ctx.flags['max-line'],
-        warn: msg => ctx.warn(msg),
-      })
-      for await (const b of batches) yield batch(b)
     }
   },
 })

@@ -1,12 +1,15 @@
 // save FILE: values written in the format the name says, atomically: a temp file beside the
 // target, fsync, rename. A failure or Ctrl-C leaves the old file (or none), never half a file.
-import { open as openFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open as openFile, stat, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { Readable, pipeline } from 'node:stream'
 import { createGzip } from 'node:zlib'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { encodeLines } from '../../src/runtime/stream.ts'
 import { FshError } from '../../src/runtime/errors.ts'
-import { createAtomicWriter } from '../../src/state/atomic.ts'
+import { claimFile } from '../../src/runtime/same-file.ts'
+import { createAtomicWriter, writeAll } from '../../src/state/atomic.ts'
 import { encode, type TextFormat } from './encode.ts'
 import { formatOfName } from './format-of-name.ts'
 import type { Value } from '../../src/runtime/values.ts'
@@ -60,7 +63,9 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
     if (ctx.flags.append && format === 'ndjson' && !named.gzip) text = afterNewline(path, text)
     const out = named.gzip ? gzip(text) : text
     try {
-      if (ctx.flags.append) await appendTo(path, out, ctx.signal)
+      const st = await stat(path).catch(() => undefined)
+      if (ctx.flags.append) await appendTo(path, name, out, ctx.signal)
+      else if (st && !st.isFile() && !st.isDirectory()) await writeThrough(path, st, out, ctx.signal)
       else await replace(path, out, ctx.signal)
     } catch (err) {
       throw saveError(err, name)
@@ -83,16 +88,61 @@ async function replace(path: string, chunks: AsyncIterable<string | Uint8Array>,
   }
 }
 
-async function appendTo(path: string, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
+/**
+ * Appends; a failure (a full disk, Ctrl-C) cuts the file back to the length it had, so it never
+ * ends in half a record. A file this run is reading is refused: it would grow forever.
+ */
+async function appendTo(path: string, name: string, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
   const fh = await openFile(path, 'a', NEW_FILE_MODE)
+  let release = () => {}
   try {
-    for await (const c of chunks) {
-      signal.throwIfAborted()
-      await fh.write(typeof c === 'string' ? Buffer.from(c) : c)
+    const st = await fh.stat()
+    release = claimFile(signal, st, 'append', name)
+    try {
+      await writeChunks(fh, chunks, signal)
+      if (st.isFile()) await fh.sync()
+    } catch (err) {
+      if (st.isFile()) await fh.truncate(st.size).catch(() => {})
+      throw err
     }
-    await fh.sync()
+  } finally {
+    release()
+    await fh.close()
+  }
+}
+
+/** A FIFO or a device is written into, as `>` does, never replaced by a file. */
+async function writeThrough(path: string, st: Stats, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
+  const fh = st.isFIFO() ? await openFifoForWriting(path, signal) : await openFile(path, 'w')
+  try {
+    await writeChunks(fh, chunks, signal)
   } finally {
     await fh.close()
+  }
+}
+
+async function writeChunks(fh: FileHandle, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
+  for await (const c of chunks) {
+    signal.throwIfAborted()
+    await writeAll(fh, typeof c === 'string' ? Buffer.from(c) : c)
+  }
+  signal.throwIfAborted()
+}
+
+const FIFO_POLL_MS = 50
+
+/** Waits for a reader as `>` does, but Ctrl-C still stops the wait (a blocking open could not be). */
+async function openFifoForWriting(path: string, signal: AbortSignal): Promise<FileHandle> {
+  for (;;) {
+    signal.throwIfAborted()
+    try {
+      const probe = await openFile(path, constants.O_WRONLY | constants.O_NONBLOCK)
+      // A reader is there, so a blocking open returns at once; writes then wait for the reader.
+      try { return await openFile(path, constants.O_WRONLY) } finally { await probe.close() }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err
+    }
+    await new Promise(r => setTimeout(r, FIFO_POLL_MS))
   }
 }
 

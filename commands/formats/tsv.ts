@@ -4,6 +4,7 @@ import { FshError } from '../../src/runtime/errors.ts'
 import type { Rec, Value } from '../../src/runtime/values.ts'
 import { inferValue } from './csv-read.ts'
 import { where, type LineBatch } from './text-lines.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 export interface TsvOptions {
   source?: string
@@ -43,7 +44,7 @@ export async function* parseTsv(batches: AsyncIterable<LineBatch>, opts: TsvOpti
       for (let k = 0; k < n; k++) {
         const f = fields[k]
         const name = k < header.length ? header[k]! : `column${k + 1}`
-        rec[name] = f === undefined ? null : opts.infer ? inferValue(unescapeTsv(f)) : unescapeTsv(f)
+        setField(rec, name, f === undefined ? null : opts.infer ? inferValue(unescapeTsv(f)) : unescapeTsv(f))
       }
       out.push(rec)
     }

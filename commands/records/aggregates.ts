@@ -5,6 +5,7 @@ import type { Rec, Value } from '../../src/runtime/values.ts'
 import { fieldGetter } from './field-path.ts'
 import { Percentile } from './percentile.ts'
 import { compareNonNull } from './value-order.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 export type AggKind = 'sum' | 'avg' | 'min' | 'max' | 'p95'
 export const AGG_KINDS: readonly AggKind[] = ['sum', 'avg', 'min', 'max', 'p95']
@@ -67,6 +68,6 @@ export class AggState {
 export function finishGroup(key: Rec, count: number | undefined, states: AggState[], specs: AggSpec[]): Rec {
   const r: Rec = { ...key }
   if (count !== undefined) r.count = count
-  for (let i = 0; i < specs.length; i++) r[specs[i]!.out] = states[i]!.result()
+  for (let i = 0; i < specs.length; i++) setField(r, specs[i]!.out, states[i]!.result())
   return r
 }

@@ -1,5 +1,6 @@
 // Column names on the command line: `status`, or a path into nested records `req.headers.host`.
 import type { Value } from '../../src/runtime/values.ts'
+import { getField, isInheritedName } from '../../src/runtime/fields.ts'
 
 export type FieldPath = (string | number)[]
 
@@ -12,7 +13,7 @@ export function getPath(v: Value | undefined, path: FieldPath): Value {
   let cur: unknown = v
   for (let i = 0; i < path.length; i++) {
     if (cur === null || typeof cur !== 'object' || cur instanceof Date) return null
-    cur = (cur as Record<string | number, unknown>)[path[i]!]
+    cur = getField(cur, path[i]!)
   }
   return cur === undefined ? null : (cur as Value)
 }
@@ -20,7 +21,7 @@ export function getPath(v: Value | undefined, path: FieldPath): Value {
 /** A getter for one column, with a fast path for a plain top-level name. */
 export function fieldGetter(text: string): (v: Value) => Value {
   const path = parseFieldPath(text)
-  if (path.length === 1 && typeof path[0] === 'string') {
+  if (path.length === 1 && typeof path[0] === 'string' && !isInheritedName(path[0])) {
     const k = path[0]
     return v => {
       if (v === null || typeof v !== 'object') return null

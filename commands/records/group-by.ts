@@ -5,6 +5,7 @@ import { defineCommand } from '../../src/runtime/command.ts'
 import { batch, toJson, type Rec, type Value } from '../../src/runtime/values.ts'
 import { AggState, aggSpecs, finishGroup } from './aggregates.ts'
 import { fieldGetter } from './field-path.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 interface Group { key: Rec; count: number; states: AggState[] }
 
@@ -53,7 +54,7 @@ number of groups: more than --max-groups is an error.`,
         if (!g) {
           if (groups.size >= maxGroups) ctx.fail(`more than ${maxGroups} groups (--max-groups raises the limit)`)
           const k: Rec = {}
-          for (let i = 0; i < names.length; i++) k[names[i]!] = getters[i]!(v)
+          for (let i = 0; i < names.length; i++) setField(k, names[i]!, getters[i]!(v))
           g = { key: k, count: 0, states: specs.map(s => new AggState(s)) }
           groups.set(key, g)
         }

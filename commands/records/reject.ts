@@ -3,6 +3,7 @@ import { defineCommand } from '../../src/runtime/command.ts'
 import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
 import { describe } from '../../src/expr/index.ts'
 import { parseFieldPath, type FieldPath } from './field-path.ts'
+import { getField, setField } from '../../src/runtime/fields.ts'
 
 export default defineCommand({
   name: 'reject',
@@ -29,7 +30,7 @@ export default defineCommand({
         const v = b[i]!
         if (!isRecord(v)) return ctx.fail(`expected records, got ${describe(v)}`)
         let r: Rec = {}
-        for (const k in v) if (!top.has(k)) r[k] = v[k]!
+        for (const k in v) if (!top.has(k)) setField(r, k, v[k]!)
         for (const p of nested) r = without(r, p)
         out[i] = r
       }
@@ -41,13 +42,13 @@ export default defineCommand({
 /** A copy of the record without the nested field; only the records along the path are copied. */
 function without(r: Rec, path: FieldPath): Rec {
   const [head, ...rest] = path
-  const child = r[head as string]
+  const child = getField(r, head as string)
   if (!isRecord(child)) return r
   const copy: Rec = { ...r }
   if (rest.length === 1) {
     const c: Rec = { ...child }
     delete c[rest[0] as string]
-    copy[head as string] = c
-  } else copy[head as string] = without(child, rest)
+    setField(copy, head as string, c)
+  } else setField(copy, head as string, without(child, rest))
   return copy
 }

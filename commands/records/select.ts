@@ -3,6 +3,7 @@ import { defineCommand } from '../../src/runtime/command.ts'
 import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
 import { describe } from '../../src/expr/index.ts'
 import { fieldGetter } from './field-path.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 export default defineCommand({
   name: 'select',
@@ -28,7 +29,7 @@ export default defineCommand({
         const v = b[i]!
         if (!isRecord(v)) return ctx.fail(`expected records, got ${describe(v)}`)
         const r: Rec = {}
-        for (let k = 0; k < names.length; k++) r[names[k]!] = getters[k]!(v)
+        for (let k = 0; k < names.length; k++) setField(r, names[k]!, getters[k]!(v))
         out[i] = r
       }
       yield batch(out)

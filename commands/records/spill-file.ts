@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { Rec, Value } from '../../src/runtime/values.ts'
 import { textLines } from '../formats/text-lines.ts'
+import { setField } from '../../src/runtime/fields.ts'
 
 const WRITE_CHUNK = 1 << 20
 
@@ -23,7 +24,7 @@ export function decodeSpill(line: string): Value {
   if (v[0] === 'D') return new Date(v[1] as string)
   if (v[0] === 'L') return v[1]!
   const r = v[2] as Rec
-  for (const k of v[1] as string[]) r[k] = new Date(r[k] as string)
+  for (const k of v[1] as string[]) setField(r, k, new Date(r[k] as string))
   return r
 }
 

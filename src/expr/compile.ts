@@ -8,6 +8,7 @@ import { looksLikeIso } from './datetime.ts'
 import { parseExpr } from './parser.ts'
 import * as H from './semantics.ts'
 import { ExprTypeError, OP_CODES, textNumber, toRegex, type Site } from './semantics.ts'
+import { getField, isInheritedName } from '../runtime/fields.ts'
 
 export type Predicate = (value: unknown) => boolean
 
@@ -102,10 +103,12 @@ class Generator {
   /** `a.b.0` on the current value; anything missing along the way is undefined (read as null). */
   private field(path: (string | number)[]): string {
     if (!path.length) return 'v'
-    let js = `(rec ? v[${JSON.stringify(path[0])}] : undefined)`
+    // A name every object inherits (`constructor`) is read only when the record has it.
+    const at = (obj: string, seg: string | number) => (isInheritedName(seg) ? `${this.konst(getField)}(${obj}, ${JSON.stringify(seg)})` : `${obj}[${JSON.stringify(seg)}]`)
+    let js = `(rec ? ${at('v', path[0]!)} : undefined)`
     for (const seg of path.slice(1)) {
       const t = this.temp()
-      js = `(${t} = ${js}, ${t} !== null && typeof ${t} === 'object' ? ${t}[${JSON.stringify(seg)}] : undefined)`
+      js = `(${t} = ${js}, ${t} !== null && typeof ${t} === 'object' ? ${at(t, seg)} : undefined)`
     }
     return js
   }
@@ -121,7 +124,7 @@ class Generator {
       value = this.lookup(name)
       if (value === undefined) throw new ExprTypeError(`$${name} is not set`)
     }
-    for (const seg of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(seg)] ?? null : null
+    for (const seg of path) value = value !== null && typeof value === 'object' ? getField(value, seg) ?? null : null
     const code = this.literal(value)
     return typeof value === 'string' && textNumber(value) !== undefined ? { ...code, numericText: true } : code
   }

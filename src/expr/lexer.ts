@@ -72,7 +72,7 @@ export function tokenize(src: string): Token[] {
     const name = NAME_RE.exec(rest)
     if (name || c === '`') {
       const [first, afterFirst] = name ? [name[0], i + name[0].length] : readBackticked(src, i)
-      const kw = name ? KEYWORDS[first] : undefined
+      const kw = name && Object.hasOwn(KEYWORDS, first) ? KEYWORDS[first] : undefined
       if (kw && src[afterFirst] !== '.') {
         out.push(kw.t === 'lit' ? { ...kw, text: first, at } : { ...kw, text: first, at })
         i = afterFirst
@@ -136,7 +136,7 @@ function readString(src: string, start: number): [string, number] {
     if (c === q) return [s, i + 1]
     if (c === '\\' && i + 1 < src.length) {
       const n = src[++i]!
-      s += n === q || n === '\\' ? n : q === '"' && ESCAPES[n] ? ESCAPES[n] : '\\' + n
+      s += n === q || n === '\\' ? n : q === '"' && Object.hasOwn(ESCAPES, n) ? ESCAPES[n] : '\\' + n
       continue
     }
     s += c

@@ -6,6 +6,7 @@ import { evalArith } from './arith.ts'
 import { expandGlob, hasGlob, type PatternChar } from './glob.ts'
 import { FshError } from '../runtime/errors.ts'
 import { isRecord, toText, type Value } from '../runtime/values.ts'
+import { getField } from '../runtime/fields.ts'
 
 export interface ExpandScope {
   /** A shell variable or special parameter (`?`, `1`, `#`, `@`, `args`), then the environment. */
@@ -130,13 +131,13 @@ export function inferScalar(text: string): Value {
 
 /** A variable's value, and the text of a `.path` that did not apply (`$HOME.bak`: a string has no fields). */
 function lookupVar(name: string, path: string[], scope: ExpandScope): { value: Value; suffix: string } {
-  if (name === 'env') return { value: path.length ? scope.env[path[0]!] ?? null : { ...scope.env }, suffix: '' }
+  if (name === 'env') return { value: path.length ? getField(scope.env, path[0]!) ?? null : { ...scope.env }, suffix: '' }
   const base = scope.lookup(name) ?? null
   if (!path.length) return { value: base, suffix: '' }
   if (!isRecord(base) && !Array.isArray(base)) return { value: base, suffix: `.${path.join('.')}` }
   let v: Value = base
   for (const key of path) {
-    if (isRecord(v)) v = v[key] ?? null
+    if (isRecord(v)) v = getField(v, key) ?? null
     else if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)] ?? null
     else return { value: null, suffix: '' }
   }

@@ -2,6 +2,8 @@
 // only explicitly, results are sorted bytewise (C locale), quoted characters match themselves.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { FshError } from '../runtime/errors.ts'
+import { fileName, inexactNameMessage, type FileName } from '../runtime/file-names.ts'
 
 /** One character of a glob pattern: whether it came from quoted text decides if it is special. */
 export interface PatternChar { ch: string; quoted: boolean }
@@ -29,10 +31,17 @@ function splitSegments(pattern: PatternChar[]): PatternChar[][] {
   return segs
 }
 
-function listDir(dir: string): string[] {
-  try { return readdirSync(dir) } catch { return [] }
+/** The names in a directory; a name that is not valid UTF-8 comes as its escaped text, inexact. */
+function listDir(dir: string): FileName[] {
+  try { return readdirSync(dir, { encoding: 'buffer' }).map(fileName) } catch { return [] }
 }
-function isDir(path: string): boolean {
+
+/** A match whose text is not the file's name would pass on a different name: refuse it. */
+function exactName({ text, exact }: FileName, prefix: string): string {
+  if (!exact) throw new FshError(1, inexactNameMessage(prefix + text))
+  return text
+}
+function isDir(path: string | Buffer): boolean {
   try { return statSync(path).isDirectory() } catch { return false }
 }
 
@@ -44,10 +53,11 @@ function walk(dir: string, prefix: string, segs: PatternChar[][], k: number, out
   if (text === '**' && !seg.some(c => c.quoted)) {
     // `**` matches zero or more directories.
     walk(dir, prefix, segs, k + 1, out)
-    for (const name of listDir(dir)) {
-      if (name.startsWith('.')) continue
-      const full = join(dir, name)
-      if (isDir(full)) walk(full, `${prefix}${name}/`, segs, k, out)
+    for (const entry of listDir(dir)) {
+      if (entry.text.startsWith('.')) continue
+      if (!isDir(Buffer.concat([Buffer.from(dir + '/'), entry.bytes]))) continue
+      const name = exactName(entry, prefix)
+      walk(join(dir, name), `${prefix}${name}/`, segs, k, out)
     }
     return
   }
@@ -57,9 +67,10 @@ function walk(dir: string, prefix: string, segs: PatternChar[][], k: number, out
     return
   }
   const re = segmentRegex(seg)
-  for (const name of listDir(dir)) {
-    if (name.startsWith('.') && !(seg[0]!.ch === '.')) continue
-    if (!re.test(name)) continue
+  for (const entry of listDir(dir)) {
+    if (entry.text.startsWith('.') && !(seg[0]!.ch === '.')) continue
+    if (!re.test(entry.text)) continue
+    const name = exactName(entry, prefix)
     const full = join(dir, name)
     if (last) out.push(prefix + name)
     else if (isDir(full)) walk(full, `${prefix}${name}/`, segs, k + 1, out)

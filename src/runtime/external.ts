@@ -1,4 +1,5 @@
 // External programs: finding them on PATH as bash does, and the exit codes of how they end.
+import { ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import { constants as os } from 'node:os'
@@ -48,4 +49,25 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals, whole
   try { process.kill(wholeGroup ? -pid : pid, signal) } catch {
     try { process.kill(pid, signal) } catch { /* gone */ }
   }
+}
+
+/** spawn(), except that what Node throws at once (E2BIG) arrives as the 'error' event, as ENOENT does. */
+export function spawnProcess(file: string, args: string[], opts: SpawnOptions): ChildProcess {
+  try {
+    return spawn(file, args, opts)
+  } catch (e) {
+    const child = new ChildProcess()
+    process.nextTick(() => child.emit('error', e))
+    return child
+  }
+}
+
+/** bash's words and status for a program that could not be started. */
+export function spawnFailure(e: Error): { message: string; status: number } {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return { message: 'command not found', status: EXIT.notFound }
+    case 'EACCES': return { message: 'permission denied', status: EXIT.notExecutable }
+    case 'E2BIG': return { message: 'argument list too long', status: EXIT.notExecutable }
+  }
+  return { message: e.message, status: EXIT.failure }
 }

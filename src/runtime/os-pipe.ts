@@ -12,12 +12,37 @@ export interface OsPipe { r: number; w: number }
 
 let counter = 0
 
+/**
+ * Where the FIFOs may be made: TMPDIR first; if it is missing or read-only, the usual temp dirs.
+ * The FIFOs are unlinked at once, so any writable directory will do.
+ */
+const fifoDirs = () => [...new Set([tmpdir(), '/tmp', '/dev/shm', '/var/tmp'])]
+/** mkfifo from PATH; if PATH has none, where systems keep it. */
+const MKFIFO = ['mkfifo', '/usr/bin/mkfifo', '/bin/mkfifo']
+
 export async function makePipes(n: number): Promise<OsPipe[]> {
   if (n === 0) return []
-  const base = join(tmpdir(), `fsh-pipe-${process.pid}-${Date.now().toString(36)}-${counter++}`)
-  const paths = Array.from({ length: n }, (_, k) => `${base}-${k}`)
-  await new Promise<void>((resolve, reject) =>
-    execFile('mkfifo', ['-m', '600', ...paths], e => (e ? reject(new Error(`cannot create a pipe: ${e.message}`)) : resolve())))
+  let failure: Error | undefined
+  for (const dir of fifoDirs()) {
+    const base = join(dir, `fsh-pipe-${process.pid}-${Date.now().toString(36)}-${counter++}`)
+    const paths = Array.from({ length: n }, (_, k) => `${base}-${k}`)
+    failure = await mkfifo(paths)
+    if (!failure) return openFifos(paths)
+    for (const p of paths) try { unlinkSync(p) } catch { /* never made */ }
+  }
+  throw new Error(`cannot create a pipe: ${failure!.message}`)
+}
+
+async function mkfifo(paths: string[]): Promise<Error | undefined> {
+  let failure: Error | undefined
+  for (const program of MKFIFO) {
+    failure = await new Promise<Error | undefined>(resolve => execFile(program, ['-m', '600', ...paths], e => resolve(e ?? undefined)))
+    if ((failure as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') return failure // done, or mkfifo itself failed
+  }
+  return failure
+}
+
+function openFifos(paths: string[]): OsPipe[] {
   try {
     return paths.map(path => {
       // Opening the read side non-blocking first lets the write side open without waiting;

@@ -1,7 +1,7 @@
 // Runs one pipeline: builtins in-process, externals spawned in their own process groups, each pair
 // connected the cheapest way that keeps backpressure: fd-to-fd between externals, NDJSON/bytes
 // between a builtin and an external, batches of values between builtins.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
@@ -9,7 +9,7 @@ import { blockOutput, builtinOutput } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
-import { exitStatus, killGroup, SIGPIPE_STATUS } from './external.ts'
+import { exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
@@ -86,7 +86,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
         const target = stageOut(stage.redirs, io, err)
-        run.done = drain(output, target, run).finally(() => input.close())
+        run.done = drain(output, target, run, err).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
@@ -190,11 +190,19 @@ function stageOut(r: Redirs, io: IO, err: ErrOut): Out {
   if (r.stdout === undefined) return io.out
   const fd = r.stdout
   const stream = createWriteStream('', { fd, autoClose: false })
-  const renderer = new TextRenderer(chunk => writeStream(stream, chunk), { color: false, columns: 80 })
+  // A write that fails (a full disk) fails the next push or the flush; it must not go unheard.
+  let failed: Error | undefined
+  stream.on('error', e => { failed ??= e })
+  const write = (chunk: string | Uint8Array) => { if (failed) throw failed; return writeStream(stream, chunk) }
+  const renderer = new TextRenderer(write, { color: false, columns: 80 })
   return {
     fd,
     push: (item, from) => renderer.push(item, from),
-    flush: async () => { await renderer.flush(); await new Promise<void>(res => stream.end(res)) },
+    flush: async () => {
+      await renderer.flush()
+      await new Promise<void>(res => { if (stream.writableFinished || failed) res(); else stream.once('error', () => res()).end(res) })
+      if (failed) throw failed
+    },
   }
 }
 
@@ -214,15 +222,30 @@ export function writeStream(stream: Writable, chunk: string | Uint8Array): Promi
   })
 }
 
-/** Pushes a stage's output into its target; a reader that went away ends the stage quietly. */
-async function drain(output: AsyncIterable<Item>, out: Out, run: Running): Promise<void> {
+/**
+ * Pushes a stage's output into its target; a reader that went away ends the stage quietly, a
+ * target that cannot take the bytes (a full disk, EIO) fails it as bash does: `write error`, 1.
+ */
+async function drain(output: AsyncIterable<Item>, out: Out, run: Running, err: ErrOut): Promise<void> {
   try {
     for await (const item of output) await out.push(item, run.def)
     await out.flush?.()
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
-    throw e
+    const why = writeErrorText(e)
+    if (why === undefined) throw e
+    err.write(`fsh: write error: ${why}\n`)
+    run.status = EXIT.failure
+    throw new StageFailed(EXIT.failure)
   }
+}
+
+/** What a failed write to an output says (`no space left on device`), or undefined when not one. */
+function writeErrorText(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown } | null
+  if (typeof e?.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code) || typeof e.message !== 'string') return undefined
+  // Node's text is `ENOSPC: no space left on device, write`: keep the middle.
+  return e.message.replace(/^E[A-Z0-9]+: /, '').replace(/, \w+$/, '')
 }
 
 // ---------------------------------------------------------------- externals
@@ -260,7 +283,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     readFrom = p.r
   }
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
-  const child = spawn(stage.path, stage.argv.slice(1), {
+  const child = spawnProcess(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
     cwd: sh.cwd,
     env: stage.env,
@@ -273,9 +296,9 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   const run: Running = { done: Promise.resolve() }
   const exited = new Promise<void>(resolve => {
     child.once('error', e => {
-      const code = (e as { code?: string }).code
-      err.write(`fsh: ${stage.name}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'command not found' : e.message}\n`)
-      run.status = code === 'ENOENT' ? EXIT.notFound : code === 'EACCES' ? EXIT.notExecutable : EXIT.failure
+      const failed = spawnFailure(e)
+      err.write(`fsh: ${stage.name}: ${failed.message}\n`)
+      run.status = failed.status
       resolve()
     })
     child.once('exit', (code, signal) => { run.status ??= exitStatus(code, signal); resolve() })
@@ -287,7 +310,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
   else if (readFrom !== undefined && outTarget) {
     const reader = pipeReader(readFrom)
-    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run).catch(() => { reader.destroy() }))
+    parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run, err).catch(() => { reader.destroy() }))
   } else if (outTarget?.flush) parts.push(exited.then(() => outTarget.flush!()))
   run.done = Promise.all(parts).then(() => {})
   return { child, run, next }

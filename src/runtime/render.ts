@@ -2,6 +2,7 @@
 // bytes untouched. Tables stream: widths settle from the first rows, later rows reuse them.
 import type { CommandDef } from './command.ts'
 import { Batch, isBytes, isRecord, toText, type Item, type Rec, type Value } from './values.ts'
+import { getField } from './fields.ts'
 
 /** Rows held to settle column widths before the table starts printing. */
 export const TABLE_SETTLE_ROWS = 1000
@@ -95,7 +96,7 @@ export class TextRenderer {
     let s = ''
     let first = true
     for (const [k, w] of this.widths!) {
-      const cell = cellText(r[k])
+      const cell = cellText(getField(r, k))
       s += (first ? '' : '  ') + (this.numeric.has(k) ? cell.padStart(w) : cell.padEnd(w))
       first = false
     }

@@ -5,7 +5,8 @@ import { expandArgs, expandString } from '../lang/expand.ts'
 import { Closure, type Arg, type CommandDef } from './command.ts'
 import { FshError } from './errors.ts'
 import { resolveExecutable } from './external.ts'
-import { closeSync, openSync } from 'node:fs'
+import { claimFile } from './same-file.ts'
+import { closeSync, fstatSync, openSync } from 'node:fs'
 import type { Frame, IO } from './scope.ts'
 import { toText } from './values.ts'
 import type { Interpreter } from './interpreter.ts'
@@ -15,7 +16,7 @@ export class StageFailed extends Error {
   constructor(readonly code: number) { super(`stage failed (${code})`) }
 }
 
-export interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'stdout'; stdoutToErr?: boolean; opened: number[] }
+export interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'stdout'; stdoutToErr?: boolean; opened: number[]; claims?: (() => void)[] }
 
 export type Prepared =
   | { kind: 'ext'; name: string; path: string; argv: string[]; env: Record<string, string>; redirs: Redirs }
@@ -94,6 +95,7 @@ async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io
         throw new FshError(1, `${target}: ${why}`)
       }
       r.opened.push(fd)
+      if (red.op === '>>') (r.claims ??= []).push(claimFile(frame.signal, fstatSync(fd), 'append', target))
       if (red.op === '<') r.stdin = fd
       else if (red.fd === 'both') { r.stdout = fd; r.stderr = fd }
       else if (red.fd === 2) r.stderr = fd
@@ -107,5 +109,6 @@ async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io
 }
 
 export function closeRedirs(r: Redirs): void {
+  for (const release of r.claims?.splice(0) ?? []) release()
   for (const fd of r.opened.splice(0)) try { closeSync(fd) } catch { /* closed */ }
 }
