@@ -18,7 +18,7 @@ const LINES = [
   `$(echo hi)`, `"$(echo hi there)"`, `$(echo hi there)`, `x$(echo a b)y`, `"$(printf 'a\\n\\n')"`, `$(printf 'a\\n\\nb\\n')`,
   `"$(echo "nested quote")"`, `$(echo '*.txt')`, `$G`, `"$G"`,
   `a"b"'c'd`, `"a'b"`, `'a"b'`, `\\$HOME`, `a\\\\b`, `"tab\tinside"`, `--flag=value -x`, `a=b`, `{}`, `\\\\`, `'\\n'`, `"\\n"`,
-  `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
+  `12345678901234567890 02134 1.10 -0 007`, `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-argv-'))
@@ -49,6 +49,12 @@ test(`argv matches bash on ${LINES.length} lines`, async () => {
     assert.is(r.stderr, '', `fsh wrote to stderr for: ${line}`)
     assert.equal(split(r.stdout), bash, `argv of: ./argv ${line}`)
   }
+})
+
+test('a number-looking value keeps its text on its way to a program', async () => {
+  const shell = createShell({ cwd: dir, env })
+  const r = await shell.run('let a = 12345678901234567890; let b = 02134; let c = 1.10; def f [x] { ./argv $x $args }; ./argv $a $b $c; f 02134 1.10; for n in 12345678901234567890 { ./argv $n }')
+  assert.equal(split(r.stdout), ['12345678901234567890', '02134', '1.10', '02134', '02134', '1.10', '12345678901234567890'], r.stderr)
 })
 
 test.run()
