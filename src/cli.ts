@@ -6,6 +6,7 @@ import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
 import { CommandSet } from './builtins.ts'
 import { EXIT, formatError, isBrokenPipe } from './runtime/errors.ts'
+import { signalAbort, signalStatus } from './runtime/external.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
@@ -83,13 +84,15 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
   shell.interp.globals.define('0', scriptName)
   shell.interp.globals.define('args', positional)
   const controller = new AbortController()
-  let interrupts = 0
+  let caught: NodeJS.Signals | undefined
+  // The run stops, its children get the same signal, and fsh ends as that signal says (128+N);
+  // a second signal does not wait for them.
   const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++
-    controller.abort()
-    if (interrupts > 1) process.exit(signalStatus(sig))
+    if (caught) process.exit(signalStatus(caught))
+    caught = sig
+    controller.abort(signalAbort(sig))
   }
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal)
   early.release()
   for (const sig of early.held) onSignal(sig)
   process.stdout.on('error', e => { if (isBrokenPipe(e)) { controller.abort(); process.exit(0) } })
@@ -99,17 +102,18 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
     errexit: first !== '-c',
     positional,
   })
-  finish(controller.signal.aborted && status === EXIT.interrupted ? EXIT.interrupted : status)
+  finish(caught ? signalStatus(caught) : status)
 }
 
 export function createCliShell(env: Record<string, string>): Shell {
-  const tty = isatty(0) || isatty(1)
   return new Shell({
     commands: new CommandSet(),
     cwd: process.cwd(),
     env,
     home: fshDirs(env),
-    detached: !tty,
+    // Children stay in fsh's process group, as bash's do: a signal to the group (a terminal's
+    // Ctrl-C, `timeout`, a service manager) reaches them too.
+    detached: false,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns || 80,
   })

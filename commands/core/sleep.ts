@@ -1,5 +1,5 @@
-import { setTimeout as wait } from 'node:timers/promises'
 import { defineCommand } from '../../src/runtime/command.ts'
+import { waitFor } from '../../src/runtime/timers.ts'
 import { parseDuration } from '../../src/runtime/units.ts'
 import { toText } from '../../src/runtime/values.ts'
 
@@ -14,7 +14,7 @@ export default defineCommand({
   async run(ctx) {
     const text = toText(ctx.args[0] as never)
     const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text)
-    if (ms === undefined || ms < 0) ctx.usage(`expected a duration like 2s or 250ms, got '${text}'`)
-    await wait(ms, undefined, { signal: ctx.signal })
+    if (ms === undefined || ms < 0) return ctx.usage(`expected a duration like 2s or 250ms, got '${text}'`)
+    await waitFor(ms, ctx.signal)
   },
 })

@@ -4,6 +4,7 @@
 import { defineCommand, type PipelineObserver, type PipelinePlan } from '../../src/runtime/command.ts'
 import { EXIT } from '../../src/runtime/errors.ts'
 import { encodeLines } from '../../src/runtime/stream.ts'
+import { after } from '../../src/runtime/timers.ts'
 import { formatDuration } from '../../src/runtime/units.ts'
 import { Batch, batch, isBytes, type Rec } from '../../src/runtime/values.ts'
 import { writeFileAtomic } from '../../src/state/atomic.ts'
@@ -134,7 +135,7 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
       return k === sup.lastStageOf(step) ? files.get(step)?.write : undefined
     }
 
-    const timer = f.timeout !== undefined ? setTimeout(() => stop('timeout'), f.timeout) : undefined
+    const cancelTimeout = f.timeout !== undefined ? after(f.timeout, () => stop('timeout')) : undefined
     const onInterrupt = () => stop('interrupt')
     ctx.signal.addEventListener('abort', onInterrupt, { once: true })
     if (ctx.signal.aborted) stop('interrupt')
@@ -159,7 +160,7 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
       if (!complete) sup.outputClosed()
       pipefail = await status
       await passage.flushed()
-      clearTimeout(timer)
+      cancelTimeout?.()
       ctx.signal.removeEventListener('abort', onInterrupt)
       live?.stop()
       for (const file of files.values()) await file.close()

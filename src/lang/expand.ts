@@ -122,7 +122,8 @@ export async function expandValue(word: Word, scope: ExpandScope): Promise<Value
 }
 
 export function inferScalar(text: string): Value {
-  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text)
+  // Only a number that prints back as written: `02134`, `1.10` or a 20-digit id stay text.
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text) && String(Number(text)) === text) return Number(text)
   if (text === 'true') return true
   if (text === 'false') return false
   if (text === 'null') return null

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import type { Readable } from 'node:stream'
 import { LineSplitter } from '../runtime/stream.ts'
+import { after } from '../runtime/timers.ts'
 import { formatBytes } from '../runtime/units.ts'
 import { parseSyntaxError, trimNodeReport, type SyntaxErrorAt } from './node-error.ts'
 import { preloadPath } from './preload-path.ts'
@@ -64,7 +65,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     if (child.pid === undefined) return
     try { process.kill(-child.pid, 'SIGKILL') } catch { /* already gone */ }
   }
-  const timer = setTimeout(() => { timedOut = true; killGroup() }, timeoutMs)
+  const cancelTimeout = after(timeoutMs, () => { timedOut = true; killGroup() })
   const onAbort = () => { aborted = true; killGroup() }
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   if (opts.signal?.aborted) onAbort()
@@ -136,7 +137,7 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
     if (code !== 0) return { status: 'exited', exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0), signal: signal ?? undefined }
     return { status: 'ok' }
   } finally {
-    clearTimeout(timer)
+    cancelTimeout()
     opts.signal?.removeEventListener('abort', onAbort)
     killGroup()
     records.destroy()

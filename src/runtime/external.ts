@@ -37,8 +37,21 @@ function isExecutable(path: string): boolean {
 /** bash's status for a process that ended: its code, or 128 + the signal number. */
 export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code
-  if (signal) return 128 + (os.signals[signal] ?? 0)
+  if (signal) return signalStatus(signal)
   return EXIT.failure
+}
+
+/** 128 + the signal's number, the status of a process that a signal ended. */
+export const signalStatus = (signal: NodeJS.Signals): number => 128 + (os.signals[signal] ?? 0)
+
+/** The reason to abort a run with when a signal stops it; its children are sent the same signal. */
+export function signalAbort(signal: NodeJS.Signals): Error {
+  return Object.assign(new DOMException(`stopped by ${signal}`, 'AbortError'), { signal })
+}
+
+/** The signal a run was aborted by (`signalAbort`), if any. */
+export function abortedBy(signal: AbortSignal): NodeJS.Signals | undefined {
+  return (signal.reason as { signal?: NodeJS.Signals } | undefined)?.signal
 }
 
 export const SIGPIPE_STATUS = 128 + os.signals.SIGPIPE

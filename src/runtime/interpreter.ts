@@ -41,6 +41,13 @@ export class FailSignal {
 /** Output of `$( )` beyond this is refused rather than held. */
 const SUBSTITUTION_CAP = 64 * 1024 * 1024
 
+/** Nested function calls beyond this fail, as zsh's FUNCNEST does, instead of eating memory. */
+export const MAX_CALL_DEPTH = 1000
+
+/** Calls and loop iterations between two turns of the event loop: an endless loop or recursion
+ *  runs on promises alone, which would starve signals, timers and Ctrl-C. */
+const STEPS_PER_TURN = 256
+
 export class Interpreter {
   cwd: string
   env: Record<string, string>
@@ -56,6 +63,7 @@ export class Interpreter {
   columns: number
   readonly api: ShellApi
   debug: boolean
+  private steps = 0
 
   constructor(opts: InterpreterOptions) {
     this.cwd = opts.cwd
@@ -148,7 +156,7 @@ export class Interpreter {
       case 'while': {
         let status = 0
         for (;;) {
-          if (frame.signal.aborted) return EXIT.interrupted
+          if (await this.interrupted(frame)) return EXIT.interrupted
           const cond = await this.execAndOr(c.cond, { ...frame, errexit: false }, { ...io, source: { t: 'none' } })
           if (cond.status !== 0) return status
           status = await this.execBlock(c.body, frame, io)
@@ -162,7 +170,7 @@ export class Interpreter {
         }
         let status = 0
         for (const item of items) {
-          if (frame.signal.aborted) return EXIT.interrupted
+          if (await this.interrupted(frame)) return EXIT.interrupted
           frame.scope.define(c.name, typeof item === 'string' ? item : item)
           status = await this.execBlock(c.body, frame, io)
         }
@@ -210,17 +218,30 @@ export class Interpreter {
     throw new FshError(1, 'unknown command form')
   }
 
+  /** True once the run is aborted; now and then lets the event loop turn so that a signal can
+   *  arrive at all. */
+  private async interrupted(frame: Frame): Promise<boolean> {
+    if (++this.steps % STEPS_PER_TURN === 0) await new Promise(setImmediate)
+    return frame.signal.aborted
+  }
+
   execBlock(b: Block, frame: Frame, io: IO): Promise<number> {
     return this.execProgram(b.body, frame, io)
   }
 
   async callFunction(fn: FunctionDef, args: Value[], frame: Frame, io: IO): Promise<number> {
+    if (await this.interrupted(frame)) return EXIT.interrupted
+    const depth = (frame.depth ?? 0) + 1
+    if (depth > MAX_CALL_DEPTH) {
+      io.err.write(`fsh: ${fn.name}: maximum call depth ${MAX_CALL_DEPTH} exceeded\n`)
+      return EXIT.failure
+    }
     const scope = new Scope(this.globals)
     fn.params.forEach((p, k) => scope.define(p, args[k] ?? null))
     scope.define('args', args)
     const positional = args.map(a => toText(a))
     try {
-      return await this.execProgram(fn.body.body, { ...frame, scope, positional }, io)
+      return await this.execProgram(fn.body.body, { ...frame, scope, positional, depth }, io)
     } catch (e) {
       if (e instanceof ReturnSignal) {
         if (e.value !== undefined) await io.out.push(e.value)

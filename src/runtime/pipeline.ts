@@ -9,7 +9,7 @@ import { blockOutput, builtinOutput } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
-import { exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
+import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
@@ -51,7 +51,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
-    for (const c of children) killGroup(c.pid, observer?.killSignal ?? 'SIGINT', sh.detached)
+    for (const c of children) killGroup(c.pid, observer?.killSignal ?? abortedBy(frame.signal) ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })

@@ -59,6 +59,8 @@ export interface Frame {
   signal: AbortSignal
   /** Scripts stop at the first failing pipeline that nothing guards. */
   errexit: boolean
+  /** How many function calls deep this runs. */
+  depth?: number
   /** Inside `try`: fsh's own error lines, kept for `$err.msg` instead of printed. */
   caught?: string[]
 }

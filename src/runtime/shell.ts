@@ -1,5 +1,6 @@
 // A shell: one interpreter's state plus the ways to use it: run a line and collect its output,
 // stream it, or execute it against real descriptors (the CLI and the REPL).
+import { setMaxListeners } from 'node:events'
 import { Channel, ChannelClosed } from './channel.ts'
 import type { Command } from '../lang/ast.ts'
 import { expandArgs } from '../lang/expand.ts'
@@ -66,10 +67,11 @@ export class Shell {
       this.interp.lastExit = EXIT.usage
       return { status: EXIT.usage, exited: false }
     }
+    const run = new RunController(opts.signal)
     const frame: Frame = {
       scope: this.interp.globals,
       positional: opts.positional ?? [],
-      signal: opts.signal ?? new AbortController().signal,
+      signal: run.signal,
       errexit: opts.errexit ?? false,
     }
     try {
@@ -84,6 +86,8 @@ export class Shell {
       const status = exitCodeOf(e)
       this.interp.lastExit = status
       return { status, exited: false }
+    } finally {
+      run.unlink()
     }
   }
 
@@ -94,7 +98,7 @@ export class Shell {
     const records: Value[] = []
     let stdout = ''
     const err = tailSink(STDERR_TAIL)
-    const controller = linkedController(opts.signal)
+    const controller = new RunController(opts.signal)
     let overflow = false
     const renderer = new TextRenderer(t => {
       stdout += typeof t === 'string' ? t : Buffer.from(t).toString('utf8')
@@ -115,6 +119,7 @@ export class Shell {
     }
     const { status } = await this.withOverrides(opts, () =>
       this.execute(line, { source: sourceOf(opts.input), out, err }, { signal: controller.signal }))
+      .finally(() => controller.unlink())
     await renderer.flush()
     return { exitCode: overflow ? EXIT.failure : status, records, stdout, stderr: err.text() }
   }
@@ -123,19 +128,25 @@ export class Shell {
   async *stream(line: string, opts: RunOptions = {}): AsyncGenerator<Value | Uint8Array> {
     const ch = new Channel()
     const err = tailSink(STDERR_TAIL)
-    const controller = linkedController(opts.signal)
+    const controller = new RunController(opts.signal)
     const done = this.withOverrides(opts, () =>
       this.execute(line, { source: sourceOf(opts.input), out: { push: i => ch.push(i) }, err }, { signal: controller.signal }))
-      .finally(() => ch.close())
+      .finally(() => { ch.close(); controller.unlink() })
+    let complete = false
     try {
       for await (const item of ch) {
         if (item instanceof Batch) yield* item.items
         else yield item as Value | Uint8Array
       }
+      complete = true
     } finally {
       const { status } = await done
-      const stderr = err.text()
-      if (status !== 0 && stderr) throw Object.assign(new Error(stderr.trim()), { exitCode: status })
+      // A caller that stopped reading early ended the run itself: nothing to report.
+      if (complete) {
+        opts.signal?.throwIfAborted()
+        const stderr = err.text().trim()
+        if (status !== 0) throw Object.assign(new Error(stderr || `exit ${status}`), { exitCode: status })
+      }
     }
   }
 
@@ -171,11 +182,23 @@ function tailSink(cap: number): ErrOut & { text(): string } {
   }
 }
 
-function linkedController(signal?: AbortSignal): AbortController {
-  const controller = new AbortController()
-  if (signal?.aborted) controller.abort()
-  else signal?.addEventListener('abort', () => controller.abort(), { once: true })
-  return controller
+/** A run's own signal, following the caller's while the run lasts. Every nested pipeline listens
+ *  to it (so no listener cap), and `unlink` leaves nothing attached to a signal reused for many runs. */
+class RunController extends AbortController {
+  private readonly parent?: AbortSignal
+  private readonly follow = () => this.abort(this.parent?.reason)
+
+  constructor(parent?: AbortSignal) {
+    super()
+    setMaxListeners(0, this.signal)
+    this.parent = parent
+    if (parent?.aborted) this.abort(parent.reason)
+    else parent?.addEventListener('abort', this.follow, { once: true })
+  }
+
+  unlink(): void {
+    this.parent?.removeEventListener('abort', this.follow)
+  }
 }
 
 function sourceOf(input: RunOptions['input']): IO['source'] {

@@ -76,13 +76,17 @@ async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, re
 async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io: IO): Promise<Redirs> {
   const r: Redirs = { opened: [] }
   const scope = sh.expandScope(frame, io)
+  // Left to right, as in bash: `2>&1 > f` copies where 1 points now, then moves 1 to the file.
+  let out: Target = 'out'
+  let err: Target = 'err'
   try {
     for (const red of list) {
       const target = await expandString(red.target, scope)
       if (red.op === '>&') {
-        if (red.fd === 2 && target === '1') r.stderr = 'stdout'
-        else if (red.fd === 1 && target === '2') r.stdoutToErr = true
-        else if (!(red.fd === 1 && target === '1') && !(red.fd === 2 && target === '2')) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
+        if ((target !== '1' && target !== '2') || (red.fd !== 1 && red.fd !== 2)) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
+        const to = target === '1' ? out : err
+        if (red.fd === 1) out = to
+        else err = to
         continue
       }
       const path = sh.resolvePath(target)
@@ -97,14 +101,30 @@ async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io
       r.opened.push(fd)
       if (red.op === '>>') (r.claims ??= []).push(claimFile(frame.signal, fstatSync(fd), 'append', target))
       if (red.op === '<') r.stdin = fd
-      else if (red.fd === 'both') { r.stdout = fd; r.stderr = fd }
-      else if (red.fd === 2) r.stderr = fd
-      else r.stdout = fd
+      else if (red.fd === 'both') { out = fd; err = fd }
+      else if (red.fd === 2) err = fd
+      else out = fd
     }
   } catch (e) {
     closeRedirs(r)
     throw e
   }
+  return Object.assign(r, pointAt(out, err, io))
+}
+
+/** Where a stage's fd 1 or 2 ends up: the shell's own stdout or stderr, or a file opened for it. */
+type Target = 'out' | 'err' | number
+
+function pointAt(out: Target, err: Target, io: IO): Pick<Redirs, 'stdout' | 'stderr' | 'stdoutToErr'> {
+  const r: Pick<Redirs, 'stdout' | 'stderr' | 'stdoutToErr'> = {}
+  if (typeof out === 'number') r.stdout = out
+  else if (out === 'err') {
+    if (err === 'err' || io.err.fd === undefined) r.stdoutToErr = true
+    else r.stdout = io.err.fd
+  }
+  if (typeof err === 'number') r.stderr = err
+  // The shell's stdout while the stage's own goes elsewhere: its descriptor, or else the shell's stderr.
+  else if (err === 'out') r.stderr = out === 'out' ? 'stdout' : io.out.fd
   return r
 }
 

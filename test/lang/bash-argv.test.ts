@@ -20,7 +20,7 @@ const LINES = [
   `a"b"'c'd`, `"a'b"`, `'a"b'`, `\\$HOME`, `a\\\\b`, `"tab\tinside"`, `--flag=value -x`, `a=b`, `{}`, `\\\\`, `'\\n'`, `"\\n"`,
   `$((N + 1))`, `$(($N * 2 - 1))`, `"$(( (N - 1) / 4 ))"`, `x$((N % 4))y`, `$((N > 3)) $((N <= 3)) $((N == 7 && 1 || 0))`,
   `$((-N + 2))`, `$((-7 / 2)) $((-7 % 2))`, `$((UNSET + 1))`, `$(( 010 + 0x10 ))`, `$((!N))`, `"$((N))$((N))"`,
-  `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
+  `12345678901234567890 02134 1.10 -0 007`, `a#b`, `a #comment`, `"$S"x"$T"`, `'' $E ""`, `$(echo)`, `"$(echo)"`, `x\\ y\\ z`, `"a\\tb"`,
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-argv-'))
@@ -67,6 +67,12 @@ test('$(( )): a number for let, errors named, syntax errors with their column', 
   assert.match(syntax.stderr, /syntax error at 1:13: unexpected '\*'/)
   assert.match((await shell.run('echo $((1 + 2')).stderr, "'))' is missing")
   assert.match((await shell.run('echo $((x = 2))')).stderr, 'assignment is not supported')
+})
+
+test('a number-looking value keeps its text on its way to a program', async () => {
+  const shell = createShell({ cwd: dir, env })
+  const r = await shell.run('let a = 12345678901234567890; let b = 02134; let c = 1.10; def f [x] { ./argv $x $args }; ./argv $a $b $c; f 02134 1.10; for n in 12345678901234567890 { ./argv $n }')
+  assert.equal(split(r.stdout), ['12345678901234567890', '02134', '1.10', '02134', '02134', '1.10', '12345678901234567890'], r.stderr)
 })
 
 test.run()
