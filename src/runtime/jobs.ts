@@ -1,4 +1,16 @@
 // Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
+import { constants } from 'node:os'
+
+/** Why a job's signal aborted: `kill %N` with this signal, which its processes receive too. */
+export class JobKilled extends Error {
+  override name = 'AbortError'
+  constructor(readonly signal: NodeJS.Signals) { super(`killed by ${signal}`) }
+}
+
+/** The signal `kill` sent to the job this AbortSignal belongs to, if that is why it aborted. */
+export function killSignalOf(signal: AbortSignal): NodeJS.Signals | undefined {
+  return signal.reason instanceof JobKilled ? signal.reason.signal : undefined
+}
 
 export interface Job {
   id: number
@@ -20,7 +32,13 @@ export class JobTable {
     const job: Job = {
       id, source, state: 'running', started: Date.now(), controller,
       done: run(controller.signal).then(
-        code => { job.exitCode = code; if (job.state === 'running') job.state = 'done'; return code },
+        code => {
+          // Killed by signal N is 128+N whatever the pipeline made of its abort.
+          const sig = killSignalOf(controller.signal)
+          job.exitCode = sig ? 128 + constants.signals[sig] : code
+          if (job.state === 'running') job.state = 'done'
+          return job.exitCode
+        },
         () => { job.exitCode = 1; job.state = 'done'; return 1 },
       ),
     }
@@ -39,9 +57,10 @@ export class JobTable {
     return this.jobs.get(id)
   }
 
-  kill(job: Job): void {
-    if (job.state === 'running') job.state = 'killed'
-    job.controller.abort()
+  kill(job: Job, signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (job.state !== 'running') return
+    job.state = 'killed'
+    job.controller.abort(new JobKilled(signal))
   }
 
   forget(job: Job): void {

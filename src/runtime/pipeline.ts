@@ -16,6 +16,7 @@ import type { ErrOut, Frame, IO, Out, Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
 import { Input } from './stream.ts'
 import { observed, observedErr, watchChild } from './supervision.ts'
+import { killSignalOf } from './jobs.ts'
 import type { Item } from './values.ts'
 import type { Interpreter } from './interpreter.ts'
 
@@ -51,7 +52,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
-    for (const c of children) killGroup(c.pid, observer?.killSignal ?? 'SIGINT', sh.detached)
+    for (const c of children) killGroup(c.pid, killSignalOf(frame.signal) ?? observer?.killSignal ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })
