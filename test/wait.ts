@@ -3,12 +3,14 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>
+
 /** Polls `cond` every 20 ms until it gives something truthy; fails naming `what` after `ms`. */
-export async function until<T>(cond: () => T | Promise<T>, what: string, ms = 15_000): Promise<T> {
+export async function until<T>(cond: () => T | Promise<T>, what: string, ms = 15_000): Promise<Truthy<T>> {
   const end = Date.now() + ms
   for (;;) {
     const v = await cond()
-    if (v) return v
+    if (v) return v as Truthy<T>
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
     await new Promise(r => setTimeout(r, 20))
   }
