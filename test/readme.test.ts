@@ -14,7 +14,7 @@ import { writeLog } from '../scripts/gen-log.ts'
 
 const BIN = resolve('bin/fsh.js')
 const dir = mkdtempSync(join(tmpdir(), 'fsh-readme-'))
-const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, 'home'), NO_COLOR: '1' }
+const env: Record<string, string> = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, 'home'), NO_COLOR: '1' }
 delete env.FSH_DEBUG
 test.after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -81,7 +81,7 @@ test('where on a file of 32 MiB or more: the parallel scan, end to end in the fs
     bytes += chunk.length
     if (!out.write(chunk)) await new Promise(r => out.once('drain', r))
   }
-  await new Promise(r => out.end(r))
+  await new Promise<void>(r => out.end(() => r()))
   const expected = Math.floor((n - 1) / 97) + 1
   const fast = fsh('open big.ndjson | where status == 503 | count', { FSH_DEBUG: '1' })
   assert.is(fast.code, 0, fast.err)
