@@ -79,7 +79,7 @@ test('where on a file of 32 MiB or more: the parallel scan, end to end in the fs
     const chunk = Array.from({ length: 1000 }, (_, k) => line(n + k)).join('')
     n += 1000
     bytes += chunk.length
-    if (!out.write(chunk)) await new Promise(r => out.once('drain', r))
+    if (!out.write(chunk)) await new Promise<void>(r => out.once('drain', () => r()))
   }
   await new Promise<void>(r => out.end(() => r()))
   const expected = Math.floor((n - 1) / 97) + 1
