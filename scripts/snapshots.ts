@@ -5,8 +5,9 @@
 //   ```fsh-session
 //   ~> open web.ndjson | where status >= 500 | count     a command line (`..` continues it)
 //   2                                                   its exact output: stdout, then stderr
-//   ~> false                                            a non-zero exit shows as `[exit N]`
-//   [exit 1]
+//   ~> ^ls /nope                                        with each stderr line marked `! `
+//   ! ls: cannot access '/nope': No such file or directory
+//   [exit 2]                                            a non-zero exit shows as `[exit N]`
 //   ```
 //
 //   ```file web.ndjson            creates a file in the transcript's working directory
@@ -83,7 +84,7 @@ export async function runTranscript(file: string, opts: { update?: boolean } = {
       for (const cmd of parseSession(b.lines)) {
         commands++
         const r = await shell.run(cmd.line)
-        let actual = (r.stdout + r.stderr).replace(/\n+$/, '')
+        let actual = [...textLines(r.stdout), ...textLines(r.stderr).map(l => STDERR_MARK + l)].join('\n')
         if (r.exitCode !== 0) actual += (actual ? '\n' : '') + `[exit ${r.exitCode}]`
         actual = normalize(actual.split(dir).join('{TMP}'), rules)
         const expected = cmd.expected.join('\n')
@@ -115,6 +116,14 @@ function parseSession(lines: string[]): { line: string; expected: string[]; offs
   })
   for (const c of cmds) while (c.expected.length && c.expected[c.expected.length - 1] === '') c.expected.pop()
   return cmds
+}
+
+/** Marks a line that went to stderr, so a transcript checks which stream each line went to. */
+const STDERR_MARK = '! '
+
+function textLines(text: string): string[] {
+  const t = text.replace(/\n+$/, '')
+  return t ? t.split('\n') : []
 }
 
 function normalize(text: string, rules: [RegExp, string][]): string {

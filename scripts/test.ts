@@ -1,10 +1,13 @@
 // `npm test` after the typecheck: every test/**/*.test.ts(x) through uvu, in one process.
 // `npm test -- NAME` runs only the files whose path contains NAME.
+// Tests whose tool is missing fail, unless e.g. FSH_SKIP_TMUX=1 allows skipping them: then the
+// summary says what was skipped.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'uvu/parse'
 import { run } from 'uvu/run'
+import { skipped } from '../test/skips.ts'
 
 // Every temporary file of the run, ours and our children's, lives in one folder removed at the end.
 const scratch = mkdtempSync(join(tmpdir(), 'fsh-test-'))
@@ -19,3 +22,4 @@ if (!chosen.length) {
   process.exit(1)
 }
 await run(chosen, { bail: false })
+if (skipped.length) console.log(`  Skipped because a tool is missing (${skipped.length}):\n${skipped.map(s => `    ${s}`).join('\n')}\n`)

@@ -12,7 +12,7 @@ export default defineCommand({
     const spec = ctx.args[0] === undefined ? undefined : toText(ctx.args[0] as never)
     const job = ctx.shell.jobs.find(spec)
     if (!job) return ctx.fail(spec ? `${spec}: no such job` : 'no current job')
-    const onAbort = () => ctx.shell.jobs.kill(job)
+    const onAbort = () => ctx.shell.jobs.kill(job, 'SIGINT')
     ctx.signal.addEventListener('abort', onAbort, { once: true })
     try {
       ctx.exitCode = await job.done

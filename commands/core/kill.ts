@@ -6,10 +6,10 @@ export default defineCommand({
   name: 'kill',
   summary: 'Stop a background job (%N) or signal a process (PID)',
   usage: 'kill [-s SIGNAL] %N|PID...',
-  flags: { signal: { type: 'string', alias: 's', describe: 'signal for a PID', default: 'SIGTERM', arg: 'SIGNAL' } },
+  flags: { signal: { type: 'string', alias: 's', describe: 'signal to send', default: 'SIGTERM', arg: 'SIGNAL' } },
   args: { min: 1 },
   output: 'none',
-  examples: [{ line: 'sleep 10 &; kill %1; fg %1; echo $?', output: '130' }],
+  examples: [{ line: 'sleep 10 &; kill %1; fg %1; echo $?', output: '143' }],
   async run(ctx) {
     const sig = (ctx.flags.signal.startsWith('SIG') ? ctx.flags.signal : `SIG${ctx.flags.signal}`).toUpperCase() as NodeJS.Signals
     if (!(sig in constants.signals)) ctx.usage(`unknown signal ${ctx.flags.signal}`)
@@ -17,7 +17,7 @@ export default defineCommand({
       if (arg.startsWith('%')) {
         const job = ctx.shell.jobs.find(arg)
         if (!job) return ctx.fail(`${arg}: no such job`)
-        ctx.shell.jobs.kill(job)
+        ctx.shell.jobs.kill(job, sig)
         continue
       }
       const pid = Number(arg)

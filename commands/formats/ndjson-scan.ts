@@ -51,6 +51,8 @@ export interface ScanHooks {
   onSkipped: (count: number, firstLine: number) => void
   /** Which of the expression's fields a worker's records had so far. */
   onFields?: (report: FieldReport) => void
+  /** At the end, however it ends: the bytes handed to the scan (inflated, for gzip). */
+  onEnd?: (bytesRead: number) => void
   workers?: number
 }
 
@@ -102,6 +104,7 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
   let recordsSoFar = 0
   let local = false
   let stopped = false
+  let bytesRead = 0
   const pump = () => {
     if (local || stopped) return
     for (const p of pool) {
@@ -111,8 +114,10 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
         if ('body' in piece) {
           const body = piece.body
           const job: ChunkJob = { id: next, start: 0, end: 0, body, long: piece.long }
+          bytesRead += body.length
           p.w.postMessage(job, [body.buffer as ArrayBuffer]) // zero copy: the piece's buffer is its own
         } else {
+          bytesRead += piece.end - piece.start
           p.w.postMessage({ id: next, start: piece.start, end: piece.end } satisfies ChunkJob)
         }
         p.busy++
@@ -154,6 +159,7 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
         }
         const piece = await source.local(id)
         if (!piece) break
+        bytesRead += piece.body.length
         r = scanLines(id, piece.body, piece.long, hooks.test, setup.skipInvalid, true)
       }
       while (!r && !(r = done.get(id))) {
@@ -198,5 +204,6 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
     hooks.signal.removeEventListener('abort', onAbort)
     source.close()
     for (const p of pool) { p.w.removeAllListeners('exit'); void p.w.terminate() }
+    hooks.onEnd?.(bytesRead)
   }
 }

@@ -95,6 +95,7 @@ file is split between the cores (this thread and worker threads); the parts are 
       for (const log of logs) {
         if (!log.gzip && log.size >= PARALLEL_MIN_BYTES && !o.strict && workers > 1) {
           const family = sniffHead(readHead(log), o.format, log.name)
+          if (ctx.env.FSH_DEBUG === '1') ctx.log(`fsh: loglens: parallel summary of ${log.name} (${workers} workers)`)
           const onProgress = meter ? (bytes: number, lines: number) => meter.add(bytes, lines) : undefined
           const part = await summarizeInParallel(log, { family, window: o.window, maxRoutes, workers, signal: ctx.signal, onProgress })
           for (const s of part.errors) o.report(s)

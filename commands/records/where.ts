@@ -60,6 +60,8 @@ exist. Comparing a number with text is an error that names the field and both ty
     if (pushdown) {
       await input.close() // open has not read anything: this reads the file instead
       const open = (msg: string) => `fsh: open: ${msg}`
+      const trace = ctx.env.FSH_DEBUG === '1' ? (msg: string) => ctx.log(`fsh: where: ${msg}`) : undefined
+      trace?.(`parallel scan of ${pushdown.source}`)
       const batches = scanNdjson(pushdown.setup, {
         source: pushdown.source,
         signal: ctx.signal,
@@ -67,6 +69,7 @@ exist. Comparing a number with text is an error that names the field and both ty
         openError: msg => { throw new FshError(1, open(msg)) },
         typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
         onText: () => { if (readsFields) ctx.warn(textWarning) },
+        onEnd: trace && (bytes => trace(`parallel scan read ${bytes} bytes`)),
         onSkipped: (n, line) => ctx.log(open(`${pushdown.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
         onFields: report => fields.merge(report),
       })

@@ -1,11 +1,13 @@
 // loglens summary beside the peers on one generated combined log (with request times):
 //   mawk computing only line counts, status classes and top routes (no percentiles),
-//   GoAccess when installed (on the first 1M lines at most: it is slow; its rate is scaled),
+//   GoAccess when installed (on the first 1M lines at most, --goaccess-lines N to change it: it is
+//   slow; its time is extrapolated to the whole log, and the table says so),
 //   `fsh -c 'loglens summary FILE --json'` (worker threads on byte ranges), and
 //   `cat FILE | fsh -c 'loglens summary --json'` (one stream from a pipe).
-// Prints wall time, peak RSS and the ratios; checks that mawk and loglens agree on the counts.
+// The tools run in turns (one pass runs each once). Prints wall time with its spread, peak RSS and
+// the ratios; checks that mawk and loglens agree on the counts. A tool not installed is a MISS.
 //
-//   node --import tsx scripts/bench/loglens.ts [--lines 10000000] [--runs 3]
+//   node --import tsx scripts/bench/loglens.ts [--lines 10000000] [--runs 3] [--goaccess-lines 1000000]
 // The log is generated once per size and kept in $TMPDIR/loglens-bench (about 214 bytes a line).
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -50,18 +52,41 @@ END {
   for (i = 0; i < 10; i++) { best = ""; bc = -1; for (k in r) if (r[k] > bc) { bc = r[k]; best = k }; if (best == "") break; print bc, best; delete r[best] }
 }`
 
-interface Row { name: string; ms: number; cpuMs: number; rssMb: number; lines: number; note?: string | undefined }
+interface Row { name: string; ms: number; cpuMs: number; rssMb: number; spread: number; lines: number; note?: string | undefined }
 interface Run { ms: number; cpuMs: number; rssMb: number; stdout: string }
 
 const run = (cmd: string): Promise<Run> => measure(cmd, { cwd: ROOT })
 
-async function timed(name: string, cmd: string, lines: number, note?: string): Promise<Row & { stdout: string }> {
-  const runs: Run[] = []
-  for (let i = 0; i < RUNS; i++) runs.push(await run(cmd))
-  return {
-    name, ms: median(runs.map(r => r.ms)), cpuMs: median(runs.map(r => r.cpuMs)), rssMb: Math.max(...runs.map(r => r.rssMb)),
-    lines, note, stdout: runs[0]!.stdout,
+/** A tool's command; `scale` multiplies its times (GoAccess timed on part of the log). */
+interface Case { name: string; cmd: string; lines: number; note?: string; scale?: number; optional?: boolean }
+
+/** Round robin: each pass runs every case once, so load from elsewhere falls on all of them alike. */
+async function timeAll(cases: Case[]): Promise<Map<Case, Row & { stdout: string }>> {
+  const runs = new Map<Case, Run[]>(cases.map(c => [c, []]))
+  const failed = new Set<Case>()
+  for (let i = 0; i < RUNS; i++) {
+    for (const c of cases) {
+      if (failed.has(c)) continue
+      try {
+        runs.get(c)!.push(await run(c.cmd))
+      } catch (err) {
+        if (!c.optional) throw err
+        console.log(`${c.name}: failed: ${(err as Error).message.split('\n')[0]}`)
+        failed.add(c)
+      }
+    }
+    console.error(`pass ${i + 1}/${RUNS} done`)
   }
+  const out = new Map<Case, Row & { stdout: string }>()
+  for (const [c, rs] of runs) {
+    if (failed.has(c)) continue
+    const k = c.scale ?? 1
+    out.set(c, {
+      name: c.name, ms: median(rs.map(r => r.ms)) * k, cpuMs: median(rs.map(r => r.cpuMs)) * k, rssMb: Math.max(...rs.map(r => r.rssMb)),
+      spread: Math.max(...rs.map(r => r.ms)) / Math.min(...rs.map(r => r.ms)), lines: c.lines, note: c.note, stdout: rs[0]!.stdout,
+    })
+  }
+  return out
 }
 
 await ensureLog()
@@ -70,40 +95,38 @@ execFileSync('sh', ['-c', `cat ${JSON.stringify(LOG)} > /dev/null`]) // warm the
 const bytes = fs.statSync(LOG).size
 console.log(`log: ${LINES.toLocaleString('en-US')} lines, ${(bytes / 1e9).toFixed(2)} GB, ${os.availableParallelism()} cores; median of ${RUNS} runs\n`)
 
-const rows: Row[] = []
 const q = JSON.stringify(LOG)
-const loglens = await timed('fsh loglens summary FILE --json', `${FSH} -c ${JSON.stringify(`loglens summary ${LOG} --json`)}`, LINES)
-rows.push(loglens)
+const own: Case = { name: 'fsh loglens summary FILE --json', cmd: `${FSH} -c ${JSON.stringify(`loglens summary ${LOG} --json`)}`, lines: LINES }
 // From a pipe: fsh's own stdin, and the same pipe opened by name.
-let piped: Row | undefined
-for (const [name, line] of [['cat FILE | fsh loglens summary --json', 'loglens summary --json'], ['cat FILE | fsh loglens summary /dev/stdin', 'loglens summary /dev/stdin --json']]) {
-  try {
-    const r = await timed(name!, `cat ${q} | ${FSH} -c '${line}'`, LINES)
-    rows.push(r)
-    piped ??= r
-  } catch (err) {
-    console.log(`${name}: failed: ${(err as Error).message.split('\n')[0]}`)
-  }
-}
-let mawk: (Row & { stdout: string }) | undefined
-if (has('mawk')) rows.push((mawk = await timed('mawk (counts + top routes only)', `mawk '${AWK}' ${q}`, LINES)))
+const pipes: Case[] = [['cat FILE | fsh loglens summary --json', 'loglens summary --json'], ['cat FILE | fsh loglens summary /dev/stdin', 'loglens summary /dev/stdin --json']]
+  .map(([name, line]) => ({ name: name!, cmd: `cat ${q} | ${FSH} -c '${line}'`, lines: LINES, optional: true }))
+const awkCase: Case = { name: 'mawk (counts + top routes only)', cmd: `mawk '${AWK}' ${q}`, lines: LINES }
+const cases: Case[] = [own, ...pipes]
+const missing: string[] = []
+if (has('mawk')) cases.push(awkCase)
+else missing.push('mawk')
 if (has('goaccess')) {
-  // GoAccess takes about 30 s per million lines: time it on at most 1M lines and scale its rate.
-  const sub = Math.min(LINES, 1_000_000)
-  const part = path.join(CACHE, `combined-${sub}-head.log`)
+  // GoAccess takes about 30 s per million lines: timed on at most 1M lines (--goaccess-lines) and
+  // extrapolated to the whole log, which the table says.
+  const sub = Math.min(LINES, arg('goaccess-lines', 1_000_000))
+  const part = sub < LINES ? path.join(CACHE, `combined-${sub}-head.log`) : LOG
   if (!fs.existsSync(part)) execFileSync('sh', ['-c', `head -n ${sub} ${q} > ${JSON.stringify(part)}`])
   const fmt = `--log-format='%h %^[%d:%t %^] "%r" %s %b "%R" "%u" %T' --date-format=%d/%b/%Y --time-format=%T`
   const report = JSON.stringify(path.join(CACHE, 'goaccess.json'))
-  const note = sub < LINES ? `timed on ${sub.toLocaleString('en-US')} lines, scaled` : undefined
-  const g = await timed('goaccess (JSON report)', `goaccess ${JSON.stringify(part)} ${fmt} -o ${report}`, LINES, note)
-  rows.push({ ...g, ms: (g.ms * LINES) / sub, cpuMs: (g.cpuMs * LINES) / sub })
-}
+  const note = sub < LINES ? `extrapolated from ${sub.toLocaleString('en-US')} lines` : undefined
+  cases.push({ name: 'goaccess (JSON report)', cmd: `goaccess ${JSON.stringify(part)} ${fmt} -o ${report}`, lines: LINES, note, scale: LINES / sub })
+} else missing.push('goaccess')
 
+const timedAll = await timeAll(cases)
+const loglens = timedAll.get(own)!
+const piped = pipes.map(c => timedAll.get(c)).find(Boolean)
+const mawk = timedAll.get(awkCase)
+const rows: Row[] = [...timedAll.values()]
 const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-table(['tool', 'wall s', 'cpu s', 'peak RSS MB', 'lines/s', 'wall vs loglens', 'cpu vs loglens', 'note'], rows.map(r => [
-  r.name, (r.ms / 1000).toFixed(2), (r.cpuMs / 1000).toFixed(2), r.rssMb.toFixed(0), Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US'),
+table(['tool', 'wall s', 'max/min', 'cpu s', 'peak RSS MB', 'lines/s', 'wall vs loglens', 'cpu vs loglens', 'note'], [...rows.map(r => [
+  r.name, (r.ms / 1000).toFixed(2), r.spread.toFixed(2), (r.cpuMs / 1000).toFixed(2), r.rssMb.toFixed(0), Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US'),
   `${(r.ms / loglens.ms).toFixed(2)}×`, `${(r.cpuMs / loglens.cpuMs).toFixed(2)}×`, r.note ?? '',
-]))
+]), ...missing.map(t => [t, 'MISS', '', '', '', '', '', '', 'not installed'])])
 console.log(`\nload average at the end: ${load} (other work on the machine stretches wall times, not CPU times)`)
 
 // The peers must agree with loglens on what they both count.

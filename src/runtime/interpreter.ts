@@ -137,7 +137,11 @@ export class Interpreter {
       if (!Number.isInteger(n) || n < 0 || n > 255) { io.err.write(`fsh: exit: ${toText(code ?? null)}: a number from 0 to 255 is expected\n`); throw new ExitSignal(EXIT.usage) }
       throw new ExitSignal(n)
     }
-    let status = await execPipeline(this, p.commands, frame, io)
+    // A lone `if`/`for`/`return`… runs in place, not as a pipeline stage, so `return` and `exit`
+    // inside it reach the function or script instead of ending with the stage.
+    let status = only && only.t !== 'cmd' && !(only.t === 'group' && only.redirects.length)
+      ? await this.execCompound(only, frame, io)
+      : await execPipeline(this, p.commands, frame, io)
     if (p.negate) status = status === 0 ? 1 : 0
     this.lastExit = status
     return status

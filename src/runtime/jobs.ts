@@ -1,4 +1,5 @@
 // Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
+import { abortedBy, signalAbort, signalStatus } from './external.ts'
 
 export interface Job {
   id: number
@@ -20,7 +21,13 @@ export class JobTable {
     const job: Job = {
       id, source, state: 'running', started: Date.now(), controller,
       done: run(controller.signal).then(
-        code => { job.exitCode = code; if (job.state === 'running') job.state = 'done'; return code },
+        code => {
+          // Killed by signal N is 128+N whatever the pipeline made of its abort.
+          const sig = abortedBy(controller.signal)
+          job.exitCode = sig ? signalStatus(sig) : code
+          if (job.state === 'running') job.state = 'done'
+          return job.exitCode
+        },
         () => { job.exitCode = 1; job.state = 'done'; return 1 },
       ),
     }
@@ -39,9 +46,10 @@ export class JobTable {
     return this.jobs.get(id)
   }
 
-  kill(job: Job): void {
-    if (job.state === 'running') job.state = 'killed'
-    job.controller.abort()
+  kill(job: Job, signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (job.state !== 'running') return
+    job.state = 'killed'
+    job.controller.abort(signalAbort(signal))
   }
 
   forget(job: Job): void {

@@ -51,7 +51,8 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
-    for (const c of children) killGroup(c.pid, observer?.killSignal ?? abortedBy(frame.signal) ?? 'SIGINT', sh.detached)
+    // A run stopped by a signal (kill %N, SIGTERM to fsh) passes that signal on.
+    for (const c of children) killGroup(c.pid, abortedBy(frame.signal) ?? observer?.killSignal ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { alive, until } from '../wait.ts'
 import { createShell } from '../../src/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-loop-'))
@@ -66,10 +67,6 @@ console.trace('here')
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 
-/** Running, not just a zombie waiting for whoever adopted it to reap it. */
-const alive = (pid: number) => {
-  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) } catch { return false }
-}
 
 test('records print as a table with the SPEC columns', async () => {
   const r = await shell.run('loop trace order.cjs')
@@ -161,8 +158,7 @@ test('processes it spawned and ports it listens on die with it at the timeout', 
   assert.is(r.stderr, 'fsh: loop trace: killed after 1s (the code never finished)\n')
   assert.match(r.stdout, /listening and sleeping/)
   const { pid, port } = JSON.parse(readFileSync(join(dir, 'procs.json'), 'utf8'))
-  for (let i = 0; i < 20 && alive(pid); i++) await new Promise(res => setTimeout(res, 50))
-  assert.not.ok(alive(pid), 'the spawned sleep was killed')
+  await until(() => !alive(pid), 'the spawned sleep to be killed', 3000)
   const refused = await new Promise<boolean>(res => {
     const s = connect(port, '127.0.0.1')
     s.on('connect', () => { s.destroy(); res(false) })
@@ -201,17 +197,12 @@ test('an exit code of the program becomes the exit code of the trace; a signal i
 test('Ctrl-C (an abort) stops the program and everything it runs', async () => {
   const ac = new AbortController()
   const running = shell.run('loop trace spin-pid.cjs --timeout 30s', { signal: ac.signal })
-  let pid = 0
-  for (let i = 0; i < 100 && !pid; i++) {
-    await new Promise(res => setTimeout(res, 50))
-    try { pid = Number(readFileSync(join(dir, 'spin.pid'), 'utf8')) } catch { /* not yet */ }
-  }
-  assert.ok(pid > 0, 'the program started')
+  const pid = await until(() => { try { return Number(readFileSync(join(dir, 'spin.pid'), 'utf8')) } catch { return 0 } }, 'the program to start')
+  assert.ok(alive(pid), 'the program runs')
   ac.abort()
   const r = await running
   assert.is(r.exitCode, 130)
-  for (let i = 0; i < 20 && alive(pid); i++) await new Promise(res => setTimeout(res, 50))
-  assert.not.ok(alive(pid), 'the spinning program was killed')
+  await until(() => !alive(pid), 'the spinning program to be killed', 3000)
 })
 
 test('from a script run by the fsh executable, the bundle finds its preload', () => {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { missingTool } from '../skips.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const FIXTURE = join(ROOT, 'test', 'loop', 'fixtures', 'loop-prompt.tsx')
@@ -52,7 +53,7 @@ async function waitFor(session: string, what: string | RegExp, ms = 15_000): Pro
 const stepOf = (text: string) => Number(/step (\d+)\//.exec(text)?.[1])
 
 if (!hasTmux) {
-  test('tmux is not installed: the terminal tests of :loop are skipped', () => {})
+  missingTool(test, 'the terminal tests of :loop', 'tmux', 'FSH_SKIP_TMUX')
 } else {
   test('it plays at once; space pauses, → and ← step, space plays on, q returns to the prompt', async () => {
     start('play', 'puzzle.cjs')

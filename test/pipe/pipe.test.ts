@@ -1,11 +1,12 @@
 // `pipe` with real processes: what reaches stdout, the report, fail-fast and best-effort, early
 // readers, timeouts, cancellation, copies of the output, and that nothing is left running.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { psHas, until } from '../wait.ts'
 import { batch, createShell, defineCommand } from '../../src/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
@@ -45,7 +46,7 @@ const records = defineCommand({
 
 const shell = () => createShell({ cwd: dir, env, commands: [countLines, takeOne, records] })
 const marker = () => `${30 + Math.floor(Math.random() * 1e6) / 1e6}`
-const running = (m: string) => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some(l => l.includes(`sleep ${m}`))
+const running = (m: string) => psHas(`sleep ${m}`)
 const reportOf = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map(l => JSON.parse(l))
 
 test('the last step\'s output is stdout, untouched; the report goes to stderr', async () => {
@@ -60,9 +61,13 @@ test('the last step\'s output is stdout, untouched; the report goes to stderr', 
 
 test('fail-fast: the first failing step kills the others (no orphans), exit = its code', async () => {
   const m = marker()
+  // The last step cannot end by itself (a `cat` could see EOF and finish cleanly before the kill lands);
+  // step 2 fails once the test has seen the sleep running.
+  const run = shell().run(`pipe --report r1.ndjson --step '^sleep ${m}' --step 'sh -c "while [ ! -e go1 ]; do sleep 0.02; done; echo broke >&2; exit 7"' --step 'sh -c "cat; sleep ${m}"'`)
+  await until(() => running(m), 'the sleep step to start')
   const t0 = Date.now()
-  // The last step cannot end by itself (a `cat` could see EOF and finish cleanly before the kill lands).
-  const r = await shell().run(`pipe --report r1.ndjson --step '^sleep ${m}' --step 'sh -c "sleep 0.2; echo broke >&2; exit 7"' --step 'sh -c "cat; sleep ${m}"'`)
+  writeFileSync(join(dir, 'go1'), '')
+  const r = await run
   assert.is(r.exitCode, 7)
   assert.ok(Date.now() - t0 < 3000, 'did not wait for the sleep')
   assert.not.ok(running(m), 'the sleep step was killed')
@@ -127,24 +132,29 @@ test('--timeout kills every step (no orphans) and exits 124', async () => {
   const m = marker()
   const t0 = Date.now()
   // Neither step can end by itself before the kill (a bare `cat` could see EOF first and exit 0).
-  const r = await shell().run(`pipe --timeout 300ms --report r6.ndjson --step '^sleep ${m}' --step 'sh -c "cat; sleep ${m}"'`)
+  const run = shell().run(`pipe --timeout 2s --report r6.ndjson --step '^sleep ${m}' --step 'sh -c "cat; sleep ${m}"'`)
+  let seen = false
+  await until(() => (seen ||= running(m)) || Date.now() - t0 > 2000, 'the sleep step to start')
+  const r = await run
+  assert.ok(seen, 'the sleep step was seen running before the timeout')
   assert.is(r.exitCode, 124)
-  assert.ok(Date.now() - t0 < 2500)
+  assert.ok(Date.now() - t0 < 5000)
   assert.not.ok(running(m))
   assert.equal(reportOf('r6.ndjson').map(x => [x.status, x.signal]), [['killed', 'SIGTERM'], ['killed', 'SIGTERM']])
-  assert.match(r.stderr, /fsh: pipe: timed out after 300ms/)
+  assert.match(r.stderr, /fsh: pipe: timed out after 2/)
 })
 
 test('an AbortSignal (Ctrl-C) stops every step: exit 130, a report, no orphans', async () => {
   const m = marker()
   const controller = new AbortController()
-  setTimeout(() => controller.abort(), 300)
-  const r = await shell().run(`pipe --step 'yes' --step '^sleep ${m}'`, { signal: controller.signal })
+  const run = shell().run(`pipe --step 'yes' --step '^sleep ${m}'`, { signal: controller.signal })
+  await until(() => running(m), 'the sleep step to start')
+  controller.abort()
+  const r = await run
   assert.is(r.exitCode, 130)
   assert.match(r.stderr, /\n\s+2\s+killed\s+130\s+SIGINT /)
   assert.match(r.stderr, /fsh: pipe: interrupted/)
-  await new Promise(res => setTimeout(res, 100))
-  assert.not.ok(running(m))
+  assert.not.ok(running(m), 'the sleep step is gone when pipe returns')
 })
 
 test('--report writes one NDJSON record per step with the documented fields', async () => {

@@ -26,12 +26,18 @@ test('any external program gets the terminal, wherever it is', () => {
   assert.ok(needs('fg %1'))
 })
 
+const bodyOf = (def: string) => (parse(def).statements[0]!.body.first.commands[0] as { body: Block }).body
+
 test('functions are looked into, recursion included', () => {
-  functions.set('edit', parse('def edit [f] { vim $f }').statements[0]!.body.first.commands[0]!.t === 'def'
-    ? (parse('def edit [f] { vim $f }').statements[0]!.body.first.commands[0] as { body: Block }).body : undefined!)
-  functions.set('loop', (parse('def loop [] { loop }').statements[0]!.body.first.commands[0] as { body: Block }).body)
-  assert.ok(needs('edit x'))
+  // Named like builtins, so only looking into the body tells the answer.
+  functions.set('echo', bodyOf('def echo [f] { vim $f }'))
+  functions.set('count', bodyOf('def count [] { ls | first 3 }'))
+  functions.set('loop', bodyOf('def loop [] { loop }'))
+  functions.set('tidy', bodyOf('def tidy [] { count; loop }'))
+  assert.ok(needs('echo x'), 'a function that runs vim')
+  assert.not.ok(needs('tidy'), 'a function of builtins only')
   assert.not.ok(needs('loop'))
+  functions.clear()
 })
 
 test.run()

@@ -88,9 +88,10 @@ export class Term {
     this.tmux('paste-buffer', '-p', '-d', '-b', 'p', '-t', 'main')
   }
 
-  /** The screen as text (`escapes`: with colour sequences). */
-  screen(escapes = false): string {
-    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main')
+  /** The screen as text (`escapes`: with colour sequences; `joined`: lines the terminal wrapped
+   *  joined back, as the program wrote them, to check what it made fit). */
+  screen(escapes = false, joined = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), ...(joined ? ['-J'] : []), '-t', 'main')
   }
 
   /** The visible lines without the blank ones at the bottom. */

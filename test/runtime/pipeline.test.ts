@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { psHas, until } from '../wait.ts'
 import { batch, createShell, defineCommand } from '../../src/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pipe-'))
@@ -57,10 +58,11 @@ const slowRead = defineCommand({
 const shell = () => createShell({ cwd: dir, env, commands: [forever, take, slowRead] })
 
 test('an endless builtin producer into a consumer that stops ends at once', async () => {
-  const t0 = Date.now()
-  const r = await shell().run('forever | take 1 | to-text')
-  assert.ok(Date.now() - t0 < 2000)
-  assert.match(r.stderr, /command not found/) // to-text does not exist: the pipeline stops before starting
+  produced = 0
+  const r = await shell().run('forever | take 1 | to ndjson')
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.is(r.stdout, JSON.stringify({ n: 0, pad: 'x'.repeat(100) }) + '\n')
+  assert.ok(produced < 64, `the producer made ${produced} batches after the consumer stopped`)
   const r2 = await shell().run('forever | take 1')
   assert.is(r2.exitCode, 0)
   assert.equal(r2.records, [{ n: 0, pad: 'x'.repeat(100) }])
@@ -102,16 +104,17 @@ test('a slow consumer holds the producer back: memory stays bounded', async () =
 })
 
 test('an AbortSignal stops the pipeline, kills its process groups, exit 130', async () => {
-  const marker = `${30 + Math.random()}`.slice(0, 8)
+  const marker = `sleep ${`${30 + Math.random()}`.slice(0, 8)}`
   const controller = new AbortController()
+  const run = shell().run(`sh -c '${marker} & ${marker}; wait' | cat`, { signal: controller.signal })
+  // Both sleeps, the grandchild in the background too, before the abort.
+  await until(() => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter(l => l.includes(marker)).length >= 2, 'both sleeps to start')
   const t0 = Date.now()
-  setTimeout(() => controller.abort(), 300)
-  const r = await shell().run(`sh -c 'sleep ${marker} & sleep ${marker}; wait' | cat`, { signal: controller.signal })
+  controller.abort()
+  const r = await run
   assert.is(r.exitCode, 130)
   assert.ok(Date.now() - t0 < 3000, 'returned promptly')
-  await new Promise(res => setTimeout(res, 200))
-  const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-  assert.not.ok(ps.includes(`sleep ${marker}`), 'the grandchild in the process group is gone too')
+  await until(() => !psHas(marker), 'the grandchild in the process group to be gone too', 1500)
 })
 
 test('exit codes: 127 not found, 126 not executable, 2 usage, 128+N signal, pipefail', async () => {
@@ -176,11 +179,11 @@ test('input option feeds the first stage', async () => {
 
 test('background jobs: & returns at once, fg waits and takes the status', async () => {
   const sh = shell()
-  const t0 = Date.now()
-  await sh.run("sh -c 'sleep 0.3; exit 5' &")
-  assert.ok(Date.now() - t0 < 250)
+  // The job ends when the test says so (or by itself after ~10 s, had `&` waited for it).
+  await sh.run(`sh -c 'i=0; while [ ! -e job.go ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done; exit 5' &`)
   const r = await sh.run('jobs --json')
-  assert.is(JSON.parse(r.stdout).state, 'running')
+  assert.is(JSON.parse(r.stdout).state, 'running', '& waited for the job')
+  writeFileSync(join(dir, 'job.go'), '')
   assert.is((await sh.run('fg %1; echo $?')).stdout, '5\n')
 })
 

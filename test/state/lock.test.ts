@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { FshError } from '../../src/runtime/errors.ts'
@@ -74,12 +74,13 @@ test('a lock nobody refreshed for staleMs is taken over, even from another host'
 test('a live holder keeps its lock past staleMs by refreshing it; the waiter times out naming it', async () => {
   const dir = tempDir()
   const file = join(dir, 'jobs.db')
-  const holder = startFixture('hold-lock.ts', [file, '600'])
+  // The holder refreshes every staleMs/3: a window wide enough for a busy machine.
+  const holder = startFixture('hold-lock.ts', [file, '1200'])
   assert.is(await holder.nextLine(), 'locked')
   const t0 = Date.now()
   let error: unknown
   try {
-    await withLock(file, async () => assert.unreachable('the lock is held'), { timeoutMs: 1500, staleMs: 600 })
+    await withLock(file, async () => assert.unreachable('the lock is held'), { timeoutMs: 2600, staleMs: 1200 })
   } catch (err) {
     error = err
   }
@@ -87,11 +88,12 @@ test('a live holder keeps its lock past staleMs by refreshing it; the waiter tim
   assert.instance(error, FshError)
   assert.is((error as FshError).code, 1)
   assert.is((error as FshError).message, `could not lock ${file}: held by pid ${holder.child.pid}`)
-  assert.ok(waited >= 1450 && waited < 4000, `waited ${waited} ms`)
+  assert.ok(waited >= 2550 && waited < 6000, `waited ${waited} ms, twice the stale window`)
+  assert.ok(Date.now() - statSync(`${file}.lock`).mtimeMs < 1200, 'the holder refreshed its lock')
   holder.child.kill('SIGKILL')
   await holder.exited
   // Its holder gone, the same lock is free for the next one.
-  assert.is(await withLock(file, async () => 'free', { timeoutMs: 2000, staleMs: 600 }), 'free')
+  assert.is(await withLock(file, async () => 'free', { timeoutMs: 2000, staleMs: 1200 }), 'free')
 })
 
 test('the lock is released when the function throws, and the error comes through', async () => {
