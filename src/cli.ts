@@ -5,7 +5,7 @@ import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
 import { CommandSet } from './builtins.ts'
-import { EXIT, formatError, isBrokenPipe } from './runtime/errors.ts'
+import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'

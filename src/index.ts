@@ -4,14 +4,14 @@ import { CommandSet } from './builtins.ts'
 import type { CommandDef, RunOptions, RunResult } from './runtime/command.ts'
 import { Shell } from './runtime/shell.ts'
 import { fshDirs } from './state/dirs.ts'
-import type { Value } from './runtime/values.ts'
+import type { Value } from './base/values.ts'
 
 export { defineCommand, Closure } from './runtime/command.ts'
 export type { Arg, CommandDef, Ctx, Example, FlagSpec, Flags, RunOptions, RunResult, ShellApi } from './runtime/command.ts'
-export { FshError } from './runtime/errors.ts'
+export { FshError } from './base/errors.ts'
 export { Input } from './runtime/stream.ts'
-export { batch, Batch } from './runtime/values.ts'
-export type { Item, Rec, Value } from './runtime/values.ts'
+export { batch, Batch } from './base/values.ts'
+export type { Item, Rec, Value } from './base/values.ts'
 
 export interface CreateShellOptions {
   cwd?: string

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toText, type Rec } from '../../src/runtime/values.ts'
+import { batch, toText, type Rec } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'ls',

@@ -1,7 +1,7 @@
 import { setTimeout as wait } from 'node:timers/promises'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { parseDuration } from '../../src/runtime/units.ts'
-import { toText } from '../../src/runtime/values.ts'
+import { parseDuration } from '../../src/base/units.ts'
+import { toText } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'sleep',

@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import { defineCommand } from '../../src/runtime/command.ts'
 import type { Input } from '../../src/runtime/stream.ts'
-import { isRecord, toJson, toText } from '../../src/runtime/values.ts'
+import { isRecord, toJson, toText } from '../../src/base/values.ts'
 import { FormatGate, sniffHead, SNIFF_BYTES, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors, type CommonOptions } from './options.ts'
 import { PARALLEL_MIN_BYTES, summarizeInParallel, workerCount } from './parallel.ts'

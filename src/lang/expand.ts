@@ -3,8 +3,8 @@
 // (a list spreads into arguments, a record or number stays itself) so builtins get typed values.
 import type { Program, Word } from './ast.ts'
 import { expandGlob, hasGlob, type PatternChar } from './glob.ts'
-import { FshError } from '../runtime/errors.ts'
-import { isRecord, toText, type Value } from '../runtime/values.ts'
+import { FshError } from '../base/errors.ts'
+import { isRecord, toText, type Value } from '../base/values.ts'
 
 export interface ExpandScope {
   /** A shell variable or special parameter (`?`, `1`, `#`, `@`, `args`), then the environment. */

@@ -1,7 +1,7 @@
 // A recursive-descent parser working on characters: words need quote-aware scanning anyway, so a
 // separate token pass would only split the same work in two.
 import type { AndOr, Arg, Block, Command, Part, Pipeline, Pos, Program, Redirect, SimpleCommand, Statement, ValueExpr, Word } from './ast.ts'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 
 export interface ParseOptions {
   /** Commands whose arguments are one raw expression (`where a > 1 && b`). */

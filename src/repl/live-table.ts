@@ -3,7 +3,7 @@
 // every later row reuses them at once, so a slow stream stays one table and rows show as they come.
 // Cells wider than their column are cut with `…`; control characters in cells are made visible.
 import type { CommandDef } from '../runtime/command.ts'
-import { Batch, isRecord, toText, type Rec, type Value } from '../runtime/values.ts'
+import { Batch, isRecord, toText, type Rec, type Value } from '../base/values.ts'
 import { oneLine, pad, textWidth, truncate } from './text-width.ts'
 import type { Theme } from './theme.ts'
 

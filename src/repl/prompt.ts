@@ -1,7 +1,7 @@
 // The prompt: where we are (home as ~, parent folders cut to their first letter when the path is
 // long for the terminal), the last exit status when it failed, and how long the last command took
 // when that was over 2 s.
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import type { Prefix } from './editor-layout.ts'
 import { textWidth } from './text-width.ts'
 import type { Theme } from './theme.ts'

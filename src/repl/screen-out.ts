@@ -10,7 +10,7 @@
 // as fish does. A held line longer than PARTIAL_CAP is written out with a line break added.
 import type { CommandDef } from '../runtime/command.ts'
 import type { ErrOut, Out } from '../runtime/scope.ts'
-import { Batch, batch, isBytes, type Item, type Value } from '../runtime/values.ts'
+import { Batch, batch, isBytes, type Item, type Value } from '../base/values.ts'
 import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 

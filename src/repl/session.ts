@@ -1,7 +1,7 @@
 // The REPL's state and what each key does to it, apart from any terminal: the line being edited,
 // history recall and search, the completion menu, the command running, its progress and output.
 // The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
-import { EXIT } from '../runtime/errors.ts'
+import { EXIT } from '../base/errors.ts'
 import type { IO } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { HistoryStore } from '../state/history.ts'

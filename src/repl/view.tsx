@@ -4,7 +4,7 @@
 // line and what is typed ahead), the completion menu, a hint.
 import React, { useLayoutEffect, useSyncExternalStore } from 'react'
 import { Box, Static, Text, useCursor, useStdout } from 'ink'
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import { layoutEditor, windowRows } from './editor-layout.ts'
 import { menuRows } from './menu.ts'
 import { MAX_PROGRESS_LINES, progressLine, short, SPINNER } from './progress-board.ts'

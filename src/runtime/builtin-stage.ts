@@ -2,14 +2,14 @@
 // (a compound command, a function) whose pushed output is handed on through a channel.
 import { Channel, ChannelClosed } from './channel.ts'
 import type { Ctx } from './command.ts'
-import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './errors.ts'
+import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from '../base/errors.ts'
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
 import { progressReporter } from './progress.ts'
 import type { ErrOut, Frame, IO } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
 import type { Input } from './stream.ts'
-import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
 export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {

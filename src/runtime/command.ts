@@ -2,7 +2,7 @@
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
 import type { Input } from './stream.ts'
-import type { Item, Value } from './values.ts'
+import type { Item, Value } from '../base/values.ts'
 
 export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
 

@@ -7,11 +7,11 @@ import { expandArgs, expandString, expandValue, type ExpandScope } from '../lang
 import { literalText, parse } from '../lang/parser.ts'
 import { ChannelClosed } from './channel.ts'
 import type { CommandDef, ShellApi } from './command.ts'
-import { EXIT, FshError, formatError } from './errors.ts'
+import { EXIT, FshError, formatError } from '../base/errors.ts'
 import { JobTable } from './jobs.ts'
 import { execPipeline } from './pipeline.ts'
 import { ExitSignal, ReturnSignal, Scope, type FunctionDef, type Frame, type IO, type Out } from './scope.ts'
-import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { encodeLines } from './stream.ts'
 
 export interface CommandSource {

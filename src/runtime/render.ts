@@ -1,7 +1,7 @@
 // What reaches the end of a pipeline, as text: scalars as themselves, records as an aligned table,
 // bytes untouched. Tables stream: widths settle from the first rows, later rows reuse them.
 import type { CommandDef } from './command.ts'
-import { Batch, isBytes, isRecord, toText, type Item, type Rec, type Value } from './values.ts'
+import { Batch, isBytes, isRecord, toText, type Item, type Rec, type Value } from '../base/values.ts'
 
 /** Rows held to settle column widths before the table starts printing. */
 export const TABLE_SETTLE_ROWS = 1000

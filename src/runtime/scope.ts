@@ -3,7 +3,7 @@ import type { Block } from '../lang/ast.ts'
 import type { CommandDef, TextSink } from './command.ts'
 import type { Input } from './stream.ts'
 import type { Progress } from './progress.ts'
-import type { Item, Value } from './values.ts'
+import type { Item, Value } from '../base/values.ts'
 
 export class Scope {
   private readonly vars = new Map<string, Value>()

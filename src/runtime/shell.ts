@@ -5,14 +5,14 @@ import type { Command } from '../lang/ast.ts'
 import { expandArgs } from '../lang/expand.ts'
 import { literalText } from '../lang/parser.ts'
 import type { CommandDef, Closure, PipelinePlan, RunOptions, RunResult, ShellApi, StagePlan } from './command.ts'
-import { EXIT, FshError, exitCodeOf, formatError } from './errors.ts'
+import { EXIT, FshError, exitCodeOf, formatError } from '../base/errors.ts'
 import { resolveExecutable } from './external.ts'
 import { execPipeline, inputFd } from './pipeline.ts'
 import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
 import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, type ErrOut, type Frame, type IO, type Out } from './scope.ts'
 import { Input } from './stream.ts'
-import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 
 export interface ShellOptions {
   commands: CommandSource

@@ -3,11 +3,11 @@
 import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
 import { expandArgs, expandString } from '../lang/expand.ts'
 import { Closure, type Arg, type CommandDef } from './command.ts'
-import { FshError } from './errors.ts'
+import { FshError } from '../base/errors.ts'
 import { resolveExecutable } from './external.ts'
 import { closeSync, openSync } from 'node:fs'
 import type { Frame, IO } from './scope.ts'
-import { toText } from './values.ts'
+import { toText } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
 /** A failed builtin stops the stages after it; this travels down the chain and is not reported again. */

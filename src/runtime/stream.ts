@@ -1,8 +1,8 @@
 // The input side of a pipe. Upstream is either values (from a builtin) or bytes (from an external,
 // a file or stdin); a command asks for the shape it wants and the conversion happens here, once.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from './errors.ts'
-import { Batch, isBytes, toJson, type Item, type Value } from './values.ts'
+import { FshError } from '../base/errors.ts'
+import { Batch, isBytes, toJson, type Item, type Value } from '../base/values.ts'
 
 export type InputKind = 'none' | 'values' | 'bytes'
 

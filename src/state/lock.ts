@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { open, rename, stat, unlink } from 'node:fs/promises'
 import { hostname, uptime } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 import { isProcessAlive } from './process-alive.ts'
 
 export interface LockOptions {

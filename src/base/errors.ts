@@ -1,3 +1,4 @@
+// Errors and exit codes: a leaf module that lang, state and runtime all import.
 // One error type for everything a user sees: an exit code, a one-line message, an optional hint.
 
 export const EXIT = {
