@@ -70,8 +70,8 @@ export async function main(argv: string[]): Promise<void> {
   if (source.startsWith('#!')) source = source.replace(/^#![^\n]*/, '')
 
   const shell = createCliShell(env)
-  shell.interp.globals.define('0', scriptName)
-  shell.interp.globals.define('args', positional)
+  shell.setVariable('0', scriptName)
+  shell.setVariable('args', positional)
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = (sig: NodeJS.Signals) => {

@@ -11,6 +11,8 @@ export const EXIT = {
 } as const
 
 export class FshError extends Error {
+  // The bundle is minified: the class keeps its name for Node's printing all the same.
+  static { Object.defineProperty(this, 'name', { value: 'FshError' }) }
   constructor(
     readonly code: number,
     message: string,

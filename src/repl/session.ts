@@ -159,7 +159,7 @@ export class ReplSession {
       text,
       cursor: this.editor.cursor,
       segments: this.lexCache.segments,
-      prompt: this.loopCode ? { text: theme.cyan('js') + ' ' + theme.green('❯') + ' ', width: 5 } : renderPrompt({ cwd: sh.cwd, home: sh.interp.homeDir(), lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      prompt: this.loopCode ? { text: theme.cyan('js') + ' ' + theme.green('❯') + ' ', width: 5 } : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
@@ -181,7 +181,7 @@ export class ReplSession {
     if (isMeta(text)) return { segments: [{ text, style: 'keyword' }] }
     const status = text.length <= PARSE_AS_YOU_TYPE_CHARS ? sourceStatus(this.opts.shell, text) : { t: 'complete' as const }
     const errorAt = status.t === 'error' ? status.at : undefined
-    const segments = highlight(text, { rawNames: this.opts.shell.interp.commands.rawNames, known: (n, ext) => this.knowledge.known(n, ext), errorAt })
+    const segments = highlight(text, { rawNames: this.opts.shell.rawNames, known: (n, ext) => this.knowledge.known(n, ext), errorAt })
     return { segments, hint: status.t === 'error' ? status.message.replace(/^fsh: /, '') : undefined }
   }
 
@@ -464,7 +464,7 @@ export class ReplSession {
     const sh = this.opts.shell
     const term = this.opts.terminal
     let prog
-    try { prog = sh.interp.parse(text) } catch { prog = undefined }
+    try { prog = sh.parse(text) } catch { prog = undefined }
     const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)
     const controller = new AbortController()
     this.controller = controller
@@ -513,10 +513,10 @@ export class ReplSession {
     const sh = this.opts.shell
     // The prompt's duration is the last command's; a meta command is quick.
     this.lastMs = undefined
-    if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.interp.lastExit = 0; return }
+    if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.lastExit = 0; return }
     if (action.t === 'print') {
       this.opts.terminal.write(action.text)
-      sh.interp.lastExit = action.status
+      sh.lastExit = action.status
       return
     }
     if (action.file === undefined) {
@@ -524,7 +524,7 @@ export class ReplSession {
       this.emit()
       return
     }
-    await this.runLoop({ file: sh.interp.resolvePath(action.file) })
+    await this.runLoop({ file: sh.resolvePath(action.file) })
   }
 
   /** Keys while JavaScript for `:loop` is typed: Enter is a new line, Ctrl-D runs, Ctrl-C drops it. */
@@ -551,7 +551,7 @@ export class ReplSession {
     const sh = this.opts.shell
     if (!this.opts.loop) {
       this.opts.terminal.write('fsh: :loop: the event-loop view is not part of this build\n')
-      sh.interp.lastExit = EXIT.failure
+      sh.lastExit = EXIT.failure
       return
     }
     const controller = new AbortController()
@@ -561,10 +561,10 @@ export class ReplSession {
     await this.opts.terminal.release()
     let failure = ''
     try {
-      sh.interp.lastExit = await this.opts.loop(req, controller.signal)
+      sh.lastExit = await this.opts.loop(req, controller.signal)
     } catch (e) {
       failure = `fsh: :loop: ${e instanceof Error ? e.message : String(e)}\n`
-      sh.interp.lastExit = EXIT.failure
+      sh.lastExit = EXIT.failure
     }
     await this.opts.terminal.reclaim()
     if (failure) this.opts.terminal.write(failure)

@@ -23,7 +23,7 @@ export class ShellKnowledge implements Known {
   constructor(private readonly shell: Shell) {}
 
   private get builtins(): Set<string> {
-    this.builtinSet ??= new Set(this.shell.interp.commands.names())
+    this.builtinSet ??= new Set(this.shell.commandNames())
     return this.builtinSet
   }
 
@@ -32,13 +32,13 @@ export class ShellKnowledge implements Known {
   }
 
   functionBody(name: string) {
-    return this.shell.interp.functions.get(name)?.body
+    return this.shell.functionBody(name)
   }
 
   /** A command name that would run something. */
   known(name: string, external: boolean): boolean {
     if (!name) return false
-    if (!external && (this.isBuiltin(name) || this.shell.interp.functions.has(name))) return true
+    if (!external && (this.isBuiltin(name) || this.shell.functionBody(name))) return true
     if (name.includes('/')) {
       const full = isAbsolute(name) ? name : resolve(this.shell.cwd, name)
       try { return statSync(full).isFile() && (accessSync(full, constants.X_OK), true) } catch { return false }
@@ -76,13 +76,13 @@ export class ShellKnowledge implements Known {
     const sh = this.shell
     return {
       get cwd() { return sh.cwd },
-      get home() { return sh.interp.homeDir() },
-      rawNames: sh.interp.commands.rawNames,
-      builtins: () => sh.interp.commands.names(),
-      functions: () => [...sh.interp.functions.keys()],
+      get home() { return sh.homeDir },
+      rawNames: sh.rawNames,
+      builtins: () => sh.commandNames(),
+      functions: () => sh.functionNames(),
       externals: () => this.externals(),
-      command: name => sh.interp.commands.load(name),
-      variables: () => sh.interp.globals.names(),
+      command: name => sh.findCommand(name),
+      variables: () => sh.variableNames(),
       env: () => sh.env,
     }
   }

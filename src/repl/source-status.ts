@@ -16,7 +16,7 @@ export function sourceStatus(shell: Shell, text: string): SourceStatus {
   if (isMeta(text) || !text.trim()) return { t: 'complete' }
   if (/(^|[^\\])(\\\\)*\\$/.test(text)) return { t: 'open' }
   try {
-    shell.interp.parse(text)
+    shell.parse(text)
     return { t: 'complete' }
   } catch (e) {
     if (e instanceof SyntaxError) {

@@ -35,7 +35,7 @@ export interface ReplOptions {
 export async function runRepl(opts: ReplOptions): Promise<number> {
   const shell = createCliShell(opts.env)
   const theme = makeTheme(colorEnabled(opts.env, true))
-  const history = new HistoryStore(join(shell.interp.home.state, 'history.ndjson'))
+  const history = new HistoryStore(join(shell.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
   // `:loop`: the event-loop view, loaded the first time it is asked for.
   const loop = opts.loop ?? (async (req: LoopRequest, signal: AbortSignal) => {
@@ -52,7 +52,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   term.mount()
   term.listen(opts.early?.chunks)
 
-  void ensureDir(shell.interp.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
+  void ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 
   const onSigint = () => session.interrupt()
   // The terminal is gone (window closed, SSH dropped): stop what runs and leave at once; the
@@ -66,7 +66,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   // Back from a stop: raw mode again, unless a program has the terminal.
   const onCont = () => { if (!session.getSnapshot().run?.terminal) { term.rawInput(true); session.resized() } }
   const onResize = () => {
-    shell.interp.columns = process.stdout.columns || shell.interp.columns
+    shell.columns = process.stdout.columns || shell.columns
     session.resized()
   }
   const onWriteError = (e: NodeJS.ErrnoException) => { if (e.code === 'EIO' || e.code === 'EPIPE' || e.code === 'ENXIO') hangUp() }

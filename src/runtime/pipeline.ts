@@ -90,7 +90,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
-        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: sh.cwd }
+        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: frame.state.cwd }
         up = { t: 'input', input: next }
       }
     }
@@ -262,7 +262,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
   const child = spawn(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
-    cwd: sh.cwd,
+    cwd: stage.cwd,
     env: stage.env,
     stdio: [stdin, stdout, stderr],
     detached: sh.detached,
