@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
-import { CommandSet } from './builtins.ts'
 import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
-import { Shell } from './runtime/shell.ts'
+import { createCliShell } from './cli-shell.ts'
 import { fshDirs } from './state/dirs.ts'
 
 const USAGE = `fsh ${pkg.version} — a scriptable systems shell with typed record streams
@@ -88,19 +87,6 @@ export async function main(argv: string[]): Promise<void> {
     positional,
   })
   finish(controller.signal.aborted && status === EXIT.interrupted ? EXIT.interrupted : status)
-}
-
-export function createCliShell(env: Record<string, string>): Shell {
-  const tty = isatty(0) || isatty(1)
-  return new Shell({
-    commands: new CommandSet(),
-    cwd: process.cwd(),
-    env,
-    home: fshDirs(env),
-    detached: !tty,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || 80,
-  })
 }
 
 /** The real stdout/stderr as the shell's descriptors. */

@@ -4,7 +4,7 @@
 import { StringDecoder } from 'node:string_decoder'
 import { FshError } from '../../src/base/errors.ts'
 import type { Rec, Value } from '../../src/base/values.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 
 export interface CsvRow { fields: string[]; line: number }
 

@@ -2,7 +2,7 @@
 import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
 import { batch } from '../../src/base/values.ts'
 import { decode, type ReadFormat } from './decode.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 const TABLE_FLAGS = {
   infer: { type: 'boolean', describe: 'numbers, booleans and empty fields (null) from their text' },

@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { FshError } from '../../src/base/errors.ts'
 import type { Value } from '../../src/base/values.ts'
 import { jsonErrorText } from './ndjson.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 
 export interface JsonOptions {
   source?: string

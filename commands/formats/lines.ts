@@ -2,7 +2,7 @@
 import { defineCommand } from '../../src/runtime/command.ts'
 import { batch, isRecord, toText, type Value } from '../../src/base/values.ts'
 import { lineRecords } from './decode.ts'
-import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
+import { DEFAULT_MAX_LINE, textLines } from '../../src/runtime/text-lines.ts'
 
 export default defineCommand({
   name: 'lines',

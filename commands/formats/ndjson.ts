@@ -3,7 +3,7 @@
 // skipInvalid is counted and reported once at the end.
 import { FshError } from '../../src/base/errors.ts'
 import type { Value } from '../../src/base/values.ts'
-import { where, type LineBatch } from './text-lines.ts'
+import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 
 export interface NdjsonOptions {
   source?: string

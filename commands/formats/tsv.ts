@@ -3,7 +3,7 @@
 import { FshError } from '../../src/base/errors.ts'
 import type { Rec, Value } from '../../src/base/values.ts'
 import { inferValue } from './csv-read.ts'
-import { where, type LineBatch } from './text-lines.ts'
+import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 
 export interface TsvOptions {
   source?: string
