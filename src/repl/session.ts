@@ -2,6 +2,7 @@
 // history recall and search, the completion menu, the command running, its progress and output.
 // The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
 import { EXIT } from '../base/errors.ts'
+import type { ReplView, ViewRequest } from '../runtime/command.ts'
 import type { IO } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { HistoryStore } from '../state/history.ts'
@@ -10,11 +11,11 @@ import { layoutEditor, type Prefix } from './editor-layout.ts'
 import { highlight, type Segment } from './highlight.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
 import { LineBuffer } from './line-buffer.ts'
-import { runMeta } from './meta.ts'
+import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
 import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
-import { continuationPrompt, renderPrompt } from './prompt.ts'
+import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
 import { ScreenOut } from './screen-out.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
@@ -61,7 +62,7 @@ export interface ViewState {
   rows: number
   menu?: { candidates: Candidate[]; selected: number }
   search?: { query: string; failed: boolean }
-  /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`. */
+  /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`'s code. */
   hint?: string
   run?: RunView
   queued: readonly string[]
@@ -72,16 +73,12 @@ export interface ViewState {
   now: number
 }
 
-export interface LoopRequest { file?: string; code?: string }
-
 export interface SessionOptions {
   shell: Shell
   terminal: Terminal
   theme: Theme
   history?: HistoryStore
   now?: () => number
-  /** `:loop`: runs the event-loop view; resolves with its exit status. */
-  loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
 }
 
 /** Lines of a submitted command shown above the prompt; the rest is counted. */
@@ -121,7 +118,8 @@ export class ReplSession {
   private done = false
   /** Ctrl-D leaves the last prompt on screen; `exit` (echoed already) leaves nothing more. */
   private leavePrompt = false
-  private loopCode = false
+  /** The view whose code is being typed (`:loop` without a file). */
+  private codeFor: { name: string; view: ReplView } | undefined
   private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
   private commitWaiters: (() => void)[] = []
   /** Keys that came after a history key while the history was still loading. */
@@ -159,13 +157,13 @@ export class ReplSession {
       text,
       cursor: this.editor.cursor,
       segments: this.lexCache.segments,
-      prompt: this.loopCode ? { text: theme.cyan('js') + ' ' + theme.green('❯') + ' ', width: 5 } : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
       menu: this.menu && { candidates: this.menu.completion.candidates, selected: this.menu.selected },
       search: this.search && { query: this.search.query, failed: this.search.failed },
-      hint: this.hint ?? (this.loopCode ? 'paste or type JavaScript; Ctrl-D runs it, Ctrl-C cancels' : this.lexCache.hint),
+      hint: this.hint ?? this.codeFor?.view.code?.hint ?? this.lexCache.hint,
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
       progress: this.board.list().map(e => ({ ...e })),
@@ -177,7 +175,7 @@ export class ReplSession {
   }
 
   private colour(text: string): { segments: Segment[]; hint?: string } {
-    if (this.loopCode) return { segments: [{ text, style: 'plain' }] }
+    if (this.codeFor) return { segments: [{ text, style: 'plain' }] }
     if (isMeta(text)) return { segments: [{ text, style: 'keyword' }] }
     const status = text.length <= PARSE_AS_YOU_TYPE_CHARS ? sourceStatus(this.opts.shell, text) : { t: 'complete' as const }
     const errorAt = status.t === 'error' ? status.at : undefined
@@ -228,7 +226,7 @@ export class ReplSession {
     }
     if (this.search) return this.searchKey(ev)
     if (this.menu && this.menuKey(ev)) return
-    if (this.loopCode && this.loopCodeKey(ev)) return
+    if (this.codeFor && this.codeKey(ev)) return
     if (this.run) return this.runKey(ev)
     this.editKey(ev, true)
   }
@@ -509,7 +507,7 @@ export class ReplSession {
   }
 
   private async meta(line: string): Promise<undefined> {
-    const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme })
+    const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme, views: await this.views(line) })
     const sh = this.opts.shell
     // The prompt's duration is the last command's; a meta command is quick.
     this.lastMs = undefined
@@ -519,41 +517,46 @@ export class ReplSession {
       sh.lastExit = action.status
       return
     }
-    if (action.file === undefined) {
-      this.loopCode = true
+    if (action.file === undefined && action.view.code) {
+      this.codeFor = action
       this.emit()
       return
     }
-    await this.runLoop({ file: sh.resolvePath(action.file) })
+    await this.showView(action, { file: action.file === undefined ? undefined : sh.resolvePath(action.file) })
   }
 
-  /** Keys while JavaScript for `:loop` is typed: Enter is a new line, Ctrl-D runs, Ctrl-C drops it. */
-  private loopCodeKey(ev: KeyEvent): boolean {
-    if (this.run || ev.t !== 'key') return false
+  /** The REPL views of commands that a meta line may name: all of them for `:help`. */
+  private async views(line: string): Promise<ReplViews> {
+    const sh = this.opts.shell
+    const name = viewName(line)
+    const names = isHelp(line) ? sh.commandNames() : name ? [name] : []
+    const defs = await Promise.all(names.map(n => sh.findCommand(n).catch(() => undefined)))
+    return new Map(defs.flatMap(d => (d?.replView ? [[d.name, d.replView] as const] : [])))
+  }
+
+  /** Keys while a view's code is typed: Enter is a new line, Ctrl-D runs it, Ctrl-C drops it. */
+  private codeKey(ev: KeyEvent): boolean {
+    if (this.run || ev.t !== 'key' || !this.codeFor) return false
     const k = ev as KeyPress
     if (k.name === 'enter' && !k.ctrl) { this.editor.insert('\n'); this.emit(); return true }
-    if (k.ctrl && k.name === 'c') { this.loopCode = false; this.cancelLine(); return true }
+    if (k.ctrl && k.name === 'c') { this.codeFor = undefined; this.cancelLine(); return true }
     if (k.ctrl && k.name === 'd' && (this.editor.isEmpty || this.editor.cursor === this.editor.text.length)) {
       const code = this.editor.text
-      this.loopCode = false
+      const view = this.codeFor
+      this.codeFor = undefined
       this.lexCache = undefined
       this.echo(code)
       this.editor.set('')
       if (!code.trim()) { this.emit(); return true }
-      void this.drawn().then(() => this.runLoop({ code })).then(() => this.emit())
+      void this.drawn().then(() => this.showView(view, { code })).then(() => this.emit())
       return true
     }
     if (k.name === 'up' || k.name === 'down') { if (k.name === 'up' ? this.editor.up() : this.editor.down()) this.emit(); return true }
     return false
   }
 
-  private async runLoop(req: LoopRequest): Promise<void> {
+  private async showView({ name, view }: { name: string; view: ReplView }, req: ViewRequest): Promise<void> {
     const sh = this.opts.shell
-    if (!this.opts.loop) {
-      this.opts.terminal.write('fsh: :loop: the event-loop view is not part of this build\n')
-      sh.lastExit = EXIT.failure
-      return
-    }
     const controller = new AbortController()
     this.controller = controller
     this.run = { startedAt: this.now(), terminal: true, stopping: false, partial: '', rows: 0 }
@@ -561,9 +564,9 @@ export class ReplSession {
     await this.opts.terminal.release()
     let failure = ''
     try {
-      sh.lastExit = await this.opts.loop(req, controller.signal)
+      sh.lastExit = await view.show(req, { cwd: sh.cwd, env: sh.env, signal: controller.signal })
     } catch (e) {
-      failure = `fsh: :loop: ${e instanceof Error ? e.message : String(e)}\n`
+      failure = `fsh: :${name}: ${e instanceof Error ? e.message : String(e)}\n`
       sh.lastExit = EXIT.failure
     }
     await this.opts.terminal.reclaim()

@@ -13,7 +13,7 @@ import type { IO } from '../runtime/scope.ts'
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeyDecoder } from './keys.ts'
 import { ScreenOut } from './screen-out.ts'
 import { terminalOut, type TerminalOut } from './terminal-out.ts'
-import { ReplSession, type LoopRequest, type Terminal } from './session.ts'
+import { ReplSession, type Terminal } from './session.ts'
 import type { EarlyInput } from './start.ts'
 import { colorEnabled, makeTheme, type Theme } from './theme.ts'
 import { ReplView } from './view.tsx'
@@ -27,7 +27,6 @@ const SHOW_CURSOR = '\x1b[?25h'
 
 export interface ReplOptions {
   env: Record<string, string>
-  loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
   /** The prompt start.ts drew before Ink was loaded, and the keys typed since. */
   early?: EarlyInput
 }
@@ -37,12 +36,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   const theme = makeTheme(colorEnabled(opts.env, true))
   const history = new HistoryStore(join(shell.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
-  // `:loop`: the event-loop view, loaded the first time it is asked for.
-  const loop = opts.loop ?? (async (req: LoopRequest, signal: AbortSignal) => {
-    const { showLoop } = await import('../../commands/loop/view.tsx')
-    return showLoop(req, { cwd: shell.cwd, env: shell.env, signal })
-  })
-  const session = new ReplSession({ shell, terminal: term, theme, history, loop })
+  const session = new ReplSession({ shell, terminal: term, theme, history })
   term.attach(session)
   if (opts.early) {
     // The prompt drawn by hand is on the cursor's line: the view draws it again there.

@@ -9,7 +9,7 @@ import { layoutEditor, windowRows } from './editor-layout.ts'
 import { menuRows } from './menu.ts'
 import { MAX_PROGRESS_LINES, progressLine, short, SPINNER } from './progress-board.ts'
 import type { Echo, ReplSession, ViewState } from './session.ts'
-import { oneLine, truncate } from './text-width.ts'
+import { oneLine, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 /** A line that runs for less than this shows no status line: quick commands do not flicker. */
