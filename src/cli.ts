@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
-import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
+import { EXIT, isBrokenPipe } from './base/errors.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** The real stdout/stderr as the shell's descriptors. */
-export function cliIO(stdinIsScript: boolean): IO {
+function cliIO(stdinIsScript: boolean): IO {
   const color = Boolean(process.stdout.isTTY) && pc.isColorSupported
   const renderer = new TextRenderer(chunk => writeStream(process.stdout, chunk), {
     color,
@@ -129,4 +129,3 @@ function finish(code: number): void {
   process.exit(code)
 }
 
-export { formatError }

@@ -27,7 +27,7 @@ export async function expandArgs(words: Word[], scope: ExpandScope): Promise<Val
   return out
 }
 
-export async function expandWord(word: Word, scope: ExpandScope): Promise<Value[]> {
+async function expandWord(word: Word, scope: ExpandScope): Promise<Value[]> {
   const sole = word.parts.length === 1 ? word.parts[0]! : undefined
   if (sole?.t === 'var') {
     const v = resolveVar(sole.name, sole.path, scope)
@@ -112,7 +112,7 @@ export async function expandValue(word: Word, scope: ExpandScope): Promise<Value
   return expandString(word, scope)
 }
 
-export function inferScalar(text: string): Value {
+function inferScalar(text: string): Value {
   if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text)
   if (text === 'true') return true
   if (text === 'false') return false

@@ -72,7 +72,7 @@ function exists(path: string): boolean {
 
 const escapeRe = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
 
-export function segmentRegex(seg: PatternChar[]): RegExp {
+function segmentRegex(seg: PatternChar[]): RegExp {
   let re = ''
   for (let i = 0; i < seg.length; i++) {
     const { ch, quoted } = seg[i]!

@@ -9,7 +9,7 @@ export type MetaAction =
   | { t: 'clear' }
   | { t: 'view'; name: string; view: ReplView; file?: string }
 
-export const META_COMMANDS: Record<string, string> = {
+const META_COMMANDS: Record<string, string> = {
   ':help': 'this help',
   ':clear': 'clear the screen (also Ctrl-L)',
   ':history [N]': 'the last N command lines (25 unless given)',

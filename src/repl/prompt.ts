@@ -15,7 +15,7 @@ export interface PromptInfo {
   columns: number
 }
 
-export const SHOW_DURATION_OVER_MS = 2000
+const SHOW_DURATION_OVER_MS = 2000
 const SYMBOL = '❯'
 
 export function shortenPath(cwd: string, home: string, maxWidth: number): string {

@@ -14,7 +14,7 @@ import { Batch, batch, isBytes, type Item, type Value } from '../base/values.ts'
 import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 
-export const FLUSH_MS = 16
+const FLUSH_MS = 16
 /** Output above this is written at once rather than at the next frame. */
 const FLUSH_BYTES = 64 * 1024
 /** Rows of a batch formatted before what is pending may be written. */

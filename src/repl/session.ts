@@ -20,6 +20,7 @@ import { ScreenOut } from './screen-out.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
+import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
 
 /** What the session needs from the terminal it runs in. */
 export interface Terminal {
@@ -85,10 +86,6 @@ export interface SessionOptions {
 const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
-/** Lines typed ahead while a command runs (a paste without bracketed-paste mode is many). */
-const QUEUE_CAP = 100_000
-/** Keys held while the saved history loads (a ↑ pressed before it is there waits for it). */
-const HELD_KEYS_CAP = 100_000
 const TICK_MS = 100
 
 export class ReplSession {
@@ -430,7 +427,7 @@ export class ReplSession {
   private enqueue(): void {
     const text = this.editor.text
     if (!text.trim()) return
-    if (this.queue.length >= QUEUE_CAP) { this.hint = `${QUEUE_CAP} lines are waiting already`; return this.emit() }
+    if (this.queue.length >= TYPED_AHEAD_CAP) { this.hint = `${TYPED_AHEAD_CAP} lines are waiting already`; return this.emit() }
     this.queue.push(text)
     this.editor.set('')
     this.edited()

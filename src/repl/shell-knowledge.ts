@@ -7,11 +7,8 @@ import { findOnPath } from '../runtime/external.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { CompletionSource } from './complete.ts'
 import type { Known } from './needs-terminal.ts'
+import { PATH_LOOKUP_CAP, PATH_PROGRAMS_CAP } from '../base/limits.ts'
 
-/** Names remembered as found or not found on PATH; forgotten all at once past this. */
-const LOOKUP_CAP = 4096
-/** Program names listed from PATH for completion. */
-const PROGRAM_CAP = 20_000
 
 export class ShellKnowledge implements Known {
   private lookups = new Map<string, boolean>()
@@ -44,7 +41,7 @@ export class ShellKnowledge implements Known {
       try { return statSync(full).isFile() && (accessSync(full, constants.X_OK), true) } catch { return false }
     }
     const path = this.shell.env.PATH ?? ''
-    if (path !== this.lookupPath || this.lookups.size > LOOKUP_CAP) { this.lookups.clear(); this.lookupPath = path }
+    if (path !== this.lookupPath || this.lookups.size > PATH_LOOKUP_CAP) { this.lookups.clear(); this.lookupPath = path }
     let found = this.lookups.get(name)
     if (found === undefined) {
       found = findOnPath(name, this.shell.env, this.shell.cwd) !== undefined
@@ -62,7 +59,7 @@ export class ShellKnowledge implements Known {
       if (!dir) continue
       try {
         for (const d of readdirSync(resolve(this.shell.cwd, dir), { withFileTypes: true })) {
-          if (names.size >= PROGRAM_CAP) break
+          if (names.size >= PATH_PROGRAMS_CAP) break
           if (d.isFile() || d.isSymbolicLink()) names.add(d.name)
         }
       } catch { /* a PATH entry that does not exist */ }

@@ -1,6 +1,6 @@
 // The parser's view of the line being typed: complete, still open (keep reading lines), or wrong
 // at a place. Meta commands (`:help`) are not shell syntax and are always complete.
-import { SyntaxError } from '../lang/parser.ts'
+import { ParseError } from '../lang/parser.ts'
 import type { Shell } from '../runtime/shell.ts'
 import { indexOf } from './highlight.ts'
 
@@ -19,7 +19,7 @@ export function sourceStatus(shell: Shell, text: string): SourceStatus {
     shell.parse(text)
     return { t: 'complete' }
   } catch (e) {
-    if (e instanceof SyntaxError) {
+    if (e instanceof ParseError) {
       if (e.incomplete) return { t: 'open' }
       return { t: 'error', at: indexOf(text, e.pos.line, e.pos.col), message: e.message.split('\n')[0]! }
     }

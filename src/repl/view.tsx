@@ -13,7 +13,7 @@ import { oneLine, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 /** A line that runs for less than this shows no status line: quick commands do not flicker. */
-export const STATUS_AFTER_MS = 250
+const STATUS_AFTER_MS = 250
 /** Rows the menu takes at most. */
 const MENU_ROWS = 10
 

@@ -12,6 +12,7 @@ import { execPipeline } from './pipeline.ts'
 import { ExitSignal, ReturnSignal, Scope, homeDir, type FunctionDef, type Frame, type IO, type Out, type RunState, forkState } from './scope.ts'
 import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { encodeLines } from './stream.ts'
+import { SUBSTITUTION_CAP } from '../base/limits.ts'
 
 export interface CommandSource {
   names(): string[]
@@ -38,8 +39,6 @@ export class FailSignal {
   constructor(readonly code: number) {}
 }
 
-/** Output of `$( )` beyond this is refused rather than held. */
-const SUBSTITUTION_CAP = 64 * 1024 * 1024
 
 export class Interpreter {
   /** The session's own run state: the REPL's and a script's cwd, env and `$?`. */
@@ -264,7 +263,7 @@ export class Interpreter {
         if (isBytes(item)) { chunks.push(Buffer.from(item)); size += item.length }
         else if (item instanceof Batch) values.push(...item.items)
         else values.push(item)
-        if (size > SUBSTITUTION_CAP || values.length > SUBSTITUTION_CAP / 64) throw new FshError(1, 'command substitution output is over 64 MiB')
+        if (size > SUBSTITUTION_CAP || values.length > SUBSTITUTION_CAP / 64) throw new FshError(1, `command substitution output is over ${SUBSTITUTION_CAP / 1024 / 1024} MiB`)
       },
     }
     let status: number

@@ -14,6 +14,7 @@ import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, forkState, homeDir, resolvePath, type ErrOut, type Frame, type IO, type Out, type RunState } from './scope.ts'
 import { Input } from './stream.ts'
 import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
+import { RUN_OUTPUT_CAP, RUN_STDERR_TAIL } from '../base/limits.ts'
 
 export interface ShellOptions {
   commands: CommandSource
@@ -113,11 +114,11 @@ export class Shell {
 
   /** Runs a line and collects everything: the values, stdout as it would print, stderr.
    *  Collected output is capped (RUN_OUTPUT_CAP): beyond it the pipeline is stopped with exit 1,
-   *  since `stream()` is the way to large outputs; stderr keeps its last STDERR_TAIL bytes. */
+   *  since `stream()` is the way to large outputs; stderr keeps its last RUN_STDERR_TAIL bytes. */
   async run(line: string, opts: RunOptions = {}): Promise<RunResult> {
     const records: Value[] = []
     let stdout = ''
-    const err = tailSink(STDERR_TAIL)
+    const err = tailSink(RUN_STDERR_TAIL)
     const controller = linkedController(opts.signal)
     let overflow = false
     const renderer = new TextRenderer(t => {
@@ -146,7 +147,7 @@ export class Shell {
   async *stream(line: string, opts: RunOptions = {}): AsyncGenerator<Value | Uint8Array> {
     const state = this.runState(opts)
     const ch = new Channel()
-    const err = tailSink(STDERR_TAIL)
+    const err = tailSink(RUN_STDERR_TAIL)
     const controller = linkedController(opts.signal)
     const done = this.execute(line, { source: sourceOf(opts.input), out: { push: i => ch.push(i) }, err }, { signal: controller.signal, state })
       .finally(() => ch.close())
@@ -191,10 +192,6 @@ function checkedDir(path: string): string {
   return path
 }
 
-/** What `run()` collects at most before it stops the pipeline. */
-export const RUN_OUTPUT_CAP = 64 * 1024 * 1024
-/** The end of stderr is what explains a failure; that much of it is kept. */
-const STDERR_TAIL = 1024 * 1024
 
 function tailSink(cap: number): ErrOut & { text(): string } {
   let kept = ''

@@ -3,11 +3,9 @@
 import { StringDecoder } from 'node:string_decoder'
 import { FshError } from '../base/errors.ts'
 import { Batch, isBytes, toJson, type Item, type Value } from '../base/values.ts'
+import { MAX_LINE_BYTES } from '../base/limits.ts'
 
 export type InputKind = 'none' | 'values' | 'bytes'
-
-/** Lines longer than this are refused rather than buffered without bound. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
 /** The builtin invocation an input comes from, when it comes straight from one (`open x | where`):
  *  a command may then do its upstream's work itself, better (read a file in parallel, say), and

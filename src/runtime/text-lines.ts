@@ -3,6 +3,7 @@
 // Bounded: a line longer than maxLine is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
 import { FshError } from '../base/errors.ts'
+import { MAX_LINE_BYTES } from '../base/limits.ts'
 
 /** A block of whole lines, cut by a reader thread: text (no final newline), or the raw bytes of lines
  *  that are not valid UTF-8 (for the main thread to report or repair), or a line over the cap. */
@@ -28,7 +29,6 @@ export interface LineOptions {
   keepCR?: boolean
 }
 
-export const DEFAULT_MAX_LINE = 8 * 1024 * 1024
 
 /** `data.csv: line 3: message`, or `line 3: message` when the input has no name. */
 export function where(source: string | undefined, line: number): string {
@@ -40,7 +40,7 @@ export function mib(bytes: number): string {
 }
 
 export async function* textLines(chunks: AsyncIterable<Uint8Array | LineText>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
-  const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE
+  const maxLine = opts.maxLine ?? MAX_LINE_BYTES
   let pending: Buffer[] = []
   let pendingBytes = 0
   let lineNo = 1
@@ -68,7 +68,7 @@ export async function* textLines(chunks: AsyncIterable<Uint8Array | LineText>, o
         if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1)
       }
     }
-    if (maxLine < DEFAULT_MAX_LINE) {
+    if (maxLine < MAX_LINE_BYTES) {
       for (let i = 0; i < lines.length; i++) {
         if (lines[i]!.length > maxLine && Buffer.byteLength(lines[i]!) > maxLine) throw tooLong(opts.source, firstLine + i, maxLine)
       }

@@ -34,7 +34,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, opts: Lock
 
 export interface HeldLock { release(): Promise<void> }
 
-export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
+async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
   const lockPath = `${path}.lock`
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
@@ -108,7 +108,7 @@ async function observe(lockPath: string): Promise<Observed | undefined> {
   }
 }
 
-export function parseOwner(text: string): LockOwner | undefined {
+function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text)
     if (typeof o?.pid !== 'number' || typeof o.host !== 'string') return undefined
