@@ -1,5 +1,6 @@
 // A shell: one interpreter's state plus the ways to use it: run a line and collect its output,
-// stream it, or execute it against real descriptors (the CLI and the REPL).
+// stream it, or execute it against real descriptors (the CLI and the REPL). The interpreter is
+// private: the REPL and the CLI ask through the small set of methods below.
 import { statSync } from 'node:fs'
 import { Channel, ChannelClosed } from './channel.ts'
 import type { Block, Command, Program } from '../lang/ast.ts'

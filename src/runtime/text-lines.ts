@@ -1,7 +1,9 @@
-// Bytes → batches of text lines, the first step of every line-based format (ndjson, tsv, lines).
-// Works on whole chunks: one UTF-8 check, one decode and one split per chunk, not per line.
-// Bounded: a line longer than maxLine is an error, never an unbounded buffer.
+// Bytes → batches of text lines: the first step of every line-based format (ndjson, tsv, lines),
+// and of a command's input given as bytes. Works on whole chunks: one UTF-8 check, one decode and
+// one split per chunk, not per line. Bounded: a line longer than the cap (a parameter, 8 MiB unless
+// given) is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
+import { StringDecoder } from 'node:string_decoder'
 import { FshError } from '../base/errors.ts'
 import { MAX_LINE_BYTES } from '../base/limits.ts'
 
@@ -204,4 +206,38 @@ function incompleteTail(buf: Buffer): number {
     return need > k ? k : 0
   }
   return 0
+}
+
+/** The same cut, chunk by chunk as they are pushed, for a stream that is not all bytes (a command's
+ *  input, a child's output read as it comes). Invalid UTF-8 becomes U+FFFD. */
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8')
+  private rest = ''
+  lineNo = 0
+
+  constructor(private readonly maxLine = MAX_LINE_BYTES) {}
+
+  push(chunk: Uint8Array): string[] {
+    const text = this.rest + this.decoder.write(chunk as Buffer)
+    const parts = text.split('\n')
+    this.rest = parts.pop()!
+    if (this.rest.length > this.maxLine) {
+      throw new FshError(1, `line ${this.lineNo + parts.length + 1} is longer than ${mib(this.maxLine)}`)
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!
+      if (p.length > this.maxLine) throw new FshError(1, `line ${this.lineNo + i + 1} is longer than ${mib(this.maxLine)}`)
+      if (p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1)
+    }
+    this.lineNo += parts.length
+    return parts
+  }
+
+  end(): string[] {
+    const last = this.rest + this.decoder.end()
+    this.rest = ''
+    if (!last) return []
+    this.lineNo++
+    return [last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last]
+  }
 }
