@@ -4,13 +4,12 @@ import { fstatSync, readFileSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
-import { CommandSet } from './builtins.ts'
-import { EXIT, formatError, isBrokenPipe } from './runtime/errors.ts'
+import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { signalAbort, signalStatus } from './runtime/external.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
-import { Shell } from './runtime/shell.ts'
+import { createCliShell } from './cli-shell.ts'
 import { fshDirs } from './state/dirs.ts'
 
 const USAGE = `fsh ${pkg.version} — a scriptable systems shell with typed record streams
@@ -81,8 +80,8 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
   if (source.startsWith('#!')) source = source.replace(/^#![^\n]*/, '')
 
   const shell = createCliShell(env)
-  shell.interp.globals.define('0', scriptName)
-  shell.interp.globals.define('args', positional)
+  shell.setVariable('0', scriptName)
+  shell.setVariable('args', positional)
   const controller = new AbortController()
   let caught: NodeJS.Signals | undefined
   // The run stops, its children get the same signal, and fsh ends as that signal says (128+N);
@@ -105,22 +104,8 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
   finish(caught ? signalStatus(caught) : status)
 }
 
-export function createCliShell(env: Record<string, string>): Shell {
-  return new Shell({
-    commands: new CommandSet(),
-    cwd: process.cwd(),
-    env,
-    home: fshDirs(env),
-    // Children stay in fsh's process group, as bash's do: a signal to the group (a terminal's
-    // Ctrl-C, `timeout`, a service manager) reaches them too.
-    detached: false,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns || 80,
-  })
-}
-
 /** The real stdout/stderr as the shell's descriptors. */
-export function cliIO(stdinIsScript: boolean): IO {
+function cliIO(stdinIsScript: boolean): IO {
   const color = Boolean(process.stdout.isTTY) && pc.isColorSupported
   const renderer = new TextRenderer(stdoutWriter(), {
     color,
@@ -164,10 +149,6 @@ async function doctor(env: Record<string, string>, args: string[]): Promise<numb
   return bad.length ? EXIT.failure : EXIT.ok
 }
 
-function signalStatus(sig: NodeJS.Signals): number {
-  return sig === 'SIGINT' ? EXIT.interrupted : 143
-}
-
 function write(text: string, code: number): number {
   process.stdout.write(text)
   return code
@@ -177,4 +158,3 @@ function finish(code: number): void {
   process.exit(code)
 }
 
-export { formatError }

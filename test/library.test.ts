@@ -1,5 +1,5 @@
 // The public library: what `import ... from 'fsh'` gives, at run time and to the type checker.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -8,13 +8,36 @@ import * as assert from 'uvu/assert'
 
 test('the bundle exports exactly the public API', async () => {
   const lib = await import(resolve('dist/index.js'))
-  assert.equal(Object.keys(lib).sort(), ['Batch', 'Closure', 'FshError', 'Input', 'batch', 'createShell', 'defineCommand'])
+  assert.equal(Object.keys(lib).sort(), ['Batch', 'Closure', 'FshError', 'Input', 'RunError', 'batch', 'createShell', 'defineCommand'])
   const shell = lib.createShell({ cwd: tmpdir() })
   const greet = lib.defineCommand({ name: 'greet', summary: 'say hello', usage: 'greet NAME', args: { min: 1 }, output: 'records', run: (ctx: { args: string[] }) => ({ hello: ctx.args[0] }) })
   shell.define(greet)
   const r = await shell.run('greet ada | ^cat')
   assert.is(r.stdout, '{"hello":"ada"}\n')
   assert.is(r.exitCode, 0)
+})
+
+test('an uncaught library error shows the caller\'s line, never a line of the minified bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-uncaught-'))
+  try {
+    mkdirSync(join(dir, 'node_modules'))
+    symlinkSync(resolve('.'), join(dir, 'node_modules', 'fsh'))
+    const cases = {
+      'stream.mjs': "import { createShell } from 'fsh'\nfor await (const v of createShell().stream('^sh -c \"echo broken >&2; exit 3\"')) void v\n",
+      'run.mjs': "import { createShell } from 'fsh'\nawait createShell().run('pwd', { cwd: '/nonexistent-dir' })\n",
+      'create.mjs': "import { createShell } from 'fsh'\ncreateShell({ cwd: '/nonexistent-dir' })\n",
+    }
+    for (const [name, code] of Object.entries(cases)) {
+      writeFileSync(join(dir, name), code)
+      const r = spawnSync(process.execPath, [name], { cwd: dir, encoding: 'utf8' })
+      assert.is(r.status, 1, name)
+      assert.match(r.stderr, name === 'stream.mjs' ? /RunError: broken\n[^]*exitCode: 3/ : /FshError: cwd \/nonexistent-dir: no such directory/)
+      for (const line of r.stderr.split('\n')) assert.ok(line.length < 200, `${name}: ${line.slice(0, 100)}`)
+      assert.not.match(r.stderr, /dist\/(chunks\/|index\.js)/, name)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('a TypeScript program type-checks against the published declarations', () => {

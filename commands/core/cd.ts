@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { toText } from '../../src/runtime/values.ts'
+import { toText } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'cd',

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/runtime/command.ts'
-import { toText } from '../../src/runtime/values.ts'
+import { toText } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'echo',

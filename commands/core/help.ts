@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/runtime/command.ts'
 import { renderHelp } from '../../src/runtime/help.ts'
-import { toText } from '../../src/runtime/values.ts'
+import { toText } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'help',

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { HistoryStore } from '../../src/state/history.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 
 export const historyFile = (stateDir: string) => join(stateDir, 'history.ndjson')
 

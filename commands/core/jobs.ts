@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 
 export default defineCommand({
   name: 'jobs',

@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, type Rec, toText } from '../../src/base/values.ts'
 import { fileName } from '../../src/runtime/file-names.ts'
-import { batch, toText, type Rec } from '../../src/runtime/values.ts'
 
 export default defineCommand({
   name: 'ls',
@@ -32,7 +32,7 @@ fsh refuses to pass it on (a glob matching it is an error): rename such a file w
     const targets = ctx.args.length ? ctx.args.map(a => toText(a as never)) : ['.']
     const long = Boolean(ctx.flags.long)
     const rows: { rec: Rec; st: Stats }[] = []
-    const add = (name: string, full: string, st: Stats) => rows.push({ rec: entry(name, full, st, long), st })
+    const add = (name: string, full: string | Buffer, st: Stats) => rows.push({ rec: entry(name, full, st, long), st })
     for (const t of targets) {
       const full = ctx.resolve(t)
       let st: Stats

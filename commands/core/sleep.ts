@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/runtime/command.ts'
+import { parseDuration } from '../../src/base/units.ts'
+import { toText } from '../../src/base/values.ts'
 import { waitFor } from '../../src/runtime/timers.ts'
-import { parseDuration } from '../../src/runtime/units.ts'
-import { toText } from '../../src/runtime/values.ts'
 
 export default defineCommand({
   name: 'sleep',

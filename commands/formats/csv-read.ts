@@ -2,10 +2,10 @@
 // LF or CRLF line ends, a UTF-8 BOM, a header row. Records are cut from text as it arrives; a record
 // cut off by the end of a chunk waits for the next one, up to maxRecord characters.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Rec, Value } from '../../src/runtime/values.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
-import { setField } from '../../src/runtime/fields.ts'
+import { FshError } from '../../src/base/errors.ts'
+import type { Rec, Value } from '../../src/base/values.ts'
+import { mib, Utf8Guard, where } from '../../src/runtime/text-lines.ts'
+import { setField } from '../../src/base/fields.ts'
 
 export interface CsvRow { fields: string[]; line: number }
 

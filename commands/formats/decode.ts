@@ -1,10 +1,9 @@
 // Bytes in a format → batches of values: the one place `open` and `from` share.
-import { batch, type Item, type Value } from '../../src/runtime/values.ts'
+import { batch, type Item, type Value } from '../../src/base/values.ts'
 import { parseCsv } from './csv-read.ts'
 import { parseJsonStream } from './json-scan.ts'
 import { parseNdjson } from './ndjson.ts'
-import type { LineText } from './reader-thread.ts'
-import { textLines, type LineBatch } from './text-lines.ts'
+import { textLines, type LineBatch, type LineText } from '../../src/runtime/text-lines.ts'
 import { parseTsv } from './tsv.ts'
 
 export type ReadFormat = 'json' | 'ndjson' | 'csv' | 'tsv' | 'lines'

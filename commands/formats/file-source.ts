@@ -3,9 +3,10 @@
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
+import { FshError } from '../../src/base/errors.ts'
+import type { LineText } from '../../src/runtime/text-lines.ts'
+import { readOnThread } from './reader-thread.ts'
 import type { Stats } from 'node:fs'
-import { FshError } from '../../src/runtime/errors.ts'
-import { readOnThread, type LineText } from './reader-thread.ts'
 
 /** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between
  * stages, small enough to keep the records in flight (and the RSS) low. */

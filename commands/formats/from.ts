@@ -1,14 +1,14 @@
 // from FORMAT: text (bytes from a file, an external or strings) → records.
 import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 import { decode, type ReadFormat } from './decode.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 const TABLE_FLAGS = {
   'no-infer': { type: 'boolean', describe: 'keep every field as text (by default numbers, booleans and empty fields, as null, are read from it)' },
   'no-header': { type: 'boolean', describe: 'the first row is data; columns are column1, column2, ...' },
   ragged: { type: 'boolean', describe: 'accept rows with a different field count (padded with null)' },
-  'max-line': { type: 'size', describe: 'longest accepted record', default: DEFAULT_MAX_LINE },
+  'max-line': { type: 'size', describe: 'longest accepted record', default: MAX_LINE_BYTES },
 } as const
 
 function fromFormat(format: ReadFormat, summary: string, def: Partial<CommandDef<any>>): CommandDef<any> {

@@ -4,10 +4,10 @@
 // The scanner only finds where each value starts and ends (brackets, strings, escapes);
 // JSON.parse does the real parsing and validation of each value.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Value } from '../../src/runtime/values.ts'
+import { FshError } from '../../src/base/errors.ts'
+import type { Value } from '../../src/base/values.ts'
 import { jsonErrorText } from './ndjson.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 
 export interface JsonOptions {
   source?: string

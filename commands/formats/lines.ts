@@ -1,8 +1,9 @@
 // lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, toText, type Value } from '../../src/runtime/values.ts'
+import { batch, isRecord, toText, type Value } from '../../src/base/values.ts'
 import { lineRecords } from './decode.ts'
-import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 export default defineCommand({
   name: 'lines',
@@ -11,7 +12,7 @@ export default defineCommand({
   description: `Line ends are LF or CRLF. Input with a NUL byte is binary and refused; bytes that are not
 UTF-8 show as \ufffd, with a notice on stderr; a line longer than --max-line is an error.`,
   flags: {
-    'max-line': { type: 'size', describe: 'longest accepted line', default: DEFAULT_MAX_LINE },
+    'max-line': { type: 'size', describe: 'longest accepted line', default: MAX_LINE_BYTES },
   },
   input: 'bytes',
   output: 'records',

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { ExprTypeError, type FieldReport, type Predicate } from '../../src/expr/index.ts'
 import { jsonErrorText } from './ndjson.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 export interface ChunkJob {
   id: number
@@ -82,7 +82,7 @@ export class ChunkReader {
       const piece = nl === -1 ? step.subarray(0, n) : step.subarray(0, nl + 1)
       parts.push(piece)
       lineBytes += nl === -1 ? n : nl
-      if (lineBytes > DEFAULT_MAX_LINE) return { body: noBom(start, Buffer.concat(parts)), long: true }
+      if (lineBytes > MAX_LINE_BYTES) return { body: noBom(start, Buffer.concat(parts)), long: true }
       at += n
       if (nl !== -1) break
     }

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import zlib from 'node:zlib'
 import { ChunkReader } from './ndjson-chunk.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 /** One piece of whole lines; `long` when its last line is over the line limit (it ends the input). */
 export interface Piece { body: Buffer; long: boolean }
@@ -56,7 +56,7 @@ export class PieceCutter {
   private first = true
   /** A line over the limit was cut off: nothing more comes. */
   stopped = false
-  constructor(private readonly size: number, private readonly maxLine = DEFAULT_MAX_LINE) {
+  constructor(private readonly size: number, private readonly maxLine = MAX_LINE_BYTES) {
     this.buf = Buffer.allocUnsafeSlow(size)
   }
 

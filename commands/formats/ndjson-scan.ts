@@ -4,17 +4,16 @@
 // numbers: each piece reports its line and record counts.
 // Memory: at most WINDOW pieces are in flight or waiting (and as many cut, for gzip); the workers
 // stop when the consumer stops.
-import { availableParallelism } from 'node:os'
-import fs from 'node:fs'
-import { Worker } from 'node:worker_threads'
-import { fileURLToPath } from 'node:url'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Value } from '../../src/runtime/values.ts'
+import type { Worker } from 'node:worker_threads'
+import { FshError } from '../../src/base/errors.ts'
+import type { Value } from '../../src/base/values.ts'
 import { scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
 import { gunzipPieces, rangePieces, type PieceSource } from './ndjson-pieces.ts'
 import { fileError } from './file-source.ts'
 import type { FieldReport, Predicate } from '../../src/expr/index.ts'
-import { mib, where, DEFAULT_MAX_LINE } from './text-lines.ts'
+import { mib, where } from '../../src/runtime/text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
+import { startWorker, workerCount } from '../../src/runtime/workers.ts'
 
 /** Below this one stream wins: starting workers costs more than it saves. */
 export const PUSHDOWN_MIN_BYTES = 32 * 1024 * 1024
@@ -56,27 +55,11 @@ export interface ScanHooks {
   workers?: number
 }
 
-export function workerCount(): number {
-  return Math.max(1, Math.min(availableParallelism(), 4))
-}
-
 /** A small young generation keeps the parsed records' garbage from growing each worker's RSS; the
  *  old generation still holds the longest accepted line (8 MiB) parsed. */
 const LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 }
 
-/** `ndjson-scan-worker.js` beside the bundle; under tsx a loader that registers tsx in the worker first. */
-function startWorker(workerData: ScanSetup): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const api = JSON.stringify(import.meta.resolve('tsx/esm/api'))
-    const entry = JSON.stringify(new URL('./ndjson-scan-worker.ts', import.meta.url).href)
-    return new Worker(`import(${api}).then(m => m.tsImport(${entry}, ${entry}))`, { eval: true, workerData, resourceLimits: LIMITS })
-  }
-  for (const rel of ['./ndjson-scan-worker.js', '../ndjson-scan-worker.js']) {
-    const url = new URL(rel, import.meta.url)
-    if (fs.existsSync(fileURLToPath(url))) return new Worker(url, { workerData, resourceLimits: LIMITS })
-  }
-  throw new FshError(1, 'ndjson-scan-worker.js is missing beside the fsh bundle')
-}
+const WORKER_FILES = { source: './ndjson-scan-worker.ts', bundled: 'ndjson-scan-worker.js' }
 
 /** Ranges each worker holds at once: one being scanned, one queued, so it never waits on the main thread. */
 const PER_WORKER = 2
@@ -132,7 +115,7 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
   hooks.signal.addEventListener('abort', onAbort, { once: true })
   try {
     for (let k = 0; k < n; k++) {
-      const p = { w: startWorker(setup), busy: 0 }
+      const p = { w: startWorker(import.meta.url, WORKER_FILES, setup, LIMITS), busy: 0 }
       p.w.on('message', (r: ChunkResult) => { p.busy--; done.set(r.id, r); pump(); poke() })
       p.w.on('error', fail)
       p.w.on('exit', code => fail(new FshError(1, `${hooks.source}: a worker stopped early (exit ${code})`)))
@@ -190,7 +173,7 @@ export async function* scanNdjson(setup: ScanSetup, hooks: ScanHooks): AsyncGene
         const at = where(hooks.source, lineBase + e.at)
         if (e.kind === 'json') hooks.openError(`${at}: invalid JSON: ${e.text}`)
         if (e.kind === 'utf8') hooks.openError(`${at}: not valid UTF-8`)
-        if (e.kind === 'long') hooks.openError(`${at}: line is longer than ${mib(DEFAULT_MAX_LINE)} (--max-line raises the limit)`)
+        if (e.kind === 'long') hooks.openError(`${at}: line is longer than ${mib(MAX_LINE_BYTES)} (--max-line raises the limit)`)
         if (e.kind === 'type') hooks.typeError(e.text, recordBase + e.at)
         hooks.openError(`${hooks.source}: ${e.text}`)
       }

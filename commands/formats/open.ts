@@ -1,11 +1,11 @@
 // open FILE...: a file as records, in the format its name says, decompressed and streamed.
 import { defineCommand } from '../../src/runtime/command.ts'
+import { batch } from '../../src/base/values.ts'
 import { claimFile } from '../../src/runtime/same-file.ts'
-import { batch } from '../../src/runtime/values.ts'
 import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 export default defineCommand({
   name: 'open',
@@ -23,7 +23,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
     'no-header': { type: 'boolean', describe: 'csv/tsv: the first row is data; columns are column1, column2, ...' },
     ragged: { type: 'boolean', describe: 'csv/tsv: accept rows with a different field count (padded with null)' },
     separator: { type: 'string', alias: 's', describe: 'csv: field separator', arg: 'SEP', default: ',' },
-    'max-line': { type: 'size', describe: 'longest accepted line or CSV record', default: DEFAULT_MAX_LINE },
+    'max-line': { type: 'size', describe: 'longest accepted line or CSV record', default: MAX_LINE_BYTES },
   },
   args: { min: 1 },
   input: 'none',

@@ -1,10 +1,8 @@
 // One large plain file, summarised on byte ranges by the main thread and a worker thread per
 // other core, merged in input order. The workers stop when the command is aborted.
-import { availableParallelism } from 'node:os'
-import fs from 'node:fs'
-import { Worker } from 'node:worker_threads'
-import { fileURLToPath } from 'node:url'
-import { FshError } from '../../src/runtime/errors.ts'
+import type { Worker } from 'node:worker_threads'
+import { FshError } from '../../src/base/errors.ts'
+import { startWorker, workerCount } from '../../src/runtime/workers.ts'
 import type { Family } from './format-sniff.ts'
 import { RangeScan, splitPoints, type RangeJob, type RangeResult } from './range-scan.ts'
 import { fileError, type OpenedLog } from './sources.ts'
@@ -14,26 +12,7 @@ import type { TimeWindow } from './time-window.ts'
 /** Below this a single stream wins: starting workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024
 
-export function workerCount(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8))
-}
-
-/**
- * How to start a worker: `loglens-worker.js` beside the bundle; under tsx (tests, development)
- * a small loader that registers tsx in the worker first, since workers do not inherit it.
- */
-function startWorker(workerData: unknown): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const api = JSON.stringify(import.meta.resolve('tsx/esm/api'))
-    const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href)
-    return new Worker(`import(${api}).then(m => m.tsImport(${entry}, ${entry}))`, { eval: true, workerData })
-  }
-  for (const rel of ['./loglens-worker.js', '../loglens-worker.js']) {
-    const url = new URL(rel, import.meta.url)
-    if (fs.existsSync(fileURLToPath(url))) return new Worker(url, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } })
-  }
-  throw new FshError(1, 'loglens-worker.js is missing beside the fsh bundle')
-}
+const WORKER_FILES = { source: './worker.ts', bundled: 'loglens-worker.js' }
 
 export interface ParallelOptions {
   family: Family
@@ -59,7 +38,7 @@ export async function summarizeInParallel(log: OpenedLog, o: ParallelOptions): P
   const running: Worker[] = []
   const jobs: Promise<RangeResult>[] = []
   for (let k = 1; k + 1 < cuts.length; k++) {
-    const w = startWorker({ ...job(k), progress: !!o.onProgress })
+    const w = startWorker(import.meta.url, WORKER_FILES, { ...job(k), progress: !!o.onProgress }, { maxYoungGenerationSizeMb: 4 })
     running.push(w)
     jobs.push(new Promise<RangeResult>((resolve, reject) => {
       w.on('message', (m: { type: string; bytes?: number; lines?: number; result?: RangeResult; message?: string; code?: string }) => {

@@ -1,4 +1,4 @@
-// `loop`: Node's event loop, made visible (SPEC §4 "loop"). The `:loop` REPL view is view.tsx.
+// `loop`: Node's event loop, made visible. Its `:loop` REPL view is view.tsx, loaded when opened.
 import { defineCommand } from '../../src/runtime/command.ts'
 import trace from './trace.ts'
 
@@ -8,4 +8,10 @@ export default defineCommand({
   usage: 'loop trace FILE.js [--timeout 10s]',
   description: 'In the REPL, `:loop` (or `:loop FILE.js`) replays a trace as an animation.',
   subcommands: [trace],
+  replView: {
+    usage: '[FILE.js]',
+    summary: "watch JavaScript run on Node's event loop (paste it when no file is given)",
+    code: { prompt: 'js', hint: 'paste or type JavaScript; Ctrl-D runs it, Ctrl-C cancels' },
+    show: async (req, opts) => (await import('./view.tsx')).showLoop(req, opts),
+  },
 })

@@ -4,7 +4,7 @@ import { relative } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { describeEnd } from '../../src/loop/ending.ts'
 import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
-import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { batch, toText, type Value } from '../../src/base/values.ts'
 
 const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
 Promise.resolve().then(() => console.log('promise'))

@@ -2,11 +2,11 @@
 // exit code, signal, time, bytes and the tail of its stderr, fail-fast or best-effort, a timeout,
 // copies of the output, and a report on stderr (stdout stays the data).
 import { defineCommand, type PipelineObserver, type PipelinePlan } from '../../src/runtime/command.ts'
-import { EXIT } from '../../src/runtime/errors.ts'
+import { EXIT } from '../../src/base/errors.ts'
 import { encodeLines } from '../../src/runtime/stream.ts'
+import { formatDuration } from '../../src/base/units.ts'
+import { Batch, batch, isBytes, type Rec } from '../../src/base/values.ts'
 import { after } from '../../src/runtime/timers.ts'
-import { formatDuration } from '../../src/runtime/units.ts'
-import { Batch, batch, isBytes, type Rec } from '../../src/runtime/values.ts'
 import { writeFileAtomic } from '../../src/state/atomic.ts'
 import { LiveView } from './live-view.ts'
 import { reportNdjson, reportTable } from './report.ts'

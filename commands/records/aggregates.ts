@@ -1,11 +1,11 @@
 // The aggregates of group-by: per group, a few numbers (and a bounded percentile) per column.
 import { describe } from '../../src/expr/index.ts'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Rec, Value } from '../../src/runtime/values.ts'
+import { FshError } from '../../src/base/errors.ts'
+import type { Rec, Value } from '../../src/base/values.ts'
 import { fieldGetter } from './field-path.ts'
 import { Percentile } from './percentile.ts'
 import { compareNonNull } from './value-order.ts'
-import { setField } from '../../src/runtime/fields.ts'
+import { setField } from '../../src/base/fields.ts'
 
 export type AggKind = 'sum' | 'avg' | 'min' | 'max' | 'p95'
 export const AGG_KINDS: readonly AggKind[] = ['sum', 'avg', 'min', 'max', 'p95']

@@ -1,6 +1,6 @@
 // The N of `first N`, `last N`, `skip N`: a whole number, 1 when left out.
 import type { Ctx } from '../../src/runtime/command.ts'
-import { toText, type Value } from '../../src/runtime/values.ts'
+import { toText, type Value } from '../../src/base/values.ts'
 
 export function countArg(ctx: Ctx<any>, fallback = 1): number {
   if (!ctx.args.length) return fallback

@@ -1,6 +1,6 @@
 // Column names on the command line: `status`, or a path into nested records `req.headers.host`.
-import type { Value } from '../../src/runtime/values.ts'
-import { getField, isInheritedName } from '../../src/runtime/fields.ts'
+import type { Value } from '../../src/base/values.ts'
+import { getField, isInheritedName } from '../../src/base/fields.ts'
 
 export type FieldPath = (string | number)[]
 

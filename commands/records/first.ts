@@ -1,6 +1,6 @@
 // first N: the first N values, then stop: upstream stops reading too (open big.gz | first 5).
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 import { countArg } from './count-arg.ts'
 
 export default defineCommand({

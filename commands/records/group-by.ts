@@ -2,10 +2,10 @@
 // Memory grows with the number of groups (never with the number of records): past --max-groups
 // it stops with an error rather than swell. Groups come out in the order first seen.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toJson, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, toJson, type Rec, type Value } from '../../src/base/values.ts'
 import { AggState, aggSpecs, finishGroup } from './aggregates.ts'
 import { fieldGetter } from './field-path.ts'
-import { setField } from '../../src/runtime/fields.ts'
+import { setField } from '../../src/base/fields.ts'
 
 interface Group { key: Rec; count: number; states: AggState[] }
 

@@ -1,6 +1,6 @@
 // last N: the last N values. Holds N values (a ring), whatever the input size.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/runtime/values.ts'
+import { batch, type Value } from '../../src/base/values.ts'
 import { countArg } from './count-arg.ts'
 
 export default defineCommand({

@@ -1,9 +1,9 @@
 // reject COL...: records without these columns. O(1) memory.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, isRecord, type Rec, type Value } from '../../src/base/values.ts'
 import { describe } from '../../src/expr/index.ts'
 import { parseFieldPath, type FieldPath } from './field-path.ts'
-import { getField, setField } from '../../src/runtime/fields.ts'
+import { getField, setField } from '../../src/base/fields.ts'
 
 export default defineCommand({
   name: 'reject',

@@ -1,9 +1,9 @@
 // select COL...: records with only these columns, in this order; a missing one is null. O(1) memory.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, isRecord, type Rec, type Value } from '../../src/base/values.ts'
 import { describe } from '../../src/expr/index.ts'
 import { fieldGetter } from './field-path.ts'
-import { setField } from '../../src/runtime/fields.ts'
+import { setField } from '../../src/base/fields.ts'
 
 export default defineCommand({
   name: 'select',

@@ -1,6 +1,6 @@
 // skip N: everything after the first N values. O(1) memory.
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 import { countArg } from './count-arg.ts'
 
 export default defineCommand({

@@ -3,7 +3,7 @@
 // bound holds whatever the input size.
 import os from 'node:os'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/runtime/values.ts'
+import { batch, type Value } from '../../src/base/values.ts'
 import { externalSort } from './external-sort.ts'
 import { fieldGetter } from './field-path.ts'
 import { compareValues } from './value-order.ts'

@@ -2,9 +2,9 @@
 // a datetime at the top level of a record (or as the value itself) returns as a datetime.
 import fs from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Rec, Value } from '../../src/runtime/values.ts'
-import { textLines } from '../formats/text-lines.ts'
-import { setField } from '../../src/runtime/fields.ts'
+import type { Rec, Value } from '../../src/base/values.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
+import { setField } from '../../src/base/fields.ts'
 
 const WRITE_CHUNK = 1 << 20
 

@@ -2,8 +2,8 @@
 // JS function; records flow through in batches. O(1) memory.
 import { compileExpr, ExprSyntaxError, ExprTypeError, FieldCheck, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { FshError, usageError } from '../../src/runtime/errors.ts'
-import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { FshError, usageError } from '../../src/base/errors.ts'
+import { batch, toText, type Value } from '../../src/base/values.ts'
 import { scanNdjson } from '../formats/ndjson-scan.ts'
 import { planPushdown } from './where-pushdown.ts'
 

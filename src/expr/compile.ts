@@ -8,7 +8,7 @@ import { looksLikeIso } from './datetime.ts'
 import { parseExpr } from './parser.ts'
 import * as H from './semantics.ts'
 import { ExprTypeError, OP_CODES, textNumber, toRegex, type Site } from './semantics.ts'
-import { getField, isInheritedName } from '../runtime/fields.ts'
+import { getField, isInheritedName } from '../base/fields.ts'
 
 export type Predicate = (value: unknown) => boolean
 

@@ -1,6 +1,6 @@
 // Tokens of a `where` expression. Numbers may carry a duration or size unit (`250ms`, `10KB`);
 // `2025-12-26` and `2025-12-26T13:04Z` are datetimes; `a.b.0` is one field path.
-import { isDurationUnit, isSizeUnit, parseDuration, parseSize } from '../runtime/units.ts'
+import { isDurationUnit, isSizeUnit, parseDuration, parseSize } from '../base/units.ts'
 import { parseIsoUtc } from './datetime.ts'
 import type { LiteralKind } from './ast.ts'
 

@@ -1,7 +1,7 @@
 // What the operators mean on each pair of types: the slow paths behind the compiled fast ones.
 // Missing fields are null: null compares equal only to null and is never less or greater.
 // Datetimes compare with datetimes and with ISO text; durations and sizes are numbers.
-import { isDurationUnit, isSizeUnit, parseDuration, parseSize } from '../runtime/units.ts'
+import { isDurationUnit, isSizeUnit, parseDuration, parseSize } from '../base/units.ts'
 import { looksLikeIso, parseIsoUtc } from './datetime.ts'
 
 /** Where in the expression an operator sits, to name both sides in a type error. */

@@ -51,7 +51,6 @@ export type Command =
   | { t: 'let'; name: string; value: ValueExpr; pos: Pos }
   | { t: 'export'; assigns: { name: string; value: Word }[]; pos: Pos }
   | { t: 'return'; value?: Word; pos: Pos }
-  | { t: 'exit'; code?: Word; pos: Pos }
   | { t: 'group'; body: Block; redirects: Redirect[]; pos: Pos }
 
 export interface Pipeline { t: 'pipeline'; negate: boolean; commands: Command[]; pos: Pos }

@@ -4,9 +4,9 @@
 import type { Part, Program, Word } from './ast.ts'
 import { evalArith } from './arith.ts'
 import { expandGlob, hasGlob, type PatternChar } from './glob.ts'
-import { FshError } from '../runtime/errors.ts'
-import { isRecord, toText, type Value } from '../runtime/values.ts'
-import { getField } from '../runtime/fields.ts'
+import { FshError } from '../base/errors.ts'
+import { isRecord, toText, type Value } from '../base/values.ts'
+import { getField } from '../base/fields.ts'
 
 export interface ExpandScope {
   /** A shell variable or special parameter (`?`, `1`, `#`, `@`, `args`), then the environment. */
@@ -29,7 +29,7 @@ export async function expandArgs(words: Word[], scope: ExpandScope): Promise<Val
   return out
 }
 
-export async function expandWord(word: Word, scope: ExpandScope): Promise<Value[]> {
+async function expandWord(word: Word, scope: ExpandScope): Promise<Value[]> {
   const sole = word.parts.length === 1 ? word.parts[0]! : undefined
   if (sole?.t === 'var') {
     const v = resolveVar(sole.name, sole.path, scope)

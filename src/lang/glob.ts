@@ -2,7 +2,7 @@
 // only explicitly, results are sorted bytewise (C locale), quoted characters match themselves.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 import { fileName, inexactNameMessage, type FileName } from '../runtime/file-names.ts'
 
 /** One character of a glob pattern: whether it came from quoted text decides if it is special. */
@@ -83,7 +83,7 @@ function exists(path: string): boolean {
 
 const escapeRe = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
 
-export function segmentRegex(seg: PatternChar[]): RegExp {
+function segmentRegex(seg: PatternChar[]): RegExp {
   let re = ''
   for (let i = 0; i < seg.length; i++) {
     const { ch, quoted } = seg[i]!

@@ -1,8 +1,8 @@
 // A recursive-descent parser working on characters: words need quote-aware scanning anyway, so a
 // separate token pass would only split the same work in two.
 import type { AndOr, Arg, Block, Command, Part, Pipeline, Pos, Program, Redirect, SimpleCommand, Statement, ValueExpr, Word } from './ast.ts'
-import { FshError } from '../runtime/errors.ts'
-import { ArithSyntaxError, parseArith, type ArithExpr } from './arith.ts'
+import { FshError } from '../base/errors.ts'
+import { type ArithExpr, ArithSyntaxError, parseArith } from './arith.ts'
 
 export interface ParseOptions {
   /** Commands whose arguments are one raw expression (`where a > 1 && b`). */
@@ -10,7 +10,7 @@ export interface ParseOptions {
 }
 
 /** A syntax error; `incomplete` when more input could complete it (an open quote or block). */
-export class SyntaxError extends FshError {
+export class ParseError extends FshError {
   constructor(message: string, readonly pos: Pos, readonly incomplete: boolean, source: string) {
     const lineText = source.split('\n')[pos.line - 1] ?? ''
     super(2, `syntax error at ${pos.line}:${pos.col}: ${message}\n  ${lineText}\n  ${' '.repeat(Math.max(0, pos.col - 1))}^`)
@@ -54,7 +54,7 @@ class Parser {
     return { line: lo + 1, col: index - this.lineStarts[lo]! + 1 }
   }
   private fail(message: string, at = this.i, incomplete = false): never {
-    throw new SyntaxError(message, this.posAt(Math.min(at, this.src.length)), incomplete, this.src)
+    throw new ParseError(message, this.posAt(Math.min(at, this.src.length)), incomplete, this.src)
   }
   private failEof(message: string, at: number): never {
     this.fail(message, at, true)

@@ -4,9 +4,10 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import type { Readable } from 'node:stream'
-import { LineSplitter } from '../runtime/stream.ts'
+import { LineSplitter } from '../runtime/text-lines.ts'
+import { formatBytes } from '../base/units.ts'
+
 import { after } from '../runtime/timers.ts'
-import { formatBytes } from '../runtime/units.ts'
 import { parseSyntaxError, trimNodeReport, type SyntaxErrorAt } from './node-error.ts'
 import { preloadPath } from './preload-path.ts'
 import { parseChildRecord, type Phase, type Source, type TraceRecord } from './record.ts'

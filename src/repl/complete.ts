@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { CommandDef, FlagSpec } from '../runtime/command.ts'
 import { KEYWORDS, lex, type LexOptions, type LexWord } from './lex.ts'
+import { DIR_ENTRY_CAP } from '../base/limits.ts'
 
 export type CandidateKind = 'command' | 'external' | 'function' | 'keyword' | 'flag' | 'subcommand' | 'value' | 'variable' | 'dir' | 'file'
 
@@ -38,8 +39,6 @@ export interface CompletionSource extends LexOptions {
   env(): Record<string, string>
 }
 
-/** Entries read from one folder at most: a huge folder still completes, from its first names. */
-export const DIR_ENTRY_CAP = 5000
 /** Summaries are looked up only for menus this small (each may load a command's module). */
 const DESCRIBE_AT_MOST = 40
 
@@ -263,7 +262,7 @@ async function listDir(dir: string): Promise<{ name: string; dir: boolean; exec:
 }
 
 /** A path written so that the shell reads it back as it is: in the quote it was started with, or escaped. */
-export function quotePath(path: string, quote: "'" | '"' | undefined, close: boolean): string {
+function quotePath(path: string, quote: "'" | '"' | undefined, close: boolean): string {
   if (quote === "'") return "'" + path.replace(/'/g, `'\\''`) + (close ? "'" : '')
   if (quote === '"') return '"' + path.replace(/["\\$`]/g, c => '\\' + c) + (close ? '"' : '')
   const tilde = path.startsWith('~/') ? '~/' : ''

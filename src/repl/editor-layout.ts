@@ -2,7 +2,7 @@
 // the others, long lines wrapped at the terminal width, and where the cursor lands. Knowing the
 // rows ourselves (rather than letting the renderer wrap) is what puts the cursor in the right place.
 import type { Segment } from './highlight.ts'
-import { charWidth, visible } from './text-width.ts'
+import { charWidth, visible } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 export interface Prefix { text: string; width: number }

@@ -1,6 +1,8 @@
 // Terminal input bytes → key events. Handles UTF-8 split across reads (invalid bytes become
 // U+FFFD), CSI and SS3 sequences with modifiers, Alt as an ESC prefix, and bracketed paste.
 // A lone ESC is ambiguous until more bytes arrive: the caller flushes it after a short pause.
+import { PASTE_CAP_CHARS } from '../base/limits.ts'
+
 
 export type KeyName =
   | 'enter' | 'tab' | 'backspace' | 'delete' | 'insert' | 'escape'
@@ -16,8 +18,6 @@ export type KeyEvent =
   /** A bracketed paste; `truncated` when it was over the cap and its end was dropped. */
   | { t: 'paste'; text: string; truncated: boolean }
 
-/** A paste beyond this is cut: the editor is for command lines, not for files. */
-export const PASTE_CAP_CHARS = 8 * 1024 * 1024
 
 const PASTE_START = '\x1b[200~'
 const PASTE_END = '\x1b[201~'

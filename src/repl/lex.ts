@@ -398,9 +398,3 @@ class Lexer {
     return i
   }
 }
-
-/** The word the cursor is in or just after, or an empty word at the cursor. */
-export function wordAt(lexed: Lexed, cursor: number): LexWord | undefined {
-  for (const w of lexed.words) if (w.start <= cursor && cursor <= w.end) return w
-  return undefined
-}

@@ -4,15 +4,13 @@
 // Cells wider than their column are cut with `…`; control characters in cells are made visible.
 // A table that turns out to hold one record shows it vertically instead, as Nushell does.
 import type { CommandDef } from '../runtime/command.ts'
-import { Batch, isRecord, toText, type Rec, type Value } from '../runtime/values.ts'
-import { charWidth, oneLine, pad, textWidth, truncate } from './text-width.ts'
+import { Batch, isRecord, type Rec, toText, type Value } from '../base/values.ts'
+import { cellText, type Column, fitCell, GAP, headerText, measureColumns } from '../runtime/table-layout.ts'
+import { charWidth, oneLine, pad, textWidth, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 export const SETTLE_ROWS = 200
 export const SETTLE_MS = 100
-const GAP = 2
-
-interface Column { key: string; width: number; numeric: boolean }
 
 export interface LiveTableOptions {
   columns(): number
@@ -94,25 +92,15 @@ export class LiveTable {
   }
 
   private settle(): string {
-    const natural = new Map<string, Column>()
-    for (const r of this.held) {
-      for (const k in r) {
-        let c = natural.get(k)
-        if (!c) { c = { key: k, width: textWidth(oneLine(k)), numeric: true }; natural.set(k, c) }
-        const v = r[k]
-        c.width = Math.max(c.width, textWidth(cellText(v)))
-        if (v !== null && v !== undefined && typeof v !== 'number') c.numeric = false
-      }
-    }
     const columns = this.opts.columns()
-    const { cols, hidden } = fitColumns([...natural.values()], columns)
+    const { cols, hidden } = fitColumns(measureColumns(this.held), columns)
     this.cols = cols
     this.colKeys = new Set(cols.map(c => c.key))
     this.hidden = hidden
     const before = cols.slice(0, -1).reduce((n, c) => n + c.width + GAP, 0)
     this.lastRoom = Math.max(cols[cols.length - 1]?.width ?? 0, columns - before)
     const t = this.opts.theme
-    let header = cols.map(c => (c.numeric ? pad(truncate(oneLine(c.key), c.width), c.width, true) : pad(truncate(oneLine(c.key), c.width), c.width))).join(' '.repeat(GAP)).trimEnd()
+    let header = headerText(cols)
     if (hidden) header += t.dim(` +${hidden}`)
     let text = t.bold(header) + '\n'
     for (const r of this.held) text += this.line(r)
@@ -131,7 +119,9 @@ export class LiveTable {
       if (v !== undefined) keys++
       if (k) s += '  '
       // The last column may run on to the edge of the terminal: nothing comes after it.
-      s += k === cols.length - 1 && !c.numeric ? fitCell(v, lastRoom, false, false) : fitCell(v, c.width, c.numeric, true)
+      s += k === cols.length - 1 && !c.numeric
+        ? fitCell(v, lastRoom, { right: false, padded: false, cut: true })
+        : fitCell(v, c.width, { right: c.numeric, padded: true, cut: true })
     }
     if (!this.hidden && keys < Object.keys(r).length) {
       // Fields the first rows did not have still show, after the known columns.
@@ -142,31 +132,6 @@ export class LiveTable {
     }
     return s.trimEnd() + '\n'
   }
-}
-
-const SPACES = ' '.repeat(512)
-const PLAIN = /^[\x20-\x7e]*$/
-
-/** A cell at exactly `width` columns (padded when `padded`, numbers on the right). */
-function fitCell(v: Value | undefined, width: number, right: boolean, padded: boolean): string {
-  let s: string
-  if (typeof v === 'string') s = v
-  else if (typeof v === 'number') s = String(v)
-  else s = toText(v ?? null)
-  // The common case, plain ASCII, without measuring character by character.
-  if (PLAIN.test(s)) {
-    if (s.length > width) return width > 0 ? s.slice(0, width - 1) + '…' : ''
-    if (!padded || s.length === width) return s
-    const gap = width - s.length
-    const fill = gap <= SPACES.length ? SPACES.slice(0, gap) : ' '.repeat(gap)
-    return right ? fill + s : s + fill
-  }
-  const cut = truncate(oneLine(s), width)
-  return padded ? pad(cut, width, right) : cut
-}
-
-function cellText(v: Value | undefined): string {
-  return oneLine(toText(v ?? null))
 }
 
 /** A column up to this wide (a third of a narrow terminal) needs all of it: a datetime, an id, a

@@ -1,7 +1,7 @@
 // The completion menu as rows of text: a list with descriptions (flags, commands) or a grid of names
 // (paths), at most `maxRows` high, scrolled so that the chosen entry shows.
 import type { Candidate } from './complete.ts'
-import { pad, textWidth, truncate } from './text-width.ts'
+import { pad, textWidth, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 export function menuRows(cands: readonly Candidate[], selected: number, columns: number, maxRows: number, theme: Theme): string[] {

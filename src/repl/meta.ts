@@ -1,24 +1,41 @@
-// Meta commands: lines that start with `:` talk to the REPL itself, not to the shell.
+// Meta commands: lines that start with `:` talk to the REPL itself, not to the shell. A command
+// that declares a REPL view is one too: `:loop` opens the view of the command `loop`.
+import type { ReplView } from '../runtime/command.ts'
 import type { Theme } from './theme.ts'
-import { oneLine } from './text-width.ts'
+import { oneLine } from '../base/text-width.ts'
 
 export type MetaAction =
   | { t: 'print'; text: string; status: number }
   | { t: 'clear' }
-  | { t: 'loop'; file?: string }
+  | { t: 'view'; name: string; view: ReplView; file?: string }
 
-export const META_COMMANDS: Record<string, string> = {
+const META_COMMANDS: Record<string, string> = {
   ':help': 'this help',
   ':clear': 'clear the screen (also Ctrl-L)',
   ':history [N]': 'the last N command lines (25 unless given)',
-  ':loop [FILE.js]': "watch JavaScript run on Node's event loop (paste it when no file is given)",
 }
 
-export function runMeta(line: string, ctx: { history: readonly string[]; theme: Theme }): MetaAction {
+/** The views of commands, by command name. */
+export type ReplViews = ReadonlyMap<string, ReplView>
+
+/** The command whose view a line names (`:loop x.js` → `loop`), if it is not one of the REPL's own. */
+export function viewName(line: string): string | undefined {
+  const name = line.trim().split(/\s+/)[0]!.slice(1)
+  return ([':help', ':h', ':?', ':clear', ':history'].includes(':' + name)) ? undefined : name
+}
+
+export const isHelp = (line: string): boolean => /^\s*:(help|h|\?)(\s|$)/.test(line)
+
+export function runMeta(line: string, ctx: { history: readonly string[]; theme: Theme; views: ReplViews }): MetaAction {
   const [name = '', ...args] = line.trim().split(/\s+/)
+  const view = ctx.views.get(name.slice(1))
+  if (view) {
+    if (args.length > 1) return { t: 'print', text: `fsh: ${name}: one file at most: ${name} ${view.usage}\n`, status: 2 }
+    return { t: 'view', name: name.slice(1), view, file: args[0] }
+  }
   switch (name) {
     case ':help': case ':h': case ':?':
-      return { t: 'print', text: helpText(ctx.theme), status: 0 }
+      return { t: 'print', text: helpText(ctx.theme, ctx.views), status: 0 }
     case ':clear':
       return { t: 'clear' }
     case ':history': {
@@ -34,15 +51,13 @@ export function runMeta(line: string, ctx: { history: readonly string[]; theme: 
       }
       return { t: 'print', text, status: 0 }
     }
-    case ':loop':
-      if (args.length > 1) return { t: 'print', text: 'fsh: :loop: one file at most: :loop [FILE.js]\n', status: 2 }
-      return { t: 'loop', file: args[0] }
     default:
       return { t: 'print', text: `fsh: unknown meta command '${oneLine(name)}' (:help lists them)\n`, status: 2 }
   }
 }
 
-function helpText(t: Theme): string {
+function helpText(t: Theme, views: ReplViews): string {
+  const metas: [string, string][] = [...Object.entries(META_COMMANDS), ...[...views].map(([name, v]): [string, string] => [`:${name} ${v.usage}`, v.summary])]
   const keys: [string, string][] = [
     ['Enter', 'run the line (a new line while a block or quote is open; Alt-Enter always)'],
     ['Tab', 'complete commands, flags, paths, variables; again to pick from the menu'],
@@ -55,11 +70,11 @@ function helpText(t: Theme): string {
     ['Ctrl-D', 'on an empty line: leave fsh'],
     ['Ctrl-L', 'clear the screen'],
   ]
-  const w = Math.max(...keys.map(([k]) => k.length), ...Object.keys(META_COMMANDS).map(k => k.length))
+  const w = Math.max(...keys.map(([k]) => k.length), ...metas.map(([k]) => k.length))
   let s = t.bold('Keys') + '\n'
   for (const [k, d] of keys) s += `  ${t.cyan(k.padEnd(w))}  ${d}\n`
   s += t.bold('Meta commands') + '\n'
-  for (const [k, d] of Object.entries(META_COMMANDS)) s += `  ${t.cyan(k.padEnd(w))}  ${d}\n`
+  for (const [k, d] of metas) s += `  ${t.cyan(k.padEnd(w))}  ${d}\n`
   s += `A line that starts with a space is not kept in the history. ${t.dim('help')} lists the commands, ${t.dim('CMD --help')} explains one.\n`
   return s
 }

@@ -2,7 +2,7 @@
 // and ETA when the total is known, a spinner with the count, elapsed time and rate when not.
 // Reports come as often as the work likes; the screen hears of them at most 10 times a second.
 import type { Progress } from '../runtime/progress.ts'
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import type { Theme } from './theme.ts'
 
 export interface ProgressEntry { name: string; done: number; total?: number; unit: string; started: number }

@@ -1,9 +1,9 @@
 // The prompt: where we are (home as ~, parent folders cut to their first letter when the path is
 // long for the terminal), the last exit status when it failed, and how long the last command took
 // when that was over 2 s.
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import type { Prefix } from './editor-layout.ts'
-import { textWidth } from './text-width.ts'
+import { textWidth } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 export interface PromptInfo {
@@ -15,7 +15,7 @@ export interface PromptInfo {
   columns: number
 }
 
-export const SHOW_DURATION_OVER_MS = 2000
+const SHOW_DURATION_OVER_MS = 2000
 const SYMBOL = '❯'
 
 export function shortenPath(cwd: string, home: string, maxWidth: number): string {
@@ -52,6 +52,11 @@ export function renderPrompt(info: PromptInfo, theme: Theme): Prefix {
 }
 
 /** Before the second and later lines of a multi-line command. */
+/** The prompt while a REPL view's code is typed: its language, then the arrow (`js ❯`). */
+export function codePrompt(language: string, theme: Theme): Prefix {
+  return { text: theme.cyan(language) + ' ' + theme.green('❯') + ' ', width: language.length + 3 }
+}
+
 export function continuationPrompt(theme: Theme): Prefix {
   return { text: theme.dim('… '), width: 2 }
 }

@@ -10,11 +10,11 @@
 // as fish does. A held line longer than PARTIAL_CAP is written out with a line break added.
 import type { CommandDef } from '../runtime/command.ts'
 import type { ErrOut, Out } from '../runtime/scope.ts'
-import { Batch, batch, isBytes, type Item, type Value } from '../runtime/values.ts'
+import { Batch, batch, isBytes, type Item, type Value } from '../base/values.ts'
 import { LiveTable } from './live-table.ts'
 import type { Theme } from './theme.ts'
 
-export const FLUSH_MS = 16
+const FLUSH_MS = 16
 /** Output above this is written at once rather than at the next frame. */
 const FLUSH_BYTES = 64 * 1024
 /** Rows of a batch formatted before what is pending may be written. */

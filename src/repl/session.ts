@@ -1,7 +1,8 @@
 // The REPL's state and what each key does to it, apart from any terminal: the line being edited,
 // history recall and search, the completion menu, the command running, its progress and output.
 // The Ink view renders snapshots of it; the terminal layer feeds it keys and gives it a Terminal.
-import { EXIT } from '../runtime/errors.ts'
+import { EXIT } from '../base/errors.ts'
+import type { ReplView, ViewRequest } from '../runtime/command.ts'
 import type { IO } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { HistoryStore } from '../state/history.ts'
@@ -10,15 +11,16 @@ import { layoutEditor, type Prefix } from './editor-layout.ts'
 import { highlight, type Segment } from './highlight.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
 import { LineBuffer } from './line-buffer.ts'
-import { runMeta } from './meta.ts'
+import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
 import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
-import { continuationPrompt, renderPrompt } from './prompt.ts'
+import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
 import { ScreenOut } from './screen-out.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
+import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
 
 /** What the session needs from the terminal it runs in. */
 export interface Terminal {
@@ -61,7 +63,7 @@ export interface ViewState {
   rows: number
   menu?: { candidates: Candidate[]; selected: number }
   search?: { query: string; failed: boolean }
-  /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`. */
+  /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`'s code. */
   hint?: string
   run?: RunView
   queued: readonly string[]
@@ -72,26 +74,18 @@ export interface ViewState {
   now: number
 }
 
-export interface LoopRequest { file?: string; code?: string }
-
 export interface SessionOptions {
   shell: Shell
   terminal: Terminal
   theme: Theme
   history?: HistoryStore
   now?: () => number
-  /** `:loop`: runs the event-loop view; resolves with its exit status. */
-  loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
 }
 
 /** Lines of a submitted command shown above the prompt; the rest is counted. */
 const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
-/** Lines typed ahead while a command runs (a paste without bracketed-paste mode is many). */
-const QUEUE_CAP = 100_000
-/** Keys held while the saved history loads (a ↑ pressed before it is there waits for it). */
-const HELD_KEYS_CAP = 100_000
 const TICK_MS = 100
 
 export class ReplSession {
@@ -121,7 +115,8 @@ export class ReplSession {
   private done = false
   /** Ctrl-D leaves the last prompt on screen; `exit` (echoed already) leaves nothing more. */
   private leavePrompt = false
-  private loopCode = false
+  /** The view whose code is being typed (`:loop` without a file). */
+  private codeFor: { name: string; view: ReplView } | undefined
   private lexCache: { text: string; segments: Segment[]; hint?: string } | undefined
   private commitWaiters: (() => void)[] = []
   /** Keys that came after a history key while the history was still loading. */
@@ -159,13 +154,13 @@ export class ReplSession {
       text,
       cursor: this.editor.cursor,
       segments: this.lexCache.segments,
-      prompt: this.loopCode ? { text: theme.cyan('js') + ' ' + theme.green('❯') + ' ', width: 5 } : renderPrompt({ cwd: sh.cwd, home: sh.interp.homeDir(), lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
       menu: this.menu && { candidates: this.menu.completion.candidates, selected: this.menu.selected },
       search: this.search && { query: this.search.query, failed: this.search.failed },
-      hint: this.hint ?? (this.loopCode ? 'paste or type JavaScript; Ctrl-D runs it, Ctrl-C cancels' : this.lexCache.hint),
+      hint: this.hint ?? this.codeFor?.view.code?.hint ?? this.lexCache.hint,
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
       progress: this.board.list().map(e => ({ ...e })),
@@ -177,11 +172,11 @@ export class ReplSession {
   }
 
   private colour(text: string): { segments: Segment[]; hint?: string } {
-    if (this.loopCode) return { segments: [{ text, style: 'plain' }] }
+    if (this.codeFor) return { segments: [{ text, style: 'plain' }] }
     if (isMeta(text)) return { segments: [{ text, style: 'keyword' }] }
     const status = text.length <= PARSE_AS_YOU_TYPE_CHARS ? sourceStatus(this.opts.shell, text) : { t: 'complete' as const }
     const errorAt = status.t === 'error' ? status.at : undefined
-    const segments = highlight(text, { rawNames: this.opts.shell.interp.commands.rawNames, known: (n, ext) => this.knowledge.known(n, ext), errorAt })
+    const segments = highlight(text, { rawNames: this.opts.shell.rawNames, known: (n, ext) => this.knowledge.known(n, ext), errorAt })
     return { segments, hint: status.t === 'error' ? status.message.replace(/^fsh: /, '') : undefined }
   }
 
@@ -228,7 +223,7 @@ export class ReplSession {
     }
     if (this.search) return this.searchKey(ev)
     if (this.menu && this.menuKey(ev)) return
-    if (this.loopCode && this.loopCodeKey(ev)) return
+    if (this.codeFor && this.codeKey(ev)) return
     if (this.run) return this.runKey(ev)
     this.editKey(ev, true)
   }
@@ -432,7 +427,7 @@ export class ReplSession {
   private enqueue(): void {
     const text = this.editor.text
     if (!text.trim()) return
-    if (this.queue.length >= QUEUE_CAP) { this.hint = `${QUEUE_CAP} lines are waiting already`; return this.emit() }
+    if (this.queue.length >= TYPED_AHEAD_CAP) { this.hint = `${TYPED_AHEAD_CAP} lines are waiting already`; return this.emit() }
     this.queue.push(text)
     this.editor.set('')
     this.edited()
@@ -464,7 +459,7 @@ export class ReplSession {
     const sh = this.opts.shell
     const term = this.opts.terminal
     let prog
-    try { prog = sh.interp.parse(text) } catch { prog = undefined }
+    try { prog = sh.parse(text) } catch { prog = undefined }
     const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)
     const controller = new AbortController()
     this.controller = controller
@@ -509,51 +504,56 @@ export class ReplSession {
   }
 
   private async meta(line: string): Promise<undefined> {
-    const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme })
+    const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme, views: await this.views(line) })
     const sh = this.opts.shell
     // The prompt's duration is the last command's; a meta command is quick.
     this.lastMs = undefined
-    if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.interp.lastExit = 0; return }
+    if (action.t === 'clear') { this.opts.terminal.clearScreen(); sh.lastExit = 0; return }
     if (action.t === 'print') {
       this.opts.terminal.write(action.text)
-      sh.interp.lastExit = action.status
+      sh.lastExit = action.status
       return
     }
-    if (action.file === undefined) {
-      this.loopCode = true
+    if (action.file === undefined && action.view.code) {
+      this.codeFor = action
       this.emit()
       return
     }
-    await this.runLoop({ file: sh.interp.resolvePath(action.file) })
+    await this.showView(action, { file: action.file === undefined ? undefined : sh.resolvePath(action.file) })
   }
 
-  /** Keys while JavaScript for `:loop` is typed: Enter is a new line, Ctrl-D runs, Ctrl-C drops it. */
-  private loopCodeKey(ev: KeyEvent): boolean {
-    if (this.run || ev.t !== 'key') return false
+  /** The REPL views of commands that a meta line may name: all of them for `:help`. */
+  private async views(line: string): Promise<ReplViews> {
+    const sh = this.opts.shell
+    const name = viewName(line)
+    const names = isHelp(line) ? sh.commandNames() : name ? [name] : []
+    const defs = await Promise.all(names.map(n => sh.findCommand(n).catch(() => undefined)))
+    return new Map(defs.flatMap(d => (d?.replView ? [[d.name, d.replView] as const] : [])))
+  }
+
+  /** Keys while a view's code is typed: Enter is a new line, Ctrl-D runs it, Ctrl-C drops it. */
+  private codeKey(ev: KeyEvent): boolean {
+    if (this.run || ev.t !== 'key' || !this.codeFor) return false
     const k = ev as KeyPress
     if (k.name === 'enter' && !k.ctrl) { this.editor.insert('\n'); this.emit(); return true }
-    if (k.ctrl && k.name === 'c') { this.loopCode = false; this.cancelLine(); return true }
+    if (k.ctrl && k.name === 'c') { this.codeFor = undefined; this.cancelLine(); return true }
     if (k.ctrl && k.name === 'd' && (this.editor.isEmpty || this.editor.cursor === this.editor.text.length)) {
       const code = this.editor.text
-      this.loopCode = false
+      const view = this.codeFor
+      this.codeFor = undefined
       this.lexCache = undefined
       this.echo(code)
       this.editor.set('')
       if (!code.trim()) { this.emit(); return true }
-      void this.drawn().then(() => this.runLoop({ code })).then(() => this.emit())
+      void this.drawn().then(() => this.showView(view, { code })).then(() => this.emit())
       return true
     }
     if (k.name === 'up' || k.name === 'down') { if (k.name === 'up' ? this.editor.up() : this.editor.down()) this.emit(); return true }
     return false
   }
 
-  private async runLoop(req: LoopRequest): Promise<void> {
+  private async showView({ name, view }: { name: string; view: ReplView }, req: ViewRequest): Promise<void> {
     const sh = this.opts.shell
-    if (!this.opts.loop) {
-      this.opts.terminal.write('fsh: :loop: the event-loop view is not part of this build\n')
-      sh.interp.lastExit = EXIT.failure
-      return
-    }
     const controller = new AbortController()
     this.controller = controller
     this.run = { startedAt: this.now(), terminal: true, stopping: false, partial: '', rows: 0 }
@@ -561,10 +561,10 @@ export class ReplSession {
     await this.opts.terminal.release()
     let failure = ''
     try {
-      sh.interp.lastExit = await this.opts.loop(req, controller.signal)
+      sh.lastExit = await view.show(req, { cwd: sh.cwd, env: sh.env, signal: controller.signal })
     } catch (e) {
-      failure = `fsh: :loop: ${e instanceof Error ? e.message : String(e)}\n`
-      sh.interp.lastExit = EXIT.failure
+      failure = `fsh: :${name}: ${e instanceof Error ? e.message : String(e)}\n`
+      sh.lastExit = EXIT.failure
     }
     await this.opts.terminal.reclaim()
     if (failure) this.opts.terminal.write(failure)

@@ -7,11 +7,8 @@ import { findOnPath } from '../runtime/external.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { CompletionSource } from './complete.ts'
 import type { Known } from './needs-terminal.ts'
+import { PATH_LOOKUP_CAP, PATH_PROGRAMS_CAP } from '../base/limits.ts'
 
-/** Names remembered as found or not found on PATH; forgotten all at once past this. */
-const LOOKUP_CAP = 4096
-/** Program names listed from PATH for completion. */
-const PROGRAM_CAP = 20_000
 
 export class ShellKnowledge implements Known {
   private lookups = new Map<string, boolean>()
@@ -23,7 +20,7 @@ export class ShellKnowledge implements Known {
   constructor(private readonly shell: Shell) {}
 
   private get builtins(): Set<string> {
-    this.builtinSet ??= new Set(this.shell.interp.commands.names())
+    this.builtinSet ??= new Set(this.shell.commandNames())
     return this.builtinSet
   }
 
@@ -32,19 +29,19 @@ export class ShellKnowledge implements Known {
   }
 
   functionBody(name: string) {
-    return this.shell.interp.functions.get(name)?.body
+    return this.shell.functionBody(name)
   }
 
   /** A command name that would run something. */
   known(name: string, external: boolean): boolean {
     if (!name) return false
-    if (!external && (this.isBuiltin(name) || this.shell.interp.functions.has(name))) return true
+    if (!external && (this.isBuiltin(name) || this.shell.functionBody(name))) return true
     if (name.includes('/')) {
       const full = isAbsolute(name) ? name : resolve(this.shell.cwd, name)
       try { return statSync(full).isFile() && (accessSync(full, constants.X_OK), true) } catch { return false }
     }
     const path = this.shell.env.PATH ?? ''
-    if (path !== this.lookupPath || this.lookups.size > LOOKUP_CAP) { this.lookups.clear(); this.lookupPath = path }
+    if (path !== this.lookupPath || this.lookups.size > PATH_LOOKUP_CAP) { this.lookups.clear(); this.lookupPath = path }
     let found = this.lookups.get(name)
     if (found === undefined) {
       found = findOnPath(name, this.shell.env, this.shell.cwd) !== undefined
@@ -62,7 +59,7 @@ export class ShellKnowledge implements Known {
       if (!dir) continue
       try {
         for (const d of readdirSync(resolve(this.shell.cwd, dir), { withFileTypes: true })) {
-          if (names.size >= PROGRAM_CAP) break
+          if (names.size >= PATH_PROGRAMS_CAP) break
           if (d.isFile() || d.isSymbolicLink()) names.add(d.name)
         }
       } catch { /* a PATH entry that does not exist */ }
@@ -76,13 +73,13 @@ export class ShellKnowledge implements Known {
     const sh = this.shell
     return {
       get cwd() { return sh.cwd },
-      get home() { return sh.interp.homeDir() },
-      rawNames: sh.interp.commands.rawNames,
-      builtins: () => sh.interp.commands.names(),
-      functions: () => [...sh.interp.functions.keys()],
+      get home() { return sh.homeDir },
+      rawNames: sh.rawNames,
+      builtins: () => sh.commandNames(),
+      functions: () => sh.functionNames(),
       externals: () => this.externals(),
-      command: name => sh.interp.commands.load(name),
-      variables: () => sh.interp.globals.names(),
+      command: name => sh.findCommand(name),
+      variables: () => sh.variableNames(),
       env: () => sh.env,
     }
   }

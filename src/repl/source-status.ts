@@ -1,6 +1,6 @@
 // The parser's view of the line being typed: complete, still open (keep reading lines), or wrong
 // at a place. Meta commands (`:help`) are not shell syntax and are always complete.
-import { SyntaxError } from '../lang/parser.ts'
+import { ParseError } from '../lang/parser.ts'
 import type { Shell } from '../runtime/shell.ts'
 import { indexOf } from './highlight.ts'
 
@@ -18,10 +18,10 @@ export function sourceStatus(shell: Shell, text: string, opts: { enter?: boolean
   if (isMeta(text) || !text.trim()) return { t: 'complete' }
   if (/(^|[^\\])(\\\\)*\\$/.test(text)) return { t: 'open' }
   try {
-    shell.interp.parse(opts.enter ? text + '\n' : text)
+    shell.parse(opts.enter ? text + '\n' : text)
     return { t: 'complete' }
   } catch (e) {
-    if (e instanceof SyntaxError) {
+    if (e instanceof ParseError) {
       if (e.incomplete) return { t: 'open' }
       return { t: 'error', at: indexOf(text, e.pos.line, e.pos.col), message: e.message.split('\n')[0]! }
     }

@@ -6,14 +6,14 @@ import React from 'react'
 import { render, type Instance } from 'ink'
 import { PassThrough } from 'node:stream'
 import { join } from 'node:path'
-import { createCliShell } from '../cli.ts'
+import { createCliShell } from '../cli-shell.ts'
 import { ensureDir } from '../state/dirs.ts'
 import { HistoryStore } from '../state/history.ts'
 import type { IO } from '../runtime/scope.ts'
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeyDecoder } from './keys.ts'
 import { ScreenOut } from './screen-out.ts'
 import { terminalOut, type TerminalOut } from './terminal-out.ts'
-import { ReplSession, type LoopRequest, type Terminal } from './session.ts'
+import { ReplSession, type Terminal } from './session.ts'
 import type { EarlyInput } from './start.ts'
 import { colorEnabled, makeTheme, type Theme } from './theme.ts'
 import { ReplView } from './view.tsx'
@@ -27,7 +27,6 @@ const SHOW_CURSOR = '\x1b[?25h'
 
 export interface ReplOptions {
   env: Record<string, string>
-  loop?: (req: LoopRequest, signal: AbortSignal) => Promise<number>
   /** The prompt start.ts drew before Ink was loaded, and the keys typed since. */
   early?: EarlyInput
 }
@@ -35,14 +34,9 @@ export interface ReplOptions {
 export async function runRepl(opts: ReplOptions): Promise<number> {
   const shell = createCliShell(opts.env)
   const theme = makeTheme(colorEnabled(opts.env, true))
-  const history = new HistoryStore(join(shell.interp.home.state, 'history.ndjson'))
+  const history = new HistoryStore(join(shell.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
-  // `:loop`: the event-loop view, loaded the first time it is asked for.
-  const loop = opts.loop ?? (async (req: LoopRequest, signal: AbortSignal) => {
-    const { showLoop } = await import('../../commands/loop/view.tsx')
-    return showLoop(req, { cwd: shell.cwd, env: shell.env, signal })
-  })
-  const session = new ReplSession({ shell, terminal: term, theme, history, loop })
+  const session = new ReplSession({ shell, terminal: term, theme, history })
   term.attach(session)
   if (opts.early) {
     // The prompt drawn by hand is on the cursor's line: the view draws it again there.
@@ -52,7 +46,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   term.mount()
   term.listen(opts.early?.chunks)
 
-  void ensureDir(shell.interp.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
+  void ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 
   const onSigint = () => session.interrupt()
   // The terminal is gone (window closed, SSH dropped): stop what runs and leave at once; the
@@ -66,7 +60,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   // Back from a stop: raw mode again, unless a program has the terminal.
   const onCont = () => { if (!session.getSnapshot().run?.terminal) { term.rawInput(true); session.resized() } }
   const onResize = () => {
-    shell.interp.columns = process.stdout.columns || shell.interp.columns
+    shell.columns = process.stdout.columns || shell.columns
     session.resized()
   }
   const onWriteError = (e: NodeJS.ErrnoException) => { if (e.code === 'EIO' || e.code === 'EPIPE' || e.code === 'ENXIO') hangUp() }

@@ -4,16 +4,16 @@
 // line and what is typed ahead), the completion menu, a hint.
 import React, { useLayoutEffect, useSyncExternalStore } from 'react'
 import { Box, Static, Text, useCursor, useStdout } from 'ink'
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import { layoutEditor, windowRows } from './editor-layout.ts'
 import { menuRows } from './menu.ts'
 import { MAX_PROGRESS_LINES, progressLine, short, SPINNER } from './progress-board.ts'
 import type { Echo, ReplSession, ViewState } from './session.ts'
-import { oneLine, truncate } from './text-width.ts'
+import { oneLine, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
 /** A line that runs for less than this shows no status line: quick commands do not flicker. */
-export const STATUS_AFTER_MS = 250
+const STATUS_AFTER_MS = 250
 /** Rows the menu takes at most. */
 const MENU_ROWS = 10
 

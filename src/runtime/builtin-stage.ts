@@ -2,14 +2,14 @@
 // (a compound command, a function) whose pushed output is handed on through a channel.
 import { Channel, ChannelClosed } from './channel.ts'
 import type { Ctx } from './command.ts'
-import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './errors.ts'
+import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from '../base/errors.ts'
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
 import { progressReporter } from './progress.ts'
-import { reportError, type ErrOut, type Frame, type IO } from './scope.ts'
+import { type ErrOut, type Frame, type IO, reportError, resolvePath } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
 import type { Input } from './stream.ts'
-import { Batch, isBytes, toJson, toText, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
 export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
@@ -79,18 +79,17 @@ function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseA
     args: parsed.positional,
     flags: parsed.flags,
     rest: parsed.rest,
-    cwd: sh.cwd,
+    cwd: frame.state.cwd,
     env,
     signal: frame.signal,
-    // Variables resolve in the scope the command runs in (a function's locals, a loop variable).
-    shell: Object.create(sh.api, { getVar: { value: (n: string) => frame.scope.get(n) ?? sh.env[n] } }),
+    shell: sh.api(frame),
     stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns },
     stderr: err,
     exitCode: 0,
     log: line => err.write(line + '\n'),
     warn: message => err.write(`fsh: ${name}: ${message}\n`),
     progress: progress?.(name) ?? progressReporter(name, err),
-    resolve: p => sh.resolvePath(p),
+    resolve: p => resolvePath(frame.state, p),
     fail: (message, code = 1) => { throw new FshError(code, message) },
     usage: message => { throw usageError(name, message) },
   }

@@ -1,6 +1,6 @@
 // A one-slot hand-off between a pushing producer (a block, a function body) and a pulling consumer
 // (the next stage). The producer waits until its item is taken: backpressure with no buffer.
-import type { Item } from './values.ts'
+import type { Item } from '../base/values.ts'
 
 export class Channel implements AsyncIterable<Item> {
   private slot: { item: Item; taken: () => void } | undefined

@@ -2,7 +2,7 @@
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
 import type { Input } from './stream.ts'
-import type { Item, Value } from './values.ts'
+import type { Item, Value } from '../base/values.ts'
 
 export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
 
@@ -184,7 +184,23 @@ export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, 
   format?(value: Value, ctx: { color: boolean; columns: number }): string
   examples?: Example[]
   subcommands?: CommandDef<any>[]
+  /** Its own full-screen view in the REPL, opened with `:NAME [FILE]`. */
+  replView?: ReplView
   run?(ctx: Ctx<Flags<F>>, input: Input): RunReturn
+}
+
+/** What a REPL view is asked to show: a file, or code typed at the view's own prompt. */
+export interface ViewRequest { file?: string; code?: string }
+
+export interface ReplView {
+  /** `:help`'s line: the argument it takes (`[FILE.js]`) and what it shows. */
+  usage: string
+  summary: string
+  /** Without a file the REPL reads code first (Enter: a new line; Ctrl-D: done; Ctrl-C: drop it). */
+  code?: { prompt: string; hint: string }
+  /** Has the terminal until it is done (loaded only now: the REPL starts without it); writes what
+   *  went wrong on stderr; resolves with the exit status. */
+  show(req: ViewRequest, opts: { cwd: string; env: Record<string, string>; signal: AbortSignal }): Promise<number>
 }
 
 export function defineCommand<const F extends Record<string, FlagSpec> = {}>(def: CommandDef<F>): CommandDef<F> {

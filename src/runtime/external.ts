@@ -3,7 +3,7 @@ import { ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import { constants as os } from 'node:os'
-import { EXIT, FshError } from './errors.ts'
+import { EXIT, FshError } from '../base/errors.ts'
 
 /** The path of an executable, or a 126/127 FshError in bash's words. */
 export function resolveExecutable(name: string, env: Record<string, string>, cwd: string): string {

@@ -1,9 +1,9 @@
 // Turns a command's arguments into flags and positionals, driven by its FlagSpecs.
 import yargsParser from 'yargs-parser'
 import { Closure, type Arg, type CommandDef, type FlagSpec } from './command.ts'
-import { usageError } from './errors.ts'
-import { parseDuration, parseSize } from './units.ts'
-import { toText } from './values.ts'
+import { usageError } from '../base/errors.ts'
+import { parseDuration, parseSize } from '../base/units.ts'
+import { toText } from '../base/values.ts'
 
 export interface ParsedArgs {
   flags: Record<string, unknown>

@@ -1,18 +1,18 @@
 // Runs programs: statements, and-or lists, compound commands and functions. One Interpreter is
-// one shell's state (cwd, env, variables, functions, jobs); nothing here is process-global.
-import { homedir } from 'node:os'
-import { resolve } from 'node:path'
+// one shell's variables, functions and jobs; cwd, env and `$?` belong to the run (frame.state),
+// and nothing here is process-global.
 import type { AndOr, Block, Command, Program, Statement, ValueExpr } from '../lang/ast.ts'
 import { expandArgs, expandString, expandValue, type ExpandScope } from '../lang/expand.ts'
 import { literalText, parse } from '../lang/parser.ts'
 import { ChannelClosed } from './channel.ts'
 import type { CommandDef, ShellApi } from './command.ts'
-import { EXIT, FshError, formatError } from './errors.ts'
+import { EXIT, FshError, formatError } from '../base/errors.ts'
 import { JobTable } from './jobs.ts'
 import { execPipeline } from './pipeline.ts'
-import { ExitSignal, ReturnSignal, Scope, type FunctionDef, type Frame, type IO, type Out } from './scope.ts'
-import { Batch, isBytes, toText, type Item, type Value } from './values.ts'
+import { ExitSignal, ReturnSignal, Scope, homeDir, type FunctionDef, type Frame, type IO, type Out, type RunState, forkState } from './scope.ts'
+import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { encodeLines } from './stream.ts'
+import { SUBSTITUTION_CAP } from '../base/limits.ts'
 
 export interface CommandSource {
   names(): string[]
@@ -30,7 +30,8 @@ export interface InterpreterOptions {
   detached: boolean
   stdoutIsTTY: boolean
   columns: number
-  api: (sh: Interpreter) => ShellApi
+  /** What a command running in `frame` may ask of the shell. */
+  api: (sh: Interpreter, frame: Frame) => ShellApi
 }
 
 /** Raised by a failing pipeline under errexit; `try` catches it, a script ends with its code. */
@@ -38,8 +39,6 @@ export class FailSignal {
   constructor(readonly code: number) {}
 }
 
-/** Output of `$( )` beyond this is refused rather than held. */
-const SUBSTITUTION_CAP = 64 * 1024 * 1024
 
 /** Nested function calls beyond this fail, as zsh's FUNCNEST does, instead of eating memory. */
 export const MAX_CALL_DEPTH = 1000
@@ -49,9 +48,8 @@ export const MAX_CALL_DEPTH = 1000
 const STEPS_PER_TURN = 256
 
 export class Interpreter {
-  cwd: string
-  env: Record<string, string>
-  lastExit = 0
+  /** The session's own run state: the REPL's and a script's cwd, env and `$?`. */
+  readonly state: RunState
   readonly functions = new Map<string, FunctionDef>()
   readonly globals = new Scope()
   readonly jobs = new JobTable()
@@ -61,33 +59,23 @@ export class Interpreter {
   readonly stdoutIsTTY: boolean
   /** The terminal's width; the REPL keeps it current on resize. */
   columns: number
-  readonly api: ShellApi
+  readonly api: (frame: Frame) => ShellApi
   debug: boolean
   private steps = 0
 
   constructor(opts: InterpreterOptions) {
-    this.cwd = opts.cwd
-    this.env = opts.env
+    this.state = { cwd: opts.cwd, env: opts.env, lastExit: 0 }
     this.commands = opts.commands
     this.home = opts.home
     this.detached = opts.detached
     this.stdoutIsTTY = opts.stdoutIsTTY
     this.columns = opts.columns
     this.debug = opts.env.FSH_DEBUG === '1'
-    this.api = opts.api(this)
+    this.api = frame => opts.api(this, frame)
   }
 
   parse(source: string): Program {
     return parse(source, { rawCommands: this.commands.rawNames })
-  }
-
-  resolvePath(p: string): string {
-    if (p === '~' || p.startsWith('~/')) return resolve(this.homeDir(), p.slice(2))
-    return resolve(this.cwd, p)
-  }
-
-  homeDir(): string {
-    return this.env.HOME || homedir()
   }
 
   // ---------------------------------------------------------------- programs
@@ -100,13 +88,13 @@ export class Interpreter {
 
   async execStatement(st: Statement, frame: Frame, io: IO): Promise<number> {
     if (st.background) {
-      const job = this.jobs.start(st.source, signal => this.execAndOr(st.body, { ...frame, signal, errexit: false }, { ...io, source: { t: 'none' } }).then(r => r.status))
+      const job = this.jobs.start(st.source, signal => this.execAndOr(st.body, { ...frame, state: forkState(frame.state), signal, errexit: false }, { ...io, source: { t: 'none' } }).then(r => r.status))
       if (io.err.isTTY) io.err.write(`[${job.id}] started: ${st.source}\n`)
-      this.lastExit = 0
+      frame.state.lastExit = 0
       return 0
     }
     const { status, final } = await this.execAndOr(st.body, frame, io)
-    this.lastExit = status
+    frame.state.lastExit = status
     if (frame.errexit && status !== 0 && final) throw new FailSignal(status)
     return status
   }
@@ -118,7 +106,7 @@ export class Interpreter {
     let ranLast = ao.rest.length === 0
     for (let k = 0; k < ao.rest.length; k++) {
       const { op, pipeline } = ao.rest[k]!
-      this.lastExit = status
+      frame.state.lastExit = status
       if ((op === '&&') !== (status === 0)) continue
       const isLast = k === ao.rest.length - 1
       status = await this.execPipe(pipeline, isLast ? frame : guarded, io)
@@ -133,7 +121,7 @@ export class Interpreter {
     const only = p.commands.length === 1 ? p.commands[0]! : undefined
     if (only?.t === 'cmd' && !only.external && literalText(only.name) === 'exit' && !only.args.some(a => a.t === 'word' && literalText(a.word) === '--help')) {
       const [code] = await expandArgs(only.args.flatMap(a => (a.t === 'word' ? [a.word] : [])), this.expandScope(frame, io))
-      const n = code === undefined ? this.lastExit : Number(code)
+      const n = code === undefined ? frame.state.lastExit : Number(code)
       if (!Number.isInteger(n) || n < 0 || n > 255) { io.err.write(`fsh: exit: ${toText(code ?? null)}: a number from 0 to 255 is expected\n`); throw new ExitSignal(EXIT.usage) }
       throw new ExitSignal(n)
     }
@@ -143,7 +131,7 @@ export class Interpreter {
       ? await this.execCompound(only, frame, io)
       : await execPipeline(this, p.commands, frame, io)
     if (p.negate) status = status === 0 ? 1 : 0
-    this.lastExit = status
+    frame.state.lastExit = status
     return status
   }
 
@@ -204,11 +192,11 @@ export class Interpreter {
         return 0
       case 'export': {
         const scope = this.expandScope(frame, io)
-        for (const a of c.assigns) this.env[a.name] = await expandString(a.value, scope)
+        for (const a of c.assigns) frame.state.env[a.name] = await expandString(a.value, scope)
         return 0
       }
       case 'return': {
-        if (!c.value) throw new ReturnSignal(undefined, this.lastExit)
+        if (!c.value) throw new ReturnSignal(undefined, frame.state.lastExit)
         const text = literalText(c.value)
         if (text !== undefined && /^\d{1,3}$/.test(text) && Number(text) <= 255) throw new ReturnSignal(undefined, Number(text))
         const [v] = await expandArgs([c.value], this.expandScope(frame, io))
@@ -274,16 +262,16 @@ export class Interpreter {
   expandScope(frame: Frame, io: IO): ExpandScope {
     return {
       lookup: name => this.lookup(name, frame),
-      env: this.env,
-      cwd: this.cwd,
-      home: this.homeDir(),
+      env: frame.state.env,
+      cwd: frame.state.cwd,
+      home: homeDir(frame.state.env),
       substitute: body => this.substitute(body, frame, io),
     }
   }
 
   private lookup(name: string, frame: Frame): Value | undefined {
     switch (name) {
-      case '?': return this.lastExit
+      case '?': return frame.state.lastExit
       case '#': return frame.positional.length
       case '@': return frame.positional
       case '$': return process.pid
@@ -294,7 +282,7 @@ export class Interpreter {
     }
     const v = frame.scope.get(name)
     if (v !== undefined) return v
-    return this.env[name]
+    return frame.state.env[name]
   }
 
   private async substitute(body: Program, frame: Frame, io: IO): Promise<{ text: string; values?: Value[] }> {
@@ -306,7 +294,7 @@ export class Interpreter {
         if (isBytes(item)) { chunks.push(Buffer.from(item)); size += item.length }
         else if (item instanceof Batch) values.push(...item.items)
         else values.push(item)
-        if (size > SUBSTITUTION_CAP || values.length > SUBSTITUTION_CAP / 64) throw new FshError(1, 'command substitution output is over 64 MiB')
+        if (size > SUBSTITUTION_CAP || values.length > SUBSTITUTION_CAP / 64) throw new FshError(1, `command substitution output is over ${SUBSTITUTION_CAP / 1024 / 1024} MiB`)
       },
     }
     let status: number
@@ -317,7 +305,7 @@ export class Interpreter {
       if (e instanceof FshError) { io.err.write(formatError(e) + '\n'); status = e.code }
       else throw e
     }
-    this.lastExit = status
+    frame.state.lastExit = status
     const text = (Buffer.concat(chunks).toString('utf8') + encodeLines(values)).replace(/\n+$/, '')
     return chunks.length ? { text } : { text, values }
   }

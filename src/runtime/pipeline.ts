@@ -8,7 +8,7 @@ import type { Command } from '../lang/ast.ts'
 import { blockOutput, builtinOutput } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
-import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
+import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
 import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
 import { TextRenderer } from './render.ts'
@@ -16,7 +16,7 @@ import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } 
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
 import { Input } from './stream.ts'
 import { observed, observedErr, watchChild } from './supervision.ts'
-import type { Item } from './values.ts'
+import type { Item } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
 const KILL_GRACE_MS = 2000
@@ -91,7 +91,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
-        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: sh.cwd }
+        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: frame.state.cwd }
         up = { t: 'input', input: next }
       }
     }
@@ -286,7 +286,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
   const child = spawnProcess(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
-    cwd: sh.cwd,
+    cwd: stage.cwd,
     env: stage.env,
     stdio: [stdin, stdout, stderr],
     detached: sh.detached,

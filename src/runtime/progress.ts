@@ -1,7 +1,7 @@
 // Progress of long work on stderr, only when stderr is a terminal: a bar with rate and ETA when the
 // total is known, a spinner with counts and elapsed time when not. Redrawn at most 10 times a second.
 import type { TextSink } from './command.ts'
-import { formatDuration } from './units.ts'
+import { formatDuration } from '../base/units.ts'
 
 export type Progress = (done: number, total?: number, unit?: string) => void
 

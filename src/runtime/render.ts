@@ -1,8 +1,9 @@
 // What reaches the end of a pipeline, as text: scalars as themselves, records as an aligned table,
 // bytes untouched. Tables stream: widths settle from the first rows, later rows reuse them.
 import type { CommandDef } from './command.ts'
-import { Batch, isBytes, isRecord, toText, type Item, type Rec, type Value } from './values.ts'
-import { getField } from './fields.ts'
+import { Batch, isBytes, isRecord, type Item, type Rec, toText, type Value } from '../base/values.ts'
+import { cellText, type Column, fitCell, GAP, headerText, measureColumns } from './table-layout.ts'
+import { getField } from '../base/fields.ts'
 
 /** Rows held to settle column widths before the table starts printing. */
 export const TABLE_SETTLE_ROWS = 1000
@@ -16,8 +17,8 @@ export interface RenderOptions {
 
 export class TextRenderer {
   private rows: Rec[] = []
-  private widths: Map<string, number> | undefined
-  private numeric = new Set<string>()
+  private cols: Column[] | undefined
+  private colKeys = new Set<string>()
 
   constructor(
     private readonly write: (text: string | Uint8Array) => void | Promise<void>,
@@ -47,7 +48,7 @@ export class TextRenderer {
     for (const v of values) {
       if (isRecord(v)) {
         if (from?.format && from.output === 'record') { out += this.end() + from.format(v, this.opts) + '\n'; continue }
-        if (this.widths) out += this.line(v)
+        if (this.cols) out += this.line(v)
         else {
           this.rows.push(v)
           if (this.rows.length >= TABLE_SETTLE_ROWS) out += this.settle()
@@ -67,25 +68,14 @@ export class TextRenderer {
   /** Text of the rows still held, and a fresh table after them. */
   end(): string {
     const text = this.rows.length ? this.settle() : ''
-    this.widths = undefined
-    this.numeric.clear()
+    this.cols = undefined
     return text
   }
 
   private settle(): string {
-    const widths = new Map<string, number>()
-    const numeric = new Map<string, boolean>()
-    for (const r of this.rows) {
-      for (const k in r) {
-        const w = cellText(r[k]!).length
-        widths.set(k, Math.max(widths.get(k) ?? k.length, w))
-        const v = r[k]
-        if (v !== null && v !== undefined) numeric.set(k, (numeric.get(k) ?? true) && typeof v === 'number')
-      }
-    }
-    this.widths = widths
-    for (const [k, isNum] of numeric) if (isNum) this.numeric.add(k)
-    const header = [...widths.keys()].map(k => (this.numeric.has(k) ? k.padStart(widths.get(k)!) : k.padEnd(widths.get(k)!))).join('  ').trimEnd()
+    this.cols = measureColumns(this.rows)
+    this.colKeys = new Set(this.cols.map(c => c.key))
+    const header = headerText(this.cols)
     let text = (this.opts.bold ? this.opts.bold(header) : header) + '\n'
     for (const r of this.rows) text += this.line(r)
     this.rows = []
@@ -94,21 +84,14 @@ export class TextRenderer {
 
   private line(r: Rec): string {
     let s = ''
-    let first = true
-    for (const [k, w] of this.widths!) {
-      const cell = cellText(getField(r, k))
-      s += (first ? '' : '  ') + (this.numeric.has(k) ? cell.padStart(w) : cell.padEnd(w))
-      first = false
+    for (const [k, c] of this.cols!.entries()) {
+      // A script's table is never cut: a later row wider than the first ones pushes the rest right.
+      s += (k ? ' '.repeat(GAP) : '') + fitCell(getField(r, c.key), c.width, { right: c.numeric, padded: true, cut: false })
     }
     // Fields that were not in the first rows still show, after the known columns.
-    for (const k in r) if (!this.widths!.has(k)) s += `  ${k}=${cellText(r[k])}`
+    for (const k in r) if (!this.colKeys.has(k)) s += `  ${k}=${cellText(r[k])}`
     return s.trimEnd() + '\n'
   }
-}
-
-function cellText(v: Value | undefined): string {
-  const t = toText(v ?? null)
-  return t.includes('\n') ? t.replace(/\n/g, '\\n') : t
 }
 
 /** A whole table as a string (used by `to table` and the tests). */

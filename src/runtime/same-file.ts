@@ -1,7 +1,7 @@
 // A file that one run reads and appends to at once grows forever (`open g.ndjson | save --append
 // g.ndjson`): its own output comes back as input. Readers and appenders claim the files they use,
 // per run (its AbortSignal), and the second side to arrive is refused as `cat` refuses it.
-import { FshError } from './errors.ts'
+import { FshError } from '../base/errors.ts'
 
 export type FileUse = 'read' | 'append'
 

@@ -1,9 +1,11 @@
 // Variables, the frame a statement runs in, and the signals that unwind it (return, exit).
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
 import type { Block } from '../lang/ast.ts'
 import type { CommandDef, TextSink } from './command.ts'
 import type { Input } from './stream.ts'
 import type { Progress } from './progress.ts'
-import type { Item, Value } from './values.ts'
+import type { Item, Value } from '../base/values.ts'
 
 export class Scope {
   private readonly vars = new Map<string, Value>()
@@ -53,7 +55,29 @@ export interface IO {
   progress?: (name: string) => Progress
 }
 
+/** What a run owns: two runs of one shell at the same time each see their own cwd, env and `$?`.
+ *  The shell's session (the REPL, a script) is one such state; a library run with its own `cwd` or
+ *  `env` gets a copy. */
+export interface RunState {
+  cwd: string
+  env: Record<string, string>
+  lastExit: number
+}
+
+/** A run of its own that starts where `from` is: a background job, a library run with options. */
+export const forkState = (from: RunState, over: { cwd?: string; env?: Record<string, string> } = {}): RunState =>
+  ({ cwd: over.cwd ?? from.cwd, env: { ...from.env, ...over.env }, lastExit: from.lastExit })
+
+export const homeDir = (env: Record<string, string>): string => env.HOME || homedir()
+
+/** A path as the run sees it: relative to its cwd, `~` to its HOME. */
+export function resolvePath(state: RunState, p: string): string {
+  if (p === '~' || p.startsWith('~/')) return resolve(homeDir(state.env), p.slice(2))
+  return resolve(state.cwd, p)
+}
+
 export interface Frame {
+  state: RunState
   scope: Scope
   positional: string[]
   signal: AbortSignal

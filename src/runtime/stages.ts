@@ -3,12 +3,12 @@
 import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
 import { expandArgs, expandString } from '../lang/expand.ts'
 import { Closure, type Arg, type CommandDef } from './command.ts'
-import { FshError } from './errors.ts'
+import { FshError } from '../base/errors.ts'
 import { resolveExecutable } from './external.ts'
-import { claimFile } from './same-file.ts'
 import { closeSync, fstatSync, openSync } from 'node:fs'
-import type { Frame, IO } from './scope.ts'
-import { toText } from './values.ts'
+import { type Frame, type IO, resolvePath } from './scope.ts'
+import { toText } from '../base/values.ts'
+import { claimFile } from './same-file.ts'
 import type { Interpreter } from './interpreter.ts'
 
 /** A failed builtin stops the stages after it; this travels down the chain and is not reported again. */
@@ -19,7 +19,7 @@ export class StageFailed extends Error {
 export interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'stdout'; stdoutToErr?: boolean; opened: number[]; claims?: (() => void)[] }
 
 export type Prepared =
-  | { kind: 'ext'; name: string; path: string; argv: string[]; env: Record<string, string>; redirs: Redirs }
+  | { kind: 'ext'; name: string; path: string; argv: string[]; cwd: string; env: Record<string, string>; redirs: Redirs }
   | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs }
   | { kind: 'block'; name: string; run: (io: IO) => Promise<number>; redirs: Redirs }
 
@@ -49,7 +49,7 @@ async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, re
   const scope = sh.expandScope(frame, io)
   const [nameValue] = await expandArgs([c.name], scope)
   const name = toText(nameValue ?? '')
-  const env = { ...sh.env }
+  const env = { ...frame.state.env }
   for (const a of c.assigns) env[a.name] = await expandString(a.value, scope)
   if (!c.external) {
     const fn = sh.functions.get(name)
@@ -69,8 +69,8 @@ async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, re
     }
   }
   const words = await expandArgs(c.args.map(a => (a.t === 'word' ? a.word : { parts: [{ t: 'lit' as const, text: `{ ${a.source} }`, quoted: true }], pos: a.pos })), scope)
-  const path = resolveExecutable(name, env, sh.cwd)
-  return { kind: 'ext', name, path, argv: [name, ...words.map(w => toText(w))], env, redirs }
+  const path = resolveExecutable(name, env, frame.state.cwd)
+  return { kind: 'ext', name, path, argv: [name, ...words.map(w => toText(w))], cwd: frame.state.cwd, env, redirs }
 }
 
 async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io: IO): Promise<Redirs> {
@@ -84,12 +84,12 @@ async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io
       const target = await expandString(red.target, scope)
       if (red.op === '>&') {
         if ((target !== '1' && target !== '2') || (red.fd !== 1 && red.fd !== 2)) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
-        const to = target === '1' ? out : err
+        const to: Target = target === '1' ? out : err
         if (red.fd === 1) out = to
         else err = to
         continue
       }
-      const path = sh.resolvePath(target)
+      const path = resolvePath(frame.state, target)
       let fd: number
       try {
         fd = openSync(path, red.op === '<' ? 'r' : red.op === '>>' ? 'a' : 'w', 0o666)

@@ -1,13 +1,10 @@
 // The input side of a pipe. Upstream is either values (from a builtin) or bytes (from an external,
 // a file or stdin); a command asks for the shape it wants and the conversion happens here, once.
-import { StringDecoder } from 'node:string_decoder'
-import { FshError } from './errors.ts'
-import { Batch, isBytes, toJson, type Item, type Value } from './values.ts'
+import { Batch, isBytes, toJson, type Item, type Value } from '../base/values.ts'
+import { MAX_LINE_BYTES } from '../base/limits.ts'
+import { LineSplitter } from './text-lines.ts'
 
 export type InputKind = 'none' | 'values' | 'bytes'
-
-/** Lines longer than this are refused rather than buffered without bound. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
 /** The builtin invocation an input comes from, when it comes straight from one (`open x | where`):
  *  a command may then do its upstream's work itself, better (read a file in parallel, say), and
@@ -152,37 +149,4 @@ export function encodeLines(values: Value[]): string {
   let s = ''
   for (const v of values) s += (typeof v === 'string' ? v : toJson(v)) + '\n'
   return s
-}
-
-/** Splits UTF-8 bytes into lines, across chunk boundaries, with a cap on a single line's length. */
-export class LineSplitter {
-  private decoder = new StringDecoder('utf8')
-  private rest = ''
-  lineNo = 0
-
-  constructor(private readonly maxLine = MAX_LINE_BYTES) {}
-
-  push(chunk: Uint8Array): string[] {
-    const text = this.rest + this.decoder.write(chunk as Buffer)
-    const parts = text.split('\n')
-    this.rest = parts.pop()!
-    if (this.rest.length > this.maxLine) {
-      throw new FshError(1, `line ${this.lineNo + parts.length + 1} is longer than ${Math.round(this.maxLine / 1024 / 1024)} MiB`)
-    }
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]!
-      if (p.length > this.maxLine) throw new FshError(1, `line ${this.lineNo + i + 1} is longer than ${Math.round(this.maxLine / 1024 / 1024)} MiB`)
-      if (p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1)
-    }
-    this.lineNo += parts.length
-    return parts
-  }
-
-  end(): string[] {
-    const last = this.rest + this.decoder.end()
-    this.rest = ''
-    if (!last) return []
-    this.lineNo++
-    return [last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last]
-  }
 }

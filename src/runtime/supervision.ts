@@ -3,11 +3,11 @@
 import type { ChildProcess } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { PipelineObserver } from './command.ts'
-import { EXIT } from './errors.ts'
+import { EXIT } from '../base/errors.ts'
 import type { ErrOut } from './scope.ts'
 import type { Running } from './stages.ts'
 import { encodeLines } from './stream.ts'
-import { Batch, isBytes, type Item } from './values.ts'
+import { Batch, isBytes, type Item } from '../base/values.ts'
 
 /** A stage's output as an observer sees it: bytes counted and copied to a tap; for an in-process
  *  stage (`run` given), its start at the first pull and its end. */

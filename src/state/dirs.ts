@@ -3,7 +3,7 @@ import { mkdirSync, statSync, chmodSync } from 'node:fs'
 import { mkdir, stat, chmod } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 
 export interface FshDirs { config: string; state: string }
 

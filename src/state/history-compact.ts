@@ -11,10 +11,9 @@ import { fsyncDir, writeAll } from './atomic.ts'
 import { parseEntry, type HistoryEntry } from './history-entry.ts'
 import { readCompleteLines, readFrom } from './read-lines.ts'
 import { tempPathFor } from './temp-files.ts'
+import { HISTORY_LINE_BYTES } from '../base/limits.ts'
 
 export const HISTORY_MODE = 0o600
-/** Longer entries (a pasted megabyte) are not kept: history is for recalling commands. */
-export const MAX_LINE_BYTES = 1024 * 1024
 const NEWLINE = 0x0a
 
 /** What the file held: its valid entries and the bytes they took, to estimate the next count. */
@@ -43,7 +42,7 @@ export async function compactHistory(file: string, max: number): Promise<History
       if (kept.length && kept[kept.length - 1].cmd === e.cmd) kept[kept.length - 1] = e
       else kept.push(e)
       if (kept.length >= 2 * max) kept.splice(0, kept.length - max)
-    }, MAX_LINE_BYTES)
+    }, HISTORY_LINE_BYTES)
     if (count <= max) return { entries: count, bytes: end }
     let text = ''
     for (const e of kept.length > max ? kept.slice(-max) : kept) text += JSON.stringify(e) + '\n'

@@ -7,7 +7,8 @@ import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { writeAll } from './atomic.ts'
-import { compactHistory, HISTORY_MODE, MAX_LINE_BYTES } from './history-compact.ts'
+import { HISTORY_LINE_BYTES } from '../base/limits.ts'
+import { compactHistory, HISTORY_MODE } from './history-compact.ts'
 import { parseEntry, storedEntry, type HistoryEntry } from './history-entry.ts'
 import { withLock } from './lock.ts'
 import { readCompleteLines } from './read-lines.ts'
@@ -55,7 +56,7 @@ export class HistoryStore {
         entries.push(e)
         if (entries.length >= 2 * this.max) entries.splice(0, entries.length - this.max)
       }
-      const { end, rest } = await readCompleteLines(fh, 0, keep, MAX_LINE_BYTES)
+      const { end, rest } = await readCompleteLines(fh, 0, keep, HISTORY_LINE_BYTES)
       if (rest.length) keep(rest.toString('utf8')) // whole unless a crash cut it; then it is skipped
       if (entries.length) this.bytesPerEntry = end / entries.length
     } finally {
@@ -67,7 +68,7 @@ export class HistoryStore {
   async add(entry: HistoryEntry): Promise<void> {
     const line = JSON.stringify(storedEntry(entry)) + '\n'
     const bytes = Buffer.from(line)
-    if (bytes.length > MAX_LINE_BYTES) return
+    if (bytes.length > HISTORY_LINE_BYTES) return
     await this.ensureDir()
     let size: number
     if (bytes.length <= ATOMIC_APPEND_BYTES) {
@@ -110,7 +111,7 @@ export class HistoryStore {
     const fh = await open(this.file, 'r').catch(() => undefined)
     if (fh) {
       try {
-        await readCompleteLines(fh, 0, l => { present ||= l + '\n' === line }, MAX_LINE_BYTES)
+        await readCompleteLines(fh, 0, l => { present ||= l + '\n' === line }, HISTORY_LINE_BYTES)
       } finally {
         await fh.close()
       }

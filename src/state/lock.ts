@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { open, rename, stat, unlink } from 'node:fs/promises'
 import { hostname, uptime } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 import { isProcessAlive } from './process-alive.ts'
 
 export interface LockOptions {
@@ -34,7 +34,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, opts: Lock
 
 export interface HeldLock { release(): Promise<void> }
 
-export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
+async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
   const lockPath = `${path}.lock`
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
@@ -108,7 +108,7 @@ async function observe(lockPath: string): Promise<Observed | undefined> {
   }
 }
 
-export function parseOwner(text: string): LockOwner | undefined {
+function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text)
     if (typeof o?.pid !== 'number' || typeof o.host !== 'string') return undefined

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert'
 import { parseCsv } from '../../commands/formats/csv-read.ts'
 import { encode, HEADER_ROWS } from '../../commands/formats/encode.ts'
 import { parseTsv } from '../../commands/formats/tsv.ts'
-import { textLines } from '../../commands/formats/text-lines.ts'
-import type { Value } from '../../src/runtime/values.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
+import type { Value } from '../../src/base/values.ts'
 import { all, chunksOf } from './chunks.ts'
 
 async function* batches(values: Value[], size = 2): AsyncGenerator<Value[]> {

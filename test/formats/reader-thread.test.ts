@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { decode, type ReadFormat } from '../../commands/formats/decode.ts'
 import { openFileSource } from '../../commands/formats/file-source.ts'
-import { DEFAULT_MAX_LINE } from '../../commands/formats/text-lines.ts'
+import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 import { errorOf } from './chunks.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-thread-'))
@@ -17,7 +17,7 @@ test.after(() => rmSync(dir, { recursive: true, force: true }))
 const LINES = 60_000 // about 6 MB: many blocks, lines cut across block boundaries
 const line = (i: number) => JSON.stringify({ i, pad: 'é'.repeat(40) + 'x'.repeat(i % 17) })
 
-async function read(name: string, content: string | Buffer, format: ReadFormat, maxLine = DEFAULT_MAX_LINE) {
+async function read(name: string, content: string | Buffer, format: ReadFormat, maxLine = MAX_LINE_BYTES) {
   const path = join(dir, name.endsWith('.gz') ? name : name + '.gz')
   writeFileSync(path, name.endsWith('.gz') ? content : gzipSync(content))
   const warnings: string[] = []

@@ -5,7 +5,7 @@ import { LineFeeder, type LineSink } from '../../commands/loglens/line-feeder.ts
 import { ParseErrors } from '../../commands/loglens/parse-errors.ts'
 import { ClfRecordSink } from '../../commands/loglens/record-sinks.ts'
 import { NO_WINDOW } from '../../commands/loglens/time-window.ts'
-import type { Rec } from '../../src/runtime/values.ts'
+import type { Rec } from '../../src/base/values.ts'
 
 function parse(text: string | Buffer): { records: Rec[]; errors: ParseErrors } {
   const errors = new ParseErrors()

@@ -6,7 +6,7 @@ import { LineFeeder } from '../../commands/loglens/line-feeder.ts'
 import { ParseErrors } from '../../commands/loglens/parse-errors.ts'
 import { JsonRecordSink } from '../../commands/loglens/record-sinks.ts'
 import { NO_WINDOW } from '../../commands/loglens/time-window.ts'
-import { FshError } from '../../src/runtime/errors.ts'
+import { FshError } from '../../src/base/errors.ts'
 
 const req = (o: unknown): JsonRequest => {
   const r = readJsonRequest(o)

@@ -5,7 +5,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { externalSort } from '../../commands/records/external-sort.ts'
 import { compareValues } from '../../commands/records/value-order.ts'
-import type { Value } from '../../src/runtime/values.ts'
+import type { Value } from '../../src/base/values.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'fsh-xsort-'))
 test.after(() => rmSync(tmp, { recursive: true, force: true }))

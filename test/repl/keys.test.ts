@@ -1,6 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { KeyDecoder, PASTE_CAP_CHARS, type KeyEvent } from '../../src/repl/keys.ts'
+import { PASTE_CAP_CHARS } from '../../src/base/limits.ts'
+import { KeyDecoder, type KeyEvent } from '../../src/repl/keys.ts'
 
 const keys = (input: string | Buffer | (string | Buffer)[], flush = false): KeyEvent[] => {
   const d = new KeyDecoder()

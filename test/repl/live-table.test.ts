@@ -2,8 +2,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LiveTable, fitColumns } from '../../src/repl/live-table.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
-import { batch } from '../../src/runtime/values.ts'
-import { textWidth } from '../../src/repl/text-width.ts'
+import { batch } from '../../src/base/values.ts'
+import { textWidth } from '../../src/base/text-width.ts'
 
 function table(columns = 80, settleRows = 3) {
   let now = 0

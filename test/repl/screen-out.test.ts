@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { setTimeout as wait } from 'node:timers/promises'
 import { PARTIAL_CAP, ScreenOut } from '../../src/repl/screen-out.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/base/values.ts'
 
 function out(opts: { partialLines?: boolean; ready?: () => Promise<void> | undefined } = {}) {
   const r = { written: '', raw: [] as Buffer[], partial: '', writes: 0 }

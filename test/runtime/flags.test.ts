@@ -3,7 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { FLAGS } from '../../commands/pipe/flags.ts'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { FshError } from '../../src/runtime/errors.ts'
+import { FshError } from '../../src/base/errors.ts'
 import { parseArgs } from '../../src/runtime/flags.ts'
 
 const pipeLike = defineCommand({ name: 'pipe', summary: '', usage: '', flags: FLAGS })

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { parseDuration, parseSize } from '../../src/runtime/units.ts'
+import { parseDuration, parseSize } from '../../src/base/units.ts'
 
 test('durations are milliseconds', () => {
   assert.is(parseDuration('250ms'), 250)

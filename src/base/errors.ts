@@ -1,3 +1,4 @@
+// Errors and exit codes: a leaf module that lang, state and runtime all import.
 // One error type for everything a user sees: an exit code, a one-line message, an optional hint.
 
 export const EXIT = {
@@ -10,6 +11,8 @@ export const EXIT = {
 } as const
 
 export class FshError extends Error {
+  // The bundle is minified: the class keeps its name for Node's printing all the same.
+  static { Object.defineProperty(this, 'name', { value: 'FshError' }) }
   constructor(
     readonly code: number,
     message: string,

@@ -1,9 +1,15 @@
-// Bytes → batches of text lines, the first step of every line-based format (ndjson, tsv, lines).
-// Works on whole chunks: one UTF-8 check, one decode and one split per chunk, not per line.
-// Bounded: a line longer than maxLine is an error, never an unbounded buffer.
+// Bytes → batches of text lines: the first step of every line-based format (ndjson, tsv, lines),
+// and of a command's input given as bytes. Works on whole chunks: one UTF-8 check, one decode and
+// one split per chunk, not per line. Bounded: a line longer than the cap (a parameter, 8 MiB unless
+// given) is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { LineText } from './reader-thread.ts'
+import { StringDecoder } from 'node:string_decoder'
+import { FshError } from '../base/errors.ts'
+import { MAX_LINE_BYTES } from '../base/limits.ts'
+
+/** A block of whole lines, cut by a reader thread: text (no final newline), or the raw bytes of lines
+ *  that are not valid UTF-8 (for the main thread to report or repair), or a line over the cap. */
+export interface LineText { text?: string; bytes?: Uint8Array; tooLong?: boolean }
 
 export interface LineBatch {
   lines: string[]
@@ -25,7 +31,6 @@ export interface LineOptions {
   keepCR?: boolean
 }
 
-export const DEFAULT_MAX_LINE = 8 * 1024 * 1024
 
 /** `data.csv: line 3: message`, or `line 3: message` when the input has no name. */
 export function where(source: string | undefined, line: number): string {
@@ -37,7 +42,7 @@ export function mib(bytes: number): string {
 }
 
 export async function* textLines(chunks: AsyncIterable<Uint8Array | LineText>, opts: LineOptions = {}): AsyncGenerator<LineBatch> {
-  const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE
+  const maxLine = opts.maxLine ?? MAX_LINE_BYTES
   let pending: Buffer[] = []
   let pendingBytes = 0
   let lineNo = 1
@@ -65,7 +70,7 @@ export async function* textLines(chunks: AsyncIterable<Uint8Array | LineText>, o
         if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1)
       }
     }
-    if (maxLine < DEFAULT_MAX_LINE) {
+    if (maxLine < MAX_LINE_BYTES) {
       for (let i = 0; i < lines.length; i++) {
         if (lines[i]!.length > maxLine && Buffer.byteLength(lines[i]!) > maxLine) throw tooLong(opts.source, firstLine + i, maxLine)
       }
@@ -201,4 +206,38 @@ function incompleteTail(buf: Buffer): number {
     return need > k ? k : 0
   }
   return 0
+}
+
+/** The same cut, chunk by chunk as they are pushed, for a stream that is not all bytes (a command's
+ *  input, a child's output read as it comes). Invalid UTF-8 becomes U+FFFD. */
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8')
+  private rest = ''
+  lineNo = 0
+
+  constructor(private readonly maxLine = MAX_LINE_BYTES) {}
+
+  push(chunk: Uint8Array): string[] {
+    const text = this.rest + this.decoder.write(chunk as Buffer)
+    const parts = text.split('\n')
+    this.rest = parts.pop()!
+    if (this.rest.length > this.maxLine) {
+      throw new FshError(1, `line ${this.lineNo + parts.length + 1} is longer than ${mib(this.maxLine)}`)
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!
+      if (p.length > this.maxLine) throw new FshError(1, `line ${this.lineNo + i + 1} is longer than ${mib(this.maxLine)}`)
+      if (p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1)
+    }
+    this.lineNo += parts.length
+    return parts
+  }
+
+  end(): string[] {
+    const last = this.rest + this.decoder.end()
+    this.rest = ''
+    if (!last) return []
+    this.lineNo++
+    return [last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last]
+  }
 }

@@ -20,14 +20,6 @@ export function isRecord(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array)
 }
 
-export function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'null'
-  if (v instanceof Date) return 'datetime'
-  if (Array.isArray(v)) return 'list'
-  if (typeof v === 'object') return 'record'
-  return typeof v // string, number, boolean
-}
-
 /** One-line text of a value, as it appears in a table cell, an argv word or a string context. */
 export function toText(v: Value | undefined): string {
   if (v === null || v === undefined) return ''
