@@ -10,7 +10,7 @@ test('the bundle exports exactly the public API', async () => {
   const lib = await import(resolve('dist/index.js'))
   assert.equal(Object.keys(lib).sort(), ['Batch', 'Closure', 'FshError', 'Input', 'batch', 'createShell', 'defineCommand'])
   const shell = lib.createShell({ cwd: tmpdir() })
-  const greet = lib.defineCommand({ name: 'greet', summary: 'say hello', usage: 'greet NAME', args: { min: 1 }, output: 'records', run: (ctx: { args: string[] }) => ({ hello: ctx.args[0] }) })
+  const greet = lib.defineCommand({ name: 'greet', summary: 'say hello', args: [{ name: 'name', type: 'string', describe: 'who' }], output: 'records', run: (ctx: { args: string[] }) => ({ hello: ctx.args[0] }) })
   shell.define(greet)
   const r = await shell.run('greet ada | ^cat')
   assert.is(r.stdout, '{"hello":"ada"}\n')
@@ -26,7 +26,7 @@ test('a TypeScript program type-checks against the published declarations', () =
     writeFileSync(join(dir, 'ok.ts'), [
       "import { createShell, defineCommand, type RunResult, type Value } from 'fsh'",
       "const shell = createShell({ cwd: '/tmp', env: { PATH: '/usr/bin' } })",
-      "const cmd = defineCommand({ name: 'hi', summary: 's', usage: 'hi', flags: { loud: { type: 'boolean', describe: 'shout' }, times: { type: 'number', describe: 'n', default: 1 } },",
+      "const cmd = defineCommand({ name: 'hi', summary: 's', flags: { loud: { type: 'boolean', describe: 'shout' }, times: { type: 'number', describe: 'n', default: 1 } },",
       "  run: ctx => (ctx.flags.loud ? 'HI'.repeat(ctx.flags.times) : 'hi') })",
       'shell.define(cmd)',
       "const r: Promise<RunResult> = shell.run('hi --loud', { signal: new AbortController().signal })",

@@ -4,8 +4,6 @@ import { batch } from '../../src/runtime/values.ts'
 export default defineCommand({
   name: 'env',
   summary: 'List the environment children will see',
-  usage: 'env',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: "export GREETING=hi; env | where name == 'GREETING'", output: 'name      value\nGREETING  hi' }],
   run(ctx) {

@@ -1,17 +1,18 @@
 import { defineCommand } from '../../src/runtime/command.ts'
 import { renderHelp } from '../../src/runtime/help.ts'
-import { toText } from '../../src/runtime/values.ts'
 
 export default defineCommand({
   name: 'help',
   summary: 'List the commands, or show one command’s help',
-  usage: 'help [COMMAND [SUBCOMMAND]]',
-  args: { max: 2 },
+  args: [
+    { name: 'command', type: 'string', optional: true, describe: 'the command to explain; all of them when left out' },
+    { name: 'subcommand', type: 'string', optional: true, describe: 'one of its subcommands' },
+  ],
   output: 'any',
   complete: 'commands',
   examples: [{ line: 'help sleep | lines | first 1', output: 'line\nsleep — Wait for a duration' }],
   async *run(ctx) {
-    const [name, subName] = ctx.args.map(a => toText(a as never))
+    const [name, subName] = ctx.args
     if (!name) {
       const rows = []
       for (const n of ctx.shell.commandNames()) {

@@ -8,8 +8,6 @@ export const historyFile = (stateDir: string) => join(stateDir, 'history.ndjson'
 export default defineCommand({
   name: 'history',
   summary: 'The command lines of past sessions, oldest first',
-  usage: 'history',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: 'history | count', output: '0' }],
   async run(ctx) {

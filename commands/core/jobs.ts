@@ -4,8 +4,6 @@ import { batch } from '../../src/runtime/values.ts'
 export default defineCommand({
   name: 'jobs',
   summary: 'List the background pipelines started with &',
-  usage: 'jobs',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: 'sleep 50ms &; jobs | select id state command', output: 'id  state    command\n 1  running  sleep 50ms' }],
   run(ctx) {

@@ -1,22 +1,21 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toText, type Rec } from '../../src/runtime/values.ts'
+import { batch, type Rec } from '../../src/runtime/values.ts'
 
 export default defineCommand({
   name: 'ls',
   summary: 'List files as records: name, type, size, modified',
-  usage: 'ls [-a] [PATH...]',
   description: 'A directory lists its entries; a file lists itself. Globs are expanded by the shell (`ls *.log`). Sizes are bytes, modified is a datetime.',
   flags: { all: { type: 'boolean', alias: 'a', describe: 'include names starting with a dot' } },
+  args: [{ name: 'path', type: 'path', optional: true, variadic: true, describe: 'files or directories; . when left out' }],
   output: 'records',
-  complete: 'paths',
   examples: [
     { line: 'ls | select name type size', files: { 'b.txt': 'hello', 'a.txt': 'hi' }, output: 'name   type  size\na.txt  file     2\nb.txt  file     5' },
     { line: 'ls | where size > 3 | count', files: { 'b.txt': 'hello', 'a.txt': 'hi' }, output: '1' },
   ],
   run(ctx) {
-    const targets = ctx.args.length ? ctx.args.map(a => toText(a as never)) : ['.']
+    const targets = ctx.args[0].length ? ctx.args[0] : ['.']
     const rows: Rec[] = []
     for (const t of targets) {
       const full = ctx.resolve(t)

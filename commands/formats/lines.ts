@@ -7,13 +7,11 @@ import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
 export default defineCommand({
   name: 'lines',
   summary: 'Split text into {line} records',
-  usage: 'lines [--max-line SIZE]',
   description: `Line ends are LF or CRLF. Input with a NUL byte is binary and refused; bytes that are not
 UTF-8 show as \ufffd, with a notice on stderr; a line longer than --max-line is an error.`,
   flags: {
     'max-line': { type: 'size', describe: 'longest accepted line', default: DEFAULT_MAX_LINE },
   },
-  input: 'bytes',
   output: 'records',
   examples: [
     { line: `^printf 'GET /a\\nPOST /b\\nGET /c\\n' | lines | where line =~ '^GET'`, output: 'line\nGET /a\nGET /c' },

@@ -9,7 +9,6 @@ import { DEFAULT_MAX_LINE } from './text-lines.ts'
 export default defineCommand({
   name: 'open',
   summary: 'Read files as records, in the format their names say',
-  usage: 'open FILE... [--format F] [--raw] [--infer] [--skip-invalid]',
   description: `Formats by extension: .json (a top-level array streams element by element), .ndjson/.jsonl,
 .csv, .tsv, .txt/.log (one {line} record per line); any other file is bytes. A .gz suffix is
 decompressed on the fly. Files are streamed in 1 MiB chunks: memory stays flat whatever the size,
@@ -24,10 +23,8 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
     separator: { type: 'string', alias: 's', describe: 'csv: field separator', arg: 'SEP', default: ',' },
     'max-line': { type: 'size', describe: 'longest accepted line or CSV record', default: DEFAULT_MAX_LINE },
   },
-  args: { min: 1 },
-  input: 'none',
+  args: [{ name: 'file', type: 'path', variadic: true, describe: 'files to read; the extension says the format' }],
   output: 'any',
-  complete: 'paths',
   examples: [
     {
       line: 'open hits.ndjson | where status >= 500 | count',
@@ -42,8 +39,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
     },
   ],
   async *run(ctx) {
-    for (const arg of ctx.args) {
-      const name = String(arg)
+    for (const name of ctx.args[0]) {
       const named = formatOfName(name)
       const format = ctx.flags.raw ? 'bytes' : ((ctx.flags.format as ReadFormat | 'bytes' | undefined) ?? named.format)
       const lineText = format !== 'bytes' && LINE_FORMATS.has(format) ? { maxLine: ctx.flags['max-line'] } : undefined

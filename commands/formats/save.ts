@@ -19,7 +19,6 @@ const APPENDABLE = new Set(['ndjson', 'lines', 'csv', 'tsv', 'bytes'])
 export default defineCommand({
   name: 'save',
   summary: 'Write the input to a file, in the format its name says, atomically',
-  usage: 'save FILE [--append] [--format F]',
   description: `Formats by extension: .json .ndjson/.jsonl .csv .tsv .txt/.log (lines); a .gz suffix compresses.
 Bytes (from an external or 'to FORMAT') are written as they are. The file is replaced atomically
 (temp file, fsync, rename): an error or Ctrl-C leaves the old content. --append adds to the end
@@ -28,10 +27,8 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
     append: { type: 'boolean', alias: 'a', describe: 'add to the end of the file instead of replacing it' },
     format: { type: 'string', alias: 'f', describe: 'write this format whatever the extension', arg: 'F', choices: ['json', 'ndjson', 'csv', 'tsv', 'lines'] },
   },
-  args: { min: 1, max: 1 },
-  input: 'any',
+  args: [{ name: 'file', type: 'path', describe: 'where to write; the extension says the format' }],
   output: 'none',
-  complete: 'paths',
   examples: [
     {
       line: 'open hits.ndjson | where status >= 500 | save errors.csv; open errors.csv',
@@ -41,7 +38,7 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
     },
   ],
   async run(ctx, input) {
-    const name = String(ctx.args[0])
+    const [name] = ctx.args
     const path = ctx.resolve(name)
     const named = formatOfName(name)
     const format = (ctx.flags.format as TextFormat | undefined) ?? named.format

@@ -7,7 +7,6 @@ import summary from './summary.ts'
 export default defineCommand({
   name: 'loglens',
   summary: 'Streaming web-log analysis: parse access logs into records, or summarise them',
-  usage: 'loglens parse|summary [FILE...] [flags]',
   description: 'Formats: nginx/Apache combined and common (optionally with a trailing request time in seconds), and JSON lines; `.gz` files are read as streams.',
   subcommands: [parse, summary],
 })

@@ -4,9 +4,6 @@ import { defineCommand } from '../../src/runtime/command.ts'
 export default defineCommand({
   name: 'count',
   summary: 'Count the values (or lines of text) in the input',
-  usage: 'count',
-  args: { max: 0 },
-  input: 'records',
   output: 'any',
   examples: [
     {

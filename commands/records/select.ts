@@ -7,10 +7,8 @@ import { fieldGetter } from './field-path.ts'
 export default defineCommand({
   name: 'select',
   summary: 'Keep only the named columns',
-  usage: 'select COL...',
   description: 'COL may be a path into nested records (req.path): the column is named as written.',
-  args: { min: 1 },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, describe: 'columns to keep, in this order (a.b for a nested field)' }],
   output: 'records',
   examples: [
     {
@@ -20,7 +18,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const names = ctx.args.map(String)
+    const [names] = ctx.args
     const getters = names.map(fieldGetter)
     for await (const b of input.batches()) {
       const out: Value[] = new Array(b.length)

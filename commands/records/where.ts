@@ -3,14 +3,13 @@
 import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
 import { defineCommand } from '../../src/runtime/command.ts'
 import { FshError, usageError } from '../../src/runtime/errors.ts'
-import { batch, toText, type Value } from '../../src/runtime/values.ts'
+import { batch, type Value } from '../../src/runtime/values.ts'
 import { scanNdjson } from '../formats/ndjson-scan.ts'
 import { planPushdown } from './where-pushdown.ts'
 
 export default defineCommand({
   name: 'where',
   summary: 'Keep the records for which a condition holds',
-  usage: 'where EXPR',
   description: `EXPR compares fields with literals, variables and each other:
   == != < <= > >= =~ (regex) !~ in, && || ! (or: and or not), parentheses, + - * / %.
 Literals: numbers, 'strings', true false null, durations (250ms 2s 1h, as milliseconds),
@@ -19,7 +18,7 @@ datetime). Fields: name, a.b.0, \`odd name\`, $it (the value itself); $var and $
 A missing field is null: equal only to null, never less or greater. Comparing a number with
 text is an error that names the field and both types.`,
   rawArgs: true,
-  input: 'records',
+  args: [{ name: 'condition', type: 'string', describe: 'the expression every kept record satisfies' }],
   output: 'records',
   examples: [
     {
@@ -34,7 +33,7 @@ text is an error that names the field and both types.`,
     },
   ],
   async *run(ctx, input) {
-    const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
+    const source = ctx.args[0].trim()
     let test: Predicate
     let readsFields: boolean
     // The variables it reads, by value: a worker thread compiles the same expression with them.

@@ -5,6 +5,7 @@ import type { Ctx } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './errors.ts'
 import { parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
+import { checkArgs } from './positionals.ts'
 import { progressReporter } from './progress.ts'
 import type { ErrOut, Frame, IO } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
@@ -21,15 +22,12 @@ export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, {
     if (sub) { def = sub; args = args.slice(1); name = `${stage.name} ${sub.name}` }
     run.def = def
     const parsed = parseArgs(def, name, args)
-    if (parsed.help) { yield Buffer.from(renderHelp(def, name)); run.status = 0; return }
+    if (parsed.help) { yield Buffer.from(renderHelp(def, name, sh.stdoutIsTTY ? sh.columns : undefined)); run.status = 0; return }
     if (!def.run) {
       const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
       throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
     }
-    const { min = 0, max = Infinity } = def.args ?? {}
-    if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
-    if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
-    const ctx = makeCtx(sh, name, parsed, stage.env, frame, err, progress)
+    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, progress)
     const result = def.run(ctx as never, input)
     const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
     let source: AsyncIterable<Item>
@@ -73,10 +71,10 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
-    args: parsed.positional,
+    args,
     flags: parsed.flags,
     rest: parsed.rest,
     cwd: sh.cwd,

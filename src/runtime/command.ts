@@ -2,7 +2,7 @@
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
 import type { Input } from './stream.ts'
-import type { Item, Value } from './values.ts'
+import type { Item, Rec, Value } from './values.ts'
 
 export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
 
@@ -26,6 +26,35 @@ type FlagValue<S> = S extends { type: 'boolean' } ? boolean
 export type Flags<F> = {
   -readonly [K in keyof F]: F[K] extends { type: 'boolean' | 'strings' } | { default: {} } ? FlagValue<F[K]> : FlagValue<F[K]> | undefined
 }
+
+/** What a positional argument must be. `path` is text that completes as a file name; `any` takes
+ *  whatever was passed (text, a value, a block) as it is. */
+export type ArgType = 'string' | 'int' | 'number' | 'duration' | 'size' | 'path' | 'block' | 'record' | 'any'
+
+export interface ArgSpec {
+  /** Shown upper-case in the usage line and in errors (`N`, `FILE...`). */
+  name: string
+  type: ArgType
+  describe: string
+  optional?: boolean
+  /** Takes every argument from here on, as a list (at least one unless optional). Only the last. */
+  variadic?: boolean
+  /** int and number: the smallest value accepted. */
+  min?: number
+}
+
+type ArgScalar<T> = T extends 'int' | 'number' | 'duration' | 'size' ? number
+  : T extends 'block' ? Closure
+  : T extends 'record' ? Rec
+  : T extends 'any' ? Arg
+  : string
+
+type ArgValue<S> = S extends { type: infer T } ? S extends { variadic: true } ? ArgScalar<T>[]
+  : S extends { optional: true } ? ArgScalar<T> | undefined
+  : ArgScalar<T> : never
+
+/** The checked positionals, in the order declared; a variadic one is a list. */
+export type Args<A extends readonly ArgSpec[]> = { -readonly [K in keyof A]: ArgValue<A[K]> }
 
 /** A `{ ... }` block passed as an argument (to `each`, for example), with the scope it was written in. */
 export class Closure {
@@ -129,10 +158,11 @@ export interface PipelineObserver {
   killSignal?: 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP'
 }
 
-export interface Ctx<F = Record<string, unknown>> {
+export interface Ctx<F = Record<string, unknown>, A = unknown[]> {
   /** Full command name, `loglens summary` for a subcommand. */
   readonly name: string
-  readonly args: Arg[]
+  /** The positional arguments, already checked and converted to their declared types. */
+  readonly args: A
   readonly flags: F
   /** Words after a literal `--` (`pilot start NAME -- CMD ARG`). */
   readonly rest: string[]
@@ -162,31 +192,30 @@ export type RunReturn = AsyncIterable<Item> | Promise<Item | void> | Item | void
 
 export type InOut = 'none' | 'bytes' | 'records' | 'any'
 
-export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
+export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>, A extends readonly ArgSpec[] = readonly ArgSpec[]> {
   name: string
   summary: string
-  usage: string
   /** Longer explanation shown by --help after the summary. */
   description?: string
   flags?: F
-  /** How many positional arguments it takes. */
-  args?: { min?: number; max?: number }
-  /** The rest of the line is an expression, not words (`where status > 500 && ms < 2s`). */
+  /** The positional arguments, checked before run(); none when left out. */
+  args?: A
+  /** The rest of the line is one expression, not words (`where status > 500 && ms < 2s`): the parser
+   *  learns it from this flag through the generated commands/raw-args.ts. */
   rawArgs?: boolean
   /** Arguments are taken as they are: no flag parsing except a lone `--help`. */
   noFlags?: boolean
-  input?: InOut
   /** 'record' means one summary record: `--json` prints one JSON document instead of NDJSON. */
   output?: InOut | 'record'
-  /** How positional arguments complete on Tab. */
-  complete?: 'paths' | 'commands' | 'variables' | readonly string[]
+  /** How positional arguments complete on Tab, when not as their type says (`path`: file names). */
+  complete?: 'commands' | 'variables' | readonly string[]
   /** Human rendering of a summary record at the end of a pipeline (no --json). */
   format?(value: Value, ctx: { color: boolean; columns: number }): string
   examples?: Example[]
-  subcommands?: CommandDef<any>[]
-  run?(ctx: Ctx<Flags<F>>, input: Input): RunReturn
+  subcommands?: CommandDef<any, any>[]
+  run?(ctx: Ctx<Flags<F>, Args<A>>, input: Input): RunReturn
 }
 
-export function defineCommand<const F extends Record<string, FlagSpec> = {}>(def: CommandDef<F>): CommandDef<F> {
+export function defineCommand<const F extends Record<string, FlagSpec> = {}, const A extends readonly ArgSpec[] = []>(def: CommandDef<F, A>): CommandDef<F, A> {
   return def
 }

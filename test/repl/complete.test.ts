@@ -19,19 +19,18 @@ chmodSync(join(dir, 'run.sh'), 0o755)
 const loglens = defineCommand({
   name: 'loglens',
   summary: 'Streaming web-log analysis',
-  usage: 'loglens parse|summary',
   subcommands: [
     defineCommand({
-      name: 'parse', summary: 'Log lines as records', usage: 'loglens parse [FILE...]', output: 'records',
+      name: 'parse', summary: 'Log lines as records', output: 'records',
       flags: { format: { type: 'string', describe: 'Log format', choices: ['auto', 'combined', 'common', 'json'] }, since: { type: 'string', describe: 'Only from this time' } },
     }),
-    defineCommand({ name: 'summary', summary: 'One summary record', usage: 'loglens summary', output: 'record', flags: { top: { type: 'number', alias: 'n', describe: 'Routes to list', arg: 'N' } } }),
+    defineCommand({ name: 'summary', summary: 'One summary record', output: 'record', flags: { top: { type: 'number', alias: 'n', describe: 'Routes to list', arg: 'N' } } }),
   ],
 })
 const defs: Record<string, CommandDef<any>> = {
   loglens,
-  ls: defineCommand({ name: 'ls', summary: 'List a folder', usage: 'ls [PATH]', output: 'records' }),
-  cd: defineCommand({ name: 'cd', summary: 'Change folder', usage: 'cd DIR' }),
+  ls: defineCommand({ name: 'ls', summary: 'List a folder', output: 'records', args: [{ name: 'path', type: 'path', optional: true, describe: 'a folder' }] }),
+  cd: defineCommand({ name: 'cd', summary: 'Change folder', args: [{ name: 'dir', type: 'path', describe: 'where to go' }] }),
 }
 
 const src: CompletionSource = {
@@ -64,9 +63,9 @@ test('commands: builtins, functions and PATH programs, with summaries', async ()
 test('subcommands, then the flags of the chosen subcommand with descriptions', async () => {
   assert.equal((await run('loglens ')).inserts, ['parse', 'summary'])
   const { c } = await run('loglens parse --')
-  assert.equal(c.candidates.map(x => x.insert), ['--format', '--since', '--help', '--json'])
-  assert.is(c.candidates[0]!.description, 'Log format (auto|combined|common|json)')
-  assert.equal((await run('loglens summary -')).inserts, ['--top', '--help', '--json'])
+  assert.equal(c.candidates.map(x => x.insert), ['--format', '--since', '--json', '--help'])
+  assert.is(c.candidates[0]!.description, 'Log format [auto|combined|common|json]')
+  assert.equal((await run('loglens summary -')).inserts, ['--top', '--json', '--help'])
   assert.equal((await run('loglens summary -n')).inserts, ['-n'], 'a short flag by its alias')
 })
 
