@@ -3,7 +3,7 @@
 import { Channel, ChannelClosed } from './channel.ts'
 import type { Ctx } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from './errors.ts'
-import { parseArgs } from './flags.ts'
+import { emitsValues, parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
 import { checkArgs } from './positionals.ts'
 import { progressReporter } from './progress.ts'
@@ -29,7 +29,7 @@ export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, {
     }
     const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, progress)
     const result = def.run(ctx as never, input)
-    const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
+    const json = parsed.flags.json === true && emitsValues(def)
     let source: AsyncIterable<Item>
     if (result && typeof result === 'object' && Symbol.asyncIterator in result) source = result as AsyncIterable<Item>
     else source = (async function* () { const v = await result; if (v !== undefined) yield v as Item })()

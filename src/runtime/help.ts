@@ -1,5 +1,6 @@
 // --help text and the usage line, generated from the command's own definition.
 import type { CommandDef, FlagSpec } from './command.ts'
+import type { Rec, Value } from './values.ts'
 import { flagSpecs } from './flags.ts'
 import { argLabel } from './positionals.ts'
 
@@ -88,4 +89,27 @@ export function wrap(line: string, width: number, hang = 0): string[] {
   }
   out.push(cur)
   return out
+}
+
+/** The definition as a record (`help CMD --json`): what tools need to know to call it. */
+export function commandRecord(def: CommandDef<any, any>, fullName = def.name): Rec {
+  const args = ((def.args ?? []) as NonNullable<CommandDef['args']>).map(a => ({
+    name: a.name, type: a.type, optional: a.optional === true, variadic: a.variadic === true, describe: a.describe,
+  }))
+  const flags = Object.entries(flagSpecs(def)).map(([name, s]) => ({
+    name, alias: s.alias ?? null, type: s.type, describe: s.describe, default: jsonable(s.default), choices: s.choices ? [...s.choices] : null,
+  }))
+  return {
+    name: fullName,
+    summary: def.summary,
+    usage: usageLine(def, fullName),
+    description: def.description?.trim() ?? null,
+    args,
+    flags,
+    subcommands: (def.subcommands ?? []).map(s => s.name),
+  }
+}
+
+function jsonable(v: unknown): Value {
+  return v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v)
 }
