@@ -1,6 +1,6 @@
 // Every command's examples are run, and checked against the definitions of the commands they use
 // (flags that exist, arguments that fit): the help a user reads cannot drift from what fsh does.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'uvu'
@@ -14,6 +14,7 @@ import { formatError } from '../src/runtime/errors.ts'
 import { parseArgs } from '../src/runtime/flags.ts'
 import { checkArgs } from '../src/runtime/positionals.ts'
 import { createShell } from '../src/index.ts'
+import { RAW_ARGS_FILE, rawArgsSource } from '../scripts/raw-args.ts'
 
 const only = process.env.FSH_EXAMPLES?.split(',')
 
@@ -42,6 +43,10 @@ test('an example that does not fit the definition is caught before it runs', asy
   await fails('if true { open a.csv | sort-by --max-memory lots }', /--max-memory expects a size/)
   await fails('loglens summary --nope x.log', /loglens summary: unknown flag --nope/)
   await checkExample('let n = 2; open a.csv | first $n | where a > 1', 'a value passed through a variable is checked when it runs')
+})
+
+test('the parser knows every command that takes an expression (commands/raw-args.ts is current)', async () => {
+  assert.fixture(readFileSync(RAW_ARGS_FILE, 'utf8'), await rawArgsSource(), 'run node scripts/build.mjs')
 })
 
 const commands = new CommandSet()
