@@ -1,6 +1,6 @@
 // The registry: one line per command. Definitions load on first use, so a one-liner pays only
 // for the commands it runs. Which ones take an expression is in the generated raw-args.ts.
-import type { CommandDef } from '../src/runtime/command.ts'
+import type { CommandDef } from '../src/prelude.ts'
 
 export interface Entry { load: () => Promise<{ default: CommandDef<any, any> }> }
 

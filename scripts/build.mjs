@@ -31,7 +31,7 @@ execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/raw-args.
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries() },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', prelude: 'src/prelude.ts', ...workerEntries() },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,5 +1,6 @@
 // The library: `createShell()` gives an independent shell (its own cwd, env, variables, jobs);
-// `defineCommand()` makes a command that works in pipelines, scripts and the REPL.
+// `defineCommand()` makes a command that works in pipelines, scripts and the REPL. Everything
+// else a command's code needs is in `fsh/prelude` (src/prelude.ts).
 import { CommandSet } from './builtins.ts'
 import type { CommandDef, RunOptions, RunResult } from './runtime/command.ts'
 import { Shell } from './runtime/shell.ts'
@@ -7,7 +8,7 @@ import { fshDirs } from './state/dirs.ts'
 import type { Value } from './runtime/values.ts'
 
 export { defineCommand, Closure } from './runtime/command.ts'
-export type { Arg, CommandDef, Ctx, Example, FlagSpec, Flags, RunOptions, RunResult, ShellApi } from './runtime/command.ts'
+export type { Arg, Args, ArgSpec, ArgType, CommandDef, Ctx, Example, FlagSpec, Flags, RunOptions, RunResult, ShellApi } from './runtime/command.ts'
 export { FshError } from './runtime/errors.ts'
 export { Input } from './runtime/stream.ts'
 export { batch, Batch } from './runtime/values.ts'

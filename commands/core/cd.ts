@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs'
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'cd',

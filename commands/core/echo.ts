@@ -1,5 +1,4 @@
-import { Closure, defineCommand } from '../../src/runtime/command.ts'
-import { toText } from '../../src/runtime/values.ts'
+import { Closure, defineCommand, toText } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'echo',

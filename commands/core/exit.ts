@@ -1,4 +1,4 @@
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'exit',

@@ -1,4 +1,4 @@
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { commandRecord, renderHelp } from '../../src/runtime/help.ts'
 
 export default defineCommand({

@@ -1,7 +1,6 @@
 import { join } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { HistoryStore } from '../../src/state/history.ts'
-import { batch } from '../../src/runtime/values.ts'
 
 export const historyFile = (stateDir: string) => join(stateDir, 'history.ndjson')
 

@@ -1,5 +1,4 @@
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'jobs',

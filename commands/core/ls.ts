@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Rec } from '../../src/runtime/values.ts'
+import { batch, defineCommand, type Rec } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'ls',

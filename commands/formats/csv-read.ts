@@ -2,8 +2,7 @@
 // LF or CRLF line ends, a UTF-8 BOM, a header row. Records are cut from text as it arrives; a record
 // cut off by the end of a chunk waits for the next one, up to maxRecord characters.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Rec, Value } from '../../src/runtime/values.ts'
+import { FshError, type Rec, type Value } from '../../src/prelude.ts'
 import { Utf8Guard, mib, where } from './text-lines.ts'
 
 export interface CsvRow { fields: string[]; line: number }

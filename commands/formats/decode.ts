@@ -1,5 +1,5 @@
 // Bytes in a format → batches of values: the one place `open` and `from` share.
-import { batch, type Item, type Value } from '../../src/runtime/values.ts'
+import { batch, type Item, type Value } from '../../src/prelude.ts'
 import { parseCsv } from './csv-read.ts'
 import { parseJsonStream } from './json-scan.ts'
 import { parseNdjson } from './ndjson.ts'

@@ -3,7 +3,7 @@
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
-import { FshError } from '../../src/runtime/errors.ts'
+import { FshError } from '../../src/prelude.ts'
 import { readOnThread, type LineText } from './reader-thread.ts'
 
 /** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between

@@ -1,6 +1,5 @@
 // from FORMAT: text (bytes from a file, an external or strings) → records.
-import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch, defineCommand, type CommandDef } from '../../src/prelude.ts'
 import { decode, type ReadFormat } from './decode.ts'
 import { DEFAULT_MAX_LINE } from './text-lines.ts'
 

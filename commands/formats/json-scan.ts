@@ -4,8 +4,7 @@
 // The scanner only finds where each value starts and ends (brackets, strings, escapes);
 // JSON.parse does the real parsing and validation of each value.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Value } from '../../src/runtime/values.ts'
+import { FshError, type Value } from '../../src/prelude.ts'
 import { jsonErrorText } from './ndjson.ts'
 import { Utf8Guard, mib, where } from './text-lines.ts'
 

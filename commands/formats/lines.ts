@@ -1,6 +1,5 @@
 // lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, toText, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, isRecord, toText, type Value } from '../../src/prelude.ts'
 import { lineRecords } from './decode.ts'
 import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
 

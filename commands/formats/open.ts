@@ -1,6 +1,5 @@
 // open FILE...: a file as records, in the format its name says, decompressed and streamed.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'

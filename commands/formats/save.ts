@@ -3,14 +3,10 @@
 import { open as openFile, stat } from 'node:fs/promises'
 import { Readable, pipeline } from 'node:stream'
 import { createGzip } from 'node:zlib'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { encodeLines } from '../../src/runtime/stream.ts'
-import { FshError } from '../../src/runtime/errors.ts'
+import { defineCommand, encodeLines, FshError, type Input, type Value } from '../../src/prelude.ts'
 import { createAtomicWriter } from '../../src/state/atomic.ts'
 import { encode, type TextFormat } from './encode.ts'
 import { formatOfName } from './format-of-name.ts'
-import type { Value } from '../../src/runtime/values.ts'
-import type { Input } from '../../src/runtime/stream.ts'
 
 /** Mode of a new file: what a umask of 022 gives; an existing file keeps its own. */
 const NEW_FILE_MODE = 0o644

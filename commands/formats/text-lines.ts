@@ -2,7 +2,7 @@
 // Works on whole chunks: one UTF-8 check, one decode and one split per chunk, not per line.
 // Bounded: a line longer than maxLine is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
-import { FshError } from '../../src/runtime/errors.ts'
+import { FshError } from '../../src/prelude.ts'
 import type { LineText } from './reader-thread.ts'
 
 export interface LineBatch {

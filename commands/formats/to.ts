@@ -1,5 +1,5 @@
 // to FORMAT: values → text, anywhere in a pipeline (the text goes on as bytes).
-import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
+import { defineCommand, type CommandDef } from '../../src/prelude.ts'
 import { encode, HEADER_ROWS, type TextFormat } from './encode.ts'
 
 function toFormat(format: TextFormat, summary: string, def: Partial<CommandDef<any>>): CommandDef<any> {

@@ -1,7 +1,6 @@
 // TSV as most tools write it: one record per line, fields split by tabs, no quoting; a tab, newline,
 // carriage return or backslash inside a field is escaped as \t \n \r \\.
-import { FshError } from '../../src/runtime/errors.ts'
-import type { Rec, Value } from '../../src/runtime/values.ts'
+import { FshError, type Rec, type Value } from '../../src/prelude.ts'
 import { inferValue } from './csv-read.ts'
 import { where, type LineBatch } from './text-lines.ts'
 

@@ -1,6 +1,6 @@
 // `loglens`: streaming web-log analysis (SPEC §4 "loglens"). The parsers, the histogram, the
 // route table and the worker split live beside this file, one idea per file.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import parse from './parse.ts'
 import summary from './summary.ts'
 

@@ -1,7 +1,5 @@
 // `loglens parse`: access-log lines → typed request records.
-import { defineCommand } from '../../src/runtime/command.ts'
-import type { Input } from '../../src/runtime/stream.ts'
-import { batch, isRecord, toJson, toText, type Item } from '../../src/runtime/values.ts'
+import { batch, defineCommand, isRecord, toJson, toText, type Input, type Item } from '../../src/prelude.ts'
 import { FormatGate, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors } from './options.ts'
 import { ParseErrors } from './parse-errors.ts'

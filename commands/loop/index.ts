@@ -1,5 +1,5 @@
 // `loop`: Node's event loop, made visible (SPEC §4 "loop"). The `:loop` REPL view is view.tsx.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import trace from './trace.ts'
 
 export default defineCommand({

@@ -1,10 +1,9 @@
 // `loop trace FILE.js`: runs the file in node for real and emits what its event loop did.
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, defineCommand, toText, type Value } from '../../src/prelude.ts'
 import { describeEnd } from '../../src/loop/ending.ts'
 import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
-import { batch, toText, type Value } from '../../src/runtime/values.ts'
 
 const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
 Promise.resolve().then(() => console.log('promise'))

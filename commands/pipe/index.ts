@@ -1,11 +1,7 @@
 // `pipe`: the steps of a pipeline run as `|` runs them, under supervision: each step's status,
 // exit code, signal, time, bytes and the tail of its stderr, fail-fast or best-effort, a timeout,
 // copies of the output, and a report on stderr (stdout stays the data).
-import { defineCommand, type PipelineObserver, type PipelinePlan } from '../../src/runtime/command.ts'
-import { EXIT } from '../../src/runtime/errors.ts'
-import { encodeLines } from '../../src/runtime/stream.ts'
-import { formatDuration } from '../../src/runtime/units.ts'
-import { Batch, batch, isBytes, type Rec } from '../../src/runtime/values.ts'
+import { Batch, batch, defineCommand, encodeLines, EXIT, formatDuration, isBytes, type PipelineObserver, type PipelinePlan, type Rec } from '../../src/prelude.ts'
 import { writeFileAtomic } from '../../src/state/atomic.ts'
 import { LiveView } from './live-view.ts'
 import { reportNdjson, reportTable } from './report.ts'

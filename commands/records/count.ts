@@ -1,5 +1,5 @@
 // count: how many values (or lines of text) came in. Holds nothing but the number.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'count',

@@ -1,6 +1,5 @@
 // each { ... }: runs the block once per value, with $it bound to it; yields what the block yields.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { Input } from '../../src/runtime/stream.ts'
+import { defineCommand, Input } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'each',

@@ -1,6 +1,5 @@
 // first N: the first N values, then stop: upstream stops reading too (open big.gz | first 5).
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'first',

@@ -1,8 +1,7 @@
 // group-by COL...: one record per distinct key, with a count and the aggregates asked for.
 // Memory grows with the number of groups (never with the number of records): past --max-groups
 // it stops with an error rather than swell. Groups come out in the order first seen.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toJson, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, toJson, type Rec, type Value } from '../../src/prelude.ts'
 import { AggState, aggSpecs, finishGroup } from './aggregates.ts'
 import { fieldGetter } from './field-path.ts'
 

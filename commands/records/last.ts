@@ -1,6 +1,5 @@
 // last N: the last N values. Holds N values (a ring), whatever the input size.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, type Value } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'last',

@@ -1,6 +1,5 @@
 // reject COL...: records without these columns. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, isRecord, type Rec, type Value } from '../../src/prelude.ts'
 import { describe } from '../../src/expr/index.ts'
 import { parseFieldPath, type FieldPath } from './field-path.ts'
 

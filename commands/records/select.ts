@@ -1,6 +1,5 @@
 // select COL...: records with only these columns, in this order; a missing one is null. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, isRecord, type Rec, type Value } from '../../src/prelude.ts'
 import { describe } from '../../src/expr/index.ts'
 import { fieldGetter } from './field-path.ts'
 

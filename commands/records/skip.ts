@@ -1,6 +1,5 @@
 // skip N: everything after the first N values. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'skip',

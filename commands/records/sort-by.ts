@@ -2,8 +2,7 @@
 // records, then spills sorted runs to temp files and merges them (external sort), so the memory
 // bound holds whatever the input size.
 import os from 'node:os'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, type Value } from '../../src/prelude.ts'
 import { externalSort } from './external-sort.ts'
 import { fieldGetter } from './field-path.ts'
 import { compareValues } from './value-order.ts'

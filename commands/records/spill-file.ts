@@ -2,7 +2,7 @@
 // a datetime at the top level of a record (or as the value itself) returns as a datetime.
 import fs from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Rec, Value } from '../../src/runtime/values.ts'
+import type { Rec, Value } from '../../src/prelude.ts'
 import { textLines } from '../formats/text-lines.ts'
 
 const WRITE_CHUNK = 1 << 20

@@ -1,7 +1,6 @@
 // uniq [COL...]: drops repeats. Like Unix uniq, only adjacent repeats by default (O(1) memory:
 // sort first for a global result); --all remembers every distinct key seen, up to --max-distinct.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, toJson, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, isRecord, toJson, type Value } from '../../src/prelude.ts'
 import { fieldGetter } from './field-path.ts'
 
 export default defineCommand({

@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { PUSHDOWN_MIN_BYTES, CHUNK_BYTES, type ScanSetup } from '../formats/ndjson-scan.ts'
-import type { InputOrigin } from '../../src/runtime/stream.ts'
+import type { InputOrigin } from '../../src/prelude.ts'
 
 export interface Pushdown {
   setup: ScanSetup

@@ -1,9 +1,7 @@
 // where EXPR: keeps the values for which a condition holds. The expression is compiled once to a
 // JS function; records flow through in batches. O(1) memory.
 import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { FshError, usageError } from '../../src/runtime/errors.ts'
-import { batch, type Value } from '../../src/runtime/values.ts'
+import { batch, defineCommand, FshError, usageError, type Value } from '../../src/prelude.ts'
 import { scanNdjson } from '../formats/ndjson-scan.ts'
 import { planPushdown } from './where-pushdown.ts'
 
