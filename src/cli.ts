@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
   finish(controller.signal.aborted && status === EXIT.interrupted ? EXIT.interrupted : status)
 }
 
-export function createCliShell(env: Record<string, string>): Shell {
+export function createCliShell(env: Record<string, string>, repl = false): Shell {
   const tty = isatty(0) || isatty(1)
   return new Shell({
     commands: new CommandSet(),
@@ -100,6 +100,7 @@ export function createCliShell(env: Record<string, string>): Shell {
     detached: !tty,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns || 80,
+    repl,
   })
 }
 

@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { PUSHDOWN_MIN_BYTES, CHUNK_BYTES, type ScanSetup } from '../formats/ndjson-scan.ts'
+import { DEFAULT_MAX_LINE } from '../formats/text-lines.ts'
 import type { InputOrigin } from '../../src/prelude.ts'
 
 export interface Pushdown {
@@ -15,15 +16,13 @@ export interface Pushdown {
 /** FSH_NO_PUSHDOWN=1 turns the fast path off (to compare with the serial path). */
 export function planPushdown(origin: InputOrigin | undefined, env: Readonly<Record<string, string>>, expr: string, vars: Record<string, unknown>): Pushdown | undefined {
   if (origin?.command !== 'open' || env.FSH_NO_PUSHDOWN) return undefined
-  let file: string | undefined
-  let skipInvalid = false
-  for (const a of origin.args) {
-    if (typeof a !== 'string') return undefined
-    if (a === '--skip-invalid') { skipInvalid = true; continue }
-    if (a.startsWith('-') || a.startsWith('~') || file !== undefined) return undefined
-    file = a
-  }
-  if (!file || !/\.(ndjson|jsonl)(\.gz)?$/i.test(file)) return undefined
+  const [files] = origin.args as [string[]]
+  const file = files.length === 1 ? files[0]! : undefined
+  // Only open's plain reading of NDJSON is done here: any flag that changes it takes the serial path.
+  const f = origin.flags
+  if (f.format !== undefined || f.raw || f.json || f['max-line'] !== DEFAULT_MAX_LINE) return undefined
+  if (!file || file.startsWith('~') || !/\.(ndjson|jsonl)(\.gz)?$/i.test(file)) return undefined
+  const skipInvalid = f['skip-invalid'] === true
   const gzip = /\.gz$/i.test(file)
   const full = path.resolve(origin.cwd, file)
   let size: number

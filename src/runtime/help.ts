@@ -31,7 +31,7 @@ export function renderHelp(def: CommandDef<any, any>, fullName = def.name, colum
   if (def.examples?.length) {
     out.push('', 'Examples:')
     for (const ex of def.examples) {
-      if (ex.description) out.push(`  # ${ex.description}`)
+      if (ex.description) out.push(...wrap(`  # ${ex.description}`, width, 2))
       out.push(`  > ${ex.line}`)
       if (ex.output) out.push(...ex.output.split('\n').map(l => `  ${l}`))
     }

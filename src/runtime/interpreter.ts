@@ -30,6 +30,8 @@ export interface InterpreterOptions {
   detached: boolean
   stdoutIsTTY: boolean
   columns: number
+  /** Inside the REPL: hints name `help CMD`, not `fsh help CMD`. */
+  repl?: boolean
   api: (sh: Interpreter) => ShellApi
 }
 
@@ -56,6 +58,7 @@ export class Interpreter {
   columns: number
   readonly api: ShellApi
   debug: boolean
+  readonly repl: boolean
 
   constructor(opts: InterpreterOptions) {
     this.cwd = opts.cwd
@@ -66,6 +69,7 @@ export class Interpreter {
     this.stdoutIsTTY = opts.stdoutIsTTY
     this.columns = opts.columns
     this.debug = opts.env.FSH_DEBUG === '1'
+    this.repl = opts.repl ?? false
     this.api = opts.api(this)
   }
 

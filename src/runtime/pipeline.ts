@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
-import { blockOutput, builtinOutput } from './builtin-stage.ts'
+import { blockOutput, builtinOutput, originOf } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from './errors.ts'
@@ -90,7 +90,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
-        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: sh.cwd }
+        if (stage.kind === 'builtin') next.origin = originOf(stage, sh.cwd)
         up = { t: 'input', input: next }
       }
     }

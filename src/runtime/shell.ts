@@ -22,6 +22,7 @@ export interface ShellOptions {
   detached?: boolean
   stdoutIsTTY?: boolean
   columns?: number
+  repl?: boolean
 }
 
 export interface ExecuteOptions {
@@ -48,6 +49,7 @@ export class Shell {
       detached: opts.detached ?? true,
       stdoutIsTTY: opts.stdoutIsTTY ?? false,
       columns: opts.columns ?? 80,
+      repl: opts.repl,
       api: sh => shellApi(this, sh),
     })
   }

@@ -13,8 +13,11 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024
  *  a command may then do its upstream's work itself, better (read a file in parallel, say), and
  *  close the input unread. */
 export interface InputOrigin {
+  /** `open`, or `loglens parse` for a subcommand. */
   readonly command: string
+  /** Its arguments and flags as it parsed them (checked against its definition). */
   readonly args: readonly unknown[]
+  readonly flags: Readonly<Record<string, unknown>>
   readonly cwd: string
 }
 
