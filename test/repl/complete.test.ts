@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
 import { applyCandidate, commonPrefix, complete, type CompletionSource } from '../../src/repl/complete.ts'
+import { CommandSet } from '../../src/builtins.ts'
+import { renderHelp } from '../../src/runtime/help.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
 mkdirSync(join(dir, 'my dir'))
@@ -67,6 +69,26 @@ test('subcommands, then the flags of the chosen subcommand with descriptions', a
   assert.is(c.candidates[0]!.description, 'Log format [auto|combined|common|json]')
   assert.equal((await run('loglens summary -')).inserts, ['--top', '--json', '--help'])
   assert.equal((await run('loglens summary -n')).inserts, ['-n'], 'a short flag by its alias')
+})
+
+test('every builtin completes its flags with the words its --help uses, --json and --help included', async () => {
+  const builtins = new CommandSet()
+  const real: CompletionSource = { ...src, builtins: () => builtins.names(), command: n => builtins.load(n) }
+  for (const name of builtins.names()) {
+    const def = (await builtins.load(name))!
+    if (def.rawArgs) continue // the rest of the line is an expression
+    for (const target of def.subcommands?.length ? def.subcommands : [def]) {
+      const line = target === def ? `${name} --` : `${name} ${target.name} --`
+      const flat = renderHelp(target).replace(/\s+/g, ' ')
+      const cands = (await complete(line, line.length, real)).candidates
+      assert.ok(cands.some(c => c.insert === '--help'), `${line} offers --help`)
+      if (/--json/.test(flat)) assert.ok(cands.some(c => c.insert === '--json'), `${line} offers --json`)
+      for (const c of cands) {
+        assert.ok(flat.includes(`${c.insert}`), `${line}: ${c.insert} is in --help`)
+        assert.ok(flat.includes(c.description!), `${line}: '${c.description}' is the --help wording`)
+      }
+    }
+  }
 })
 
 test('flag values from choices, after a space or an =', async () => {
