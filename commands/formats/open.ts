@@ -3,6 +3,7 @@ import { batch, defineCommand } from '../../src/prelude.ts'
 import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'
+import { openFilter } from './open-filter.ts'
 import { DEFAULT_MAX_LINE } from './text-lines.ts'
 
 export default defineCommand({
@@ -37,6 +38,7 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       output: 'name       age\nann         34\nsmith, jo   41',
     },
   ],
+  filter: openFilter,
   async *run(ctx) {
     for (const name of ctx.args[0]) {
       const named = formatOfName(name)

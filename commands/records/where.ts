@@ -2,8 +2,6 @@
 // JS function; records flow through in batches. O(1) memory.
 import { compileExpr, ExprSyntaxError, ExprTypeError, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
 import { batch, defineCommand, FshError, usageError, type Value } from '../../src/prelude.ts'
-import { scanNdjson } from '../formats/ndjson-scan.ts'
-import { planPushdown } from './where-pushdown.ts'
 
 export default defineCommand({
   name: 'where',
@@ -46,20 +44,16 @@ text is an error that names the field and both types.`,
       throw err
     }
     const textWarning = "the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)"
-    const pushdown = planPushdown(input.origin, ctx.env, source, vars)
-    if (pushdown) {
-      await input.close() // open has not read anything: this reads the file instead
-      const open = (msg: string) => `fsh: open: ${msg}`
-      const batches = scanNdjson(pushdown.setup, {
-        source: pushdown.source,
-        signal: ctx.signal,
-        test,
-        openError: msg => { throw new FshError(1, open(msg)) },
-        typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
-        onText: () => { if (readsFields) ctx.warn(textWarning) },
-        onSkipped: (n, line) => ctx.log(open(`${pushdown.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
-      })
-      for await (const b of batches) yield batch(b)
+    // The command upstream may apply the condition itself, better (open: a big file in parallel).
+    const filtered = input.origin?.filter?.({
+      expr: source, test, vars, env: ctx.env, signal: ctx.signal,
+      typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
+      onText: () => { if (readsFields) ctx.warn(textWarning) },
+      log: line => ctx.log(line),
+    })
+    if (filtered) {
+      await input.close() // nothing was read from it: the filter reads instead
+      for await (const b of filtered) yield batch(b)
       return
     }
     let seen = 0

@@ -64,7 +64,9 @@ export function originOf(stage: BuiltinStage, cwd: string): InputOrigin | undefi
   const command = def === stage.def ? stage.name : `${stage.name} ${def.name}`
   try {
     const parsed = parseArgs(def, command, args)
-    return parsed.help ? undefined : { command, args: checkArgs(def, command, parsed.positional), flags: parsed.flags, cwd }
+    if (parsed.help) return undefined
+    const origin: InputOrigin = { command, args: checkArgs(def, command, parsed.positional), flags: parsed.flags, cwd, filter: def.filter && (req => def.filter!(origin, req)) }
+    return origin
   } catch {
     return undefined
   }

@@ -1,7 +1,7 @@
 // One definition per command drives its flags, --help, completion, docs and the example tests.
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
-import type { Input } from './stream.ts'
+import type { Input, InputOrigin } from './stream.ts'
 import type { Item, Rec, Value } from './values.ts'
 
 export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
@@ -192,6 +192,23 @@ export type RunReturn = AsyncIterable<Item> | Promise<Item | void> | Item | void
 
 export type InOut = 'none' | 'bytes' | 'records' | 'any'
 
+/** What a downstream `where` hands the command it reads from, to apply while reading. */
+export interface FilterRequest {
+  /** The condition's text (compiled again where it runs on other threads). */
+  expr: string
+  test: (value: unknown) => boolean
+  /** The variables the condition reads, by value. */
+  vars: Record<string, unknown>
+  env: Readonly<Record<string, string>>
+  signal: AbortSignal
+  /** A type error of the condition at the record numbered `record` (from 1). */
+  typeError(message: string, record: number): never
+  /** The values turned out to be text, not records. */
+  onText(): void
+  /** A line of text on stderr. */
+  log(line: string): void
+}
+
 export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>, A extends readonly ArgSpec[] = readonly ArgSpec[]> {
   name: string
   summary: string
@@ -213,6 +230,9 @@ export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, 
   format?(value: Value, ctx: { color: boolean; columns: number }): string
   examples?: Example[]
   subcommands?: CommandDef<any, any>[]
+  /** Applies a downstream `where` while reading, when it can do better than the plain stream (open
+   *  scans a big NDJSON file on worker threads): the kept values, or undefined to stream as usual. */
+  filter?(origin: InputOrigin, req: FilterRequest): AsyncIterable<Value[]> | undefined
   run?(ctx: Ctx<Flags<F>, Args<A>>, input: Input): RunReturn
 }
 

@@ -3,6 +3,7 @@
 import { StringDecoder } from 'node:string_decoder'
 import { FshError } from './errors.ts'
 import { Batch, isBytes, toJson, type Item, type Value } from './values.ts'
+import type { FilterRequest } from './command.ts'
 
 export type InputKind = 'none' | 'values' | 'bytes'
 
@@ -19,6 +20,8 @@ export interface InputOrigin {
   readonly args: readonly unknown[]
   readonly flags: Readonly<Record<string, unknown>>
   readonly cwd: string
+  /** Set when the command can apply a `where` itself, better, while reading. */
+  readonly filter?: (req: FilterRequest) => AsyncIterable<Value[]> | undefined
 }
 
 export class Input implements AsyncIterable<Value> {

@@ -11,7 +11,7 @@ import { compileWhere } from '../../src/expr/index.ts'
 import { scanNdjson, PUSHDOWN_MIN_BYTES, type ScanSetup } from '../../commands/formats/ndjson-scan.ts'
 import { PieceCutter, type Piece } from '../../commands/formats/ndjson-pieces.ts'
 import open from '../../commands/formats/open.ts'
-import { planPushdown } from '../../commands/records/where-pushdown.ts'
+import { planPushdown } from '../../commands/formats/open-filter.ts'
 import { originOf } from '../../src/runtime/builtin-stage.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pushdown-'))

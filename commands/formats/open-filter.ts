@@ -1,16 +1,32 @@
-// `open FILE.ndjson | where EXPR`: when the input is open's output, unread, of one big plain NDJSON
-// file (or .ndjson.gz), `where` reads the file itself in parallel (commands/formats/ndjson-scan.ts).
-// Anything else (other flags, several files, small files, unclonable variables) takes the serial path.
+// `open FILE.ndjson | where EXPR`: open applies the condition itself while reading one big plain
+// NDJSON file (or .ndjson.gz), in parallel (ndjson-scan.ts), before it has read anything. Anything
+// else (other flags, several files, small files, unclonable variables) streams as usual.
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { PUSHDOWN_MIN_BYTES, CHUNK_BYTES, type ScanSetup } from '../formats/ndjson-scan.ts'
-import { DEFAULT_MAX_LINE } from '../formats/text-lines.ts'
-import type { InputOrigin } from '../../src/prelude.ts'
+import { FshError, type FilterRequest, type InputOrigin, type Value } from '../../src/prelude.ts'
+import { CHUNK_BYTES, PUSHDOWN_MIN_BYTES, scanNdjson, type ScanSetup } from './ndjson-scan.ts'
+import { DEFAULT_MAX_LINE } from './text-lines.ts'
 
 export interface Pushdown {
   setup: ScanSetup
   /** The file name as the user wrote it, for errors. */
   source: string
+}
+
+/** open's `filter`: the kept values of a parallel scan, or undefined for the plain stream. */
+export function openFilter(origin: InputOrigin, req: FilterRequest): AsyncIterable<Value[]> | undefined {
+  const plan = planPushdown(origin, req.env, req.expr, req.vars)
+  if (!plan) return undefined
+  const open = (msg: string) => `fsh: open: ${msg}`
+  return scanNdjson(plan.setup, {
+    source: plan.source,
+    signal: req.signal,
+    test: req.test,
+    openError: msg => { throw new FshError(1, open(msg)) },
+    typeError: req.typeError,
+    onText: req.onText,
+    onSkipped: (n, line) => req.log(open(`${plan.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
+  })
 }
 
 /** FSH_NO_PUSHDOWN=1 turns the fast path off (to compare with the serial path). */
