@@ -144,7 +144,7 @@ test('Tab: one match completes, several open a menu with the descriptions from t
   await until(() => r.line() === 'deploy ', 3000, r.frame)
   await r.keys('--\t')
   await until(() => r.frame().includes('Where to ship'))
-  assert.match(r.frame(), /--env STRING\s+Where to ship \(staging\|prod\)/)
+  assert.match(r.frame(), /--env VALUE\s+Where to ship \[staging\|prod\]/)
   assert.match(r.frame(), /--dry-run\s+Only say what would happen/)
   await r.keys('\t')
   await until(() => r.line() === 'deploy --env ')
