@@ -3,7 +3,7 @@
 // cut off by the end of a chunk waits for the next one, up to maxRecord characters.
 import { StringDecoder } from 'node:string_decoder'
 import { FshError, type Rec, type Value } from '../../src/prelude.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 
 export interface CsvRow { fields: string[]; line: number }
 

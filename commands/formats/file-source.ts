@@ -4,7 +4,8 @@
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { FshError } from '../../src/prelude.ts'
-import { readOnThread, type LineText } from './reader-thread.ts'
+import { readOnThread } from './reader-thread.ts'
+import type { LineText } from '../../src/runtime/text-lines.ts'
 
 /** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between
  * stages, small enough to keep the records in flight (and the RSS) low. */

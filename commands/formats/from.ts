@@ -1,7 +1,7 @@
 // from FORMAT: text (bytes from a file, an external or strings) → records.
 import { batch, defineCommand, type CommandDef } from '../../src/prelude.ts'
 import { decode, type ReadFormat } from './decode.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 const TABLE_FLAGS = {
   infer: { type: 'boolean', describe: 'numbers, booleans and empty fields (null) from their text' },

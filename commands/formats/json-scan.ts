@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder'
 import { FshError, type Value } from '../../src/prelude.ts'
 import { jsonErrorText } from './ndjson.ts'
-import { Utf8Guard, mib, where } from './text-lines.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 
 export interface JsonOptions {
   source?: string

@@ -1,7 +1,7 @@
 // lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
 import { batch, defineCommand, isRecord, toText, type Value } from '../../src/prelude.ts'
 import { lineRecords } from './decode.ts'
-import { DEFAULT_MAX_LINE, textLines } from './text-lines.ts'
+import { DEFAULT_MAX_LINE, textLines } from '../../src/runtime/text-lines.ts'
 
 export default defineCommand({
   name: 'lines',

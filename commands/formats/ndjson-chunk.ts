@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { ExprTypeError, type Predicate } from '../../src/expr/index.ts'
 import { jsonErrorText } from './ndjson.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 export interface ChunkJob {
   id: number

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import zlib from 'node:zlib'
 import { ChunkReader } from './ndjson-chunk.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 /** One piece of whole lines; `long` when its last line is over the line limit (it ends the input). */
 export interface Piece { body: Buffer; long: boolean }

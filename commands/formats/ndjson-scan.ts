@@ -13,7 +13,7 @@ import { scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
 import { gunzipPieces, rangePieces, type PieceSource } from './ndjson-pieces.ts'
 import { fileError } from './file-source.ts'
 import type { Predicate } from '../../src/expr/index.ts'
-import { mib, where, DEFAULT_MAX_LINE } from './text-lines.ts'
+import { mib, where, DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 /** Below this one stream wins: starting workers costs more than it saves. */
 export const PUSHDOWN_MIN_BYTES = 32 * 1024 * 1024

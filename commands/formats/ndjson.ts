@@ -2,7 +2,7 @@
 // Blank lines are skipped. A bad line stops the stream with its file and line, or with
 // skipInvalid is counted and reported once at the end.
 import { FshError, type Value } from '../../src/prelude.ts'
-import { where, type LineBatch } from './text-lines.ts'
+import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 
 export interface NdjsonOptions {
   source?: string

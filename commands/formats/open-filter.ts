@@ -5,7 +5,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { FshError, type FilterRequest, type InputOrigin, type Value } from '../../src/prelude.ts'
 import { CHUNK_BYTES, PUSHDOWN_MIN_BYTES, scanNdjson, type ScanSetup } from './ndjson-scan.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 export interface Pushdown {
   setup: ScanSetup

@@ -4,7 +4,7 @@ import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'
 import { openFilter } from './open-filter.ts'
-import { DEFAULT_MAX_LINE } from './text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 
 export default defineCommand({
   name: 'open',

@@ -4,14 +4,12 @@
 // what the thread saves.) A few blocks may run ahead (credits), no more: backpressure holds, and
 // stopping the consumer stops the thread and closes the file.
 import { Worker } from 'node:worker_threads'
+import type { LineText } from '../../src/runtime/text-lines.ts'
 
 /** Blocks the thread may send before the main thread has taken them. */
 const AHEAD = 4
 export const THREAD_BLOCK = 128 * 1024
 
-/** A block of whole lines, cut by the thread: text (no final newline), or the raw bytes of lines
- * that are not valid UTF-8 (for the main thread to report or repair), or a line over the cap. */
-export interface LineText { text?: string; bytes?: Uint8Array; tooLong?: boolean }
 
 // Plain CommonJS, run with `eval`: it needs no file of its own next to the bundle.
 const WORKER_SOURCE = `

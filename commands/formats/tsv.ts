@@ -2,7 +2,7 @@
 // carriage return or backslash inside a field is escaped as \t \n \r \\.
 import { FshError, type Rec, type Value } from '../../src/prelude.ts'
 import { inferValue } from './csv-read.ts'
-import { where, type LineBatch } from './text-lines.ts'
+import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 
 export interface TsvOptions {
   source?: string

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { Rec, Value } from '../../src/prelude.ts'
-import { textLines } from '../formats/text-lines.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
 
 const WRITE_CHUNK = 1 << 20
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { parseCsv } from '../../commands/formats/csv-read.ts'
 import { encode, HEADER_ROWS } from '../../commands/formats/encode.ts'
 import { parseTsv } from '../../commands/formats/tsv.ts'
-import { textLines } from '../../commands/formats/text-lines.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
 import type { Value } from '../../src/runtime/values.ts'
 import { all, chunksOf } from './chunks.ts'
 

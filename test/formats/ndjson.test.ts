@@ -1,7 +1,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parseNdjson } from '../../commands/formats/ndjson.ts'
-import { textLines } from '../../commands/formats/text-lines.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
 import { all, chunksOf, errorOf } from './chunks.ts'
 
 const ndjson = (text: string | Buffer, size = 64, opts: Parameters<typeof parseNdjson>[1] = {}) =>

@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { decode, type ReadFormat } from '../../commands/formats/decode.ts'
 import { openFileSource } from '../../commands/formats/file-source.ts'
-import { DEFAULT_MAX_LINE } from '../../commands/formats/text-lines.ts'
+import { DEFAULT_MAX_LINE } from '../../src/runtime/text-lines.ts'
 import { errorOf } from './chunks.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-thread-'))

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { textLines, Utf8Guard } from '../../commands/formats/text-lines.ts'
+import { textLines, Utf8Guard } from '../../src/runtime/text-lines.ts'
 import { chunksOf, errorOf } from './chunks.ts'
 
 async function lines(data: string | Buffer, size: number, opts = {}): Promise<{ lines: string[]; firsts: number[] }> {

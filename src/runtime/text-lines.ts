@@ -2,8 +2,11 @@
 // Works on whole chunks: one UTF-8 check, one decode and one split per chunk, not per line.
 // Bounded: a line longer than maxLine is an error, never an unbounded buffer.
 import { isUtf8 } from 'node:buffer'
-import { FshError } from '../../src/prelude.ts'
-import type { LineText } from './reader-thread.ts'
+import { FshError } from './errors.ts'
+
+/** A block of whole lines, cut by the thread: text (no final newline), or the raw bytes of lines
+ * that are not valid UTF-8 (for the main thread to report or repair), or a line over the cap. */
+export interface LineText { text?: string; bytes?: Uint8Array; tooLong?: boolean }
 
 export interface LineBatch {
   lines: string[]
