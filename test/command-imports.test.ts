@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 const root = new URL('../commands/', import.meta.url).pathname
 
 /** Imports of a command's file that lead into another command's folder. */
-export function crossImports(dir: string, source: string): string[] {
+function crossImports(dir: string, source: string): string[] {
   const out: string[] = []
   for (const m of source.matchAll(/from '(\.\.\/[^']+)'/g)) {
     const target = m[1]!
