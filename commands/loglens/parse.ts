@@ -1,5 +1,5 @@
 // `loglens parse`: access-log lines → typed request records.
-import { batch, defineCommand, isRecord, toJson, toText, type Input, type Item } from '../../src/prelude.ts'
+import { batch, defineCommand, isRecord, toJson, type Input, type Item } from '../../src/prelude.ts'
 import { FormatGate, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors } from './options.ts'
 import { ParseErrors } from './parse-errors.ts'

@@ -2,7 +2,7 @@
 // files are split between worker threads; gzip files, stdin and upstream records stream through
 // one parser on this thread.
 import fs from 'node:fs'
-import { defineCommand, isRecord, toJson, toText, type Input } from '../../src/prelude.ts'
+import { defineCommand, isRecord, toJson, type Input } from '../../src/prelude.ts'
 import { FormatGate, sniffHead, SNIFF_BYTES, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors, type CommonOptions } from './options.ts'
 import { PARALLEL_MIN_BYTES, summarizeInParallel, workerCount } from './parallel.ts'

@@ -1,7 +1,7 @@
 // `loop trace FILE.js`: runs the file in node for real and emits what its event loop did.
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
-import { batch, defineCommand, toText, type Value } from '../../src/prelude.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { describeEnd } from '../../src/loop/ending.ts'
 import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
 
