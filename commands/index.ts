@@ -1,8 +1,8 @@
 // The registry: one line per command. Definitions load on first use, so a one-liner pays only
-// for the commands it runs. `raw: true` marks commands whose arguments are an expression.
-import type { CommandDef } from '../src/runtime/command.ts'
+// for the commands it runs. Which ones take an expression is in the generated raw-args.ts.
+import type { CommandDef } from '../src/prelude.ts'
 
-export interface Entry { load: () => Promise<{ default: CommandDef<any> }>; raw?: boolean }
+export interface Entry { load: () => Promise<{ default: CommandDef<any, any> }> }
 
 export const registry: Record<string, Entry> = {
   // core
@@ -25,7 +25,7 @@ export const registry: Record<string, Entry> = {
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },
   // records
-  where: { load: () => import('./records/where.ts'), raw: true },
+  where: { load: () => import('./records/where.ts') },
   select: { load: () => import('./records/select.ts') },
   reject: { load: () => import('./records/reject.ts') },
   'sort-by': { load: () => import('./records/sort-by.ts') },

@@ -24,11 +24,14 @@ if (process.argv.includes('--if-stale') && existsSync(stamp)) {
   if (statSync(stamp).mtimeMs >= sources) process.exit(0)
 }
 
+// The parser's list of commands that take an expression, from their definitions.
+execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/raw-args.ts')], { cwd: root, stdio: 'inherit' })
+
 // Chunk names carry content hashes: old ones would pile up.
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', ...workerEntries() },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', prelude: 'src/prelude.ts', ...workerEntries() },
   outdir,
   bundle: true,
   splitting: true,

@@ -164,7 +164,31 @@ export async function writeLog(out: Writable, o: GenOptions, gz = false): Promis
   await new Promise<void>(res => z.end(res))
 }
 
+const USAGE = `usage: node --import tsx scripts/gen-log.ts [--lines N] [--seed S] [--gz] [--format combined|common]
+         [--no-time] [--errors FRACTION] [--start ISO] [--rate PER_SEC] > access.log
+
+Writes a seeded web access log to stdout: the same seed gives the same bytes.
+  --lines N          lines to write (default 1000)
+  --seed S           the random seed (default 1)
+  --gz               gzip-compress the output
+  --format F         combined (the default) or common
+  --no-time          no trailing request time in seconds
+  --errors FRACTION  share of malformed lines (default 0)
+  --start ISO        time of the first request (default 2025-12-26T00:00:00Z)
+  --rate PER_SEC     mean requests per second (default 120)
+`
+const VALUE_FLAGS = new Set(['--lines', '--seed', '--format', '--errors', '--start', '--rate'])
+const SWITCHES = new Set(['--gz', '--no-time'])
+
 function cli(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(USAGE); return }
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_FLAGS.has(argv[i]!)) { i++; continue }
+    if (!SWITCHES.has(argv[i]!)) {
+      process.stderr.write(`gen-log: unknown argument '${argv[i]}'\n${USAGE}`)
+      process.exit(2)
+    }
+  }
   const get = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`)
     return i >= 0 ? argv[i + 1] : undefined
@@ -180,7 +204,7 @@ function cli(argv: string[]): void {
   const start = get('start')
   if (start) o.start = Date.parse(start)
   if (!Number.isInteger(o.lines) || o.lines < 0 || !Number.isFinite(o.seed) || (start && !Number.isFinite(o.start))) {
-    process.stderr.write('usage: gen-log.ts --lines N --seed S [--gz] [--format combined|common] [--no-time] [--errors FRACTION] [--start ISO] [--rate PER_SEC]\n')
+    process.stderr.write(`gen-log: bad value\n${USAGE}`)
     process.exit(2)
   }
   process.stdout.on('error', err => { if ((err as { code?: string }).code === 'EPIPE') process.exit(0); throw err })

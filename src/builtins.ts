@@ -1,11 +1,12 @@
 // The built-in registry as the runtime sees it, plus commands a program adds with defineCommand.
 import { registry } from '../commands/index.ts'
+import { RAW_ARGS } from '../commands/raw-args.ts'
 import type { CommandDef } from './runtime/command.ts'
 import type { CommandSource } from './runtime/interpreter.ts'
 
 export class CommandSet implements CommandSource {
   private readonly extra = new Map<string, CommandDef<any>>()
-  private raw = new Set(Object.entries(registry).filter(([, e]) => e.raw).map(([n]) => n))
+  private raw: ReadonlySet<string> = new Set(RAW_ARGS)
 
   get rawNames(): ReadonlySet<string> { return this.raw }
 

@@ -5,7 +5,8 @@ import { CommandSet } from './builtins.ts'
 import { Shell } from './runtime/shell.ts'
 import { fshDirs } from './state/dirs.ts'
 
-export function createCliShell(env: Record<string, string>): Shell {
+/** `repl`: usage hints say `help CMD`, as typed at the prompt, not `fsh help CMD`. */
+export function createCliShell(env: Record<string, string>, repl = false): Shell {
   return new Shell({
     commands: new CommandSet(),
     cwd: process.cwd(),
@@ -16,5 +17,6 @@ export function createCliShell(env: Record<string, string>): Shell {
     detached: false,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns || 80,
+    repl,
   })
 }

@@ -1,5 +1,6 @@
 // The library: `createShell()` gives an independent shell (its own cwd, env, variables, jobs);
-// `defineCommand()` makes a command that works in pipelines, scripts and the REPL.
+// `defineCommand()` makes a command that works in pipelines, scripts and the REPL. Everything
+// else a command's code needs is in `fsh/prelude` (src/prelude.ts).
 import { FshError } from './base/errors.ts'
 import type { Value } from './base/values.ts'
 import { CommandSet } from './builtins.ts'
@@ -8,7 +9,7 @@ import { RunError, Shell } from './runtime/shell.ts'
 import { fshDirs } from './state/dirs.ts'
 
 export { defineCommand, Closure } from './runtime/command.ts'
-export type { Arg, CommandDef, Ctx, Example, FlagSpec, Flags, RunOptions, RunResult, ShellApi } from './runtime/command.ts'
+export type { Arg, Args, ArgSpec, ArgType, CommandDef, Ctx, Example, FlagSpec, Flags, RunOptions, RunResult, ShellApi } from './runtime/command.ts'
 export { FshError, RunError }
 export { Input } from './runtime/stream.ts'
 export { batch, Batch } from './base/values.ts'

@@ -110,7 +110,7 @@ test('bad input gets one clear line and the SPEC exit code', () => {
   const cases: [string[], number, RegExp][] = [
     [['-c', 'echo "open'], 2, /^fsh: syntax error at 1:6: unterminated double quote\n/],
     [['-c', 'ls --frob'], 2, /^fsh: ls: unknown flag --frob\nhint: fsh help ls\n$/],
-    [['-c', 'sleep'], 2, /^fsh: sleep: missing argument: usage: sleep DURATION\nhint: fsh help sleep\n$/],
+    [['-c', 'sleep'], 2, /^fsh: sleep: missing argument DURATION\nhint: fsh help sleep\n$/],
     [['-c', 'cat < missing.txt'], 1, /^fsh: missing\.txt: no such file or directory\n$/],
     [['missing.fsh'], 127, /^fsh: missing\.fsh: no such file or directory\n$/],
     [['-c', 'nope-not-a-cmd'], 127, /^fsh: nope-not-a-cmd: command not found\n$/],

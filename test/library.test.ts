@@ -10,7 +10,7 @@ test('the bundle exports exactly the public API', async () => {
   const lib = await import(resolve('dist/index.js'))
   assert.equal(Object.keys(lib).sort(), ['Batch', 'Closure', 'FshError', 'Input', 'RunError', 'batch', 'createShell', 'defineCommand'])
   const shell = lib.createShell({ cwd: tmpdir() })
-  const greet = lib.defineCommand({ name: 'greet', summary: 'say hello', usage: 'greet NAME', args: { min: 1 }, output: 'records', run: (ctx: { args: string[] }) => ({ hello: ctx.args[0] }) })
+  const greet = lib.defineCommand({ name: 'greet', summary: 'say hello', args: [{ name: 'name', type: 'string', describe: 'who' }], output: 'records', run: (ctx: { args: string[] }) => ({ hello: ctx.args[0] }) })
   shell.define(greet)
   const r = await shell.run('greet ada | ^cat')
   assert.is(r.stdout, '{"hello":"ada"}\n')
@@ -40,6 +40,23 @@ test('an uncaught library error shows the caller\'s line, never a line of the mi
   }
 })
 
+test('fsh/prelude gives a command everything it needs, the same classes the shell uses', async () => {
+  const lib = await import(resolve('dist/index.js'))
+  const prelude = await import(resolve('dist/prelude.js'))
+  for (const name of ['defineCommand', 'Closure', 'Input', 'batch', 'FshError', 'toText', 'isRecord', 'parseDuration', 'usageError']) assert.type(prelude[name], 'function', name)
+  assert.is(prelude.Closure, lib.Closure, 'one Closure class: a block passed to a command is recognised')
+  const shell = lib.createShell({ cwd: tmpdir() })
+  shell.define(prelude.defineCommand({
+    name: 'twice', summary: 'each value twice', output: 'records',
+    args: [{ name: 'n', type: 'int', optional: true, describe: 'how many times' }],
+    async *run(ctx: { args: [number | undefined] }, input: AsyncIterable<unknown>) { for await (const v of input) for (let k = 0; k < (ctx.args[0] ?? 2); k++) yield v },
+  }))
+  assert.is((await shell.run("echo '[1]' | from json | twice 3 | count")).stdout, '3\n')
+  const bad = await shell.run('echo x | twice { a }')
+  assert.is(bad.exitCode, 2)
+  assert.is(bad.stderr, 'fsh: twice: N must be a whole number, got a block\nhint: fsh help twice\n')
+})
+
 test('a TypeScript program type-checks against the published declarations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fsh-types-'))
   try {
@@ -49,13 +66,17 @@ test('a TypeScript program type-checks against the published declarations', () =
     writeFileSync(join(dir, 'ok.ts'), [
       "import { createShell, defineCommand, type RunResult, type Value } from 'fsh'",
       "const shell = createShell({ cwd: '/tmp', env: { PATH: '/usr/bin' } })",
-      "const cmd = defineCommand({ name: 'hi', summary: 's', usage: 'hi', flags: { loud: { type: 'boolean', describe: 'shout' }, times: { type: 'number', describe: 'n', default: 1 } },",
+      "const cmd = defineCommand({ name: 'hi', summary: 's', flags: { loud: { type: 'boolean', describe: 'shout' }, times: { type: 'number', describe: 'n', default: 1 } },",
       "  run: ctx => (ctx.flags.loud ? 'HI'.repeat(ctx.flags.times) : 'hi') })",
       'shell.define(cmd)',
       "const r: Promise<RunResult> = shell.run('hi --loud', { signal: new AbortController().signal })",
       'void r',
       "async function f() { for await (const v of shell.stream('ls')) { const x: Value | Uint8Array = v; void x } }",
       'void f',
+      "import { defineCommand as command, batch, type Value as V } from 'fsh/prelude'",
+      "const take = command({ name: 'take', summary: 's', args: [{ name: 'n', type: 'int', describe: 'how many' }, { name: 'col', type: 'string', variadic: true, describe: 'c' }],",
+      "  run: ctx => { const n: number = ctx.args[0]; const cols: string[] = ctx.args[1]; const out: V[] = [n, ...cols]; return batch(out) } })",
+      'shell.define(take)',
     ].join('\n'))
     const tsc = resolve('node_modules/typescript/bin/tsc')
     execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' })

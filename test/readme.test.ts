@@ -34,7 +34,7 @@ test('2>&1 sends stderr into the pipe; &> f sends both streams to the file', asy
 })
 
 test('FSH_DEBUG=1 adds the stack trace of an unexpected error; without it, one line', async () => {
-  const boom = defineCommand({ name: 'boom', summary: 'test: fails unexpectedly', usage: 'boom', output: 'none', run() { throw new TypeError('no such thing') } })
+  const boom = defineCommand({ name: 'boom', summary: 'test: fails unexpectedly', output: 'none', run() { throw new TypeError('no such thing') } })
   const plain = await createShell({ cwd: dir, env, commands: [boom] }).run('boom')
   assert.is(plain.exitCode, 1)
   assert.is(plain.stderr.trim().split('\n').length, 1, plain.stderr)

@@ -1,21 +1,18 @@
 import { statSync } from 'node:fs'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { toText } from '../../src/base/values.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'cd',
   summary: 'Change the working directory of this shell',
-  usage: 'cd [DIR | -]',
   description: 'With no argument, goes to $HOME; `cd -` goes back to the previous directory ($OLDPWD).',
-  args: { max: 1 },
+  args: [{ name: 'dir', type: 'path', optional: true, describe: 'where to go; - for the previous directory' }],
   output: 'none',
-  complete: 'paths',
   examples: [
     { line: 'cd sub; pwd', files: { 'sub/a.txt': 'a' }, output: '{TMP}/sub' },
     { line: 'cd sub; cd -; pwd', files: { 'sub/a.txt': 'a' }, output: '{TMP}' },
   ],
   run(ctx) {
-    const arg = ctx.args[0] === undefined ? undefined : toText(ctx.args[0] as never)
+    const [arg] = ctx.args
     const target = arg === undefined ? ctx.env.HOME ?? ctx.resolve('~') : arg === '-' ? ctx.env.OLDPWD : ctx.resolve(arg)
     if (!target) return ctx.fail('OLDPWD is not set')
     let st

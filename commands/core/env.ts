@@ -1,11 +1,8 @@
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'env',
   summary: 'List the environment children will see',
-  usage: 'env',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: "export GREETING=hi; env | where name == 'GREETING'", output: 'name      value\nGREETING  hi' }],
   run(ctx) {

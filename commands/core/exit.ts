@@ -1,11 +1,10 @@
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'exit',
   summary: 'Leave the shell or the script with a status',
-  usage: 'exit [N]',
   description: 'N is 0 to 255; without it, the status of the last command. In the REPL, Ctrl-D on an empty line also exits.',
-  args: { max: 1 },
+  args: [{ name: 'n', type: 'int', optional: true, min: 0, describe: 'the exit status, 0 to 255' }],
   output: 'none',
   examples: [{ line: 'exit 3', exit: 3 }],
   run(ctx) {

@@ -1,15 +1,12 @@
 import { join } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { HistoryStore } from '../../src/state/history.ts'
-import { batch } from '../../src/base/values.ts'
 
 export const historyFile = (stateDir: string) => join(stateDir, 'history.ndjson')
 
 export default defineCommand({
   name: 'history',
   summary: 'The command lines of past sessions, oldest first',
-  usage: 'history',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: 'history | count', output: '0' }],
   async run(ctx) {

@@ -1,11 +1,8 @@
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'jobs',
   summary: 'List the background pipelines started with &',
-  usage: 'jobs',
-  args: { max: 0 },
   output: 'records',
   examples: [{ line: 'sleep 50ms &; jobs | select id state command', output: 'id  state    command\n 1  running  sleep 50ms' }],
   run(ctx) {

@@ -1,13 +1,11 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Rec, toText } from '../../src/base/values.ts'
+import { batch, defineCommand, type Rec } from '../../src/prelude.ts'
 import { fileName } from '../../src/runtime/file-names.ts'
 
 export default defineCommand({
   name: 'ls',
   summary: 'List files as records: name, type, size, modified',
-  usage: 'ls [-alStr] [PATH...]',
   description: `A directory lists its entries; a file lists itself. Globs are expanded by the shell (\`ls *.log\`).
 Sizes are bytes, modified is a datetime. Names starting with a dot are left out unless -a.
 The flags a bash user types work: -l adds mode, links, user, group and a symlink's target;
@@ -21,15 +19,15 @@ fsh refuses to pass it on (a glob matching it is an error): rename such a file w
     size: { type: 'boolean', alias: 'S', describe: 'largest first' },
     reverse: { type: 'boolean', alias: 'r', describe: 'reverse the order' },
   },
+  args: [{ name: 'path', type: 'path', optional: true, variadic: true, describe: 'files or directories; . when left out' }],
   output: 'records',
-  complete: 'paths',
   examples: [
     { line: 'ls | select name type size', files: { 'b.txt': 'hello', 'a.txt': 'hi' }, output: 'name   type  size\na.txt  file     2\nb.txt  file     5' },
     { line: 'ls | where size > 3 | count', files: { 'b.txt': 'hello', 'a.txt': 'hi' }, output: '1' },
     { line: 'ls -lS | select name size', files: { 'b.txt': 'hello', 'a.txt': 'hi' }, output: 'name   size\nb.txt     5\na.txt     2' },
   ],
   run(ctx) {
-    const targets = ctx.args.length ? ctx.args.map(a => toText(a as never)) : ['.']
+    const targets = ctx.args[0].length ? ctx.args[0] : ['.']
     const long = Boolean(ctx.flags.long)
     const rows: { rec: Rec; st: Stats }[] = []
     const add = (name: string, full: string | Buffer, st: Stats) => rows.push({ rec: entry(name, full, st, long), st })

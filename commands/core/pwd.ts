@@ -1,10 +1,8 @@
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'pwd',
   summary: 'Print the working directory',
-  usage: 'pwd',
-  args: { max: 0 },
   output: 'any',
   examples: [{ line: 'pwd', output: '{TMP}', description: '{TMP} stands for the directory the example runs in' }],
   run: ctx => ctx.cwd,

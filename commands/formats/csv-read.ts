@@ -2,9 +2,8 @@
 // LF or CRLF line ends, a UTF-8 BOM, a header row. Records are cut from text as it arrives; a record
 // cut off by the end of a chunk waits for the next one, up to maxRecord characters.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/base/errors.ts'
-import type { Rec, Value } from '../../src/base/values.ts'
-import { mib, Utf8Guard, where } from '../../src/runtime/text-lines.ts'
+import { FshError, type Rec, type Value } from '../../src/prelude.ts'
+import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 import { setField } from '../../src/base/fields.ts'
 
 export interface CsvRow { fields: string[]; line: number }

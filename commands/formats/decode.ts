@@ -1,9 +1,10 @@
 // Bytes in a format → batches of values: the one place `open` and `from` share.
-import { batch, type Item, type Value } from '../../src/base/values.ts'
+import { batch, type Item, type Value } from '../../src/prelude.ts'
 import { parseCsv } from './csv-read.ts'
 import { parseJsonStream } from './json-scan.ts'
 import { parseNdjson } from './ndjson.ts'
-import { textLines, type LineBatch, type LineText } from '../../src/runtime/text-lines.ts'
+import type { LineText } from '../../src/runtime/text-lines.ts'
+import { textLines, type LineBatch } from '../../src/runtime/text-lines.ts'
 import { parseTsv } from './tsv.ts'
 
 export type ReadFormat = 'json' | 'ndjson' | 'csv' | 'tsv' | 'lines'

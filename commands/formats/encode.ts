@@ -2,7 +2,7 @@
 // said: csv and tsv look at up to HEADER_ROWS records to choose their columns, and a table holds
 // the rows that settle its column widths (TABLE_SETTLE_ROWS).
 import { TextRenderer } from '../../src/runtime/render.ts'
-import { Batch, isRecord, toJson, toText, type Rec, type Value } from '../../src/base/values.ts'
+import { Batch, isRecord, toJson, toText, type Rec, type Value } from '../../src/prelude.ts'
 import { escapeTsv } from './tsv.ts'
 import { getField } from '../../src/base/fields.ts'
 

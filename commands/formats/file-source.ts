@@ -3,9 +3,9 @@
 // Reading stops, and the file closes, as soon as the consumer stops asking (`| first 5`).
 import fs from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
-import { FshError } from '../../src/base/errors.ts'
-import type { LineText } from '../../src/runtime/text-lines.ts'
+import { FshError } from '../../src/prelude.ts'
 import { readOnThread } from './reader-thread.ts'
+import type { LineText } from '../../src/runtime/text-lines.ts'
 import type { Stats } from 'node:fs'
 
 /** Reads of 256 KiB: batches of about a thousand records, big enough to amortise each hop between

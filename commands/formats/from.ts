@@ -1,6 +1,5 @@
 // from FORMAT: text (bytes from a file, an external or strings) → records.
-import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
+import { batch, defineCommand, type CommandDef } from '../../src/prelude.ts'
 import { decode, type ReadFormat } from './decode.ts'
 import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
@@ -15,8 +14,6 @@ function fromFormat(format: ReadFormat, summary: string, def: Partial<CommandDef
   return defineCommand({
     name: format,
     summary,
-    usage: `from ${format}`,
-    input: 'bytes',
     output: 'records',
     ...def,
     async *run(ctx, input) {
@@ -38,8 +35,6 @@ function fromFormat(format: ReadFormat, summary: string, def: Partial<CommandDef
 export default defineCommand({
   name: 'from',
   summary: 'Parse text as json, ndjson, csv, tsv or lines',
-  usage: 'from FORMAT',
-  input: 'bytes',
   output: 'records',
   subcommands: [
     fromFormat('json', 'Parse JSON: a top-level array streams element by element', {
@@ -53,12 +48,10 @@ export default defineCommand({
       examples: [{ line: `^printf '{"a":1}\\n{"a":2}\\n' | from ndjson | count`, output: '2' }],
     }),
     fromFormat('csv', 'Parse CSV (RFC 4180): quotes, embedded commas and newlines, CRLF, a header row', {
-      usage: 'from csv [--no-infer] [--no-header] [--ragged] [--separator SEP]',
       flags: { ...TABLE_FLAGS, separator: { type: 'string', alias: 's', describe: 'field separator', arg: 'SEP', default: ',' } },
       examples: [{ line: `^printf 'name,qty\\r\\n"bolt, small",12\\r\\n' | from csv | where qty > 10`, output: 'name         qty\nbolt, small   12' }],
     }),
     fromFormat('tsv', 'Parse tab-separated values with a header row (\\t \\n \\\\ escapes)', {
-      usage: 'from tsv [--no-infer] [--no-header] [--ragged]',
       flags: TABLE_FLAGS,
       examples: [{ line: `^printf 'a\\tb\\n1\\t2\\n' | from tsv | select b`, output: 'b\n2' }],
     }),

@@ -4,8 +4,7 @@
 // The scanner only finds where each value starts and ends (brackets, strings, escapes);
 // JSON.parse does the real parsing and validation of each value.
 import { StringDecoder } from 'node:string_decoder'
-import { FshError } from '../../src/base/errors.ts'
-import type { Value } from '../../src/base/values.ts'
+import { FshError, type Value } from '../../src/prelude.ts'
 import { jsonErrorText } from './ndjson.ts'
 import { Utf8Guard, mib, where } from '../../src/runtime/text-lines.ts'
 

@@ -1,20 +1,17 @@
 // lines: text → one {line} record per line. Binary input and endless lines are refused, not buffered.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, toText, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, isRecord, toText, type Value } from '../../src/prelude.ts'
 import { lineRecords } from './decode.ts'
-import { textLines } from '../../src/runtime/text-lines.ts'
 import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
+import { textLines } from '../../src/runtime/text-lines.ts'
 
 export default defineCommand({
   name: 'lines',
   summary: 'Split text into {line} records',
-  usage: 'lines [--max-line SIZE]',
   description: `Line ends are LF or CRLF. Input with a NUL byte is binary and refused; bytes that are not
 UTF-8 show as \ufffd, with a notice on stderr; a line longer than --max-line is an error.`,
   flags: {
     'max-line': { type: 'size', describe: 'longest accepted line', default: MAX_LINE_BYTES },
   },
-  input: 'bytes',
   output: 'records',
   examples: [
     { line: `^printf 'GET /a\\nPOST /b\\nGET /c\\n' | lines | where line =~ '^GET'`, output: 'line\nGET /a\nGET /c' },

@@ -5,8 +5,7 @@
 // Memory: at most WINDOW pieces are in flight or waiting (and as many cut, for gzip); the workers
 // stop when the consumer stops.
 import type { Worker } from 'node:worker_threads'
-import { FshError } from '../../src/base/errors.ts'
-import type { Value } from '../../src/base/values.ts'
+import { FshError, type Value } from '../../src/prelude.ts'
 import { scanLines, type ChunkJob, type ChunkResult } from './ndjson-chunk.ts'
 import { gunzipPieces, rangePieces, type PieceSource } from './ndjson-pieces.ts'
 import { fileError } from './file-source.ts'

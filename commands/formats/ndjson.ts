@@ -1,8 +1,7 @@
 // NDJSON: one JSON value per line, parsed a chunk of lines at a time into one batch.
 // Blank lines are skipped. A bad line stops the stream with its file and line, or with
 // skipInvalid is counted and reported once at the end.
-import { FshError } from '../../src/base/errors.ts'
-import type { Value } from '../../src/base/values.ts'
+import { FshError, type Value } from '../../src/prelude.ts'
 import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 
 export interface NdjsonOptions {

@@ -1,16 +1,15 @@
 // open FILE...: a file as records, in the format its name says, decompressed and streamed.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
-import { claimFile } from '../../src/runtime/same-file.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { decode, LINE_FORMATS, READ_FORMATS, type ReadFormat } from './decode.ts'
 import { openFileSource } from './file-source.ts'
 import { formatOfName } from './format-of-name.ts'
+import { openFilter } from './open-filter.ts'
+import { claimFile } from '../../src/runtime/same-file.ts'
 import { MAX_LINE_BYTES } from '../../src/base/limits.ts'
 
 export default defineCommand({
   name: 'open',
   summary: 'Read files as records, in the format their names say',
-  usage: 'open FILE... [--format F] [--raw] [--no-infer] [--skip-invalid]',
   description: `Formats by extension: .json (a top-level array streams element by element), .ndjson/.jsonl,
 .csv, .tsv, .txt/.log (one {line} record per line); any other file is bytes. A .gz suffix is
 decompressed on the fly. Files are streamed in 1 MiB chunks: memory stays flat whatever the size,
@@ -25,10 +24,8 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
     separator: { type: 'string', alias: 's', describe: 'csv: field separator', arg: 'SEP', default: ',' },
     'max-line': { type: 'size', describe: 'longest accepted line or CSV record', default: MAX_LINE_BYTES },
   },
-  args: { min: 1 },
-  input: 'none',
+  args: [{ name: 'file', type: 'path', variadic: true, describe: 'files to read; the extension says the format' }],
   output: 'any',
-  complete: 'paths',
   examples: [
     {
       line: 'open hits.ndjson | where status >= 500 | count',
@@ -42,9 +39,9 @@ and reading stops when the pipeline stops asking (open big.ndjson.gz | first 5).
       output: 'name       age\nann         34\nsmith, jo   41',
     },
   ],
+  filter: openFilter,
   async *run(ctx) {
-    for (const arg of ctx.args) {
-      const name = String(arg)
+    for (const name of ctx.args[0]) {
       const named = formatOfName(name)
       const format = ctx.flags.raw ? 'bytes' : ((ctx.flags.format as ReadFormat | 'bytes' | undefined) ?? named.format)
       const lineText = format !== 'bytes' && LINE_FORMATS.has(format) ? { maxLine: ctx.flags['max-line'] } : undefined

@@ -5,15 +5,11 @@ import { open as openFile, stat, type FileHandle } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
 import { Readable, pipeline } from 'node:stream'
 import { createGzip } from 'node:zlib'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { encodeLines } from '../../src/runtime/stream.ts'
-import { FshError } from '../../src/base/errors.ts'
+import { defineCommand, encodeLines, FshError, type Input, type Value } from '../../src/prelude.ts'
 import { createAtomicWriter, writeAll } from '../../src/state/atomic.ts'
-import { claimFile } from '../../src/runtime/same-file.ts'
 import { encode, type TextFormat } from './encode.ts'
 import { formatOfName } from './format-of-name.ts'
-import type { Value } from '../../src/base/values.ts'
-import type { Input } from '../../src/runtime/stream.ts'
+import { claimFile } from '../../src/runtime/same-file.ts'
 
 /** Mode of a new file: what a umask of 022 gives; an existing file keeps its own. */
 const NEW_FILE_MODE = 0o644
@@ -22,7 +18,6 @@ const APPENDABLE = new Set(['ndjson', 'lines', 'csv', 'tsv', 'bytes'])
 export default defineCommand({
   name: 'save',
   summary: 'Write the input to a file, in the format its name says, atomically',
-  usage: 'save FILE [--append] [--format F]',
   description: `Formats by extension: .json .ndjson/.jsonl .csv .tsv .txt/.log (lines); a .gz suffix compresses.
 Bytes (from an external or 'to FORMAT') are written as they are. The file is replaced atomically
 (temp file, fsync, rename): an error or Ctrl-C leaves the old content. --append adds to the end
@@ -31,10 +26,8 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
     append: { type: 'boolean', alias: 'a', describe: 'add to the end of the file instead of replacing it' },
     format: { type: 'string', alias: 'f', describe: 'write this format whatever the extension', arg: 'F', choices: ['json', 'ndjson', 'csv', 'tsv', 'lines'] },
   },
-  args: { min: 1, max: 1 },
-  input: 'any',
+  args: [{ name: 'file', type: 'path', describe: 'where to write; the extension says the format' }],
   output: 'none',
-  complete: 'paths',
   examples: [
     {
       line: 'open hits.ndjson | where status >= 500 | save errors.csv; open errors.csv',
@@ -44,7 +37,7 @@ instead (ndjson, lines, csv/tsv without a second header, or a new gzip member).`
     },
   ],
   async run(ctx, input) {
-    const name = String(ctx.args[0])
+    const [name] = ctx.args
     const path = ctx.resolve(name)
     const named = formatOfName(name)
     const format = (ctx.flags.format as TextFormat | undefined) ?? named.format

@@ -1,13 +1,11 @@
 // to FORMAT: values → text, anywhere in a pipeline (the text goes on as bytes).
-import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
+import { defineCommand, type CommandDef } from '../../src/prelude.ts'
 import { encode, HEADER_ROWS, type TextFormat } from './encode.ts'
 
 function toFormat(format: TextFormat, summary: string, def: Partial<CommandDef<any>>): CommandDef<any> {
   return defineCommand({
     name: format,
     summary,
-    usage: `to ${format}`,
-    input: 'records',
     output: 'bytes',
     ...def,
     async *run(ctx, input) {
@@ -29,12 +27,9 @@ first seen later is left out, with a notice on stderr.`
 export default defineCommand({
   name: 'to',
   summary: 'Write values as json, ndjson, csv, tsv, lines or a table',
-  usage: 'to FORMAT',
-  input: 'records',
   output: 'bytes',
   subcommands: [
     toFormat('json', 'JSON: one value as itself, several as an array (written as they come)', {
-      usage: 'to json [--compact] [--array]',
       flags: {
         compact: { type: 'boolean', alias: 'c', describe: 'no indentation' },
         array: { type: 'boolean', describe: 'an array even for a single value' },
@@ -45,13 +40,11 @@ export default defineCommand({
       examples: [{ line: `echo '[{"a":1},{"a":2}]' | from json | to ndjson`, output: '{"a":1}\n{"a":2}' }],
     }),
     toFormat('csv', 'CSV (RFC 4180) with a header row', {
-      usage: 'to csv [--no-header]',
       description: HEADER_NOTE,
       flags: { 'no-header': { type: 'boolean', describe: 'leave out the header row' } },
       examples: [{ line: `echo '[{"name":"bolt, small","qty":12}]' | from json | to csv`, output: 'name,qty\n"bolt, small",12' }],
     }),
     toFormat('tsv', 'Tab-separated values with a header row', {
-      usage: 'to tsv [--no-header]',
       description: HEADER_NOTE,
       flags: { 'no-header': { type: 'boolean', describe: 'leave out the header row' } },
       examples: [{ line: `echo '[{"a":1,"b":"x"}]' | from json | to tsv`, output: 'a\tb\n1\tx' }],

@@ -1,9 +1,8 @@
 // TSV as most tools write it: one record per line, fields split by tabs, no quoting; a tab, newline,
 // carriage return or backslash inside a field is escaped as \t \n \r \\.
-import { FshError } from '../../src/base/errors.ts'
-import type { Rec, Value } from '../../src/base/values.ts'
+import { FshError, type Rec, type Value } from '../../src/prelude.ts'
 import { inferValue } from './csv-read.ts'
-import { type LineBatch, where } from '../../src/runtime/text-lines.ts'
+import { where, type LineBatch } from '../../src/runtime/text-lines.ts'
 import { setField } from '../../src/base/fields.ts'
 
 export interface TsvOptions {

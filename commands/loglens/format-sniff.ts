@@ -1,7 +1,7 @@
 // Which parser a log needs, decided from its first lines: `auto` picks the family that parses
 // most of them; an explicit --format is checked the same way, so a JSON log given to
 // `--format combined` fails at once with a message instead of a summary made of parse errors.
-import { FshError } from '../../src/base/errors.ts'
+import { FshError } from '../../src/prelude.ts'
 import { ClfScanner } from './clf-line.ts'
 import { readJsonRequest } from './json-line.ts'
 import { LineFeeder, MAX_LINE, type LineSink } from './line-feeder.ts'

@@ -7,7 +7,7 @@
 //   latency  milliseconds: latency latency_ms duration_ms elapsed_ms response_time_ms request_time_ms
 //            seconds: request_time duration elapsed response_time upstream_response_time
 //            text with a unit ("18ms", "0.2s") means what it says
-import { parseDuration } from '../../src/base/units.ts'
+import { parseDuration } from '../../src/prelude.ts'
 import { splitRequest, splitTarget } from './request-text.ts'
 
 export interface JsonRequest {

@@ -1,6 +1,5 @@
 // Flags shared by `loglens parse` and `loglens summary`, and what they mean once checked.
-import type { Ctx, FlagSpec } from '../../src/runtime/command.ts'
-import { FshError } from '../../src/base/errors.ts'
+import { FshError, type Ctx, type FlagSpec } from '../../src/prelude.ts'
 import { FORMATS, type FormatName } from './format-sniff.ts'
 import { describeSample, SHOWN_ERRORS, type ErrorSample } from './parse-errors.ts'
 import { timeWindow, type TimeWindow } from './time-window.ts'

@@ -1,8 +1,8 @@
 // One large plain file, summarised on byte ranges by the main thread and a worker thread per
 // other core, merged in input order. The workers stop when the command is aborted.
 import type { Worker } from 'node:worker_threads'
-import { FshError } from '../../src/base/errors.ts'
-import { startWorker, workerCount } from '../../src/runtime/workers.ts'
+import { FshError } from '../../src/prelude.ts'
+import { startWorker } from '../../src/runtime/workers.ts'
 import type { Family } from './format-sniff.ts'
 import { RangeScan, splitPoints, type RangeJob, type RangeResult } from './range-scan.ts'
 import { fileError, type OpenedLog } from './sources.ts'

@@ -1,7 +1,5 @@
 // `loglens parse`: access-log lines → typed request records.
-import { defineCommand } from '../../src/runtime/command.ts'
-import type { Input } from '../../src/runtime/stream.ts'
-import { batch, isRecord, toJson, toText, type Item } from '../../src/base/values.ts'
+import { batch, defineCommand, isRecord, toJson, type Input, type Item } from '../../src/prelude.ts'
 import { FormatGate, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors } from './options.ts'
 import { ParseErrors } from './parse-errors.ts'
@@ -18,7 +16,6 @@ const LOG = [
 export default defineCommand({
   name: 'parse',
   summary: 'Parse access-log lines into request records',
-  usage: 'loglens parse [FILE...] [--format auto|combined|common|json] [--since T] [--until T] [--strict]',
   description: `Reads nginx/Apache combined or common logs (with or without a trailing request time in
 seconds, like $request_time) or JSON lines, from files (.gz too), stdin or upstream lines, and emits
 {ts, ip, method, path, query, protocol, status, bytes, referer, ua, latency_ms}. A "-" becomes null
@@ -27,9 +24,8 @@ JSON lines: ts from time/ts/timestamp, path from path/url/uri (or "request"), la
 latency/*_ms (milliseconds) or request_time/duration/elapsed (seconds); a "request" object
 (Caddy) is looked into too.`,
   flags: COMMON_FLAGS,
-  input: 'any',
   output: 'records',
-  complete: 'paths',
+  args: [{ name: 'file', type: 'path', optional: true, variadic: true, describe: 'log files (.gz too); stdin or the records upstream when left out' }],
   examples: [
     {
       line: 'loglens parse access.log | select method path status latency_ms',
@@ -57,8 +53,9 @@ latency/*_ms (milliseconds) or request_time/duration/elapsed (seconds); a "reque
       }
     }
 
-    if (ctx.args.length) {
-      const logs = ctx.args.map(a => { const name = toText(a as never); return openLog(name, ctx.resolve(name)) })
+    const [files] = ctx.args
+    if (files.length) {
+      const logs = files.map(name => openLog(name, ctx.resolve(name)))
       const total = logs.reduce((n, l) => n + l.size, 0)
       const meter = o.progress ? new LineProgress(ctx.progress, total) : undefined
       for (const log of logs) {

@@ -2,7 +2,7 @@
 //   {ts, ip, method, path, query, protocol, status, bytes, referer, ua, latency_ms}
 // `-` becomes null (and 0 for bytes, as Apache's %b means); escapes inside quotes are decoded;
 // bytes that are not UTF-8 become U+FFFD.
-import type { Rec } from '../../src/base/values.ts'
+import type { Rec } from '../../src/prelude.ts'
 import { ClfScanner, REASONS } from './clf-line.ts'
 import { readJsonRequest, type JsonRequest } from './json-line.ts'
 import type { LineSink } from './line-feeder.ts'

@@ -1,7 +1,7 @@
 // The summary for people: a short incident-report block, as `loglens summary` prints it at the
 // end of a pipeline (with --json the record is printed as JSON instead).
 import pc from 'picocolors'
-import { isRecord, type Rec, type Value } from '../../src/base/values.ts'
+import { isRecord, type Rec, type Value } from '../../src/prelude.ts'
 
 const LABEL = 17
 

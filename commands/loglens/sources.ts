@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import { FshError, isAbort } from '../../src/base/errors.ts'
+import { FshError, isAbort } from '../../src/prelude.ts'
 import type { FormatGate } from './format-sniff.ts'
 import type { LineProgress } from './progress-meter.ts'
 

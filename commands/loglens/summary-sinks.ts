@@ -1,6 +1,6 @@
 // Lines (and upstream records) into a SummaryState. The CLF sink is the hot loop of `loglens
 // summary`: offsets from the scanner, route lookup on raw bytes, no string per line.
-import { isRecord, type Value } from '../../src/base/values.ts'
+import { isRecord, type Value } from '../../src/prelude.ts'
 import { ClfScanner, REASONS } from './clf-line.ts'
 import { readJsonRequest, timestampMs, type JsonRequest } from './json-line.ts'
 import type { LineSink } from './line-feeder.ts'

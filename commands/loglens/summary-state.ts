@@ -1,6 +1,6 @@
 // Everything a summary accumulates, in bounded memory: counters, the latency histogram, the capped
 // route table and the minute counts. Parts built by workers travel as SummaryData and merge here.
-import type { Rec } from '../../src/base/values.ts'
+import type { Rec } from '../../src/prelude.ts'
 import { LogLinearHistogram, type HistogramData } from './histogram.ts'
 import { busiestMinute, mergeMinutes, MinuteCounts, type MinuteData } from './minute-counts.ts'
 import { ParseErrors, SHOWN_ERRORS, type ErrorSample } from './parse-errors.ts'

@@ -2,9 +2,7 @@
 // files are split between worker threads; gzip files, stdin and upstream records stream through
 // one parser on this thread.
 import fs from 'node:fs'
-import { defineCommand } from '../../src/runtime/command.ts'
-import type { Input } from '../../src/runtime/stream.ts'
-import { isRecord, toJson, toText } from '../../src/base/values.ts'
+import { defineCommand, isRecord, toJson, type Input } from '../../src/prelude.ts'
 import { FormatGate, sniffHead, SNIFF_BYTES, type Family } from './format-sniff.ts'
 import { commonOptions, COMMON_FLAGS, moreErrors, type CommonOptions } from './options.ts'
 import { workerCount } from '../../src/runtime/workers.ts'
@@ -26,7 +24,6 @@ const LOG = [
 export default defineCommand({
   name: 'summary',
   summary: 'Summarise an access log: status mix, latency percentiles, top routes, busiest minute',
-  usage: 'loglens summary [FILE...] [--top N] [--max-routes N] [--since T] [--until T] [--json] [--progress]',
   description: `Reads the same inputs as \`loglens parse\` (files, .gz, stdin), or its records from upstream
 (\`loglens parse x.log | where method == 'GET' | loglens summary\`), and emits one record:
 {lines, parse_errors, requests, status: {2xx, 3xx, 4xx, 5xx}, latency: {p50, p95, p99, max},
@@ -39,9 +36,8 @@ file is split between the cores (this thread and worker threads); the parts are 
     top: { type: 'number', default: 10, arg: 'N', describe: 'how many routes to list' },
     'max-routes': { type: 'number', default: DEFAULT_MAX_ROUTES, arg: 'N', describe: 'distinct routes tracked exactly; beyond it counts are estimates' },
   },
-  input: 'any',
   output: 'record',
-  complete: 'paths',
+  args: [{ name: 'file', type: 'path', optional: true, variadic: true, describe: 'log files (.gz too); stdin or the records upstream when left out' }],
   format: renderSummary,
   examples: [
     {
@@ -88,8 +84,9 @@ file is split between the cores (this thread and worker threads); the parts are 
     const makeSink = (family: Family) => (family === 'json' ? new JsonSummarySink(st, o.window) : new ClfSummarySink(st, o.window))
     const parts: SummaryData[] = []
 
-    if (ctx.args.length) {
-      const logs = ctx.args.map(a => { const name = toText(a as never); return openLog(name, ctx.resolve(name)) })
+    const [files] = ctx.args
+    if (files.length) {
+      const logs = files.map(name => openLog(name, ctx.resolve(name)))
       const total = logs.reduce((n, l) => n + l.size, 0)
       const meter = o.progress ? new LineProgress(ctx.progress, total) : undefined
       const workers = workerCount()

@@ -1,6 +1,6 @@
 // --since / --until: an ISO date-time, or a duration meaning that long before now (`1h`, `30m`, `7d`).
 // The window is half-open, [since, until), in epoch milliseconds.
-import { parseDuration } from '../../src/base/units.ts'
+import { parseDuration } from '../../src/prelude.ts'
 
 export interface TimeWindow {
   since: number

@@ -1,11 +1,10 @@
 // `loop`: Node's event loop, made visible. Its `:loop` REPL view is view.tsx, loaded when opened.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import trace from './trace.ts'
 
 export default defineCommand({
   name: 'loop',
   summary: "Node's event loop, made visible: trace a program's callbacks, phase by phase",
-  usage: 'loop trace FILE.js [--timeout 10s]',
   description: 'In the REPL, `:loop` (or `:loop FILE.js`) replays a trace as an animation.',
   subcommands: [trace],
   replView: {

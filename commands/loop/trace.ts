@@ -1,10 +1,9 @@
 // `loop trace FILE.js`: runs the file in node for real and emits what its event loop did.
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
-import { defineCommand } from '../../src/runtime/command.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 import { describeEnd } from '../../src/loop/ending.ts'
 import { DEFAULT_TIMEOUT_MS, traceFile, type TraceEnd } from '../../src/loop/trace.ts'
-import { batch, toText, type Value } from '../../src/base/values.ts'
 
 const CLASSIC = `setTimeout(() => console.log('timeout'), 0)
 Promise.resolve().then(() => console.log('promise'))
@@ -21,7 +20,6 @@ const IN_IO = `require('fs').readFile(__filename, () => {
 export default defineCommand({
   name: 'trace',
   summary: "Run a JavaScript file in node and record its event loop: every callback's queue and phase",
-  usage: 'loop trace FILE.js [--timeout 10s]',
   description: `
 The file runs for real in a child node process with an instrumentation preload. Each record says
 what happened (kind: schedule, run or log), in which loop phase (main, timers, pending, poll, check,
@@ -35,10 +33,8 @@ at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`
   flags: {
     timeout: { type: 'duration', arg: 'DURATION', describe: 'kill the program after this long (default 10s)' },
   },
-  args: { min: 1, max: 1 },
-  input: 'none',
+  args: [{ name: 'file.js', type: 'path', describe: 'the program to run' }],
   output: 'records',
-  complete: 'paths',
   examples: [
     {
       description: 'nextTick before promises, both before the loop starts',
@@ -76,7 +72,7 @@ at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`
     },
   ],
   async *run(ctx) {
-    const given = toText(ctx.args[0] as Value)
+    const [given] = ctx.args
     const file = ctx.resolve(given)
     if (!existsSync(file)) ctx.fail(`cannot open ${given}: no such file`)
     const timeoutMs = ctx.flags.timeout ?? DEFAULT_TIMEOUT_MS

@@ -1,11 +1,7 @@
 // `pipe`: the steps of a pipeline run as `|` runs them, under supervision: each step's status,
 // exit code, signal, time, bytes and the tail of its stderr, fail-fast or best-effort, a timeout,
 // copies of the output, and a report on stderr (stdout stays the data).
-import { defineCommand, type PipelineObserver, type PipelinePlan } from '../../src/runtime/command.ts'
-import { EXIT } from '../../src/base/errors.ts'
-import { encodeLines } from '../../src/runtime/stream.ts'
-import { formatDuration } from '../../src/base/units.ts'
-import { Batch, batch, isBytes, type Rec } from '../../src/base/values.ts'
+import { Batch, batch, defineCommand, encodeLines, EXIT, formatDuration, isBytes, type PipelineObserver, type PipelinePlan, type Rec } from '../../src/prelude.ts'
 import { after } from '../../src/runtime/timers.ts'
 import { writeFileAtomic } from '../../src/state/atomic.ts'
 import { LiveView } from './live-view.ts'
@@ -24,7 +20,6 @@ const TIMEOUT_EXIT = 124
 export default defineCommand({
   name: 'pipe',
   summary: 'Run the steps of a pipeline under supervision, with a per-step report',
-  usage: "pipe [--fail-fast|--best-effort] [--timeout 30s] [--tee [N:]FILE] [--capture-stderr 64KB] [--report FILE] [--dry-run] --step 'CMD' --step 'CMD' ...",
   description: `Each step is an fsh command line (one command or a pipeline); the steps are connected as \`|\` connects them: builtins run in-process, programs are spawned, two programs pass bytes fd-to-fd. The last step's output is pipe's output; a report, one row per step (status ok|failed|killed|skipped, exit code, signal, time, bytes out), goes to stderr, with the end of a failed step's stderr under it.
 
 --fail-fast (the default): the first step that fails stops the others (SIGTERM to their process groups, SIGKILL 2 s later); pipe exits with its code. --best-effort: every step runs to its end; the exit status is pipefail's. A step whose reader stopped early (\`yes\` before \`head\`) has not failed.
@@ -33,7 +28,6 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
 
 --timeout kills every step and exits 124. --tee FILE copies the output to FILE, --tee N:FILE the output of step N (a program's output then passes through fsh). --report FILE writes the records {step, cmd, status, exit_code, signal, duration_ms, bytes_out, stderr_tail} as NDJSON. --dry-run prints what each step runs (builtin, function, or the program's path) and exits; 127 when a program is not found.`,
   flags: FLAGS,
-  input: 'any',
   output: 'any',
   examples: [
     { line: "pipe --step 'echo hello' --step '^tr a-z A-Z'", output: 'HELLO', description: 'a builtin into a program' },
@@ -52,7 +46,6 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
   ],
   async *run(ctx, input) {
     const f = ctx.flags
-    if (ctx.args.length) ctx.usage(`unexpected argument '${String(ctx.args[0])}': each step goes in a --step 'CMD'`)
     const steps = f.step
     if (!steps.length) ctx.usage("at least one --step 'CMD' is needed")
     const empty = steps.findIndex(s => !s.trim())

@@ -2,7 +2,7 @@
 // print. It is redrawn at most 10 times a second; text from the steps is written above it, and a
 // partial line holds the view back until the line ends, so nothing is drawn over.
 import { readFileSync } from 'node:fs'
-import { formatBytes, formatDuration } from '../../src/base/units.ts'
+import { formatBytes, formatDuration } from '../../src/prelude.ts'
 import type { LiveStep } from './supervisor.ts'
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']

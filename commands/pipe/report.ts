@@ -1,7 +1,6 @@
 // The report a person reads on stderr after a run, and the one a program reads (--report, NDJSON).
 import { renderTable } from '../../src/runtime/render.ts'
-import { formatBytes, formatDuration } from '../../src/base/units.ts'
-import { toJson } from '../../src/base/values.ts'
+import { formatBytes, formatDuration, toJson } from '../../src/prelude.ts'
 import type { StepRecord } from './supervisor.ts'
 
 /** Lines of a failed step's stderr repeated under the table: enough to see why, once output scrolled away. */

@@ -3,7 +3,7 @@
 // than buffered here. Node makes such a pipe non-blocking, so writes go to the descriptor directly:
 // what it takes now is written at once, the rest when it has room again.
 import { writeSync } from 'node:fs'
-import type { TextSink } from '../../src/runtime/command.ts'
+import type { TextSink } from '../../src/prelude.ts'
 
 /** A full pipe is retried at the next turn of the event loop this many times (a reader that keeps
  *  up frees room within microseconds), then every RETRY_MS (a slow reader costs no CPU). */

@@ -1,7 +1,7 @@
 // What `pipe` knows about its steps while they run, and the report it makes of them. Pure: events
 // come in (start, exit, bytes, stderr), decisions and records go out; the command does the I/O.
 import { constants } from 'node:os'
-import type { Rec } from '../../src/base/values.ts'
+import type { Rec } from '../../src/prelude.ts'
 import { StderrTail } from './stderr-tail.ts'
 
 export type StepStatus = 'ok' | 'failed' | 'killed' | 'skipped'

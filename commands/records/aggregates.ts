@@ -1,7 +1,6 @@
 // The aggregates of group-by: per group, a few numbers (and a bounded percentile) per column.
 import { describe } from '../../src/expr/index.ts'
-import { FshError } from '../../src/base/errors.ts'
-import type { Rec, Value } from '../../src/base/values.ts'
+import { FshError, type Rec, type Value } from '../../src/prelude.ts'
 import { fieldGetter } from './field-path.ts'
 import { Percentile } from './percentile.ts'
 import { compareNonNull } from './value-order.ts'

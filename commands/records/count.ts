@@ -1,12 +1,9 @@
 // count: how many values (or lines of text) came in. Holds nothing but the number.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'count',
   summary: 'Count the values (or lines of text) in the input',
-  usage: 'count',
-  args: { max: 0 },
-  input: 'records',
   output: 'any',
   examples: [
     {

@@ -1,13 +1,10 @@
 // each { ... }: runs the block once per value, with $it bound to it; yields what the block yields.
-import { Closure, defineCommand } from '../../src/runtime/command.ts'
-import { Input } from '../../src/runtime/stream.ts'
+import { defineCommand, Input } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'each',
   summary: 'Run a block for every value ($it), streaming what it outputs',
-  usage: 'each { BLOCK }',
-  args: { min: 1, max: 1 },
-  input: 'records',
+  args: [{ name: 'block', type: 'block', describe: 'run for each value, with $it bound to it' }],
   output: 'any',
   examples: [
     {
@@ -17,8 +14,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const block = ctx.args[0]
-    if (!(block instanceof Closure)) return ctx.usage('expected a block: each { ... }')
+    const [block] = ctx.args
     for await (const b of input.batches()) {
       for (const v of b) {
         ctx.signal.throwIfAborted()

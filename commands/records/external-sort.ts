@@ -4,7 +4,7 @@
 // merged in input order and ties go to the earlier run).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Value } from '../../src/base/values.ts'
+import type { Value } from '../../src/prelude.ts'
 import { RunBuffer } from './run-buffer.ts'
 import { encodeSpill, readRun, writeLines, writeRunBatches } from './spill-file.ts'
 

@@ -1,5 +1,5 @@
 // Column names on the command line: `status`, or a path into nested records `req.headers.host`.
-import type { Value } from '../../src/base/values.ts'
+import type { Value } from '../../src/prelude.ts'
 import { getField, isInheritedName } from '../../src/base/fields.ts'
 
 export type FieldPath = (string | number)[]

@@ -1,14 +1,10 @@
 // first N: the first N values, then stop: upstream stops reading too (open big.gz | first 5).
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
-import { countArg } from './count-arg.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'first',
   summary: 'The first N values (1 when N is left out); stops reading after them',
-  usage: 'first [N]',
-  args: { max: 1 },
-  input: 'records',
+  args: [{ name: 'n', type: 'int', optional: true, min: 0, describe: 'how many values; 1 when left out' }],
   output: 'records',
   examples: [
     {
@@ -18,7 +14,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    let left = countArg(ctx)
+    let left = ctx.args[0] ?? 1
     if (left === 0) return
     for await (const b of input.batches()) {
       if (b.length >= left) {

@@ -1,8 +1,7 @@
 // group-by COL...: one record per distinct key, with a count and the aggregates asked for.
 // Memory grows with the number of groups (never with the number of records): past --max-groups
 // it stops with an error rather than swell. Groups come out in the order first seen.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, toJson, type Rec, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, toJson, type Rec, type Value } from '../../src/prelude.ts'
 import { AggState, aggSpecs, finishGroup } from './aggregates.ts'
 import { fieldGetter } from './field-path.ts'
 import { setField } from '../../src/base/fields.ts'
@@ -14,7 +13,6 @@ const aggFlag = (what: string) => ({ type: 'strings', describe: `${what} of a co
 export default defineCommand({
   name: 'group-by',
   summary: 'One record per distinct key, with counts and aggregates',
-  usage: 'group-by COL... [--count] [--sum C] [--avg C] [--min C] [--max C] [--p95 C]',
   description: `Output columns: the key columns, count (with --count, or when no aggregate is asked for),
 then sum_C avg_C min_C max_C p95_C. Missing values are skipped; sum/avg/p95 need numbers.
 p95 is exact up to 1024 values per group, then within 1% (log buckets). Memory grows with the
@@ -28,8 +26,7 @@ number of groups: more than --max-groups is an error.`,
     p95: aggFlag('95th percentile'),
     'max-groups': { type: 'number', describe: 'most groups held before failing', arg: 'N', default: 1_000_000 },
   },
-  args: { min: 1 },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, describe: 'the key columns' }],
   output: 'records',
   examples: [
     {
@@ -39,7 +36,7 @@ number of groups: more than --max-groups is an error.`,
     },
   ],
   async *run(ctx, input) {
-    const names = ctx.args.map(String)
+    const [names] = ctx.args
     const getters = names.map(fieldGetter)
     const specs = aggSpecs(ctx.flags)
     const withCount = ctx.flags.count || !specs.length

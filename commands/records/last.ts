@@ -1,14 +1,10 @@
 // last N: the last N values. Holds N values (a ring), whatever the input size.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/base/values.ts'
-import { countArg } from './count-arg.ts'
+import { batch, defineCommand, type Value } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'last',
   summary: 'The last N values (1 when N is left out); holds N values in memory',
-  usage: 'last [N]',
-  args: { max: 1 },
-  input: 'records',
+  args: [{ name: 'n', type: 'int', optional: true, min: 0, describe: 'how many values; 1 when left out' }],
   output: 'records',
   examples: [
     {
@@ -18,7 +14,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const n = countArg(ctx)
+    const n = ctx.args[0] ?? 1
     if (n === 0) return
     const ring: Value[] = new Array(n)
     let total = 0

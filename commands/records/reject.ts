@@ -1,6 +1,5 @@
 // reject COL...: records without these columns. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, isRecord, type Rec, type Value } from '../../src/prelude.ts'
 import { describe } from '../../src/expr/index.ts'
 import { parseFieldPath, type FieldPath } from './field-path.ts'
 import { getField, setField } from '../../src/base/fields.ts'
@@ -8,10 +7,8 @@ import { getField, setField } from '../../src/base/fields.ts'
 export default defineCommand({
   name: 'reject',
   summary: 'Drop the named columns',
-  usage: 'reject COL...',
   description: 'COL may be a path into nested records (req.headers): only that nested field goes.',
-  args: { min: 1 },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, describe: 'columns to drop (a.b for a nested field)' }],
   output: 'records',
   examples: [
     {
@@ -21,7 +18,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const paths = ctx.args.map(a => parseFieldPath(String(a)))
+    const paths = ctx.args[0].map(parseFieldPath)
     const top = new Set(paths.filter(p => p.length === 1).map(p => String(p[0])))
     const nested = paths.filter(p => p.length > 1)
     for await (const b of input.batches()) {

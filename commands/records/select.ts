@@ -1,6 +1,5 @@
 // select COL...: records with only these columns, in this order; a missing one is null. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, type Rec, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, isRecord, type Rec, type Value } from '../../src/prelude.ts'
 import { describe } from '../../src/expr/index.ts'
 import { fieldGetter } from './field-path.ts'
 import { setField } from '../../src/base/fields.ts'
@@ -8,10 +7,8 @@ import { setField } from '../../src/base/fields.ts'
 export default defineCommand({
   name: 'select',
   summary: 'Keep only the named columns',
-  usage: 'select COL...',
   description: 'COL may be a path into nested records (req.path): the column is named as written.',
-  args: { min: 1 },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, describe: 'columns to keep, in this order (a.b for a nested field)' }],
   output: 'records',
   examples: [
     {
@@ -21,7 +18,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const names = ctx.args.map(String)
+    const [names] = ctx.args
     const getters = names.map(fieldGetter)
     for await (const b of input.batches()) {
       const out: Value[] = new Array(b.length)

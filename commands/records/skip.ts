@@ -1,14 +1,10 @@
 // skip N: everything after the first N values. O(1) memory.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch } from '../../src/base/values.ts'
-import { countArg } from './count-arg.ts'
+import { batch, defineCommand } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'skip',
   summary: 'Drop the first N values (1 when N is left out)',
-  usage: 'skip [N]',
-  args: { max: 1 },
-  input: 'records',
+  args: [{ name: 'n', type: 'int', optional: true, min: 0, describe: 'how many values; 1 when left out' }],
   output: 'records',
   examples: [
     {
@@ -18,7 +14,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    let left = countArg(ctx)
+    let left = ctx.args[0] ?? 1
     for await (const b of input.batches()) {
       if (left >= b.length) { left -= b.length; continue }
       yield batch(left ? b.slice(left) : b)

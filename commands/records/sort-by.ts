@@ -2,8 +2,7 @@
 // records, then spills sorted runs to temp files and merges them (external sort), so the memory
 // bound holds whatever the input size.
 import os from 'node:os'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, type Value } from '../../src/prelude.ts'
 import { externalSort } from './external-sort.ts'
 import { fieldGetter } from './field-path.ts'
 import { compareValues } from './value-order.ts'
@@ -13,7 +12,6 @@ export const DEFAULT_SORT_MEMORY = 64 * 1024 * 1024
 export default defineCommand({
   name: 'sort-by',
   summary: 'Order records by columns (stable; spills to temp files past --max-memory)',
-  usage: 'sort-by [COL...] [-r] [--max-memory SIZE]',
   description: `Numbers by value, text by code point, datetimes by time, false before true; nulls (missing
 fields) last, also with -r. Without COL the values themselves are compared. Past --max-memory
 (bytes of records held, as encoded lines) sorted runs go to temp files in $TMPDIR and are merged.`,
@@ -21,7 +19,7 @@ fields) last, also with -r. Without COL the values themselves are compared. Past
     reverse: { type: 'boolean', alias: 'r', describe: 'largest first' },
     'max-memory': { type: 'size', describe: 'records held in memory before spilling sorted runs to disk', default: DEFAULT_SORT_MEMORY },
   },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, optional: true, describe: 'columns to order by, the first one first; the values themselves when left out' }],
   output: 'records',
   examples: [
     {
@@ -31,7 +29,7 @@ fields) last, also with -r. Without COL the values themselves are compared. Past
     },
   ],
   async *run(ctx, input) {
-    const getters = ctx.args.map(a => fieldGetter(String(a)))
+    const getters = ctx.args[0].map(fieldGetter)
     const reverse = ctx.flags.reverse
     const key = getters.length === 0 ? (v: Value) => v : getters.length === 1 ? getters[0]! : (v: Value) => getters.map(g => g(v))
     const compare = getters.length > 1

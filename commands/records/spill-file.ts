@@ -2,7 +2,7 @@
 // a datetime at the top level of a record (or as the value itself) returns as a datetime.
 import fs from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Rec, Value } from '../../src/base/values.ts'
+import type { Rec, Value } from '../../src/prelude.ts'
 import { textLines } from '../../src/runtime/text-lines.ts'
 import { setField } from '../../src/base/fields.ts'
 

@@ -1,19 +1,17 @@
 // uniq [COL...]: drops repeats. Like Unix uniq, only adjacent repeats by default (O(1) memory:
 // sort first for a global result); --all remembers every distinct key seen, up to --max-distinct.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { batch, isRecord, toJson, type Value } from '../../src/base/values.ts'
+import { batch, defineCommand, isRecord, toJson, type Value } from '../../src/prelude.ts'
 import { fieldGetter } from './field-path.ts'
 
 export default defineCommand({
   name: 'uniq',
   summary: 'Drop repeated values (adjacent ones, or all with --all); compare by COLs if given',
-  usage: 'uniq [COL...] [--all] [--count]',
   flags: {
     all: { type: 'boolean', alias: 'a', describe: 'drop every repeat, not only adjacent ones (remembers the distinct keys)' },
     count: { type: 'boolean', alias: 'c', describe: 'add a count column: how many values each one stands for' },
     'max-distinct': { type: 'number', describe: 'with --all: most distinct keys remembered before failing', arg: 'N', default: 1_000_000 },
   },
-  input: 'records',
+  args: [{ name: 'col', type: 'string', variadic: true, optional: true, describe: 'compare by these columns; by the whole value when left out' }],
   output: 'records',
   examples: [
     {
@@ -28,7 +26,7 @@ export default defineCommand({
     },
   ],
   async *run(ctx, input) {
-    const getters = ctx.args.map(a => fieldGetter(String(a)))
+    const getters = ctx.args[0].map(fieldGetter)
     const keyOf = (v: Value): unknown => {
       if (getters.length === 1) return primitiveKey(getters[0]!(v))
       if (getters.length) return toJson(getters.map(g => g(v)))

@@ -1,6 +1,6 @@
 // One total order over values, for sort-by, uniq, min and max: numbers by value, strings by code
 // unit, datetimes by time, booleans false before true; across types by a fixed rank; null last.
-import type { Value } from '../../src/base/values.ts'
+import type { Value } from '../../src/prelude.ts'
 
 function rank(v: Value): number {
   if (typeof v === 'number') return 1

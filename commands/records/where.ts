@@ -1,16 +1,11 @@
 // where EXPR: keeps the values for which a condition holds. The expression is compiled once to a
 // JS function; records flow through in batches. O(1) memory.
 import { compileExpr, ExprSyntaxError, ExprTypeError, FieldCheck, fieldsOf, parseExpr, type Predicate } from '../../src/expr/index.ts'
-import { defineCommand } from '../../src/runtime/command.ts'
-import { FshError, usageError } from '../../src/base/errors.ts'
-import { batch, toText, type Value } from '../../src/base/values.ts'
-import { scanNdjson } from '../formats/ndjson-scan.ts'
-import { planPushdown } from './where-pushdown.ts'
+import { batch, defineCommand, FshError, usageError, type Value } from '../../src/prelude.ts'
 
 export default defineCommand({
   name: 'where',
   summary: 'Keep the records for which a condition holds',
-  usage: 'where EXPR',
   description: `EXPR compares fields with literals, variables and each other:
   == != < <= > >= =~ (regex) !~ in, && || ! (or: and or not), parentheses, + - * / %.
 Literals: numbers, 'strings', true false null, durations (250ms 2s 1h, as milliseconds),
@@ -21,7 +16,7 @@ with another field as $it.name. A field missing from some records is null there:
 to null, never less or greater; a field that no record has is an error naming the fields that
 exist. Comparing a number with text is an error that names the field and both types.`,
   rawArgs: true,
-  input: 'records',
+  args: [{ name: 'condition', type: 'string', describe: 'the expression every kept record satisfies' }],
   output: 'records',
   examples: [
     {
@@ -36,7 +31,7 @@ exist. Comparing a number with text is an error that names the field and both ty
     },
   ],
   async *run(ctx, input) {
-    const source = ctx.args.map(a => (typeof a === 'string' ? a : toText(a as Value))).join(' ').trim()
+    const source = ctx.args[0].trim()
     let test: Predicate
     let readsFields: boolean
     let fields: FieldCheck
@@ -56,24 +51,17 @@ exist. Comparing a number with text is an error that names the field and both ty
     test = fields.wrap(test)
     const checkFields = () => { const problem = fields.problem(); if (problem) throw new FshError(1, problem) }
     const textWarning = "the input is text, not records, so every field is null: parse it first (| from ndjson, | from csv, | lines)"
-    const pushdown = planPushdown(input.origin, ctx.env, source, vars)
-    if (pushdown) {
-      await input.close() // open has not read anything: this reads the file instead
-      const open = (msg: string) => `fsh: open: ${msg}`
-      const trace = ctx.env.FSH_DEBUG === '1' ? (msg: string) => ctx.log(`fsh: where: ${msg}`) : undefined
-      trace?.(`parallel scan of ${pushdown.source}`)
-      const batches = scanNdjson(pushdown.setup, {
-        source: pushdown.source,
-        signal: ctx.signal,
-        test,
-        openError: msg => { throw new FshError(1, open(msg)) },
-        typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
-        onText: () => { if (readsFields) ctx.warn(textWarning) },
-        onEnd: trace && (bytes => trace(`parallel scan read ${bytes} bytes`)),
-        onSkipped: (n, line) => ctx.log(open(`${pushdown.source}: skipped ${n} invalid line${n === 1 ? '' : 's'} (the first: line ${line})`)),
-        onFields: report => fields.merge(report),
-      })
-      for await (const b of batches) yield batch(b)
+    // The command upstream may apply the condition itself, better (open: a big file in parallel).
+    const filtered = input.origin?.filter?.({
+      expr: source, test, vars, env: ctx.env, signal: ctx.signal,
+      typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
+      onText: () => { if (readsFields) ctx.warn(textWarning) },
+      onFields: report => fields.merge(report),
+      log: line => ctx.log(line),
+    })
+    if (filtered) {
+      await input.close() // nothing was read from it: the filter reads instead
+      for await (const b of filtered) yield batch(b)
       checkFields()
       return
     }

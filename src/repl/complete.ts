@@ -4,6 +4,8 @@
 import { readdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { CommandDef, FlagSpec } from '../runtime/command.ts'
+import { flagSpecs } from '../runtime/flags.ts'
+import { flagRows } from '../runtime/help.ts'
 import { KEYWORDS, lex, type LexOptions, type LexWord } from './lex.ts'
 import { DIR_ENTRY_CAP } from '../base/limits.ts'
 
@@ -91,12 +93,19 @@ export async function complete(text: string, cursor: number, src: CompletionSour
       return { start, end: cursor, candidates: subs.map(s => ({ insert: s.name, label: s.name, description: s.summary, kind: 'subcommand' as const, whole: true })) }
     }
     const how = target.complete
+    if (!how && !takesPaths(target)) return none
     if (Array.isArray(how)) return { start, end: cursor, candidates: valueCandidates(how, value) }
     if (how === 'commands') return { start, end: cursor, candidates: await commandCandidates(value, false, src) }
     if (how === 'variables') return { start, end: cursor, candidates: variableCandidates(value.replace(/^\$/, ''), false, src) }
   }
   const only = command === 'cd' ? 'dirs' : 'any'
   return { start, end: cursor, candidates: await pathCandidates(value, quote, src, only) }
+}
+
+/** Whether file names may go among its arguments: not when it takes none, or only numbers and blocks. */
+function takesPaths(def: CommandDef<any>): boolean {
+  if (def.noFlags) return true
+  return (def.args ?? []).some(a => a.type === 'path' || a.type === 'string' || a.type === 'any')
 }
 
 /** The text after choosing a candidate, and the cursor after it. */
@@ -137,28 +146,22 @@ function subcommandWord(words: LexWord[], command: string, current: LexWord | un
 }
 
 function flagSpec(def: CommandDef<any>, word: string): FlagSpec | undefined {
-  const flags = (def.flags ?? {}) as Record<string, FlagSpec>
+  const flags = flagSpecs(def)
   if (word.startsWith('--')) return flags[word.slice(2)]
   const letter = word.slice(1)
   return Object.values(flags).find(f => f.alias === letter)
 }
 
+/** The flags as --help lists them, with the same words. */
 function flagCandidates(def: CommandDef<any>, typed: string): Candidate[] {
-  const flags = Object.entries((def.flags ?? {}) as Record<string, FlagSpec>)
   const all: Candidate[] = []
-  for (const [name, spec] of flags) {
-    const arg = spec.type === 'boolean' ? '' : ` ${spec.arg ?? spec.type.toUpperCase()}`
-    const describe = spec.choices ? `${spec.describe} (${spec.choices.join('|')})` : spec.describe
+  for (const { name, alias, arg, describe } of flagRows(def)) {
     const long = `--${name}`
-    const short = spec.alias ? `-${spec.alias}` : undefined
+    const short = alias ? `-${alias}` : undefined
+    const tail = arg ? ` ${arg}` : ''
     if (typed.startsWith('--') || typed === '-' || !short) {
-      if (long.startsWith(typed)) all.push({ insert: long, label: `${long}${short ? `, ${short}` : ''}${arg}`, description: describe, kind: 'flag', whole: true })
-    } else if (short.startsWith(typed)) all.push({ insert: short, label: `${short}, ${long}${arg}`, description: describe, kind: 'flag', whole: true })
-  }
-  const names = new Set(flags.map(([n]) => n))
-  if (!names.has('help') && '--help'.startsWith(typed)) all.push({ insert: '--help', label: '--help', description: 'Show how to use this command', kind: 'flag', whole: true })
-  if (!names.has('json') && (def.output === 'records' || def.output === 'record') && '--json'.startsWith(typed)) {
-    all.push({ insert: '--json', label: '--json', description: def.output === 'record' ? 'Print the record as one JSON document' : 'Print records as NDJSON', kind: 'flag', whole: true })
+      if (long.startsWith(typed)) all.push({ insert: long, label: `${long}${short ? `, ${short}` : ''}${tail}`, description: describe, kind: 'flag', whole: true })
+    } else if (short.startsWith(typed)) all.push({ insert: short, label: `${short}, ${long}${tail}`, description: describe, kind: 'flag', whole: true })
   }
   return all
 }

@@ -1,37 +1,35 @@
 // In-process stages: a builtin's run() with its flags parsed and its context built, or a block
 // (a compound command, a function) whose pushed output is handed on through a channel.
 import { Channel, ChannelClosed } from './channel.ts'
-import type { Ctx } from './command.ts'
+import type { Arg, CommandDef, Ctx } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from '../base/errors.ts'
-import { parseArgs } from './flags.ts'
+import { emitsValues, parseArgs } from './flags.ts'
 import { renderHelp } from './help.ts'
+import { checkArgs } from './positionals.ts'
 import { progressReporter } from './progress.ts'
 import { type ErrOut, type Frame, type IO, reportError, resolvePath } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
-import type { Input } from './stream.ts'
+import type { Input, InputOrigin } from './stream.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
-export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, { kind: 'builtin' }>, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
+type BuiltinStage = Extract<Prepared, { kind: 'builtin' }>
+
+export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
   let name = stage.name
   try {
-    let def = stage.def
-    let args = stage.args
-    const sub = def.subcommands?.find(s => s.name === args[0])
-    if (sub) { def = sub; args = args.slice(1); name = `${stage.name} ${sub.name}` }
+    const { def, args } = chosen(stage)
+    name = def === stage.def ? stage.name : `${stage.name} ${def.name}`
     run.def = def
     const parsed = parseArgs(def, name, args)
-    if (parsed.help) { yield Buffer.from(renderHelp(def, name)); run.status = 0; return }
+    if (parsed.help) { yield Buffer.from(renderHelp(def, name, sh.stdoutIsTTY ? sh.columns : undefined)); run.status = 0; return }
     if (!def.run) {
       const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
       throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
     }
-    const { min = 0, max = Infinity } = def.args ?? {}
-    if (parsed.positional.length < min) throw usageError(name, `missing argument: usage: ${def.usage}`)
-    if (parsed.positional.length > max) throw usageError(name, `too many arguments: usage: ${def.usage}`)
-    const ctx = makeCtx(sh, name, parsed, stage.env, frame, err, progress)
+    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, progress)
     const result = def.run(ctx as never, input)
-    const json = parsed.flags.json === true && (def.output === 'records' || def.output === 'record')
+    const json = parsed.flags.json === true && emitsValues(def)
     let source: AsyncIterable<Item>
     if (result && typeof result === 'object' && Symbol.asyncIterator in result) source = result as AsyncIterable<Item>
     else source = (async function* () { const v = await result; if (v !== undefined) yield v as Item })()
@@ -42,9 +40,35 @@ export async function* builtinOutput(sh: Interpreter, stage: Extract<Prepared, {
     if (e instanceof ChannelClosed) { run.status = 0; return }
     if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
     run.status = exitCodeOf(e)
-    reportError(frame, err, formatError(e, name))
+    reportError(frame, err, formatError(sh.repl ? replHint(e) : e, name))
     if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
     throw new StageFailed(run.status)
+  }
+}
+
+/** Inside the REPL, `help CMD` is what to type: not `fsh help CMD`. */
+function replHint(e: unknown): unknown {
+  return e instanceof FshError && e.hint?.startsWith('fsh help ') ? new FshError(e.code, e.message, e.hint.slice(4)) : e
+}
+
+/** The definition that runs: a subcommand's when the first argument names one. */
+function chosen(stage: BuiltinStage): { def: CommandDef<any, any>; args: Arg[] } {
+  const sub = stage.def.subcommands?.find(s => s.name === stage.args[0])
+  return sub ? { def: sub, args: stage.args.slice(1) } : { def: stage.def, args: stage.args }
+}
+
+/** What a builtin's output comes from, parsed, for the command reading it (`open x | where`); none
+ *  when its arguments are wrong (the stage itself reports that). */
+export function originOf(stage: BuiltinStage, cwd: string): InputOrigin | undefined {
+  const { def, args } = chosen(stage)
+  const command = def === stage.def ? stage.name : `${stage.name} ${def.name}`
+  try {
+    const parsed = parseArgs(def, command, args)
+    if (parsed.help) return undefined
+    const origin: InputOrigin = { command, args: checkArgs(def, command, parsed.positional), flags: parsed.flags, cwd, filter: def.filter && (req => def.filter!(origin, req)) }
+    return origin
+  } catch {
+    return undefined
   }
 }
 
@@ -73,10 +97,10 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
-    args: parsed.positional,
+    args,
     flags: parsed.flags,
     rest: parsed.rest,
     cwd: frame.state.cwd,

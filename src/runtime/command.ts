@@ -1,8 +1,9 @@
 // One definition per command drives its flags, --help, completion, docs and the example tests.
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
-import type { Input } from './stream.ts'
-import type { Item, Value } from '../base/values.ts'
+import type { Input, InputOrigin } from './stream.ts'
+import type { FieldReport } from '../expr/index.ts'
+import type { Item, Rec, Value } from '../base/values.ts'
 
 export type FlagType = 'boolean' | 'string' | 'number' | 'duration' | 'size' | 'strings'
 
@@ -26,6 +27,35 @@ type FlagValue<S> = S extends { type: 'boolean' } ? boolean
 export type Flags<F> = {
   -readonly [K in keyof F]: F[K] extends { type: 'boolean' | 'strings' } | { default: {} } ? FlagValue<F[K]> : FlagValue<F[K]> | undefined
 }
+
+/** What a positional argument must be. `path` is text that completes as a file name; `any` takes
+ *  whatever was passed (text, a value, a block) as it is. */
+export type ArgType = 'string' | 'int' | 'number' | 'duration' | 'size' | 'path' | 'block' | 'record' | 'any'
+
+export interface ArgSpec {
+  /** Shown upper-case in the usage line and in errors (`N`, `FILE...`). */
+  name: string
+  type: ArgType
+  describe: string
+  optional?: boolean
+  /** Takes every argument from here on, as a list (at least one unless optional). Only the last. */
+  variadic?: boolean
+  /** int and number: the smallest value accepted. */
+  min?: number
+}
+
+type ArgScalar<T> = T extends 'int' | 'number' | 'duration' | 'size' ? number
+  : T extends 'block' ? Closure
+  : T extends 'record' ? Rec
+  : T extends 'any' ? Arg
+  : string
+
+type ArgValue<S> = S extends { type: infer T } ? S extends { variadic: true } ? ArgScalar<T>[]
+  : S extends { optional: true } ? ArgScalar<T> | undefined
+  : ArgScalar<T> : never
+
+/** The checked positionals, in the order declared; a variadic one is a list. */
+export type Args<A extends readonly ArgSpec[]> = { -readonly [K in keyof A]: ArgValue<A[K]> }
 
 /** A `{ ... }` block passed as an argument (to `each`, for example), with the scope it was written in. */
 export class Closure {
@@ -129,10 +159,11 @@ export interface PipelineObserver {
   killSignal?: 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP'
 }
 
-export interface Ctx<F = Record<string, unknown>> {
+export interface Ctx<F = Record<string, unknown>, A = unknown[]> {
   /** Full command name, `loglens summary` for a subcommand. */
   readonly name: string
-  readonly args: Arg[]
+  /** The positional arguments, already checked and converted to their declared types. */
+  readonly args: A
   readonly flags: F
   /** Words after a literal `--` (`pilot start NAME -- CMD ARG`). */
   readonly rest: string[]
@@ -162,31 +193,52 @@ export type RunReturn = AsyncIterable<Item> | Promise<Item | void> | Item | void
 
 export type InOut = 'none' | 'bytes' | 'records' | 'any'
 
-export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
+/** What a downstream `where` hands the command it reads from, to apply while reading. */
+export interface FilterRequest {
+  /** The condition's text (compiled again where it runs on other threads). */
+  expr: string
+  test: (value: unknown) => boolean
+  /** The variables the condition reads, by value. */
+  vars: Record<string, unknown>
+  env: Readonly<Record<string, string>>
+  signal: AbortSignal
+  /** A type error of the condition at the record numbered `record` (from 1). */
+  typeError(message: string, record: number): never
+  /** The values turned out to be text, not records. */
+  onText(): void
+  /** Which of the condition's fields the records had, from each part of the input read. */
+  onFields(report: FieldReport): void
+  /** A line of text on stderr. */
+  log(line: string): void
+}
+
+export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, FlagSpec>, A extends readonly ArgSpec[] = readonly ArgSpec[]> {
   name: string
   summary: string
-  usage: string
   /** Longer explanation shown by --help after the summary. */
   description?: string
   flags?: F
-  /** How many positional arguments it takes. */
-  args?: { min?: number; max?: number }
-  /** The rest of the line is an expression, not words (`where status > 500 && ms < 2s`). */
+  /** The positional arguments, checked before run(); none when left out. */
+  args?: A
+  /** The rest of the line is one expression, not words (`where status > 500 && ms < 2s`): the parser
+   *  learns it from this flag through the generated commands/raw-args.ts. */
   rawArgs?: boolean
   /** Arguments are taken as they are: no flag parsing except a lone `--help`. */
   noFlags?: boolean
-  input?: InOut
   /** 'record' means one summary record: `--json` prints one JSON document instead of NDJSON. */
   output?: InOut | 'record'
-  /** How positional arguments complete on Tab. */
-  complete?: 'paths' | 'commands' | 'variables' | readonly string[]
+  /** How positional arguments complete on Tab, when not as their type says (`path`: file names). */
+  complete?: 'commands' | 'variables' | readonly string[]
   /** Human rendering of a summary record at the end of a pipeline (no --json). */
   format?(value: Value, ctx: { color: boolean; columns: number }): string
   examples?: Example[]
-  subcommands?: CommandDef<any>[]
+  subcommands?: CommandDef<any, any>[]
   /** Its own full-screen view in the REPL, opened with `:NAME [FILE]`. */
   replView?: ReplView
-  run?(ctx: Ctx<Flags<F>>, input: Input): RunReturn
+  /** Applies a downstream `where` while reading, when it can do better than the plain stream (open
+   *  scans a big NDJSON file on worker threads): the kept values, or undefined to stream as usual. */
+  filter?(origin: InputOrigin, req: FilterRequest): AsyncIterable<Value[]> | undefined
+  run?(ctx: Ctx<Flags<F>, Args<A>>, input: Input): RunReturn
 }
 
 /** What a REPL view is asked to show: a file, or code typed at the view's own prompt. */
@@ -203,6 +255,6 @@ export interface ReplView {
   show(req: ViewRequest, opts: { cwd: string; env: Record<string, string>; signal: AbortSignal }): Promise<number>
 }
 
-export function defineCommand<const F extends Record<string, FlagSpec> = {}>(def: CommandDef<F>): CommandDef<F> {
+export function defineCommand<const F extends Record<string, FlagSpec> = {}, const A extends readonly ArgSpec[] = []>(def: CommandDef<F, A>): CommandDef<F, A> {
   return def
 }

@@ -12,11 +12,16 @@ export interface ParsedArgs {
   help: boolean
 }
 
-/** `--json` comes with every command that emits records (SPEC §3). */
-export function flagSpecs(def: CommandDef<any>): Record<string, FlagSpec> {
+/** Whether it may emit values (not only bytes or nothing): then it takes `--json`. */
+export function emitsValues(def: CommandDef<any, any>): boolean {
+  return !def.noFlags && (def.output === 'records' || def.output === 'record' || def.output === 'any')
+}
+
+/** Its flags, with the `--json` that comes with every command that emits values. */
+export function flagSpecs(def: CommandDef<any, any>): Record<string, FlagSpec> {
   const specs: Record<string, FlagSpec> = { ...(def.flags ?? {}) }
-  if ((def.output === 'records' || def.output === 'record') && !specs.json) {
-    specs.json = { type: 'boolean', describe: def.output === 'record' ? 'print the record as one JSON document' : 'print records as NDJSON' }
+  if (emitsValues(def) && !specs.json) {
+    specs.json = { type: 'boolean', describe: def.output === 'record' ? 'print the record as one JSON document' : 'print values as NDJSON, one per line' }
   }
   return specs
 }

@@ -30,6 +30,8 @@ export interface InterpreterOptions {
   detached: boolean
   stdoutIsTTY: boolean
   columns: number
+  /** Inside the REPL: hints name `help CMD`, not `fsh help CMD`. */
+  repl?: boolean
   /** What a command running in `frame` may ask of the shell. */
   api: (sh: Interpreter, frame: Frame) => ShellApi
 }
@@ -62,6 +64,7 @@ export class Interpreter {
   readonly api: (frame: Frame) => ShellApi
   debug: boolean
   private steps = 0
+  readonly repl: boolean
 
   constructor(opts: InterpreterOptions) {
     this.state = { cwd: opts.cwd, env: opts.env, lastExit: 0 }
@@ -71,6 +74,7 @@ export class Interpreter {
     this.stdoutIsTTY = opts.stdoutIsTTY
     this.columns = opts.columns
     this.debug = opts.env.FSH_DEBUG === '1'
+    this.repl = opts.repl ?? false
     this.api = frame => opts.api(this, frame)
   }
 

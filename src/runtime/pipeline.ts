@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
-import { blockOutput, builtinOutput } from './builtin-stage.ts'
+import { blockOutput, builtinOutput, originOf } from './builtin-stage.ts'
 import { ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
@@ -91,7 +91,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         if (!last) up = { t: 'none' }
       } else {
         const next = Input.from(closingAfter(output, input))
-        if (stage.kind === 'builtin') next.origin = { command: stage.name, args: stage.args, cwd: frame.state.cwd }
+        if (stage.kind === 'builtin') next.origin = originOf(stage, frame.state.cwd)
         up = { t: 'input', input: next }
       }
     }

@@ -26,6 +26,7 @@ export interface ShellOptions {
   detached?: boolean
   stdoutIsTTY?: boolean
   columns?: number
+  repl?: boolean
 }
 
 export interface ExecuteOptions {
@@ -54,6 +55,7 @@ export class Shell {
       detached: opts.detached ?? true,
       stdoutIsTTY: opts.stdoutIsTTY ?? false,
       columns: opts.columns ?? 80,
+      repl: opts.repl,
       api: (sh, frame) => shellApi(this, sh, frame),
     })
   }

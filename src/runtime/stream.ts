@@ -1,6 +1,7 @@
 // The input side of a pipe. Upstream is either values (from a builtin) or bytes (from an external,
 // a file or stdin); a command asks for the shape it wants and the conversion happens here, once.
 import { Batch, isBytes, toJson, type Item, type Value } from '../base/values.ts'
+import type { FilterRequest } from './command.ts'
 import { MAX_LINE_BYTES } from '../base/limits.ts'
 import { LineSplitter } from './text-lines.ts'
 
@@ -10,9 +11,14 @@ export type InputKind = 'none' | 'values' | 'bytes'
  *  a command may then do its upstream's work itself, better (read a file in parallel, say), and
  *  close the input unread. */
 export interface InputOrigin {
+  /** `open`, or `loglens parse` for a subcommand. */
   readonly command: string
+  /** Its arguments and flags as it parsed them (checked against its definition). */
   readonly args: readonly unknown[]
+  readonly flags: Readonly<Record<string, unknown>>
   readonly cwd: string
+  /** Set when the command can apply a `where` itself, better, while reading. */
+  readonly filter?: (req: FilterRequest) => AsyncIterable<Value[]> | undefined
 }
 
 export class Input implements AsyncIterable<Value> {

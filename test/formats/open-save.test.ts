@@ -17,6 +17,21 @@ const file = (name: string, content: string | Buffer) => writeFileSync(join(dir,
 
 const HITS = '{"path":"/a","status":200,"ms":12}\n{"path":"/b","status":503,"ms":900}\n{"path":"/c","status":500,"ms":15}\n'
 
+test('every command that emits values takes --json: open prints NDJSON, help lists the commands', async () => {
+  file('j.ndjson', HITS)
+  const r = await fsh('open j.ndjson --json')
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.is(r.stdout, HITS)
+  const csv = await fsh('open j.csv --json')
+  assert.is(csv.exitCode, 1, 'a missing file is still an error')
+  const help = await fsh('help --json')
+  const rows = help.stdout.trim().split('\n').map(l => JSON.parse(l) as { name: string; summary: string })
+  assert.ok(rows.some(r => r.name === 'open' && r.summary.startsWith('Read files')), 'one JSON record per command')
+  const one = JSON.parse((await fsh('help open --json')).stdout) as { flags: { name: string }[]; args: { name: string; variadic: boolean }[] }
+  assert.ok(one.flags.some(f => f.name === 'json'), 'open lists --json')
+  assert.equal(one.args.map(a => [a.name, a.variadic]), [['file', true]])
+})
+
 test('open picks the format by extension: ndjson, json, csv, tsv, log', async () => {
   file('h.ndjson', HITS)
   file('h.json', JSON.stringify(HITS.trim().split('\n').map(l => JSON.parse(l))))

@@ -19,7 +19,7 @@ test('the same seed gives the same log; another seed another one', () => {
 })
 
 test('the CLI writes the same bytes, gzip-compressed with --gz; bad arguments exit 2', () => {
-  const run = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-log.ts', ...args], { maxBuffer: 1 << 26 })
+  const run = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-log.ts', ...args], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] })
   const plain = run(['--lines', '500', '--seed', '7'])
   assert.is(plain.toString(), text({ lines: 500, seed: 7 }))
   assert.equal(gunzipSync(run(['--lines', '500', '--seed', '7', '--gz'])), plain)
@@ -31,6 +31,18 @@ test('the CLI writes the same bytes, gzip-compressed with --gz; bad arguments ex
   } catch (err) {
     assert.is((err as { status: number }).status, 2)
   }
+})
+
+test('--help prints the usage and writes no log; an unknown argument is a usage error', () => {
+  const script = 'scripts/gen-log.ts'
+  const help = execFileSync(process.execPath, ['--import', 'tsx', script, '--help'], { encoding: 'utf8' })
+  assert.match(help, /^usage: node --import tsx scripts\/gen-log.ts \[--lines N\]/)
+  assert.not.match(help, /HTTP\/1\.1/)
+  let code = 0
+  let err = ''
+  try { execFileSync(process.execPath, ['--import', 'tsx', script, '--line', '5'], { encoding: 'utf8', stdio: 'pipe' }) } catch (e) { code = (e as { status: number }).status; err = String((e as { stderr: string }).stderr) }
+  assert.is(code, 2)
+  assert.match(err, /^gen-log: unknown argument '--line'\nusage:/)
 })
 
 test.run()

@@ -17,8 +17,6 @@ test.after(() => rmSync(dir, { recursive: true, force: true }))
 const countLines = defineCommand({
   name: 'count-lines',
   summary: 'test: how many lines came in',
-  usage: 'count-lines',
-  input: 'any',
   output: 'any',
   async run(_ctx, input) {
     let n = 0
@@ -29,8 +27,6 @@ const countLines = defineCommand({
 const takeOne = defineCommand({
   name: 'take-one',
   summary: 'test: the first line, then stop reading',
-  usage: 'take-one',
-  input: 'any',
   output: 'any',
   async *run(_ctx, input) {
     for await (const lines of input.lines()) { yield lines[0]!; return }
@@ -39,7 +35,6 @@ const takeOne = defineCommand({
 const records = defineCommand({
   name: 'records',
   summary: 'test: three records',
-  usage: 'records',
   output: 'records',
   async *run() { yield batch([{ a: 1 }, { a: 2 }, { a: 3 }]) },
 })
@@ -218,7 +213,7 @@ test('bad input: usage errors exit 2 and say what is wrong', async () => {
     [`pipe --step 'echo "a'`, /step 1: /],
     [`pipe --fail-fast --best-effort --step 'echo a'`, /exclude each other/],
     [`pipe --tee 3:x --step 'echo a'`, /no step 3/],
-    [`pipe 'echo a'`, /each step goes in a --step/],
+    [`pipe 'echo a'`, /takes no arguments, got 'echo a'/],
   ]
   for (const [line, message] of cases) {
     const r = await sh.run(line)

@@ -74,7 +74,28 @@ test('first, last, skip; a bad N is a usage error', async () => {
   assert.equal(await paths('open hits.ndjson | first 0'), [])
   const r = await fsh('open hits.ndjson | first -2')
   assert.is(r.exitCode, 2)
-  assert.match(r.stderr, "fsh: first: expected a whole number, got '-2'")
+  assert.is(r.stderr, "fsh: first: N must be a whole number (0 or more), got '-2'\nhint: fsh help first\n")
+})
+
+test('positional arguments are checked against the definition before the command runs', async () => {
+  const cases: [string, string][] = [
+    ['open hits.ndjson | first { a }', 'fsh: first: N must be a whole number (0 or more), got a block'],
+    ['open hits.ndjson | sort-by { a }', 'fsh: sort-by: COL must be text, got a block'],
+    ['open hits.ndjson | each path', 'fsh: each: BLOCK must be a block { ... }, got \'path\''],
+    ['open hits.ndjson | select', 'fsh: select: missing argument COL...'],
+    ['open hits.ndjson | count extra', "fsh: count: takes no arguments, got 'extra'"],
+    ['open hits.ndjson | first 1 2', "fsh: first: unexpected argument '2' after [N]"],
+    ['sleep soon', "fsh: sleep: DURATION must be a duration like 2s or 250ms, got 'soon'"],
+  ]
+  for (const [line, message] of cases) {
+    const r = await fsh(line)
+    assert.is(r.exitCode, 2, line)
+    assert.is(r.stdout, '', line)
+    const name = /fsh: ([a-z-]+):/.exec(message)![1]
+    assert.is(r.stderr, `${message}\nhint: fsh help ${name}\n`, line)
+  }
+  const n = await fsh('let n = 2; open hits.ndjson | first $n | count')
+  assert.is(n.stdout.trim(), '2', 'a number passed through a variable is a number')
 })
 
 test('count counts values and lines of text without holding them', async () => {

@@ -10,6 +10,9 @@ import { createShell } from '../../src/index.ts'
 import { compileWhere } from '../../src/expr/index.ts'
 import { scanNdjson, PUSHDOWN_MIN_BYTES, type ScanSetup } from '../../commands/formats/ndjson-scan.ts'
 import { PieceCutter, type Piece } from '../../commands/formats/ndjson-pieces.ts'
+import open from '../../commands/formats/open.ts'
+import { planPushdown } from '../../commands/formats/open-filter.ts'
+import { originOf } from '../../src/runtime/builtin-stage.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pushdown-'))
 const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.home'), NO_COLOR: '1', LIMIT: '500' }
@@ -57,6 +60,16 @@ async function both(line: string) {
   const serial = await run(line, true)
   return { fast, serial }
 }
+
+test("the fast path is planned from open's parsed flags, not from its words", () => {
+  const plan = (...args: string[]) => planPushdown(originOf({ kind: 'builtin', name: 'open', def: open, args, env: {}, redirs: {} as never }, dir), {}, 'status > 1', {})
+  assert.ok(plan('big.ndjson'))
+  assert.is(plan('--skip-invalid', 'big.ndjson')?.setup.skipInvalid, true)
+  assert.is(plan('big.ndjson', '--skip-invalid=true')?.setup.skipInvalid, true)
+  for (const args of [['big.ndjson', '-f', 'ndjson'], ['big.ndjson', '--raw'], ['big.ndjson', '--max-line', '1KB'], ['big.ndjson', 'big.ndjson'], ['big.ndjson', '--json'], ['big.ndjson', '--nope']]) {
+    assert.is(plan(...args), undefined, args.join(' '))
+  }
+})
 
 test('same records, in the same order, as the serial path', async () => {
   const { fast, serial } = await both("open big.ndjson | where status >= $env.LIMIT && path =~ '^/api/'")

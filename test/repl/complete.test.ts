@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineCommand, type CommandDef } from '../../src/runtime/command.ts'
 import { applyCandidate, commonPrefix, complete, type CompletionSource } from '../../src/repl/complete.ts'
+import { CommandSet } from '../../src/builtins.ts'
+import { renderHelp } from '../../src/runtime/help.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
 mkdirSync(join(dir, 'my dir'))
@@ -19,19 +21,18 @@ chmodSync(join(dir, 'run.sh'), 0o755)
 const loglens = defineCommand({
   name: 'loglens',
   summary: 'Streaming web-log analysis',
-  usage: 'loglens parse|summary',
   subcommands: [
     defineCommand({
-      name: 'parse', summary: 'Log lines as records', usage: 'loglens parse [FILE...]', output: 'records',
+      name: 'parse', summary: 'Log lines as records', output: 'records',
       flags: { format: { type: 'string', describe: 'Log format', choices: ['auto', 'combined', 'common', 'json'] }, since: { type: 'string', describe: 'Only from this time' } },
     }),
-    defineCommand({ name: 'summary', summary: 'One summary record', usage: 'loglens summary', output: 'record', flags: { top: { type: 'number', alias: 'n', describe: 'Routes to list', arg: 'N' } } }),
+    defineCommand({ name: 'summary', summary: 'One summary record', output: 'record', flags: { top: { type: 'number', alias: 'n', describe: 'Routes to list', arg: 'N' } } }),
   ],
 })
 const defs: Record<string, CommandDef<any>> = {
   loglens,
-  ls: defineCommand({ name: 'ls', summary: 'List a folder', usage: 'ls [PATH]', output: 'records' }),
-  cd: defineCommand({ name: 'cd', summary: 'Change folder', usage: 'cd DIR' }),
+  ls: defineCommand({ name: 'ls', summary: 'List a folder', output: 'records', args: [{ name: 'path', type: 'path', optional: true, describe: 'a folder' }] }),
+  cd: defineCommand({ name: 'cd', summary: 'Change folder', args: [{ name: 'dir', type: 'path', describe: 'where to go' }] }),
 }
 
 const src: CompletionSource = {
@@ -64,10 +65,30 @@ test('commands: builtins, functions and PATH programs, with summaries', async ()
 test('subcommands, then the flags of the chosen subcommand with descriptions', async () => {
   assert.equal((await run('loglens ')).inserts, ['parse', 'summary'])
   const { c } = await run('loglens parse --')
-  assert.equal(c.candidates.map(x => x.insert), ['--format', '--since', '--help', '--json'])
-  assert.is(c.candidates[0]!.description, 'Log format (auto|combined|common|json)')
-  assert.equal((await run('loglens summary -')).inserts, ['--top', '--help', '--json'])
+  assert.equal(c.candidates.map(x => x.insert), ['--format', '--since', '--json', '--help'])
+  assert.is(c.candidates[0]!.description, 'Log format [auto|combined|common|json]')
+  assert.equal((await run('loglens summary -')).inserts, ['--top', '--json', '--help'])
   assert.equal((await run('loglens summary -n')).inserts, ['-n'], 'a short flag by its alias')
+})
+
+test('every builtin completes its flags with the words its --help uses, --json and --help included', async () => {
+  const builtins = new CommandSet()
+  const real: CompletionSource = { ...src, builtins: () => builtins.names(), command: n => builtins.load(n) }
+  for (const name of builtins.names()) {
+    const def = (await builtins.load(name))!
+    if (def.rawArgs) continue // the rest of the line is an expression
+    for (const target of def.subcommands?.length ? def.subcommands : [def]) {
+      const line = target === def ? `${name} --` : `${name} ${target.name} --`
+      const flat = renderHelp(target).replace(/\s+/g, ' ')
+      const cands = (await complete(line, line.length, real)).candidates
+      assert.ok(cands.some(c => c.insert === '--help'), `${line} offers --help`)
+      if (/--json/.test(flat)) assert.ok(cands.some(c => c.insert === '--json'), `${line} offers --json`)
+      for (const c of cands) {
+        assert.ok(flat.includes(`${c.insert}`), `${line}: ${c.insert} is in --help`)
+        assert.ok(flat.includes(c.description!), `${line}: '${c.description}' is the --help wording`)
+      }
+    }
+  }
 })
 
 test('flag values from choices, after a space or an =', async () => {

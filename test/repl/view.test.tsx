@@ -25,7 +25,6 @@ const theme = makeTheme(false)
 const deploy = defineCommand({
   name: 'deploy',
   summary: 'Ship a build',
-  usage: 'deploy [--env E] [--dry-run]',
   flags: {
     env: { type: 'string', describe: 'Where to ship', choices: ['staging', 'prod'] },
     'dry-run': { type: 'boolean', describe: 'Only say what would happen' },
@@ -35,10 +34,10 @@ const deploy = defineCommand({
 const trickle = defineCommand({
   name: 'trickle',
   summary: 'test: records one by one, 60 ms apart',
-  usage: 'trickle N',
+  args: [{ name: 'n', type: 'int', describe: 'how many' }],
   output: 'records',
   async *run(ctx) {
-    for (let i = 1; i <= Number(ctx.args[0]); i++) {
+    for (let i = 1; i <= ctx.args[0]; i++) {
       yield { n: i, word: 'w'.repeat(i) }
       await wait(60, undefined, { signal: ctx.signal })
     }
@@ -47,7 +46,6 @@ const trickle = defineCommand({
 const work = defineCommand({
   name: 'work',
   summary: 'test: reports progress, then waits',
-  usage: 'work',
   async run(ctx) {
     ctx.progress(50, 100, 'items')
     await wait(10_000, undefined, { signal: ctx.signal })
@@ -56,10 +54,10 @@ const work = defineCommand({
 const rows = defineCommand({
   name: 'rows',
   summary: 'test: N records at once',
-  usage: 'rows N',
+  args: [{ name: 'n', type: 'int', describe: 'how many' }],
   output: 'records',
   async *run(ctx) {
-    yield batch(Array.from({ length: Number(ctx.args[0]) }, (_, i) => ({ id: i, name: `row-${i}` })))
+    yield batch(Array.from({ length: ctx.args[0] }, (_, i) => ({ id: i, name: `row-${i}` })))
   },
 })
 
@@ -146,7 +144,7 @@ test('Tab: one match completes, several open a menu with the descriptions from t
   await until(() => r.line() === 'deploy ', 3000, r.frame)
   await r.keys('--\t')
   await until(() => r.frame().includes('Where to ship'))
-  assert.match(r.frame(), /--env STRING\s+Where to ship \(staging\|prod\)/)
+  assert.match(r.frame(), /--env VALUE\s+Where to ship \[staging\|prod\]/)
   assert.match(r.frame(), /--dry-run\s+Only say what would happen/)
   await r.keys('\t')
   await until(() => r.line() === 'deploy --env ')

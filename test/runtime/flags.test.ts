@@ -6,7 +6,7 @@ import { defineCommand } from '../../src/runtime/command.ts'
 import { FshError } from '../../src/base/errors.ts'
 import { parseArgs } from '../../src/runtime/flags.ts'
 
-const pipeLike = defineCommand({ name: 'pipe', summary: '', usage: '', flags: FLAGS })
+const pipeLike = defineCommand({ name: 'pipe', summary: '', flags: FLAGS })
 const usage = (args: string[], re: RegExp) =>
   assert.throws(() => parseArgs(pipeLike, 'pipe', args), (e: FshError) => e.code === 2 && re.test(e.message) && e.hint === 'fsh help pipe')
 
@@ -36,7 +36,7 @@ test('--help anywhere before -- asks for help; words after -- are left alone', (
 })
 
 test('a raw-expression command still takes a closing --json or --help', () => {
-  const where = defineCommand({ name: 'where', summary: '', usage: '', rawArgs: true, output: 'records' })
+  const where = defineCommand({ name: 'where', summary: '', rawArgs: true, output: 'records' })
   assert.equal(parseArgs(where, 'where', ['status >= 500 --json']), { flags: { json: true }, positional: ['status >= 500'], rest: [], help: false })
   assert.equal(parseArgs(where, 'where', ["path == '--json-ish'"]).positional, ["path == '--json-ish'"])
   assert.is(parseArgs(where, 'where', ['--help']).help, true)

@@ -16,7 +16,6 @@ let produced = 0
 const forever = defineCommand({
   name: 'forever',
   summary: 'test: an endless producer of records',
-  usage: 'forever',
   output: 'records',
   async *run() {
     for (let i = 0; ; i++) {
@@ -28,12 +27,10 @@ const forever = defineCommand({
 const take = defineCommand({
   name: 'take',
   summary: 'test: the first N values',
-  usage: 'take N',
-  args: { min: 1, max: 1 },
-  input: 'any',
+  args: [{ name: 'n', type: 'int', describe: 'how many' }],
   output: 'any',
   async *run(ctx, input) {
-    let left = Number(ctx.args[0])
+    let left = ctx.args[0]
     if (left <= 0) return
     for await (const v of input) {
       yield v
@@ -44,12 +41,11 @@ const take = defineCommand({
 const slowRead = defineCommand({
   name: 'slow-read',
   summary: 'test: reads one chunk, then waits',
-  usage: 'slow-read MS',
-  input: 'any',
+  args: [{ name: 'ms', type: 'number', describe: 'how long to wait' }],
   output: 'any',
   async run(ctx, input) {
     for await (const _ of input.bytes()) {
-      await new Promise(r => setTimeout(r, Number(ctx.args[0])))
+      await new Promise(r => setTimeout(r, ctx.args[0]))
       return 'read one chunk'
     }
   },
