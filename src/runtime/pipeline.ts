@@ -228,12 +228,18 @@ export function writeStream(stream: Writable, chunk: string | Uint8Array): Promi
  * target that cannot take the bytes (a full disk, EIO) fails it as bash does: `write error`, 1.
  */
 async function drain(output: AsyncIterable<Item>, out: Out, run: Running, err: ErrOut): Promise<void> {
+  let writing = false // an error while writing is the target's; any other is the stage's own
   try {
-    for await (const item of output) await out.push(item, run.def)
+    for await (const item of output) {
+      writing = true
+      await out.push(item, run.def)
+      writing = false
+    }
+    writing = true
     await out.flush?.()
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
-    const why = writeErrorText(e)
+    const why = writing ? writeErrorText(e) : undefined
     if (why === undefined) throw e
     err.write(`fsh: write error: ${why}\n`)
     run.status = EXIT.failure

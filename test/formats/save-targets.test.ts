@@ -30,6 +30,17 @@ test('save into a FIFO writes the bytes to its reader and leaves the FIFO', asyn
   assert.ok(lstatSync(join(dir, 'f')).isFIFO(), 'still a FIFO')
 })
 
+test('save into a FIFO nobody reads waits for a reader, and an abort ends the wait', async () => {
+  execFileSync('mkfifo', [join(dir, 'lonely')])
+  const controller = new AbortController()
+  setTimeout(() => controller.abort(), 300)
+  const t0 = Date.now()
+  const r = await createShell({ cwd: dir, env }).run('echo hi | save lonely', { signal: controller.signal })
+  assert.is(r.exitCode, 130)
+  assert.ok(Date.now() - t0 < 3000, 'stopped at once')
+  assert.ok(lstatSync(join(dir, 'lonely')).isFIFO())
+})
+
 test('save into a device writes into it (a null device stays one)', async () => {
   execFileSync('mknod', [join(dir, 'null'), 'c', '1', '3'])
   const r = await fsh('echo hi | save null')
