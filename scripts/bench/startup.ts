@@ -1,5 +1,5 @@
 // Startup: `fsh -c 'echo hi'` beside `node -e "console.log('hi')"`, the floor any Node tool pays.
-// Prints medians of N runs and the ratio. Goal: ratio <= 1.5.
+// Prints medians of N runs and the ratio. Goal: ratio <= 1.3.
 import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { median, table } from './measure.ts'

@@ -336,6 +336,14 @@ class Lexer {
   private dollar(i: number, to: number): { end: number; pieces: Span[] } | undefined {
     const s = this.s
     const n = s[i + 1]
+    if (n === '(' && s[i + 2] === '(') {
+      // `$(( x + 1 ))`: arithmetic, up to the `))` that balances it.
+      let depth = 0
+      let k = i + 3
+      for (; k < to && !(depth === 0 && s[k] === ')' && s[k + 1] === ')'); k++) depth += s[k] === '(' ? 1 : s[k] === ')' ? -1 : 0
+      const end = k < to ? k + 2 : to
+      return { end, pieces: [{ start: i, end, kind: k < to ? 'variable' : 'error' }] }
+    }
     if (n === '(') {
       // A command line inside: lexed with a state of its own, then ours goes on.
       const saved = { mode: this.mode, command: this.command, argIndex: this.argIndex, prev: this.prev, blocks: this.blocks.length }

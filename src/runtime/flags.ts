@@ -1,5 +1,6 @@
 // Turns a command's arguments into flags and positionals, driven by its FlagSpecs.
-import yargsParser from 'yargs-parser'
+import { createRequire } from 'node:module'
+import type yargsParser from 'yargs-parser'
 import { Closure, type Arg, type CommandDef, type FlagSpec } from './command.ts'
 import { usageError } from '../base/errors.ts'
 import { parseDuration, parseSize } from '../base/units.ts'
@@ -27,6 +28,11 @@ export function flagSpecs(def: CommandDef<any, any>): Record<string, FlagSpec> {
 }
 
 const PLACEHOLDER = '\u0001arg'
+
+/** Loaded by the first command with flags (its CommonJS build, which reads no module at load):
+ *  a one-liner like `echo hi` starts without it. */
+let yargs: typeof yargsParser | undefined
+const parser = () => (yargs ??= createRequire(import.meta.url)('yargs-parser') as typeof yargsParser)
 
 export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): ParsedArgs {
   const dashdash = args.findIndex(a => a === '--')
@@ -73,7 +79,7 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
     else opts.string!.push(name)
   }
   opts.boolean!.push('help')
-  const parsed = yargsParser(words, opts)
+  const parsed = parser()(words, opts)
 
   const flags: Record<string, unknown> = {}
   for (const key of Object.keys(parsed)) {

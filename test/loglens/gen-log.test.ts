@@ -19,6 +19,7 @@ test('the same seed gives the same log; another seed another one', () => {
 })
 
 test('the CLI writes the same bytes, gzip-compressed with --gz; bad arguments exit 2', () => {
+  // stderr is captured, not inherited: a test run prints nothing of its own.
   const run = (args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-log.ts', ...args], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] })
   const plain = run(['--lines', '500', '--seed', '7'])
   assert.is(plain.toString(), text({ lines: 500, seed: 7 }))
@@ -30,6 +31,7 @@ test('the CLI writes the same bytes, gzip-compressed with --gz; bad arguments ex
     assert.unreachable('should fail')
   } catch (err) {
     assert.is((err as { status: number }).status, 2)
+    assert.match(String((err as { stderr: Buffer }).stderr), /^usage: gen-log\.ts --lines N/)
   }
 })
 

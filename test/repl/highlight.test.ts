@@ -22,6 +22,11 @@ test('every command of a pipeline, after && and ;, and in $( ) is checked', () =
   assert.ok(s.includes('3:number'))
 })
 
+test('$(( )) is one arithmetic expansion, not a command in parentheses', () => {
+  assert.equal(styled(highlight('echo $(( (x + 1) * 2 )) done', opts)), ['echo:command', '$(( (x + 1) * 2 )):variable'])
+  assert.equal(styled(highlight('echo $((x + 1', opts)), ['echo:command', '$((x + 1:error'])
+})
+
 test("where's expression is not words: > is a comparison, strings and numbers stand out", () => {
   const s = styled(highlight(`open x.log | where status >= 500 && path =~ '/api' | first 2`, opts))
   assert.ok(s.includes('>=:operator') && s.includes('500:number') && s.includes("'/api':string") && s.includes('first:command'), s.join(' '))
