@@ -83,7 +83,7 @@ async function openRedirects(sh: Interpreter, list: Redirect[], frame: Frame, io
       const target = await expandString(red.target, scope)
       if (red.op === '>&') {
         if ((target !== '1' && target !== '2') || (red.fd !== 1 && red.fd !== 2)) throw new FshError(1, `cannot redirect ${red.fd}>&${target}`)
-        const to = target === '1' ? out : err
+        const to: Target = target === '1' ? out : err
         if (red.fd === 1) out = to
         else err = to
         continue
