@@ -62,4 +62,11 @@ test('deep nesting that parses also runs, without Node warnings', async () => {
   assert.is(five.stderr, '')
 })
 
+test('for over a glob that matches nothing is the same no-match error as anywhere else', () => {
+  const r = fsh('for f in *.nothing { echo $f }; echo "status $?"')
+  assert.is(r.stderr, 'fsh: no match: *.nothing\n')
+  assert.is(r.stdout, 'status 1\n')
+  assert.is(fsh('echo *.nothing').stderr, r.stderr)
+})
+
 test.run()
