@@ -22,6 +22,13 @@ const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Characters that end an unquoted word.
 const WORD_END = new Set([' ', '\t', '\n', '\r', '|', '&', ';', '<', '>', '(', ')'])
 
+/** Blocks, `$( )` and values nested deeper than this are a syntax error with a position, rather
+ *  than the parser or the interpreter after it running out of stack. */
+export const MAX_NESTING = 200
+
+/** Backticks would be command substitution in sh; fsh has one spelling for it. */
+const BACKTICK = 'backticks are not supported: use $( ) for command substitution'
+
 export function parse(source: string, opts: ParseOptions = {}): Program {
   return new Parser(source, opts).parseTop()
 }
@@ -31,6 +38,7 @@ class Parser {
   private lineStarts: number[] = [0]
   /** Open blocks/substitutions: a bare `}` or `)` closes only when inside one. */
   private closers: ('}' | ')')[] = []
+  private depth = 0
 
   constructor(private readonly src: string, private readonly opts: ParseOptions) {
     for (let k = 0; k < src.length; k++) if (src[k] === '\n') this.lineStarts.push(k + 1)
@@ -285,11 +293,17 @@ class Parser {
     return this.parseBlock()
   }
 
+  /** Runs `parse` one level deeper, refusing to go beyond MAX_NESTING. */
+  private nested<T>(at: number, parse: () => T): T {
+    if (++this.depth > MAX_NESTING) this.fail(`nested more than ${MAX_NESTING} levels deep`, at)
+    try { return parse() } finally { this.depth-- }
+  }
+
   private parseBlock(): Block {
     const open = this.i
     this.i++ // {
     this.closers.push('}')
-    const body = this.parseList()
+    const body = this.nested(open, () => this.parseList())
     this.closers.pop()
     if (!this.atWord('}')) this.failOpen("unterminated block: '}' is missing", open)
     this.i++
@@ -383,6 +397,10 @@ class Parser {
 
   // ---- values after `let x =` ----
   private parseValueExpr(): ValueExpr {
+    return this.nested(this.i, () => this.parseValue())
+  }
+
+  private parseValue(): ValueExpr {
     this.skipSpace()
     const c = this.peek()
     if (c === '[') {
@@ -457,7 +475,8 @@ class Parser {
       } else if (c === '$') {
         const p = this.readDollar(false)
         if (p) { flush(); parts.push(p) } else { lit += '$'; this.i++ }
-      } else { lit += c; this.i++ }
+      } else if (c === '`') this.fail(BACKTICK)
+      else { lit += c; this.i++ }
     }
     flush()
     if (!parts.length) this.fail(this.eof() ? 'a word is expected' : `unexpected '${this.peek()}'`)
@@ -518,6 +537,7 @@ class Parser {
         const p = this.readDollar(true)
         if (p) { flush(); parts.push(p); sawAny = true; continue }
       }
+      if (c === '`') this.fail(BACKTICK)
       lit += c
       this.i++
     }
@@ -531,7 +551,7 @@ class Parser {
       const open = this.i
       this.i += 2
       this.closers.push(')')
-      const body = this.parseList()
+      const body = this.nested(open, () => this.parseList())
       this.closers.pop()
       if (this.peek() !== ')') this.failOpen("unterminated command substitution: ')' is missing", open)
       this.i++

@@ -422,6 +422,16 @@
       })
     }
 
+    // A child started with `detached: true` leaves the program's process group: the tracer is told
+    // its pid, so that it can end it with the rest.
+    const { ChildProcess } = require('child_process')
+    const spawnChild = ChildProcess.prototype.spawn
+    ChildProcess.prototype.spawn = function (options) {
+      const result = spawnChild.apply(this, arguments)
+      if (options && options.detached && this.pid) writeAll(JSON.stringify({ kind: 'detached', pid: this.pid }) + '\n')
+      return result
+    }
+
     process.prependListener('beforeExit', () => { afterLoop = true; phase = 'close' })
     process.prependListener('exit', () => { if (!current) { afterLoop = true; phase = 'close' } })
     process.on('uncaughtExceptionMonitor', () => {

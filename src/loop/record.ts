@@ -32,10 +32,10 @@ const isPhase = (v: unknown): v is Phase => (PHASES as readonly unknown[]).inclu
 const isSource = (v: unknown): v is Source => (SOURCES as readonly unknown[]).includes(v)
 
 /** A record as the child wrote it (no seq yet), checked field by field. */
-export function parseChildRecord(line: string, seq: number): TraceRecord | { kind: 'capped' | 'fatal'; [k: string]: unknown } | undefined {
+export function parseChildRecord(line: string, seq: number): TraceRecord | { kind: 'capped' | 'fatal' | 'detached'; [k: string]: unknown } | undefined {
   let raw: Record<string, unknown>
   try { raw = JSON.parse(line) } catch { return undefined }
-  if (raw.kind === 'capped' || raw.kind === 'fatal') return raw as { kind: 'capped' | 'fatal' }
+  if (raw.kind === 'capped' || raw.kind === 'fatal' || raw.kind === 'detached') return raw as { kind: 'capped' | 'fatal' | 'detached' }
   if (raw.kind !== 'schedule' && raw.kind !== 'run' && raw.kind !== 'log') return undefined
   if (!isPhase(raw.phase) || !isSource(raw.source)) return undefined
   return {

@@ -2,6 +2,7 @@
 // Records arrive on fd 3, so the program's own stdout and stderr are left as they are; the child
 // leads its own process group, so whatever it starts is stopped with it.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import type { Readable } from 'node:stream'
 import { LineSplitter } from '../runtime/text-lines.ts'
@@ -41,6 +42,21 @@ export const DEFAULT_TIMEOUT_MS = 10_000
 const DRAIN_GRACE_MS = 300
 
 /** Streams the trace of `node FILE` in batches; the generator's return value says how it ended. */
+/** When a process started (clock ticks since boot, from /proc), or undefined when it is gone. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+function killProcessGroup(pid: number): void {
+  try { process.kill(-pid, 'SIGKILL') } catch { /* gone */ }
+  try { process.kill(pid, 'SIGKILL') } catch { /* gone */ }
+}
+
 export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGenerator<TraceRecord[], TraceEnd> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const env: Record<string, string> = {
@@ -62,9 +78,13 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
 
   let timedOut = false
   let aborted = false
+  // Children it started with `detached: true` have groups of their own; each is known by its start
+  // time too, so that a pid used again by then is left alone.
+  const detached: { pid: number; start: string }[] = []
   const killGroup = () => {
     if (child.pid === undefined) return
     try { process.kill(-child.pid, 'SIGKILL') } catch { /* already gone */ }
+    for (const d of detached) if (processStart(d.pid) === d.start) killProcessGroup(d.pid)
   }
   const cancelTimeout = after(timeoutMs, () => { timedOut = true; killGroup() })
   const onAbort = () => { aborted = true; killGroup() }
@@ -94,6 +114,10 @@ export async function* traceFile(file: string, opts: TraceOptions = {}): AsyncGe
       if (!r) continue
       if (r.kind === 'capped') capped = { what: r.what === 'records' ? 'records' : 'output', detail: capText(r.unit, Number(r.limit)) }
       else if (r.kind === 'fatal') fatal = r as unknown as typeof fatal
+      else if (r.kind === 'detached') {
+        const start = processStart(Number(r.pid))
+        if (start) detached.push({ pid: Number(r.pid), start })
+      }
       else { seq++; out.push(r as TraceRecord) }
     }
     return out

@@ -86,6 +86,8 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   const body = stage.run({ source: { t: 'input', input }, out: { push: i => ch.push(i) }, err })
     .then(code => { run.status = code }, e => {
       if (e instanceof ChannelClosed) { run.status = 0; return }
+      // An error of the block's own (a glob in `for` that matches nothing) fails it like any command.
+      if (e instanceof FshError) { err.write(formatError(e) + '\n'); run.status = e.code; return }
       throw e
     })
     .finally(() => ch.close())

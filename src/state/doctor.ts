@@ -1,11 +1,15 @@
 // `fsh doctor`: checks the state directory, its permissions, temp leftovers, database integrity
 // and the pilot daemon. Each check reports; only abandoned temp files are repaired (removed).
 import { constants } from 'node:fs'
-import { access, lstat, readdir } from 'node:fs/promises'
+import { access, lstat, open, readdir } from 'node:fs/promises'
 import { connect } from 'node:net'
+import { hostname } from 'node:os'
 import { join, relative } from 'node:path'
 import { cleanTempFiles } from './atomic.ts'
 import { ensureDir, type FshDirs } from './dirs.ts'
+import { parseEntry } from './history-entry.ts'
+import { parseOwner } from './lock.ts'
+import { isProcessAlive } from './process-alive.ts'
 
 export interface DoctorCheck { check: string; ok: boolean; detail: string }
 
@@ -14,6 +18,10 @@ const MAX_ENTRIES = 20_000
 const MAX_DEPTH = 8
 const SOCKET_TIMEOUT_MS = 1000
 const LISTED = 5
+/** The part of the history that is checked line by line. */
+const HISTORY_READ_CAP = 16 * 1024 * 1024
+/** A lock file whose writer never filled it in is abandoned after this long (as lock.ts decides). */
+const LOCK_STALE_MS = 15_000
 
 export async function runDoctor(dirs: FshDirs): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = []
@@ -27,6 +35,8 @@ export async function runDoctor(dirs: FshDirs): Promise<DoctorCheck[]> {
   checks.push(checkFileModes(dirs.state, tree))
   checks.push(temps)
   checks.push(...(await checkDatabases(dirs.state, tree)))
+  const history = join(dirs.state, 'history.ndjson')
+  checks.push(await checkHistory(history), await checkLock('history lock', history))
   checks.push(await checkPilot(join(dirs.state, 'pilot', 'pilot.sock')))
   return checks
 }
@@ -161,6 +171,58 @@ async function checkDatabases(root: string, tree: Tree): Promise<DoctorCheck[]> 
   })
 }
 
+async function checkHistory(file: string): Promise<DoctorCheck> {
+  const check = 'history'
+  const setAside = `fix: mv ${file} ${file}.bad (a new history starts)`
+  let text: string
+  try {
+    const st = await lstat(file)
+    if (!st.isFile()) return { check, ok: false, detail: `${file} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; ${setAside}` }
+    const fh = await open(file, 'r')
+    try {
+      const buf = Buffer.alloc(Math.min(st.size, HISTORY_READ_CAP))
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
+      text = buf.subarray(0, bytesRead).toString('utf8')
+    } finally {
+      await fh.close()
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { check, ok: true, detail: 'none yet' }
+    if (code === 'EACCES') return { check, ok: false, detail: `cannot read ${file}: permission denied; fix: chmod 600 ${file}` }
+    return { check, ok: false, detail: `${file}: ${message(err)}` }
+  }
+  // The last line may be cut by a crash (or by the cap); loading skips it, so it is no fault.
+  const lines = text.split('\n').slice(0, -1).filter(l => l !== '')
+  const bad = lines.filter(l => !parseEntry(l)).length
+  if (!bad) return { check, ok: true, detail: `${lines.length} entries` }
+  return { check, ok: false, detail: `${bad} of ${lines.length} lines of ${file} are not history entries; ${setAside}` }
+}
+
+/** PATH.lock left behind by a process that is gone blocks every writer until it goes stale. */
+async function checkLock(check: string, path: string): Promise<DoctorCheck> {
+  const lock = `${path}.lock`
+  let text: string
+  let mtimeMs: number
+  try {
+    const fh = await open(lock, 'r')
+    try {
+      mtimeMs = (await fh.stat()).mtimeMs
+      text = await fh.readFile('utf8')
+    } finally {
+      await fh.close()
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { check, ok: true, detail: 'not held' }
+    return { check, ok: false, detail: `${lock}: ${message(err)}; fix: rm ${lock}` }
+  }
+  const owner = parseOwner(text)
+  const dead = owner ? owner.host === hostname() && !isProcessAlive(owner.pid) : Date.now() - mtimeMs > LOCK_STALE_MS
+  if (!dead) return { check, ok: true, detail: owner ? `held by pid ${owner.pid} on ${owner.host}` : 'being taken' }
+  const who = owner ? `process ${owner.pid}, which is gone` : 'a writer that never filled it in'
+  return { check, ok: false, detail: `stale lock ${lock} left by ${who}; fix: rm ${lock}` }
+}
+
 async function checkPilot(socket: string): Promise<DoctorCheck> {
   const check = 'pilot daemon'
   try {
@@ -170,28 +232,27 @@ async function checkPilot(socket: string): Promise<DoctorCheck> {
     return { check, ok: false, detail: `${socket}: ${message(err)}` }
   }
   const answer = await knock(socket)
-  if (answer === 'connected') return { check, ok: true, detail: `running, answers on ${socket}` }
-  if (answer === 'timeout') return { check, ok: false, detail: `${socket} does not answer within ${SOCKET_TIMEOUT_MS} ms` }
-  return { check, ok: false, detail: `stale socket ${socket} (${answer}): no daemon listens; remove it or start pilot` }
+  if (answer === 'answered') return { check, ok: true, detail: `running, answers on ${socket}` }
+  if (answer === 'timeout') return { check, ok: false, detail: `${socket} accepts but does not answer within ${SOCKET_TIMEOUT_MS} ms; fix: fuser -k ${socket}; rm ${socket}` }
+  return { check, ok: false, detail: `stale socket ${socket} (${answer}): no daemon listens; fix: rm ${socket}` }
 }
 
-/** Connects and hangs up: 'connected', 'timeout', or the error code. */
+/** Connects and asks: 'answered' (a reply or a hang-up), 'timeout', or the error code. A daemon that
+ *  accepts but is stuck must not pass for a running one. */
 function knock(path: string): Promise<string> {
   return new Promise(resolve => {
     const sock = connect({ path })
-    const timer = setTimeout(() => {
-      sock.destroy()
-      resolve('timeout')
-    }, SOCKET_TIMEOUT_MS)
-    sock.once('connect', () => {
+    const done = (answer: string) => {
       clearTimeout(timer)
       sock.destroy()
-      resolve('connected')
-    })
-    sock.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      resolve(err.code ?? err.message)
-    })
+      resolve(answer)
+    }
+    const timer = setTimeout(() => done('timeout'), SOCKET_TIMEOUT_MS)
+    let connected = false
+    sock.once('connect', () => { connected = true; sock.end('{"op":"ping"}\n') })
+    sock.once('data', () => done('answered')).once('end', () => done('answered'))
+    // After connecting, a reset is the daemon hanging up: an answer too.
+    sock.once('error', (err: NodeJS.ErrnoException) => done(connected ? 'answered' : err.code ?? err.message))
   })
 }
 

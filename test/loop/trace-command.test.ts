@@ -16,6 +16,12 @@ const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.
 const shell = createShell({ cwd: dir, env })
 test.after(() => rmSync(dir, { recursive: true, force: true }))
 
+const DETACHED = `const { spawn } = require('child_process')
+const pids = []
+for (let i = 0; i < 50; i++) pids.push(spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' }).pid)
+require('fs').writeFileSync('detached.json', JSON.stringify(pids))
+process.exit(0)
+`
 const files: Record<string, string> = {
   'order.cjs': `setTimeout(() => console.log('timeout'), 0)
 Promise.resolve().then(() => console.log('promise'))
@@ -41,6 +47,8 @@ const server = net.createServer().listen(0, '127.0.0.1', () => {
   console.log('listening and sleeping')
 })
 `,
+  'detached.cjs': DETACHED,
+  'detached-forever.cjs': DETACHED.replace('process.exit(0)', 'setInterval(() => {}, 1000)'),
   'bad.cjs': `console.log('fine so far')
 foo(;
 `,
@@ -165,6 +173,16 @@ test('processes it spawned and ports it listens on die with it at the timeout', 
     s.on('error', () => res(true))
   })
   assert.ok(refused, 'the port is closed')
+})
+
+test('processes it spawned detached, in groups of their own, die with it too', async () => {
+  for (const line of ['loop trace detached.cjs', 'loop trace detached-forever.cjs --timeout 1s']) {
+    await shell.run(line)
+    const pids: number[] = JSON.parse(readFileSync(join(dir, 'detached.json'), 'utf8'))
+    assert.is(pids.length, 50)
+    for (let i = 0; i < 40 && pids.some(alive); i++) await new Promise(res => setTimeout(res, 50))
+    assert.is(pids.filter(alive).length, 0, `${line}: detached children left behind`)
+  }
 })
 
 test('a syntax error is shown with its line and column, node’s excerpt above', async () => {

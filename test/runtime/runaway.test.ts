@@ -40,7 +40,7 @@ async function started(line: string): Promise<{ child: ChildProcess; exit: Promi
 
 test('endless recursion fails at call depth 1000, at once, exit 1', () => {
   const t0 = Date.now()
-  const r = spawnSync(process.execPath, [BIN, '-c', 'def f [] { f }; f'], { env, encoding: 'utf8', timeout: 20_000 })
+  const r = spawnSync(process.execPath, [BIN, '-c', 'def f [] { f }; f'], { env, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' })
   assert.is(r.stderr, 'fsh: f: maximum call depth 1000 exceeded\n')
   assert.is(r.status, 1)
   assert.ok(Date.now() - t0 < 10_000)
@@ -60,7 +60,7 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] a
 }
 
 test('pipe --timeout stops endless recursion', () => {
-  const r = spawnSync(process.execPath, [BIN, '-c', "def f [] { f; f }; pipe --timeout 500ms --step 'f'"], { env, encoding: 'utf8', timeout: 20_000 })
+  const r = spawnSync(process.execPath, [BIN, '-c', "def f [] { f; f }; pipe --timeout 500ms --step 'f'"], { env, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' })
   assert.is(r.status, 124, r.stderr.slice(-500))
 })
 

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { chmodSync, existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { fshDirs, ensureDir } from '../../src/state/dirs.ts'
 import { runDoctor, type DoctorCheck } from '../../src/state/doctor.ts'
@@ -53,6 +54,8 @@ test('a clean state directory passes every check', async () => {
     'file permissions',
     'temp files',
     'database queue/jobs.db',
+    'history',
+    'history lock',
     'pilot daemon',
   ])
   assert.is(byName(checks, 'pilot daemon').detail, 'not running')
@@ -130,7 +133,7 @@ test('pilot daemon: a socket that answers is running, one nobody listens on is s
   const dirs = await freshHome()
   const sock = join(dirs.state, 'pilot', 'pilot.sock')
   mkdirSync(join(dirs.state, 'pilot'), { mode: 0o700 })
-  const server = createServer(s => s.end())
+  const server = createServer(s => { s.resume(); s.end('{"ok":true}\n') }) // reads the ping, answers
   await new Promise<void>(r => server.listen(sock, r))
   const running = byName(await runDoctor(dirs), 'pilot daemon')
   await new Promise(r => server.close(r))
@@ -145,6 +148,58 @@ test('pilot daemon: a socket that answers is running, one nobody listens on is s
   const stale = byName(await runDoctor(dirs), 'pilot daemon')
   assert.is(stale.ok, false)
   assert.match(stale.detail, /^stale socket .*pilot\.sock/)
+})
+
+test('a pilot socket that accepts but never answers fails after a timeout, with the fix', async () => {
+  const dirs = await freshHome()
+  const sock = join(dirs.state, 'pilot', 'pilot.sock')
+  mkdirSync(join(dirs.state, 'pilot'), { mode: 0o700 })
+  const held: import('node:net').Socket[] = []
+  const server = createServer(s => { held.push(s) }) // accepts, reads nothing, says nothing
+  await new Promise<void>(r => server.listen(sock, r))
+  const t0 = Date.now()
+  const hung = byName(await runDoctor(dirs), 'pilot daemon')
+  for (const s of held) s.destroy()
+  await new Promise(r => server.close(r))
+  assert.is(hung.ok, false)
+  assert.match(hung.detail, /accepts but does not answer within 1000 ms; fix: fuser -k .*pilot\.sock; rm /)
+  assert.ok(Date.now() - t0 < 5000)
+})
+
+test('history: a directory in its place, garbage, a lock left by a dead process; each with its fix', async () => {
+  const dirs = await freshHome()
+  const file = join(dirs.state, 'history.ndjson')
+  assert.is(byName(await runDoctor(dirs), 'history').ok, true)
+
+  mkdirSync(file)
+  let h = byName(await runDoctor(dirs), 'history')
+  assert.is(h.ok, false)
+  assert.match(h.detail, /history\.ndjson is a directory; fix: mv .*history\.ndjson .*history\.ndjson\.bad/)
+  spawnSync('rmdir', [file])
+
+  writeFileSync(file, '{"cmd":"ls","ts":1}\n\u0000\u0001 garbage\nnot json either\n{"cmd":"pw', { mode: 0o600 })
+  h = byName(await runDoctor(dirs), 'history')
+  assert.is(h.ok, false)
+  assert.match(h.detail, /^2 of 3 lines of .* are not history entries; fix: mv /)
+
+  writeFileSync(file, '{"cmd":"ls","ts":1}\n{"cmd":"pw', { mode: 0o600 })
+  assert.is(byName(await runDoctor(dirs), 'history').ok, true, 'a line cut by a crash is no fault')
+
+  if (process.getuid?.() !== 0) { // root reads a file of mode 000 anyway
+    chmodSync(file, 0o000)
+    h = byName(await runDoctor(dirs), 'history')
+    chmodSync(file, 0o600)
+    assert.is(h.ok, false)
+    assert.match(h.detail, /permission denied; fix: chmod 600 /)
+  }
+
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+  writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), time: Date.now() }), { mode: 0o600 })
+  const lock = byName(await runDoctor(dirs), 'history lock')
+  assert.is(lock.ok, false)
+  assert.match(lock.detail, new RegExp(`^stale lock .*history\\.ndjson\\.lock left by process ${dead.stdout}, which is gone; fix: rm `))
+  writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() }), { mode: 0o600 })
+  assert.is(byName(await runDoctor(dirs), 'history lock').ok, true)
 })
 
 test.run()
