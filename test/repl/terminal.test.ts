@@ -133,6 +133,22 @@ if (!hasTmux()) {
     b.kill()
   })
 
+  test('history is shared live: a line run in one shell is recalled at once in another running shell', async () => {
+    const a = start()
+    const b = start()
+    await a.waitFor(idle)
+    await b.waitFor(idle)
+    await a.run('echo typed-in-a', /^typed-in-a$/m)
+    b.keys('Up')
+    await b.waitFor(/❯ echo typed-in-a\s*$/m)
+    b.keys('Enter')
+    await b.waitFor(s => /^typed-in-a$/m.test(s) && idle(s))
+    a.keys('Up')
+    await a.waitFor(/❯ echo typed-in-a\s*$/m)
+    a.kill()
+    b.kill()
+  })
+
   test('bad input: 10,000 pasted lines, invalid UTF-8, escapes and a 1 MB cell, an unknown meta command', async () => {
     const t = start({ rows: 30 })
     await t.waitFor(idle)
