@@ -108,7 +108,7 @@ async function observe(lockPath: string): Promise<Observed | undefined> {
   }
 }
 
-function parseOwner(text: string): LockOwner | undefined {
+export function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text)
     if (typeof o?.pid !== 'number' || typeof o.host !== 'string') return undefined
