@@ -203,8 +203,14 @@ function cli(argv: string[]): void {
   }
   const start = get('start')
   if (start) o.start = Date.parse(start)
-  if (!Number.isInteger(o.lines) || o.lines < 0 || !Number.isFinite(o.seed) || (start && !Number.isFinite(o.start))) {
-    process.stderr.write(`gen-log: bad value\n${USAGE}`)
+  const bad = !Number.isInteger(o.lines) || o.lines < 0 ? 'lines'
+    : !Number.isFinite(o.seed) ? 'seed'
+    : !((o.errors ?? 0) >= 0 && (o.errors ?? 0) <= 1) ? 'errors'
+    : !((o.rate ?? 1) > 0) ? 'rate'
+    : o.format !== 'combined' && o.format !== 'common' ? 'format'
+    : start && !Number.isFinite(o.start) ? 'start' : undefined
+  if (bad) {
+    process.stderr.write(`gen-log: --${bad}: bad value '${get(bad)}'\n${USAGE}`)
     process.exit(2)
   }
   process.stdout.on('error', err => { if ((err as { code?: string }).code === 'EPIPE') process.exit(0); throw err })

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { batch, defineCommand, type Rec } from '../../src/prelude.ts'
-import { fileName } from '../../src/runtime/file-names.ts'
+import { fileName } from '../../src/base/file-names.ts'
 
 export default defineCommand({
   name: 'ls',

@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { FshError } from '../base/errors.ts'
-import { fileName, inexactNameMessage, type FileName } from '../runtime/file-names.ts'
+import { fileName, inexactNameMessage, type FileName } from '../base/file-names.ts'
 
 /** One character of a glob pattern: whether it came from quoted text decides if it is special. */
 export interface PatternChar { ch: string; quoted: boolean }

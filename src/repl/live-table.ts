@@ -153,7 +153,7 @@ export function fitColumns(cols: Column[], columns: number): { cols: Column[]; h
 
 function squeeze(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
   const need = needMax(columns)
-  const least = (c: Column) => ({ ...c, width: c.width <= need ? c.width : FREE_MIN })
+  const least = (c: Column) => ({ ...c, width: c.width <= need ? c.width : Math.min(c.width, FREE_MIN) })
   let keep = cols.length
   while (keep > 1 && widthOf(cols.slice(0, keep).map(least)) > columns) keep--
   const kept = cols.slice(0, keep).map(c => ({ ...c }))

@@ -9,7 +9,7 @@ import type { CommandDef, ShellApi } from './command.ts'
 import { EXIT, FshError, formatError } from '../base/errors.ts'
 import { JobTable } from './jobs.ts'
 import { execPipeline } from './pipeline.ts'
-import { ExitSignal, ReturnSignal, Scope, homeDir, type FunctionDef, type Frame, type IO, type Out, type RunState, forkState } from './scope.ts'
+import { ExitSignal, ReturnSignal, Scope, homeDir, reportError, type FunctionDef, type Frame, type IO, type Out, type RunState, forkState } from './scope.ts'
 import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { encodeLines } from './stream.ts'
 import { SUBSTITUTION_CAP } from '../base/limits.ts'
@@ -132,11 +132,23 @@ export class Interpreter {
     // A lone `if`/`for`/`return`… runs in place, not as a pipeline stage, so `return` and `exit`
     // inside it reach the function or script instead of ending with the stage.
     let status = only && only.t !== 'cmd' && !(only.t === 'group' && only.redirects.length)
-      ? await this.execCompound(only, frame, io)
+      ? await this.execInPlace(only, frame, io)
       : await execPipeline(this, p.commands, frame, io)
     if (p.negate) status = status === 0 ? 1 : 0
     frame.state.lastExit = status
     return status
+  }
+
+  /** A compound command run in place fails as a pipeline stage would: its error is reported and
+   *  becomes its status (`for f in *.nothing { }` is `no match`, status 1, and the script goes on). */
+  private async execInPlace(c: Command, frame: Frame, io: IO): Promise<number> {
+    try {
+      return await this.execCompound(c, frame, io)
+    } catch (e) {
+      if (!(e instanceof FshError)) throw e
+      reportError(frame, io.err, formatError(e))
+      return e.code
+    }
   }
 
   // ---------------------------------------------------------------- compound commands

@@ -1,6 +1,9 @@
 // Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
 import { abortedBy, signalAbort, signalStatus } from './external.ts'
 
+/** A signal's name, SIGTERM…: plain text, so the published declarations need no Node types. */
+export type SignalName = `SIG${string}`
+
 export interface Job {
   id: number
   source: string
@@ -46,10 +49,10 @@ export class JobTable {
     return this.jobs.get(id)
   }
 
-  kill(job: Job, signal: NodeJS.Signals = 'SIGTERM'): void {
+  kill(job: Job, signal: SignalName = 'SIGTERM'): void {
     if (job.state !== 'running') return
     job.state = 'killed'
-    job.controller.abort(signalAbort(signal))
+    job.controller.abort(signalAbort(signal as NodeJS.Signals))
   }
 
   forget(job: Job): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
-import { fileName } from '../../src/runtime/file-names.ts'
+import { fileName } from '../../src/base/file-names.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-names-'))
 const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.home'), NO_COLOR: '1' }
