@@ -11,7 +11,7 @@ import { createShell } from '../../src/index.ts'
 
 const BIN = resolve('bin/fsh.js')
 const dir = mkdtempSync(join(tmpdir(), 'fsh-noise-'))
-const env = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, 'home'), NO_COLOR: '1' }
+const env: Record<string, string> = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, 'home'), NO_COLOR: '1' }
 delete env.FSH_DEBUG
 test.after(() => rmSync(dir, { recursive: true, force: true }))
 
