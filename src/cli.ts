@@ -92,6 +92,13 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
     controller.abort(signalAbort(sig))
   }
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal)
+  // Last resort: an error nothing else caught is one line, not Node's stack (FSH_DEBUG=1 shows it).
+  const crash = (e: unknown) => {
+    process.stderr.write(formatError(e) + '\n')
+    if (env.FSH_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`)
+    process.exit(EXIT.failure)
+  }
+  process.on('uncaughtException', crash).on('unhandledRejection', crash)
   early.release()
   for (const sig of early.held) onSignal(sig)
   process.stdout.on('error', e => { if (isBrokenPipe(e)) { controller.abort(); process.exit(0) } })

@@ -6,7 +6,7 @@ import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
 import { blockOutput, builtinOutput, originOf } from './builtin-stage.ts'
-import { ChannelClosed } from './channel.ts'
+import { Channel, ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
 import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
@@ -90,7 +90,8 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         run.done = drain(output, target, run, err).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
-        const next = Input.from(closingAfter(output, input))
+        const chained = closingAfter(output, input)
+        const next = Input.from((k + 1) % RELAY_EVERY === 0 ? relay(chained) : chained)
         if (stage.kind === 'builtin') next.origin = originOf(stage, frame.state.cwd)
         up = { t: 'input', input: next }
       }
@@ -171,6 +172,27 @@ export const inputFd = (input: Input): number | undefined => inputFds.get(input)
 
 async function* closingAfter(output: AsyncIterable<Item>, input: Input): AsyncGenerator<Item> {
   try { yield* output } finally { await input.close() }
+}
+
+/** In-process stages pull through each other in one call stack; this many at most, then a relay. */
+const RELAY_EVERY = 50
+
+/** Hands the items on from a task of their own, so that a pull starts a fresh call stack here:
+ *  a pipeline of 500 builtins would otherwise overflow the stack. */
+async function* relay(source: AsyncIterable<Item>): AsyncGenerator<Item> {
+  const ch = new Channel()
+  let failure: { error: unknown } | undefined
+  const pumping = (async () => {
+    try {
+      for await (const item of source) await ch.push(item)
+    } catch (e) {
+      if (!(e instanceof ChannelClosed)) failure = { error: e }
+    } finally {
+      ch.close()
+    }
+  })()
+  try { yield* ch } finally { await pumping }
+  if (failure) throw failure.error
 }
 
 function stageErr(r: Redirs, io: IO): ErrOut {

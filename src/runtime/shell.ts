@@ -161,9 +161,12 @@ export class Shell {
       .finally(() => { ch.close(); controller.unlink() })
     let complete = false
     try {
-      for await (const item of ch) {
-        if (item instanceof Batch) yield* item.items
-        else yield item as Value | Uint8Array
+      // After an abort nothing more is handed out, however much the stages had already made.
+      reading: for await (const item of ch) {
+        for (const v of item instanceof Batch ? item.items : [item as Value | Uint8Array]) {
+          if (controller.signal.aborted) break reading
+          yield v
+        }
       }
       complete = true
     } finally {

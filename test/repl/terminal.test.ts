@@ -75,6 +75,25 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test('Ctrl-C stops endless recursion and an empty endless loop', async () => {
+    const t = start()
+    await t.waitFor(idle)
+    let stopped = 0
+    for (const line of ['def f [] { f; f }; f 2> /dev/null', 'while true { }']) {
+      t.type(line)
+      t.keys('Enter')
+      await t.waitFor(s => s.includes(`❯ ${line}`) && !idle(s))
+      await wait(500)
+      const t0 = Date.now()
+      t.keys('C-c')
+      stopped++
+      await t.waitFor(s => idle(s) && s.split('\n').filter(l => l.includes('[130]')).length >= stopped)
+      assert.ok(Date.now() - t0 < 3000, `${line}: back at once`)
+    }
+    await t.run('echo still here', /^still here$/m)
+    t.kill()
+  })
+
   test('Tab completes logl to loglens; a second Tab lists the subcommands', async () => {
     const t = start()
     await t.waitFor(idle)
