@@ -1,14 +1,17 @@
 // Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
 import { constants } from 'node:os'
 
+/** A signal's name, SIGTERM…: plain text, so the published declarations need no Node types. */
+export type SignalName = `SIG${string}`
+
 /** Why a job's signal aborted: `kill %N` with this signal, which its processes receive too. */
 export class JobKilled extends Error {
   override name = 'AbortError'
-  constructor(readonly signal: NodeJS.Signals) { super(`killed by ${signal}`) }
+  constructor(readonly signal: SignalName) { super(`killed by ${signal}`) }
 }
 
 /** The signal `kill` sent to the job this AbortSignal belongs to, if that is why it aborted. */
-export function killSignalOf(signal: AbortSignal): NodeJS.Signals | undefined {
+export function killSignalOf(signal: AbortSignal): SignalName | undefined {
   return signal.reason instanceof JobKilled ? signal.reason.signal : undefined
 }
 
@@ -35,7 +38,7 @@ export class JobTable {
         code => {
           // Killed by signal N is 128+N whatever the pipeline made of its abort.
           const sig = killSignalOf(controller.signal)
-          job.exitCode = sig ? 128 + constants.signals[sig] : code
+          job.exitCode = sig ? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0) : code
           if (job.state === 'running') job.state = 'done'
           return job.exitCode
         },
@@ -57,7 +60,7 @@ export class JobTable {
     return this.jobs.get(id)
   }
 
-  kill(job: Job, signal: NodeJS.Signals = 'SIGTERM'): void {
+  kill(job: Job, signal: SignalName = 'SIGTERM'): void {
     if (job.state !== 'running') return
     job.state = 'killed'
     job.controller.abort(new JobKilled(signal))

@@ -52,7 +52,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
-    for (const c of children) killGroup(c.pid, killSignalOf(frame.signal) ?? observer?.killSignal ?? 'SIGINT', sh.detached)
+    for (const c of children) killGroup(c.pid, (killSignalOf(frame.signal) as NodeJS.Signals | undefined) ?? observer?.killSignal ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
   }
   frame.signal.addEventListener('abort', onAbort, { once: true })
