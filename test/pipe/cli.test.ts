@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { until } from '../wait.ts'
 
 const BIN = resolve('bin/fsh.js')
 const dir = mkdtempSync(join(tmpdir(), 'fsh-'))
@@ -67,13 +68,24 @@ test('a step writing hundreds of MB to stderr, read slowly: streamed in full, me
   assert.equal([rec.status, rec.exit_code, rec.stderr_tail], ['failed', 4, 'x'.repeat(54) + 'last-line\n'])
 })
 
-test('on a terminal: a live view of each step, cleared for the output and the final report', () => {
-  writeFileSync(join(dir, 'live.fsh'), `pipe --step 'sh -c "echo start >&2; sleep 0.4; printf part >&2; sleep 0.3; echo ial >&2; echo end"' --step 'cat'\n`)
-  const r = spawnSync('script', ['-qec', `node "${BIN}" live.fsh`, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'xterm' }, encoding: 'utf8', input: '' })
-  assert.is(r.status, 0, r.stderr)
-  const tty = r.stdout.replace(/\r\n/g, '\n')
+test('on a terminal: a live view of each step, cleared for the output and the final report', async () => {
+  // The step goes on once the test has seen the view redrawn after `start`; then a partial line
+  // waits 300 ms for its end, time in which the view must not break it.
+  writeFileSync(join(dir, 'live.fsh'), `pipe --step 'sh -c "echo start >&2; until [ -e go1 ]; do sleep 0.02; done; printf part >&2; sleep 0.3; echo ial >&2; echo end"' --step 'cat'\n`)
+  const child = spawn('script', ['-qec', `node "${BIN}" live.fsh`, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', c => { out += c })
+  child.stderr!.on('data', c => { err += c })
+  const code = exited(child)
+  try {
+    await until(() => /\x1b\[0Jstart\r?\n/.test(out) && out.split('\x1b[2A\x1b[0J').length > 2, 'the view redrawn after start')
+  } finally {
+    writeFileSync(join(dir, 'go1'), '')
+  }
+  assert.is(await code, 0, err)
+  const tty = out.replace(/\r\n/g, '\n')
   assert.match(tty, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] {2}1 {2}running /, 'steps shown running')
-  assert.match(tty, /\x1b\[2A\x1b\[0J/, 'the view is redrawn in place')
   assert.match(tty, /\x1b\[0Jstart\n/, 'stderr is printed above the view')
   assert.match(tty, /partial\n/, 'a partial line is not broken by the view')
   // What stays on the screen at the end: stderr and output in order, then the report; no view left.
