@@ -66,8 +66,8 @@ class SqliteJobStore implements JobStore {
       heartbeat: db.prepare(`UPDATE jobs SET lease_until = ? WHERE status = 'running' AND worker = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id`).pluck(),
       reclaim: db.prepare(`UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
           last_error = 'lease expired: the worker stopped renewing it (killed or stuck)',
-          finished_at = CASE WHEN attempts >= max_attempts THEN ?1 END, run_at = ?1, updated_at = ?1, lease_until = NULL, worker = NULL
-        WHERE status = 'running' AND lease_until < ?1`),
+          finished_at = CASE WHEN attempts >= max_attempts THEN @now END, run_at = @now, updated_at = @now, lease_until = NULL, worker = NULL
+        WHERE status = 'running' AND lease_until < @now`),
       retry: db.prepare(`UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, updated_at = ?, finished_at = NULL WHERE id = ?`),
       cancel: db.prepare(`UPDATE jobs SET status = 'cancelled', finished_at = ?, updated_at = ?, lease_until = NULL WHERE id = ?`),
       purge: db.prepare(`DELETE FROM jobs WHERE status = ? AND coalesce(finished_at, updated_at) < ?`),
@@ -218,7 +218,7 @@ class SqliteJobStore implements JobStore {
   }
 
   reclaimExpired(): number {
-    return this.write(() => this.stmt.reclaim.run(Date.now()).changes)
+    return this.write(() => this.stmt.reclaim.run({ now: Date.now() }).changes)
   }
 
   retry(id: number): Job {
