@@ -90,5 +90,5 @@ function keyOf(payload: unknown, field: string): string | null {
 
 function added(results: { id: number; created: boolean }[], jobs: NewJob[]): Rec[] {
   const now = new Date()
-  return results.map((r, i) => ({ id: r.id, type: jobs[i]!.type, status: 'queued', run_at: new Date(jobs[i]!.runAt ?? now.getTime()), duplicate: !r.created }))
+  return results.map((r, i) => ({ id: r.id, type: jobs[i]!.type, status: 'queued', priority: jobs[i]!.priority ?? 0, run_at: new Date(jobs[i]!.runAt ?? now.getTime()), duplicate: !r.created }))
 }
