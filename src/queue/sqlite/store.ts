@@ -15,6 +15,12 @@ export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
 const BUSY_TIMEOUT_MS = 5000
 const PAGE = 500
 
+/** Rows per multi-row INSERT (10 parameters each, well under SQLite's limit). */
+const INSERT_ROWS = 64
+const INSERT_COLUMNS = 'type, status, payload, priority, run_at, max_attempts, backoff_ms, timeout_ms, key, created_at, updated_at'
+const INSERT_ROW = "(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const PENDING_KEY_CONFLICT = "ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING"
+
 const CLAIMED_COLUMNS = 'id, type, payload, attempts, max_attempts, backoff_ms, timeout_ms'
 
 interface JobRow {
@@ -51,9 +57,10 @@ class SqliteJobStore implements JobStore {
   private prepare() {
     const db = this.db
     return {
-      insert: db.prepare(`INSERT INTO jobs (type, status, payload, priority, run_at, max_attempts, backoff_ms, timeout_ms, key, created_at, updated_at)
-        VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`),
+      insert: db.prepare(`INSERT INTO jobs (${INSERT_COLUMNS}) VALUES ${INSERT_ROW} ${PENDING_KEY_CONFLICT}`),
+      insertMany: db.prepare(`INSERT INTO jobs (${INSERT_COLUMNS}) VALUES ${Array(INSERT_ROWS).fill(INSERT_ROW).join(', ')}`),
+      added: db.prepare(`INSERT INTO job_events (ts, job_id, type, from_status, to_status, attempt)
+        SELECT created_at, id, type, NULL, 'queued', 0 FROM jobs WHERE id BETWEEN ? AND ?`),
       pendingByKey: db.prepare(`SELECT id FROM jobs WHERE key = ? AND status IN ('queued', 'running')`).pluck(),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       counts: db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status'),
@@ -95,13 +102,34 @@ class SqliteJobStore implements JobStore {
 
   add(jobs: readonly NewJob[]): Added[] {
     const now = Date.now()
-    return this.write(() => jobs.map(j => {
-      const key = j.key ?? null
-      const r = this.stmt.insert.run(j.type, JSON.stringify(j.payload ?? null), j.priority ?? 0, j.runAt ?? now,
-        j.maxAttempts ?? DEFAULTS.maxAttempts, j.backoffMs ?? DEFAULTS.backoffMs, j.timeoutMs ?? null, key, now, now)
-      if (r.changes) return { id: Number(r.lastInsertRowid), created: true }
-      return { id: this.stmt.pendingByKey.get(key) as number, created: false }
-    }))
+    return this.write(() => {
+      const out: Added[] = []
+      let i = 0
+      // Jobs without a key go in many rows per statement; their ids are consecutive.
+      while (i < jobs.length) {
+        const run = keylessRun(jobs, i, INSERT_ROWS)
+        if (run === INSERT_ROWS) {
+          const params: unknown[] = []
+          for (let k = i; k < i + run; k++) params.push(...insertParams(jobs[k]!, now))
+          const last = Number(this.stmt.insertMany.run(params).lastInsertRowid)
+          this.stmt.added.run(last - run + 1, last)
+          for (let k = 0; k < run; k++) out.push({ id: last - run + 1 + k, created: true })
+          i += run
+        } else {
+          out.push(this.insertOne(jobs[i]!, now))
+          i++
+        }
+      }
+      return out
+    })
+  }
+
+  private insertOne(job: NewJob, now: number): Added {
+    const r = this.stmt.insert.run(insertParams(job, now))
+    if (!r.changes) return { id: this.stmt.pendingByKey.get(job.key) as number, created: false }
+    const id = Number(r.lastInsertRowid)
+    this.stmt.added.run(id, id)
+    return { id, created: true }
   }
 
   get(id: number): Job | undefined {
@@ -294,7 +322,7 @@ class SqliteJobStore implements JobStore {
       const due = (this.stmt.dueCrons.all(now) as CronRow[]).map(toCron)
       for (const c of due) {
         // The key makes a schedule's tick one job, even if its previous run is still pending.
-        this.stmt.insert.run(c.type, JSON.stringify(c.payload), c.priority, now, DEFAULTS.maxAttempts, DEFAULTS.backoffMs, null, `cron:${c.name}`, now, now)
+        this.insertOne({ type: c.type, payload: c.payload, priority: c.priority, key: `cron:${c.name}` }, now)
         this.stmt.cronRan.run(next(c.expr, now), now, c.name)
       }
       return due.length
@@ -322,6 +350,18 @@ class SqliteJobStore implements JobStore {
 interface LimitRow { type: string; concurrency: number | null; rate: number | null; rate_window_ms: number | null; window_start: number; window_count: number }
 interface EventRow { seq: number; ts: number; job_id: number; type: string; from_status: JobStatus | null; to_status: JobStatus; attempt: number; error: string | null }
 interface CronRow { name: string; expr: string; type: string; payload: string; priority: number; next_run: number; last_run: number | null }
+
+function insertParams(j: NewJob, now: number): unknown[] {
+  return [j.type, JSON.stringify(j.payload ?? null), j.priority ?? 0, j.runAt ?? now, j.maxAttempts ?? DEFAULTS.maxAttempts,
+    j.backoffMs ?? DEFAULTS.backoffMs, j.timeoutMs ?? null, j.key ?? null, now, now]
+}
+
+/** How many jobs from `i` on (at most `max`) have no dedup key. */
+function keylessRun(jobs: readonly NewJob[], i: number, max: number): number {
+  let n = 0
+  while (n < max && i + n < jobs.length && (jobs[i + n]!.key ?? null) === null) n++
+  return n
+}
 
 function typeParams(types?: readonly string[]): string[] {
   return types ? [JSON.stringify(types)] : []
