@@ -46,7 +46,10 @@ export function builtinHandlers(shell: ShellApi): Handlers {
       if (typeof payload?.url !== 'string') throw new Error(`a fetch job's payload is {"url": "...", "method"?, "headers"?, "body"?}`)
       const { fetch } = await import('undici')
       const body = payload.body === undefined || typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body)
-      const res = await fetch(payload.url, { method: payload.method ?? (body === undefined ? 'GET' : 'POST'), headers: payload.headers, body, signal: job.signal })
+      const res = await fetch(payload.url, { method: payload.method ?? (body === undefined ? 'GET' : 'POST'), headers: payload.headers, body, signal: job.signal }).catch((err: Error) => {
+        // undici says only "fetch failed"; the reason is in its cause.
+        throw job.signal.aborted ? err : new Error(`${payload.url}: ${(err.cause as Error | undefined)?.message ?? err.message}`)
+      })
       const bytes = (await res.arrayBuffer()).byteLength
       if (res.status >= 400) throw new Error(`HTTP ${res.status} ${res.statusText} from ${payload.url}`)
       return { status: res.status, bytes }
