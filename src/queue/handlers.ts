@@ -1,5 +1,6 @@
 // What a job of each type does. Built in: `noop`, `sleep`, `shell` (an fsh command line) and
 // `fetch` (an HTTP request); more come from `--handlers FILE.mjs` or the library.
+import { STATUS_CODES } from 'node:http'
 import { setTimeout as wait } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import type { ShellApi } from '../runtime/command.ts'
@@ -44,14 +45,14 @@ export function builtinHandlers(shell: ShellApi): Handlers {
     },
     fetch: async (payload, job) => {
       if (typeof payload?.url !== 'string') throw new Error(`a fetch job's payload is {"url": "...", "method"?, "headers"?, "body"?}`)
-      const { fetch } = await import('undici')
+      // Node's fetch is undici's; importing undici into the bundle would double it.
       const body = payload.body === undefined || typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body)
       const res = await fetch(payload.url, { method: payload.method ?? (body === undefined ? 'GET' : 'POST'), headers: payload.headers, body, signal: job.signal }).catch((err: Error) => {
-        // undici says only "fetch failed"; the reason is in its cause.
+        // It says only "fetch failed"; the reason is in the cause.
         throw job.signal.aborted ? err : new Error(`${payload.url}: ${(err.cause as Error | undefined)?.message ?? err.message}`)
       })
       const bytes = (await res.arrayBuffer()).byteLength
-      if (res.status >= 400) throw new Error(`HTTP ${res.status} ${res.statusText} from ${payload.url}`)
+      if (res.status >= 400) throw new Error(`HTTP ${res.status} ${STATUS_CODES[res.status] ?? ''} from ${payload.url}`.replace('  ', ' '))
       return { status: res.status, bytes }
     },
   }

@@ -1,6 +1,8 @@
 // `queue work` as real processes on one SQLite file: claims never run an attempt twice, a worker
 // killed with SIGKILL loses no job, handlers that throw or hang, cancel, Ctrl-C.
 import { rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openSqliteStore } from '../../src/queue/sqlite/store.ts'
@@ -139,6 +141,33 @@ test('Ctrl-C: stops claiming, lets running jobs finish within the grace period, 
   assert.is(job.status, 'queued')
   assert.is(job.attempts, 0, 'a handed-back attempt does not count')
   assert.is(stats(sb).queued, 6, 'nothing else was claimed')
+})
+
+test('fetch jobs against a local server: 200 succeeds, 503 is retried until dead', async () => {
+  const sb = box()
+  const hits: string[] = []
+  const server = createServer((req, res) => {
+    hits.push(req.url!)
+    res.statusCode = req.url === '/down' ? 503 : 200
+    res.end('ok')
+  })
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  try {
+    addJobs(sb, 1, 'fetch', { url: `${base}/up` })
+    addJobs(sb, 1, 'fetch', { url: `${base}/down` }, { maxAttempts: 2, backoffMs: 0 })
+    const r = await new Promise<string>(resolve => {
+      const w = startWorker(sb, '--once --json')
+      w.once('exit', () => resolve(w.output()))
+    })
+    assert.equal(JSON.parse(r), { succeeded: 1, retried: 1, dead: 1, cancelled: 0, lost: 0, requeued: 0 })
+    assert.equal(hits.sort(), ['/down', '/down', '/up'])
+    const down = JSON.parse(fsh(sb, `queue show 2 --db ${sb.db} --json`).out)
+    assert.is(down.last_error, `HTTP 503 Service Unavailable from ${base}/down`)
+    assert.equal(JSON.parse(fsh(sb, `queue show 1 --db ${sb.db} --json`).out).result, { status: 200, bytes: 2 })
+  } finally {
+    server.close()
+  }
 })
 
 test.run()
