@@ -24,6 +24,8 @@ export const registry: Record<string, Entry> = {
   loop: { load: () => import('./loop/index.ts') },
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },
+  // queue
+  queue: { load: () => import('./queue/index.ts') },
   // records
   where: { load: () => import('./records/where.ts') },
   select: { load: () => import('./records/select.ts') },

@@ -1,0 +1,61 @@
+// `queue work`: a worker in this process, until Ctrl-C (or the run's signal), or with --once until
+// nothing is left to do.
+import { defineCommand } from '../../src/runtime/command.ts'
+import { builtinHandlers, loadHandlers } from '../../src/queue/handlers.ts'
+import { runWorker } from '../../src/queue/worker.ts'
+import { formatError } from '../../src/runtime/errors.ts'
+import { dbFlag, openStore } from './common.ts'
+
+export default defineCommand({
+  name: 'work',
+  summary: 'Run jobs: claim, run with a lease renewed by heartbeat, retry or bury',
+  usage: 'queue work [--concurrency 4] [--types a,b] [--lease 30s] [--once] [--handlers FILE.mjs] [--db F]',
+  description: `
+Built-in job types: noop; sleep (payload {"ms": 250} or "2s"); shell (payload {"cmd": "LINE",
+"timeout": "10s"}: an fsh command line, failing on a non-zero exit); fetch (payload {"url",
+"method", "headers", "body"}: fails on HTTP 4xx/5xx). --handlers FILE.mjs adds or replaces types:
+its exported functions (or default-exported object of functions) are called as fn(payload, job),
+where job.signal fires on cancel, lease loss, timeout and shutdown; what they return is the
+job's result. A job whose type has no handler is dead at once.
+Each running job holds a lease renewed every second (or lease/3); a worker that dies loses its
+leases and another worker reclaims the jobs. Ctrl-C stops claiming, lets running jobs finish
+within --grace, then hands the rest back to the queue. Prints a summary record at the end.`,
+  flags: {
+    concurrency: { type: 'number', arg: 'N', default: 4, describe: 'jobs at once (and per claim)' },
+    types: { type: 'string', arg: 'a,b', describe: 'only these job types' },
+    lease: { type: 'duration', arg: 'DURATION', default: 30_000, describe: 'how long a claim holds without a heartbeat' },
+    grace: { type: 'duration', arg: 'DURATION', default: 10_000, describe: 'on stop, how long running jobs may take to finish' },
+    once: { type: 'boolean', describe: 'stop when no job is ready and none is running' },
+    handlers: { type: 'string', arg: 'FILE.mjs', describe: 'a module exporting handler functions, one per job type' },
+    ...dbFlag,
+  },
+  args: { max: 0 },
+  input: 'none',
+  output: 'record',
+  examples: [
+    {
+      line: `queue add shell --payload '{"cmd": "echo hi"}' | count; queue work --once | select succeeded dead`,
+      output: '1\nsucceeded  dead\n        1     0',
+    },
+  ],
+  async run(ctx) {
+    const f = ctx.flags
+    if (!(Number.isInteger(f.concurrency) && f.concurrency >= 1 && f.concurrency <= 10_000)) ctx.usage(`--concurrency expects a whole number from 1 to 10000, got ${f.concurrency}`)
+    if (f.lease < 100) ctx.usage('--lease must be at least 100ms')
+    const handlers = { ...builtinHandlers(ctx.shell), ...(f.handlers ? await loadHandlers(ctx.resolve(f.handlers)) : {}) }
+    const types = f.types?.split(',').map(t => t.trim()).filter(Boolean)
+    const store = openStore(ctx)
+    try {
+      const summary = await runWorker({
+        store, handlers, signal: ctx.signal, types, once: f.once,
+        concurrency: f.concurrency, leaseMs: f.lease, graceMs: f.grace,
+        onProgress: s => ctx.progress(s.succeeded + s.retried + s.dead + s.cancelled, undefined, 'jobs'),
+        onError: err => ctx.warn(formatError(err).replace(/^fsh: /, '').trimEnd()),
+      })
+      const { worker: _, ...counts } = summary
+      return counts
+    } finally {
+      store.close()
+    }
+  },
+})

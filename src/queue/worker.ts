@@ -1,0 +1,204 @@
+// A worker: claims jobs, runs each with an AbortSignal of its own, renews their leases, and settles
+// what finished in the transaction that claims the next batch. On its own signal it stops claiming,
+// lets running jobs finish within a grace period and hands the rest back to the queue.
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { formatDuration } from '../runtime/units.ts'
+import { backoffDelay } from './backoff.ts'
+import { nextRun } from './cron.ts'
+import { MAX_TIMER_MS, type Handlers, type JobContext } from './handlers.ts'
+import type { Claimed, JobStore, Outcome } from './store.ts'
+
+export interface WorkerOptions {
+  store: JobStore
+  handlers: Handlers
+  /** Jobs running at once; also the most a claim takes. */
+  concurrency: number
+  leaseMs: number
+  /** Only these job types. */
+  types?: readonly string[]
+  /** Stop once nothing is ready and nothing runs. */
+  once?: boolean
+  /** How long running jobs may take to finish after the stop signal. */
+  graceMs: number
+  signal: AbortSignal
+  /** Longest sleep when the queue is empty. */
+  pollMs?: number
+  /** Called about once a second while the worker runs. */
+  onProgress?(summary: WorkerSummary): void
+  /** A store call failed outside a claim (a heartbeat, say): the worker goes on. */
+  onError?(err: unknown): void
+}
+
+export interface WorkerSummary {
+  worker: string
+  succeeded: number
+  /** Failed attempts that will be retried. */
+  retried: number
+  dead: number
+  /** Stopped by `queue cancel` while running. */
+  cancelled: number
+  /** Taken back by another worker after this one's lease ran out. */
+  lost: number
+  /** Handed back at shutdown. */
+  requeued: number
+}
+
+/** Why a job's signal fired. */
+class Stop extends Error {
+  constructor(readonly why: 'timeout' | 'cancelled' | 'lost' | 'shutdown', message: string) {
+    super(message)
+    this.name = 'AbortError'
+  }
+}
+
+const MAINTENANCE_MS = 1000
+
+export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
+  const { store, handlers, signal } = opts
+  const worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+  const summary: WorkerSummary = { worker, succeeded: 0, retried: 0, dead: 0, cancelled: 0, lost: 0, requeued: 0 }
+  const pollMs = opts.pollMs ?? 250
+  const running = new Map<number, AbortController>()
+  const outcomes: Outcome[] = []
+  let wake: (() => void) | undefined
+  const nudge = (): void => { const w = wake; wake = undefined; w?.() }
+
+  const finish = (o: Outcome, why?: Stop['why']): void => {
+    running.delete(o.job.id)
+    if (why === 'cancelled') summary.cancelled++
+    else if (why === 'lost') summary.lost++
+    else if (o.kind === 'succeeded') summary.succeeded++
+    else if (o.kind === 'requeue') summary.requeued++
+    else if (o.retryAt === null) summary.dead++
+    else summary.retried++
+    outcomes.push(o)
+    nudge()
+  }
+
+  const start = (job: Claimed): void => {
+    const ac = new AbortController()
+    running.set(job.id, ac)
+    const timeout = job.timeoutMs
+    const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => ac.abort(new Stop('timeout', `timed out after ${formatDuration(timeout)}`)), timeout) : undefined
+    const handler = handlers[job.type]
+    const ctx: JobContext = { id: job.id, type: job.type, attempt: job.attempt, maxAttempts: job.maxAttempts, signal: ac.signal }
+    const failed = (error: string, retry: boolean): Outcome => ({
+      job, kind: 'failed', error, retryAt: retry && job.attempt < job.maxAttempts ? Date.now() + backoffDelay(job.backoffMs, job.attempt) : null,
+    })
+    if (!handler) {
+      finish(failed(`no handler for job type '${job.type}' (known: ${Object.keys(handlers).sort().join(', ')}; add one with --handlers FILE.mjs)`, false))
+      return
+    }
+    let result: unknown
+    try {
+      result = handler(job.payload, ctx)
+    } catch (err) {
+      clearTimeout(timer)
+      finish(failed(errorText(err), true))
+      return
+    }
+    if (!isThenable(result)) {
+      clearTimeout(timer)
+      finish({ job, kind: 'succeeded', result })
+      return
+    }
+    // A handler that ignores its signal is left behind: the worker does not wait for it.
+    untilAborted(result, ac.signal).then(
+      value => finish({ job, kind: 'succeeded', result: value }),
+      err => {
+        const stop = ac.signal.reason instanceof Stop ? ac.signal.reason : undefined
+        if (stop?.why === 'shutdown') finish({ job, kind: 'requeue' })
+        else if (stop?.why === 'cancelled' || stop?.why === 'lost') finish(failed(stop.message, true), stop.why)
+        else finish(failed(stop ? stop.message : errorText(err), true))
+      },
+    ).finally(() => clearTimeout(timer))
+  }
+
+  // Leases are renewed well before they run out; a job whose lease is gone (cancelled, or
+  // reclaimed after a stall) has its signal fired.
+  const heartbeatMs = Math.max(10, Math.min(opts.leaseMs / 3, 1000))
+  const heartbeat = setInterval(() => {
+    try {
+      if (running.size) {
+        const ids = [...running.keys()]
+        const held = store.heartbeat(worker, ids, opts.leaseMs)
+        const gone = ids.filter(id => !held.has(id) && running.has(id))
+        if (gone.length) {
+          const statuses = store.statuses(gone)
+          for (const id of gone) {
+            const cancelled = statuses.get(id) === 'cancelled'
+            running.get(id)?.abort(cancelled ? new Stop('cancelled', 'cancelled while running') : new Stop('lost', 'lease lost to another worker'))
+          }
+        }
+      }
+      opts.onProgress?.(summary)
+    } catch (err) {
+      opts.onError?.(err)
+    }
+  }, heartbeatMs)
+
+  let graceTimer: NodeJS.Timeout | undefined
+  const onStop = (): void => {
+    graceTimer = setTimeout(() => {
+      for (const ac of running.values()) ac.abort(new Stop('shutdown', 'worker shutting down'))
+    }, Math.min(opts.graceMs, MAX_TIMER_MS))
+    nudge()
+  }
+  signal.addEventListener('abort', onStop, { once: true })
+  if (signal.aborted) onStop()
+
+  let lastMaintenance = 0
+  try {
+    for (;;) {
+      const stopping = signal.aborted
+      const now = Date.now()
+      if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
+        lastMaintenance = now
+        store.reclaimExpired()
+        store.enqueueDueCrons(nextRun)
+      }
+      const free = stopping ? 0 : opts.concurrency - running.size
+      const claimed = store.settleAndClaim(outcomes.splice(0), free > 0 ? { worker, limit: free, leaseMs: opts.leaseMs, types: opts.types } : null)
+      for (const job of claimed) start(job)
+      if (outcomes.length) continue
+      if (running.size === 0 && (stopping || (opts.once && claimed.length === 0))) break
+      const idle = !stopping && claimed.length < free
+      await new Promise<void>(resolve => {
+        wake = resolve
+        if (idle) setTimeout(nudge, sleepFor(store, opts.types, pollMs)).unref?.()
+      })
+    }
+  } finally {
+    clearInterval(heartbeat)
+    clearTimeout(graceTimer)
+    signal.removeEventListener('abort', onStop)
+  }
+  return summary
+}
+
+/** Until the next queued job is due, at most pollMs (other processes may add jobs any time). */
+function sleepFor(store: JobStore, types: readonly string[] | undefined, pollMs: number): number {
+  const next = store.nextRunAt(types)
+  return next === null ? pollMs : Math.max(1, Math.min(pollMs, next - Date.now()))
+}
+
+function untilAborted<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      v => { signal.removeEventListener('abort', onAbort); resolve(v) },
+      e => { signal.removeEventListener('abort', onAbort); reject(e) },
+    )
+  })
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function'
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name
+  return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)
+}
