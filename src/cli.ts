@@ -4,7 +4,7 @@ import { fstatSync, readFileSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
-import { EXIT, isBrokenPipe } from './base/errors.ts'
+import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { signalAbort, signalStatus } from './runtime/external.ts'
 import { writeStream } from './runtime/pipeline.ts'
 import { TextRenderer } from './runtime/render.ts'

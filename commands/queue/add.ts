@@ -1,8 +1,8 @@
 // `queue add TYPE`: one job from --payload, or one per upstream record, inserted in batches.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import type { NewJob } from '../../src/queue/store.ts'
-import { batch, toText, type Rec } from '../../src/runtime/values.ts'
-import { asRecord, dbFlag, jobTypeArg, openStore, parsePayload } from './common.ts'
+import { batch, toText, type Rec } from '../../src/prelude.ts'
+import { asRecord, dbFlag, jobType, openStore, parsePayload } from './common.ts'
 
 /** Jobs per transaction when records stream in. */
 const BATCH = 1000
@@ -10,7 +10,6 @@ const BATCH = 1000
 export default defineCommand({
   name: 'add',
   summary: 'Add jobs: one from --payload, or one per upstream record',
-  usage: 'queue add TYPE [--payload JSON] [--priority N] [--delay 10s | --run-at ISO] [--max-attempts 5] [--key KEY] [--db F]',
   description: `
 Each upstream record (or JSON line) becomes one job's payload. Higher --priority runs first; within
 a priority, the earliest run_at. A failed attempt is retried after a random wait between 0 and
@@ -28,8 +27,7 @@ is dead. --key dedups: while a job with that key is queued or running, adding an
     key: { type: 'string', arg: 'KEY', describe: 'dedup key' },
     ...dbFlag,
   },
-  args: { min: 1, max: 1 },
-  input: 'records',
+  args: [{ name: 'type', type: 'string', describe: 'the job type: shell, fetch, noop, sleep, or one from --handlers' }],
   output: 'records',
   examples: [
     { line: `queue add shell --payload '{"cmd": "echo hi"}' | select id type status`, output: 'id  type   status\n 1  shell  queued' },
@@ -42,7 +40,7 @@ is dead. --key dedups: while a job with that key is queued or running, adding an
     { line: `queue add noop --payload '{oops}'`, exit: 2 },
   ],
   async *run(ctx, input) {
-    const type = jobTypeArg(ctx, 0)
+    const type = jobType(ctx, ctx.args[0])
     const f = ctx.flags
     if (f.priority !== undefined && !Number.isInteger(f.priority)) ctx.usage(`--priority expects an integer, got ${f.priority}`)
     const maxAttempts = f['max-attempts']

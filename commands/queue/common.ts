@@ -1,9 +1,9 @@
 // What every `queue` subcommand shares: the --db flag, opening the store, reading positional
 // arguments (kept here, in one place) and payloads.
-import type { Ctx, FlagSpec } from '../../src/runtime/command.ts'
+import type { Ctx, FlagSpec } from '../../src/prelude.ts'
 import { openJobStore } from '../../src/queue/open.ts'
 import type { JobStore } from '../../src/queue/store.ts'
-import { isRecord, toText, type Value } from '../../src/runtime/values.ts'
+import { isRecord, type Value } from '../../src/prelude.ts'
 
 export const dbFlag = {
   db: { type: 'string', arg: 'FILE', describe: 'the queue database (default: queue.db in the state dir)' },
@@ -25,22 +25,8 @@ export async function withStore<T>(ctx: Ctx<{ db?: string }>, fn: (store: JobSto
   }
 }
 
-/** The i-th positional argument as text. */
-export function argText(ctx: Ctx<any>, i: number): string {
-  return toText(ctx.args[i] as Value)
-}
-
-/** A job id argument: a positive integer. */
-export function jobIdArg(ctx: Ctx<any>, i = 0): number {
-  const text = argText(ctx, i)
-  const id = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1) ctx.usage(`expected a job id (a positive integer), got '${text}'`)
-  return id
-}
-
 /** A job type: letters, digits and `_ . : -`. */
-export function jobTypeArg(ctx: Ctx<any>, i: number): string {
-  const type = argText(ctx, i)
+export function jobType(ctx: Ctx<any>, type: string): string {
   if (!/^[\w.:-]+$/.test(type)) ctx.usage(`a job type is letters, digits and _ . : - (got '${type}')`)
   return type
 }

@@ -1,17 +1,16 @@
 // `queue cron add|ls|rm`: schedules that enqueue a job each time their expression matches.
 // Workers enqueue due schedules; a schedule's pending job is not doubled (its key is cron:NAME).
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { nextRun } from '../../src/queue/cron.ts'
 import { cronRecord } from '../../src/queue/records.ts'
-import { batch } from '../../src/runtime/values.ts'
-import { argText, dbFlag, jobTypeArg, parsePayload, withStore } from './common.ts'
+import { batch } from '../../src/prelude.ts'
+import { dbFlag, jobType, parsePayload, withStore } from './common.ts'
 
-const USAGE = "queue cron add NAME 'EXPR' TYPE [--payload JSON] [--priority N] | queue cron ls | queue cron rm NAME"
+const ACTIONS = "queue cron add NAME 'EXPR' TYPE [--payload JSON] [--priority N] | queue cron ls | queue cron rm NAME"
 
 export default defineCommand({
   name: 'cron',
   summary: "Schedules: add NAME 'EXPR' TYPE enqueues a job whenever the cron expression matches",
-  usage: USAGE,
   description: `
 EXPR has five fields, minute hour day-of-month month day-of-week, each *, a number, a list
 (1,15), a range (1-5) or a step (*/10, 0-30/5); month and day names (jan, mon) work, as do
@@ -22,8 +21,10 @@ due job once, whichever worker gets there first; adding an existing NAME replace
     priority: { type: 'number', arg: 'N', describe: "each job's priority" },
     ...dbFlag,
   },
-  args: { min: 1, max: 4 },
-  input: 'none',
+  args: [
+    { name: 'action', type: 'string', describe: 'add, ls or rm' },
+    { name: 'arg', type: 'string', optional: true, variadic: true, describe: "add: NAME 'EXPR' TYPE; rm: NAME" },
+  ],
   output: 'records',
   complete: ['add', 'ls', 'rm'],
   examples: [
@@ -31,12 +32,12 @@ due job once, whichever worker gets there first; adding an existing NAME replace
     { line: `queue cron add often '61 * * * *' noop`, exit: 2 },
   ],
   async *run(ctx) {
-    const action = argText(ctx, 0)
-    const want = (n: number): void => { if (ctx.args.length !== n) ctx.usage(`usage: ${USAGE}`) }
+    const [action, rest] = ctx.args
+    const want = (n: number): void => { if (rest.length !== n - 1) ctx.usage(`expected ${ACTIONS}`) }
     if (action === 'add') {
       want(4)
-      const [name, expr] = [argText(ctx, 1), argText(ctx, 2)]
-      const type = jobTypeArg(ctx, 3)
+      const [name, expr] = [rest[0]!, rest[1]!]
+      const type = jobType(ctx, rest[2]!)
       let next: number
       try {
         next = nextRun(expr, Date.now())
@@ -55,7 +56,7 @@ due job once, whichever worker gets there first; adding an existing NAME replace
       yield batch(await withStore(ctx, store => store.crons().map(cronRecord)))
     } else if (action === 'rm') {
       want(2)
-      const name = argText(ctx, 1)
+      const name = rest[0]!
       const removed = await withStore(ctx, store => store.removeCron(name))
       if (!removed) ctx.fail(`no schedule named '${name}'`)
     } else {

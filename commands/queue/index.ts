@@ -1,6 +1,6 @@
 // `queue`: a persistent job queue (SPEC "queue"). Storage and the worker live in src/queue, where
 // `serve` reaches them too; each subcommand is a file here.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import add from './add.ts'
 import cancel from './cancel.ts'
 import cron from './cron.ts'
@@ -16,7 +16,6 @@ import work from './work.ts'
 export default defineCommand({
   name: 'queue',
   summary: 'A persistent job queue on SQLite: add jobs, run workers, watch, retry, schedule',
-  usage: 'queue add|work|ls|show|retry|cancel|stats|purge|events|cron|limit [ARGS] [--db F]',
   description: `
 Jobs live in one SQLite file (queue.db in the state dir unless --db says otherwise), shared by every
 worker process. States: queued -> running -> succeeded, or back to queued after a failure (with

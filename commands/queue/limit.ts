@@ -1,15 +1,14 @@
 // `queue limit TYPE`: caps that hold across every worker: jobs of a type running at once, and
 // claims per time window.
-import { defineCommand } from '../../src/runtime/command.ts'
-import { parseDuration } from '../../src/runtime/units.ts'
-import { batch, type Rec } from '../../src/runtime/values.ts'
+import { defineCommand } from '../../src/prelude.ts'
+import { parseDuration } from '../../src/prelude.ts'
+import { batch, type Rec } from '../../src/prelude.ts'
 import type { TypeLimit } from '../../src/queue/store.ts'
-import { dbFlag, jobTypeArg, withStore } from './common.ts'
+import { dbFlag, jobType, withStore } from './common.ts'
 
 export default defineCommand({
   name: 'limit',
   summary: 'Per-type limits across all workers: --concurrency N, --rate N/PERIOD; no TYPE lists them',
-  usage: 'queue limit [TYPE [--concurrency N] [--rate 10/s] | TYPE --clear] [--db F]',
   description: 'A rate of 100/min lets at most 100 jobs of the type start per minute (a fixed window).',
   flags: {
     concurrency: { type: 'number', arg: 'N', describe: 'at most N running at once' },
@@ -17,19 +16,18 @@ export default defineCommand({
     clear: { type: 'boolean', describe: "remove the type's limits" },
     ...dbFlag,
   },
-  args: { max: 1 },
-  input: 'none',
+  args: [{ name: 'type', type: 'string', optional: true, describe: 'the job type; none lists every limit' }],
   output: 'records',
   examples: [
     { line: 'queue limit fetch --concurrency 2 --rate 100/min', output: 'type   concurrency  rate  per_ms\nfetch            2   100   60000' },
   ],
   async *run(ctx) {
     const f = ctx.flags
-    if (!ctx.args.length) {
+    if (ctx.args[0] === undefined) {
       yield batch(await withStore(ctx, store => store.limits().map(limitRecord)))
       return
     }
-    const type = jobTypeArg(ctx, 0)
+    const type = jobType(ctx, ctx.args[0])
     if (f.clear) {
       if (!(await withStore(ctx, store => store.removeLimit(type)))) ctx.fail(`no limits for '${type}'`)
       return

@@ -1,21 +1,18 @@
 // `queue ls`: every matching job, streamed page by page.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { jobRecord } from '../../src/queue/records.ts'
 import { JOB_STATUSES } from '../../src/queue/store.ts'
-import { batch } from '../../src/runtime/values.ts'
+import { batch } from '../../src/prelude.ts'
 import { dbFlag, openStore } from './common.ts'
 
 export default defineCommand({
   name: 'ls',
   summary: 'List jobs, oldest first (every matching one, streamed: use `first N`)',
-  usage: 'queue ls [--status S] [--type T] [--db F]',
   flags: {
     status: { type: 'string', arg: 'STATUS', choices: JOB_STATUSES, describe: 'only jobs in this state' },
     type: { type: 'string', arg: 'TYPE', describe: 'only jobs of this type' },
     ...dbFlag,
   },
-  args: { max: 0 },
-  input: 'none',
   output: 'records',
   examples: [
     {

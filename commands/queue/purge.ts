@@ -1,5 +1,5 @@
 // `queue purge`: forget old jobs (and their events) in one state.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import type { JobStatus } from '../../src/queue/store.ts'
 import { dbFlag, withStore } from './common.ts'
 
@@ -8,14 +8,11 @@ const PURGEABLE: readonly JobStatus[] = ['succeeded', 'dead', 'cancelled', 'queu
 export default defineCommand({
   name: 'purge',
   summary: 'Delete the jobs in one state that last changed before --older-than ago',
-  usage: 'queue purge --status S [--older-than 7d] [--db F]',
   flags: {
     status: { type: 'string', arg: 'STATUS', choices: PURGEABLE, describe: 'succeeded, dead, cancelled or queued (never running)' },
     'older-than': { type: 'duration', arg: 'DURATION', default: 0, describe: 'only jobs finished at least this long ago (default: all)' },
     ...dbFlag,
   },
-  args: { max: 0 },
-  input: 'none',
   output: 'record',
   examples: [
     { line: 'queue add noop | count; queue work --once | count; queue purge --status succeeded', output: '1\n1\npurged\n     1' },

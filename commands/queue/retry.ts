@@ -1,18 +1,16 @@
 // `queue retry ID`: a dead, cancelled, finished or delayed job runs again, now, with fresh attempts.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { jobRecord } from '../../src/queue/records.ts'
-import { dbFlag, jobIdArg, withStore } from './common.ts'
+import { dbFlag, withStore } from './common.ts'
 
 export default defineCommand({
   name: 'retry',
   summary: 'Queue a job again, to run now, with its attempts reset',
-  usage: 'queue retry ID [--db F]',
   flags: { ...dbFlag },
-  args: { min: 1, max: 1 },
-  input: 'none',
+  args: [{ name: 'id', type: 'int', min: 1, describe: 'the job id' }],
   output: 'record',
   examples: [
     { line: `queue add noop --delay 1h | count; queue retry 1 | select id status attempts`, output: '1\nid  status  attempts\n 1  queued         0' },
   ],
-  run: ctx => withStore(ctx, store => jobRecord(store.retry(jobIdArg(ctx)))),
+  run: ctx => withStore(ctx, store => jobRecord(store.retry(ctx.args[0]))),
 })

@@ -1,22 +1,20 @@
 // `queue show ID`: everything about one job.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { jobDetail } from '../../src/queue/records.ts'
-import { dbFlag, jobIdArg, withStore } from './common.ts'
+import { dbFlag, withStore } from './common.ts'
 
 export default defineCommand({
   name: 'show',
   summary: 'One job in full: payload, attempts, last error, result, lease',
-  usage: 'queue show ID [--db F]',
   flags: { ...dbFlag },
-  args: { min: 1, max: 1 },
-  input: 'none',
+  args: [{ name: 'id', type: 'int', min: 1, describe: 'the job id' }],
   output: 'record',
   examples: [
     { line: `queue add noop --payload '{"n": 7}' | count; queue show 1 | select id type payload`, output: '1\nid  type  payload\n 1  noop  {"n":7}' },
     { line: 'queue show 99', exit: 1 },
   ],
   run: ctx => withStore(ctx, store => {
-    const job = store.get(jobIdArg(ctx))
-    return job ? jobDetail(job) : ctx.fail(`no job ${jobIdArg(ctx)}`)
+    const job = store.get(ctx.args[0])
+    return job ? jobDetail(job) : ctx.fail(`no job ${ctx.args[0]}`)
   }),
 })

@@ -1,15 +1,14 @@
 // `queue work`: a worker in this process, until Ctrl-C (or the run's signal), or with --once until
 // nothing is left to do.
-import { defineCommand } from '../../src/runtime/command.ts'
+import { defineCommand } from '../../src/prelude.ts'
 import { builtinHandlers, loadHandlers } from '../../src/queue/handlers.ts'
 import { runWorker } from '../../src/queue/worker.ts'
-import { formatError } from '../../src/runtime/errors.ts'
+import { formatError } from '../../src/prelude.ts'
 import { dbFlag, openStore } from './common.ts'
 
 export default defineCommand({
   name: 'work',
   summary: 'Run jobs: claim, run with a lease renewed by heartbeat, retry or bury',
-  usage: 'queue work [--concurrency 4] [--types a,b] [--lease 30s] [--once] [--handlers FILE.mjs] [--db F]',
   description: `
 Built-in job types: noop; sleep (payload {"ms": 250} or "2s"); shell (payload {"cmd": "LINE",
 "timeout": "10s"}: an fsh command line, failing on a non-zero exit); fetch (payload {"url",
@@ -29,8 +28,6 @@ within --grace, then hands the rest back to the queue. Prints a summary record a
     handlers: { type: 'string', arg: 'FILE.mjs', describe: 'a module exporting handler functions, one per job type' },
     ...dbFlag,
   },
-  args: { max: 0 },
-  input: 'none',
   output: 'record',
   examples: [
     {

@@ -4,8 +4,8 @@ import { STATUS_CODES } from 'node:http'
 import { setTimeout as wait } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import type { ShellApi } from '../runtime/command.ts'
-import { FshError } from '../runtime/errors.ts'
-import { parseDuration } from '../runtime/units.ts'
+import { FshError } from '../base/errors.ts'
+import { parseDuration } from '../base/units.ts'
 
 export interface JobContext {
   readonly id: number

@@ -1,7 +1,7 @@
 // Which backend a `--db` names: a SQLite file (the default, under the state dir) or, later,
 // a postgres:// URL.
 import { join } from 'node:path'
-import { FshError } from '../runtime/errors.ts'
+import { FshError } from '../base/errors.ts'
 import { ensureDirSync } from '../state/dirs.ts'
 import { openSqliteStore } from './sqlite/store.ts'
 import type { JobStore } from './store.ts'

@@ -1,5 +1,5 @@
 // Jobs and events as the records users see (`queue ls`, `queue events`, and the HTTP API).
-import type { Rec, Value } from '../runtime/values.ts'
+import type { Rec, Value } from '../base/values.ts'
 import type { CronSchedule, Job, JobEvent } from './store.ts'
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms))

@@ -3,7 +3,7 @@
 // lets running jobs finish within a grace period and hands the rest back to the queue.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { formatDuration } from '../runtime/units.ts'
+import { formatDuration } from '../base/units.ts'
 import { backoffDelay } from './backoff.ts'
 import { nextRun } from './cron.ts'
 import { MAX_TIMER_MS, type Handlers, type JobContext } from './handlers.ts'

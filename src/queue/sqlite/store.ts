@@ -4,7 +4,7 @@
 // busy worker pays one commit per batch, not two per job.
 import { closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { FshError } from '../../runtime/errors.ts'
+import { FshError } from '../../base/errors.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
 import { JOB_STATUSES } from '../store.ts'
 import { MIGRATIONS } from './migrations.ts'
