@@ -16,7 +16,7 @@ export default defineCommand({
     const noNewline = args[0] === '-n'
     if (noNewline) args = args.slice(1)
     const only = args[0]
-    if (args.length === 1 && typeof only !== 'string' && !(only instanceof Closure) && !noNewline) { yield only; return }
+    if (args.length === 1 && only !== undefined && typeof only !== 'string' && !(only instanceof Closure) && !noNewline) { yield only; return }
     const text = args.map(a => (a instanceof Closure ? a.source : toText(a))).join(' ')
     yield noNewline ? Buffer.from(text) : text
   },

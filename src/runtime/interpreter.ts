@@ -166,7 +166,8 @@ export class Interpreter {
         for (;;) {
           if (await this.interrupted(frame)) return EXIT.interrupted
           const cond = await this.execAndOr(c.cond, { ...frame, errexit: false }, { ...io, source: { t: 'none' } })
-          if (cond.status !== 0) return status
+          // A condition cut short by Ctrl-C ends the loop as interrupted, not as finished.
+          if (cond.status !== 0) return frame.signal.aborted ? EXIT.interrupted : status
           status = await this.execBlock(c.body, frame, io)
         }
       }

@@ -39,7 +39,7 @@ export async function compactHistory(file: string, max: number): Promise<History
       const e = parseEntry(line)
       if (!e) return
       count++
-      if (kept.length && kept[kept.length - 1].cmd === e.cmd) kept[kept.length - 1] = e
+      if (kept.at(-1)?.cmd === e.cmd) kept[kept.length - 1] = e
       else kept.push(e)
       if (kept.length >= 2 * max) kept.splice(0, kept.length - max)
     }, HISTORY_LINE_BYTES)

@@ -105,7 +105,7 @@ function finalScreen(text: string): string {
     } else if (text[i] === '\n') {
       row++
       lines[row] ??= ''
-    } else lines[row] += text[i]
+    } else lines[row] = (lines[row] ?? '') + text[i]
   }
   return lines.join('\n')
 }

@@ -28,7 +28,7 @@ test('a bad JSON line upstream: exit 2 naming the line; the batch it was in is n
 
 test('usage errors: bad id, bad priority, --delay with --run-at, unknown status', () => {
   for (const [line, msg] of [
-    ['queue show abc', /expected a job id/],
+    ['queue show abc', /ID must be a whole number from 1, got 'abc'/],
     ['queue add x --priority 1.5', /--priority expects an integer/],
     ['queue add x --delay 1s --run-at 2030-01-01T00:00:00Z', /--delay or --run-at, not both/],
     ['queue add x --run-at tomorrow', /--run-at expects an ISO time/],

@@ -38,7 +38,7 @@ test('a writer SIGKILLed at random moments leaves exactly the old or the new con
     assert.is(await writer.exited, 'SIGKILL')
     const content = readFileSync(target, 'latin1')
     assert.ok(content === A || content === B, `round ${round}: target holds ${content.length} bytes, not one whole version`)
-    seen.add(content[0])
+    seen.add(content[0]!)
   }
   assert.equal([...seen].sort(), ['A', 'B'], 'the writers replaced the file while being killed')
   const leftovers = readdirSync(dir).filter(n => n !== 'data.txt')

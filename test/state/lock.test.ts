@@ -117,7 +117,7 @@ test('the lock is released when the function throws, and the error comes through
     await sleep(15)
     order.push(`out${n}`)
   })))
-  for (let i = 0; i < order.length; i += 2) assert.is(order[i].slice(2), order[i + 1].slice(3), order.join(' '))
+  for (let i = 0; i < order.length; i += 2) assert.is(order[i]!.slice(2), order[i + 1]!.slice(3), order.join(' '))
 })
 
 test.run()
