@@ -208,6 +208,43 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test('a resize redraws the line being typed at the new width; help and the next table fit it', async () => {
+    writeFileSync(join(work, 'wide.ndjson'), ['ada', 'grace', 'linus'].map(name =>
+      JSON.stringify({ name, note: `${name} wrote a note long enough to be cut on a narrow terminal` })).join('\n') + '\n')
+    const t = start({ cols: 100, rows: 30 })
+    await t.waitFor(idle)
+    const words = Array.from({ length: 8 }, (_, i) => `word${i + 1}`).join(' ')
+    t.type(`echo ${words}`)
+    await t.waitFor(s => s.includes('word8'))
+    // The rows of the line being typed, joined back as the program wrote them (a row the terminal
+    // wrapped comes back longer than the terminal): only a redraw at the new width, with no key
+    // pressed, makes each fit. Above them a narrowing leaves the terminal's rewrap of the old frame.
+    const redrawn = (cols: number) => () => {
+      const rows = t.screen(false, true).trimEnd().split('\n')
+      const line = rows.slice(rows.findLastIndex(r => r.includes('❯ echo')))
+      return line.every(r => r.length <= cols) && line.join('').endsWith(`❯ echo ${words}`)
+    }
+    t.resize(40, 30)
+    await until(redrawn(40), 'the line redrawn within 40 columns', 5000)
+    t.resize(100, 30)
+    await until(() => t.lines().pop()?.endsWith(`❯ echo ${words}`), 'the line redrawn on one row of 100 columns', 5000)
+    t.keys('C-u')
+    await t.waitFor(idle)
+    // A narrowing leaves the terminal's rewrapped copy of the old line above: cleared away here.
+    await t.run(':clear', s => idle(s) && !s.includes('word8'))
+    t.resize(50, 30)
+    await t.run('help select', s => s.includes('select — Keep') && idle(s))
+    const help = t.screen(false, true)
+    assert.match(help, /^COL may be a path into nested records \(req\.path\):$/m, 'wrapped at 50 columns')
+    for (const l of help.split('\n')) assert.ok(l.trimEnd().length <= 50, `help wider than the terminal: ${l}`)
+    await t.run(':clear', s => idle(s) && !s.includes('select — Keep'))
+    await t.run('open wide.ndjson', s => s.includes('linus') && idle(s))
+    const table = t.screen(false, true)
+    for (const l of table.split('\n')) assert.ok(l.trimEnd().length <= 50, `table wider than the terminal: ${l}`)
+    assert.match(table, /…/, 'the free-text column is cut to fit')
+    t.kill()
+  })
+
   test(':loop FILE.js opens the event-loop view; q comes back to a working prompt', async () => {
     writeFileSync(join(work, 'order.js'), "setTimeout(() => console.log('timeout'))\nprocess.nextTick(() => console.log('tick'))\n")
     const t = start()
