@@ -1,6 +1,7 @@
 // The REPL's history kept in the shared store (HistoryStore: atomic appends, locked compaction):
 // every line saved as it is run, so a crash loses none; the saved lines of every session loaded at
 // start, and again when another shell has added to the file since.
+import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { HistoryStore } from '../state/history.ts'
 import { HistoryNav } from './history-nav.ts'
@@ -35,8 +36,10 @@ export class SavedHistory {
     const entry = { cmd: line, ts: Date.now(), cwd: this.cwd() }
     this.unsaved.push(line)
     this.saving = this.saving.then(async () => {
+      const before = await sizeOf(store.file)
       await store.add(entry)
-      this.size = (await stat(store.file)).size
+      // Had another shell added lines since we last looked, the next sync must still read them.
+      this.size = before === this.size ? await sizeOf(store.file) : -1
       this.unsaved.splice(this.unsaved.indexOf(line), 1)
     }).catch(e => this.problem(e))
   }
@@ -54,20 +57,29 @@ export class SavedHistory {
     }
   }
 
+  /** Whether the file has changed since we last looked (not asked in the middle of a recall). */
+  changed(): boolean {
+    if (!this.store || this.nav.navigating) return false
+    try {
+      return statSync(this.store.file).size !== this.size
+    } catch {
+      return false
+    }
+  }
+
   /** Reloads when another shell added lines since we last looked (not in the middle of a recall). */
   async sync(): Promise<void> {
     const store = this.store
     if (!store || this.nav.navigating) return
     await this.saving
-    const st = await stat(store.file).catch(() => undefined)
-    if (st && this.size !== undefined && st.size !== this.size) await this.read(store)
+    const size = await sizeOf(store.file)
+    if (size !== undefined && size !== this.size) await this.read(store)
   }
 
   private async read(store: HistoryStore): Promise<void> {
     try {
       const entries = await store.load()
-      const st = await stat(store.file).catch(() => undefined)
-      this.size = st?.size
+      this.size = await sizeOf(store.file)
       const inFile = new Set(entries.map(e => e.cmd))
       this.unsaved = this.unsaved.filter(l => !inFile.has(l))
       this.nav.replace([...entries.map(e => e.cmd), ...this.unsaved])
@@ -81,4 +93,8 @@ export class SavedHistory {
     this.warned = true
     this.warn(`fsh: history: ${e instanceof Error ? e.message : String(e)}\n`)
   }
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  return (await stat(file).catch(() => undefined))?.size
 }

@@ -121,6 +121,8 @@ export class ReplSession {
   private commitWaiters: (() => void)[] = []
   /** Keys that came after a history key while the history was still loading. */
   private heldKeys: KeyEvent[] | undefined
+  /** True while keys held for a history sync are handled: they need no second one. */
+  private synced = false
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now
@@ -219,6 +221,12 @@ export class ReplSession {
     }
     if (!this.saved.loaded && needsHistory(ev)) {
       this.heldKeys = [ev]
+      return
+    }
+    if (needsHistory(ev) && !this.run && !this.synced && this.saved.changed()) {
+      // Another running shell has added lines: they are read first, so ↑ recalls them at once.
+      this.heldKeys = [ev]
+      void this.saved.sync().finally(() => { this.synced = true; this.replayHeldKeys(); this.synced = false })
       return
     }
     if (this.search) return this.searchKey(ev)
@@ -616,10 +624,15 @@ export class ReplSession {
     try {
       await this.saved.load()
     } finally {
-      const held = this.heldKeys
-      this.heldKeys = undefined
-      for (const ev of held ?? []) this.handle(ev)
+      this.replayHeldKeys()
     }
+  }
+
+  /** Keys held while the history was read, handled now, in order. */
+  private readonly replayHeldKeys = (): void => {
+    const held = this.heldKeys
+    this.heldKeys = undefined
+    for (const ev of held ?? []) this.handle(ev)
   }
 }
 

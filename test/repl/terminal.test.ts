@@ -158,6 +158,11 @@ if (!hasTmux()) {
     const b = start()
     await a.waitFor(idle)
     await b.waitFor(idle)
+    // b has read the history file (↑ recalls an earlier test's line) before a adds to it.
+    b.keys('Up')
+    await b.waitFor(/❯ echo \S+\s*$/)
+    b.keys('C-u')
+    await b.waitFor(idle)
     await a.run('echo typed-in-a', /^typed-in-a$/m)
     b.keys('Up')
     await b.waitFor(/❯ echo typed-in-a\s*$/m)
@@ -233,6 +238,8 @@ if (!hasTmux()) {
     // A narrowing leaves the terminal's rewrapped copy of the old line above: cleared away here.
     await t.run(':clear', s => idle(s) && !s.includes('word8'))
     t.resize(50, 30)
+    // The prompt's path, shortened to fit, says the shell has seen the new width.
+    await until(() => { const l = t.lines().pop() ?? ''; return idle(l) && l.length < 30 }, 'the prompt redrawn for 50 columns', 5000)
     await t.run('help select', s => s.includes('select — Keep') && idle(s))
     const help = t.screen(false, true)
     assert.match(help, /^COL may be a path into nested records \(req\.path\):$/m, 'wrapped at 50 columns')
