@@ -4,6 +4,7 @@ import { setTimeout as wait } from 'node:timers/promises'
 import { PARTIAL_CAP, ScreenOut } from '../../src/repl/screen-out.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
 import { batch } from '../../src/base/values.ts'
+import { until } from '../wait.ts'
 
 function out(opts: { partialLines?: boolean; ready?: () => Promise<void> | undefined } = {}) {
   const r = { written: '', raw: [] as Buffer[], partial: '', writes: 0 }
@@ -36,7 +37,7 @@ test('an unfinished line waits in the live area; at the end it gets a ⏎ mark',
   assert.is(r.written, '')
   assert.is(r.partial, 'done: 3 of 10')
   o.push(Buffer.from(' files\nnext'))
-  await wait(30)
+  await until(() => r.written, 'the finished line written', 5000)
   assert.is(r.written, 'done: 3 of 10 files\n')
   assert.is(r.partial, 'next')
   o.end()
@@ -81,8 +82,7 @@ test('a push waits while the terminal is behind', async () => {
   await wait(10)
   assert.not.ok(done)
   release()
-  await wait(1)
-  assert.ok(done)
+  await until(() => done, 'the push to go on once the terminal caught up', 5000)
   o.end()
 })
 

@@ -84,6 +84,7 @@ if (!hasTmux()) {
       t.type(line)
       t.keys('Enter')
       await t.waitFor(s => s.includes(`❯ ${line}`) && !idle(s))
+      // Not a settle: the runaway is let run deep before Ctrl-C (no screen state marks how deep).
       await wait(500)
       const t0 = Date.now()
       t.keys('C-c')
