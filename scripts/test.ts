@@ -22,4 +22,4 @@ if (!chosen.length) {
   process.exit(1)
 }
 await run(chosen, { bail: false })
-if (skipped.length) console.log(`  Skipped because a tool is missing (${skipped.length}):\n${skipped.map(s => `    ${s}`).join('\n')}\n`)
+if (skipped.length) console.log(`  Not run here (${skipped.length}):\n${skipped.map(s => `    ${s}`).join('\n')}\n`)

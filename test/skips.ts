@@ -2,7 +2,7 @@
 // never a silent pass.
 import type { Test } from 'uvu'
 
-/** What was skipped in this run, for the summary (scripts/test.ts). */
+/** What was skipped in this run, whole tests or parts of one, for the summary (scripts/test.ts). */
 export const skipped: string[] = []
 
 /** For a file whose tests need `tool` and it is missing: one failing test saying so, or a skip

@@ -62,8 +62,8 @@ test('save through a symlink replaces the target where it is; the link stays', a
 })
 
 test('save --append that fails on a full disk leaves the file as it was', async () => {
-  const disk = mountSmallDisk()
-  if (!disk) { console.log('  (mount not permitted: full-disk append not tested)'); return }
+  const disk = mountSmallDisk('save --append on a full disk')
+  if (!disk) return
   try {
     writeFileSync(join(disk.dir, 'fill'), Buffer.alloc(400_000))
     writeFileSync(join(disk.dir, 'log.ndjson'), '{"i":0}\n')

@@ -42,8 +42,8 @@ test('a redirect to a full device: write error, $? is 1, the script goes on', ()
 })
 
 test('a full disk behind a redirect or stdout is an error, not a short file and 0', () => {
-  const disk = mountSmallDisk()
-  if (!disk) { console.log('  (mount not permitted: only /dev/full tested)'); return }
+  const disk = mountSmallDisk('a full disk behind a redirect or stdout (only /dev/full tested)')
+  if (!disk) return
   try {
     let r = fsh(`open data.ndjson | to ndjson > ${join(disk.dir, 'out.txt')}; echo $?`)
     assert.is(r.out, '1\n')
