@@ -71,7 +71,7 @@ if (!hasTmux()) {
     t.keys('C-c')
     await t.waitFor(s => idle(s) && s.split('\n').filter(l => l.includes('[130]')).length >= 2)
     assert.ok(Date.now() - t0 < 2000)
-    await until(() => !psHas('sleep 31.25'), 'the program to be gone', 3000)
+    await until(() => !psHas('sleep 31.25'), 'the program to be gone')
     await t.run('echo still here', /^still here$/m)
     t.kill()
   })

@@ -103,7 +103,7 @@ async function setup(opts: { history?: string[] } = {}) {
   return { dir, shell, term, session, view, keys, frame, live, line }
 }
 
-async function until(what: () => boolean, ms = 3000, show?: () => string): Promise<void> {
+async function until(what: () => boolean, ms = 15_000, show?: () => string): Promise<void> {
   const t0 = Date.now()
   while (!what()) {
     if (Date.now() - t0 > ms) throw new Error('timed out' + (show ? ': ' + JSON.stringify(show()) : ''))
