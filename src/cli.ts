@@ -7,7 +7,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { signalAbort, signalStatus } from './runtime/external.ts'
 import { writeStream } from './runtime/pipeline.ts'
-import { TextRenderer } from './runtime/render.ts'
+import { renderTable, TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
 import { createCliShell } from './cli-shell.ts'
 import { fshDirs } from './state/dirs.ts'
@@ -147,10 +147,7 @@ async function doctor(env: Record<string, string>, args: string[]): Promise<numb
   const { runDoctor } = await import('./state/doctor.ts')
   const checks = await runDoctor(fshDirs(env))
   if (args.includes('--json')) process.stdout.write(checks.map(c => JSON.stringify(c)).join('\n') + '\n')
-  else {
-    const { renderTable } = await import('./runtime/render.ts')
-    process.stdout.write(renderTable(checks.map(c => ({ check: c.check, ok: c.ok, detail: c.detail }))))
-  }
+  else process.stdout.write(renderTable(checks.map(c => ({ check: c.check, ok: c.ok, detail: c.detail }))))
   const bad = checks.filter(c => !c.ok)
   if (bad.length) process.stderr.write(`fsh: doctor: ${bad.length} check${bad.length > 1 ? 's' : ''} failed: ${bad.map(c => c.check).join(', ')}\n`)
   return bad.length ? EXIT.failure : EXIT.ok

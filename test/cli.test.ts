@@ -1,6 +1,6 @@
 // The fsh executable as users run it: scripts, one-liners, stdin, help, errors and exit codes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -191,6 +191,22 @@ export async function load(url, context, next) {
 }`)
   writeFileSync(join(dir, 'slow.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'slow-hooks.mjs')).href)})\n`)
   await interrupt(() => existsSync(loading), ['--import', pathToFileURL(join(dir, 'slow.mjs')).href])
+})
+
+test('a one-liner loads a handful of the bundle\'s files, and neither Ink nor React', () => {
+  // Each ES module costs Node a resolve, a read and a link: startup grows with their number.
+  const loaded = join(dir, 'loaded')
+  writeFileSync(join(dir, 'count-hooks.mjs'), `import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  if (url.includes('/dist/')) appendFileSync(${JSON.stringify(loaded)}, url + '\\n')
+  return next(url, context)
+}`)
+  writeFileSync(join(dir, 'count.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'count-hooks.mjs')).href)})\n`)
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'count.mjs')).href, BIN, '-c', 'echo hi'], { cwd: dir, env, encoding: 'utf8' })
+  assert.is(r.stdout, 'hi\n', r.stderr)
+  const files = readFileSync(loaded, 'utf8').trim().split('\n')
+  assert.ok(files.length <= 6, `${files.length} files:\n${files.join('\n')}`)
+  for (const f of files) assert.not.match(readFileSync(new URL(f), 'utf8'), /react\.element|ink-text/i, f)
 })
 
 test('fsh doctor: exit 0 on a healthy state dir, 1 with a stale daemon socket, --json records', () => {

@@ -1,11 +1,16 @@
 // Startup: `fsh -c 'echo hi'` beside `node -e "console.log('hi')"`, the floor any Node tool pays.
-// Prints medians of N runs and the ratio. Goal: ratio <= 1.3.
+// Both start the same way (same environment: a preset NODE_EXTRA_CA_CERTS costs every Node start
+// the same). Runs them in turns and prints medians with the middle half of the runs and the ratio.
+// Goal: ratio <= 1.3. `--against DIR` also runs another tree's build (e.g. a checkout of main) in
+// the same turns.
+//   node --import tsx scripts/bench/startup.ts [--against DIR]    (RUNS=N, default 20)
 import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { median, table } from './measure.ts'
 
 const N = Number(process.env.RUNS ?? 20)
-const BIN = resolve('bin/fsh.js')
+const k = process.argv.indexOf('--against')
+const other = k >= 0 ? process.argv[k + 1] : undefined
 
 function time(cmd: string, args: string[]): number {
   const t0 = process.hrtime.bigint()
@@ -14,16 +19,16 @@ function time(cmd: string, args: string[]): number {
   return Number(process.hrtime.bigint() - t0) / 1e6
 }
 
-const node: number[] = []
-const fsh: number[] = []
-for (let i = 0; i < N; i++) {
-  node.push(time(process.execPath, ['-e', "console.log('hi')"]))
-  fsh.push(time(process.execPath, [BIN, '-c', 'echo hi']))
-}
-const n = median(node)
-const f = median(fsh)
-table(['startup', 'median ms'], [
-  ["node -e \"console.log('hi')\"", n.toFixed(1)],
-  ["fsh -c 'echo hi'", f.toFixed(1)],
-  ['ratio fsh / node', (f / n).toFixed(2)],
-])
+const runs: [string, string[], number[]][] = [
+  ["node -e \"console.log('hi')\"", ['-e', "console.log('hi')"], []],
+  ["fsh -c 'echo hi'", [resolve('bin/fsh.js'), '-c', 'echo hi'], []],
+]
+if (other) runs.push([`fsh -c 'echo hi' (${other})`, [resolve(other, 'bin/fsh.js'), '-c', 'echo hi'], []])
+for (let i = 0; i < N; i++) for (const [, args, ms] of runs) ms.push(time(process.execPath, args))
+
+/** The value below which a fraction q of the runs fall. */
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))]!
+const node = median(runs[0]![2])
+table(['startup', 'median ms', 'p25–p75 ms', 'ratio to node'], runs.map(([name, , ms]) => [
+  name, median(ms).toFixed(1), `${quantile(ms, 0.25).toFixed(1)}–${quantile(ms, 0.75).toFixed(1)}`, (median(ms) / node).toFixed(2),
+]))
