@@ -11,6 +11,7 @@ import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
 import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
+import { unshowable } from './foreign-values.ts'
 import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
@@ -262,8 +263,10 @@ async function drain(output: AsyncIterable<Item>, out: Out, run: Running, err: E
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
     const why = writing ? writeErrorText(e) : undefined
-    if (why === undefined) throw e
-    err.write(`fsh: write error: ${why}\n`)
+    // A value the target cannot render (a BigInt that came in another way) fails this stage, not the run.
+    const bad = writing && why === undefined ? unshowable(e) : undefined
+    if (why === undefined && bad === undefined) throw e
+    err.write(bad ? formatError(bad, run.def?.name) + '\n' : `fsh: write error: ${why}\n`)
     run.status = EXIT.failure
     throw new StageFailed(EXIT.failure)
   }
@@ -334,7 +337,14 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
   })
   const parts: Promise<unknown>[] = [exited]
   if (child.stderr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
-  if (pumpFrom && pumpTo !== undefined) parts.push(pump(pumpFrom, pipeWriter(pumpTo)))
+  if (pumpFrom && pumpTo !== undefined) {
+    parts.push(pump(pumpFrom, pipeWriter(pumpTo)).catch(e => {
+      const bad = unshowable(e)
+      if (!bad) throw e
+      err.write(formatError(bad) + '\n')
+      run.status = EXIT.failure
+    }))
+  }
   let next: Up = { t: 'none' }
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
   else if (readFrom !== undefined && outTarget) {
