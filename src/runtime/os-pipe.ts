@@ -7,7 +7,7 @@ import { type ChildProcess, execFile } from 'node:child_process'
 import { closeSync, constants, openSync, unlinkSync } from 'node:fs'
 import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
-import type { Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import { join } from 'node:path'
 
 export interface OsPipe { r: number; w: number }
@@ -80,17 +80,21 @@ export function pipeWriter(fd: number): Socket {
 const SIGPIPE_GRACE_MS = 100
 
 /**
- * An external's stdout through Node's own pipe (a socketpair). Closing a socket with unread data
- * makes the writer fail with "Connection reset by peer" where a pipe gives a quiet SIGPIPE: so a
- * reader that stops early sends the program SIGPIPE itself and closes once it has gone.
+ * An external's stdout through Node's own pipe (a socketpair), with its stderr when that goes to
+ * the same place (`2>&1`). Closing a socket with unread data makes the writer fail with "Connection
+ * reset by peer" where a pipe gives a quiet SIGPIPE: so a reader that stops early sends the program
+ * SIGPIPE itself and closes once it has gone.
  */
-export function socketReader(child: ChildProcess, stream: Readable): AsyncIterable<Uint8Array> & { destroy(): void } {
+export function socketReader(child: ChildProcess, sockets: Readable[]): AsyncIterable<Uint8Array> & { destroy(): void } {
+  const stream = sockets.length === 1 ? sockets[0]! : merged(sockets)
+  const close = () => { for (const s of [stream, ...sockets]) s.destroy() }
   const stop = () => {
-    if (child.exitCode !== null || child.signalCode !== null || stream.destroyed) { stream.destroy(); return }
+    if (child.exitCode !== null || child.signalCode !== null || stream.destroyed) { close(); return }
     child.kill('SIGPIPE')
-    stream.resume() // what it still writes is dropped, so it never blocks before the signal lands
-    const late = setTimeout(() => stream.destroy(), SIGPIPE_GRACE_MS)
-    child.once('exit', () => { clearTimeout(late); stream.destroy() })
+    // What it still writes is dropped, so it never blocks before the signal lands.
+    for (const s of sockets) { s.unpipe(); s.resume() }
+    const late = setTimeout(close, SIGPIPE_GRACE_MS)
+    child.once('exit', () => { clearTimeout(late); close() })
   }
   return {
     async *[Symbol.asyncIterator]() {
@@ -104,4 +108,12 @@ export function socketReader(child: ChildProcess, stream: Readable): AsyncIterab
     },
     destroy: stop,
   }
+}
+
+/** Several sockets read as one stream, in the order their chunks come; it ends when all have. */
+function merged(sockets: Readable[]): Readable {
+  const out = new PassThrough()
+  let open = sockets.length
+  for (const s of sockets) s.on('end', () => { if (--open === 0) out.end() }).pipe(out, { end: false })
+  return out
 }

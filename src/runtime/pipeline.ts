@@ -320,7 +320,9 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     const p = pipes?.shift()
     if (p) { stdout = p.w; ours.push(p.w); readFrom = p.r } else stdout = 'pipe'
   }
+  // Node's pipe is made at spawn, one per descriptor: `2>&1` into it is a second one, read with the first.
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
+  const mergedErr = r.stderr === 'stdout' && stdout === 'pipe'
   const child = spawnProcess(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
     cwd: stage.cwd,
@@ -342,7 +344,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     child.once('exit', (code, signal) => { run.status ??= exitStatus(code, signal); resolve() })
   })
   const parts: Promise<unknown>[] = [exited]
-  if (child.stderr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
+  if (child.stderr && !mergedErr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
   const pumpInto = pumpTo !== undefined ? pipeWriter(pumpTo) : child.stdin
   if (pumpFrom && pumpInto) {
     parts.push(pump(pumpFrom, pumpInto).catch(e => {
@@ -353,7 +355,7 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     }))
   }
   let next: Up = { t: 'none' }
-  const viaNode = stdout === 'pipe' && child.stdout ? socketReader(child, child.stdout) : undefined
+  const viaNode = stdout === 'pipe' && child.stdout ? socketReader(child, mergedErr && child.stderr ? [child.stdout, child.stderr] : [child.stdout]) : undefined
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
   else if (viaNode && !outTarget) next = { t: 'node', stream: viaNode }
   else if ((readFrom !== undefined || viaNode) && outTarget) {

@@ -23,6 +23,7 @@ test('externals into externals, builtins and back', async () => {
     ['^seq 200000 | ^cat | ^tail -1', '200000\n'],
     ['echo a b | ^cat', 'a b\n'],
     ['^seq 3 | lines | count', '3\n'],
+    ['^sh -c "echo out; sleep 0.1; echo err >&2" 2>&1 | ^cat', 'out\nerr\n'],
     ['^printf "b\\na\\n" | ^sort | lines | to ndjson | ^cat', '{"line":"a"}\n{"line":"b"}\n'],
   ]) {
     const r = await shell.run(line!)
