@@ -47,6 +47,10 @@ test('through shell.run: the command fails with exit 1, the line goes on', async
     }
   }
   assert.not.ok(existsSync(join(dir, 'out.json')), 'save wrote nothing')
+  let thrown: unknown
+  try { for await (const _ of shell.stream('big')) assert.unreachable('a value came out') } catch (e) { thrown = e }
+  assert.is((thrown as { exitCode?: number }).exitCode, 1, 'stream() throws a RunError')
+  assert.match((thrown as Error).message, /cannot show a BigInt/)
 })
 
 /** fsh's command line with the two commands added; `checked: false` leaves them unmarked, as a
