@@ -3,6 +3,7 @@ import { registry } from '../commands/index.ts'
 import { RAW_ARGS } from '../commands/raw-args.ts'
 import type { CommandDef } from './runtime/command.ts'
 import type { CommandSource } from './runtime/interpreter.ts'
+import { markForeign } from './runtime/foreign-values.ts'
 
 export class CommandSet implements CommandSource {
   private readonly extra = new Map<string, CommandDef<any>>()
@@ -11,6 +12,7 @@ export class CommandSet implements CommandSource {
   get rawNames(): ReadonlySet<string> { return this.raw }
 
   add(def: CommandDef<any>): void {
+    markForeign(def)
     this.extra.set(def.name, def)
     if (def.rawArgs) this.raw = new Set([...this.raw, def.name])
   }

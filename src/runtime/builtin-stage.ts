@@ -4,6 +4,7 @@ import { Channel, ChannelClosed } from './channel.ts'
 import type { Arg, CommandDef, Ctx } from './command.ts'
 import { EXIT, FshError, exitCodeOf, formatError, isAbort, usageError } from '../base/errors.ts'
 import { emitsValues, parseArgs } from './flags.ts'
+import { checkedItems, isForeign, unshowable } from './foreign-values.ts'
 import { renderHelp } from './help.ts'
 import { checkArgs } from './positionals.ts'
 import { progressReporter } from './progress.ts'
@@ -33,6 +34,7 @@ export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input
     let source: AsyncIterable<Item>
     if (result && typeof result === 'object' && Symbol.asyncIterator in result) source = result as AsyncIterable<Item>
     else source = (async function* () { const v = await result; if (v !== undefined) yield v as Item })()
+    if (isForeign(stage.def)) source = checkedItems(source)
     yield* json ? asJson(source, def.output === 'record') : source
     run.status = ctx.exitCode
   } catch (e) {
@@ -40,7 +42,7 @@ export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input
     if (e instanceof ChannelClosed) { run.status = 0; return }
     if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
     run.status = exitCodeOf(e)
-    reportError(frame, err, formatError(sh.repl ? replHint(e) : e, name))
+    reportError(frame, err, formatError(sh.repl ? replHint(e) : unshowable(e) ?? e, name))
     if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
     throw new StageFailed(run.status)
   }

@@ -10,7 +10,8 @@ import { Channel, ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
 import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
-import { closeFd, makePipes, pipeReader, pipeWriter, type OsPipe } from './os-pipe.ts'
+import { closeFd, makePipes, pipeReader, pipeWriter, socketReader, type OsPipe } from './os-pipe.ts'
+import { unshowable } from './foreign-values.ts'
 import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
@@ -37,7 +38,8 @@ export async function execPipeline(sh: Interpreter, commands: Command[], frame: 
 // ---------------------------------------------------------------- wiring
 
 /** What feeds the next stage; `pipe` is the read end of an OS pipe that we own until handed on. */
-type Up = Source | { t: 'pipe'; fd: number }
+/** `node`: an external's stdout through Node's own pipe, when no FIFO could be made. */
+type Up = Source | { t: 'pipe'; fd: number } | { t: 'node'; stream: ReturnType<typeof socketReader> }
 
 async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: IO, observer?: PipelineObserver): Promise<number> {
   const children: ChildProcess[] = []
@@ -73,11 +75,12 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
           watchChild(k, child, run, observer)
           if (watchedErr) watchedErr.from = child.stderr ?? undefined
           if (next.t === 'pipe' && through(k)) up = { t: 'input', input: Input.ofBytes(observed(pipeReader(next.fd), k, observer, taps[k]) as AsyncIterable<Uint8Array>) }
+          if (next.t === 'node' && through(k)) up = { t: 'input', input: Input.ofBytes(observed(next.stream, k, observer, taps[k]) as AsyncIterable<Uint8Array>) }
         }
         if (frame.signal.aborted) onAbort()
         continue
       }
-      if (stage.redirs.stdin !== undefined && up.t === 'pipe') closeFd(up.fd)
+      if (stage.redirs.stdin !== undefined) dropUp(up)
       const input: Input = stage.redirs.stdin !== undefined ? fdInput(stage.redirs.stdin) : toInput(up)
       const run: Running = { done: Promise.resolve() }
       running.push(run)
@@ -101,7 +104,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
     frame.signal.removeEventListener('abort', onAbort)
     if (frame.signal.aborted) for (const c of children) killGroup(c.pid, 'SIGTERM', sh.detached)
     for (const s of stages) closeRedirs(s.redirs)
-    for (const p of pipes) { closeFd(p.r); closeFd(p.w) }
+    for (const p of pipes ?? []) { closeFd(p.r); closeFd(p.w) }
   }
   if (frame.signal.aborted) return EXIT.interrupted
   return pipelineStatus(running)
@@ -136,6 +139,7 @@ function toInput(up: Up): Input {
     case 'fd': return fdInput(up.fd)
     case 'input': return up.input
     case 'pipe': return Input.ofBytes(pipeReader(up.fd))
+    case 'node': return Input.ofBytes(up.stream)
   }
 }
 
@@ -262,8 +266,10 @@ async function drain(output: AsyncIterable<Item>, out: Out, run: Running, err: E
   } catch (e) {
     if (e instanceof StageFailed || e instanceof ChannelClosed || isBrokenPipe(e)) { if (!(e instanceof StageFailed)) run.quiet = true; return }
     const why = writing ? writeErrorText(e) : undefined
-    if (why === undefined) throw e
-    err.write(`fsh: write error: ${why}\n`)
+    // A value the target cannot render (a BigInt that came in another way) fails this stage, not the run.
+    const bad = writing && why === undefined ? unshowable(e) : undefined
+    if (why === undefined && bad === undefined) throw e
+    err.write(bad ? formatError(bad, run.def?.name) + '\n' : `fsh: write error: ${why}\n`)
     run.status = EXIT.failure
     throw new StageFailed(EXIT.failure)
   }
@@ -279,39 +285,44 @@ function writeErrorText(err: unknown): string | undefined {
 
 // ---------------------------------------------------------------- externals
 
-function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }>, up: Up, last: boolean, io: IO, err: ErrOut, pipes: OsPipe[]) {
+/** An upstream nobody reads (a stage whose stdin is redirected): closed, so its writer sees SIGPIPE. */
+function dropUp(up: Up): void {
+  if (up.t === 'pipe') closeFd(up.fd)
+  else if (up.t === 'node') up.stream.destroy()
+}
+
+/** `pipes` undefined: no FIFO could be made, and the child's stdin or stdout is Node's own pipe. */
+function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }>, up: Up, last: boolean, io: IO, err: ErrOut, pipes: OsPipe[] | undefined) {
   const r = stage.redirs
   const ours: number[] = [] // descriptors the child gets and we close once it has them
   let pumpFrom: Input | undefined
   let pumpTo: number | undefined
-  let stdin: 'ignore' | number
+  let stdin: 'ignore' | 'pipe' | number
   if (r.stdin !== undefined) stdin = r.stdin
   else if (up.t === 'none') stdin = 'ignore'
   else if (up.t === 'fd') stdin = up.fd
   else if (up.t === 'pipe') { stdin = up.fd; ours.push(up.fd) }
   else {
-    const p = pipes.shift()!
-    stdin = p.r
-    ours.push(p.r)
-    pumpFrom = up.input
-    pumpTo = p.w
+    pumpFrom = toInput(up)
+    const p = pipes?.shift()
+    if (p) { stdin = p.r; ours.push(p.r); pumpTo = p.w } else stdin = 'pipe'
   }
-  if (up.t === 'pipe' && r.stdin !== undefined) ours.push(up.fd)
+  if (r.stdin !== undefined) dropUp(up)
 
   const redirectedOut = r.stdout !== undefined || r.stdoutToErr
   const outTarget: Out | undefined = redirectedOut || last ? stageOut(r, io, err) : undefined
-  let stdout: number
+  let stdout: 'pipe' | number
   let readFrom: number | undefined
   if (r.stdoutToErr && err.fd !== undefined) stdout = err.fd
   else if (r.stdout !== undefined) stdout = r.stdout
   else if (outTarget?.fd !== undefined && !r.stdoutToErr) stdout = outTarget.fd
   else {
-    const p = pipes.shift()!
-    stdout = p.w
-    ours.push(p.w)
-    readFrom = p.r
+    const p = pipes?.shift()
+    if (p) { stdout = p.w; ours.push(p.w); readFrom = p.r } else stdout = 'pipe'
   }
+  // Node's pipe is made at spawn, one per descriptor: `2>&1` into it is a second one, read with the first.
   const stderr = r.stderr === 'stdout' ? stdout : err.fd ?? 'pipe'
+  const mergedErr = r.stderr === 'stdout' && stdout === 'pipe'
   const child = spawnProcess(stage.path, stage.argv.slice(1), {
     argv0: stage.argv[0],
     cwd: stage.cwd,
@@ -333,12 +344,22 @@ function startExternal(sh: Interpreter, stage: Extract<Prepared, { kind: 'ext' }
     child.once('exit', (code, signal) => { run.status ??= exitStatus(code, signal); resolve() })
   })
   const parts: Promise<unknown>[] = [exited]
-  if (child.stderr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
-  if (pumpFrom && pumpTo !== undefined) parts.push(pump(pumpFrom, pipeWriter(pumpTo)))
+  if (child.stderr && !mergedErr) child.stderr.on('data', (c: Uint8Array) => err.write(c))
+  const pumpInto = pumpTo !== undefined ? pipeWriter(pumpTo) : child.stdin
+  if (pumpFrom && pumpInto) {
+    parts.push(pump(pumpFrom, pumpInto).catch(e => {
+      const bad = unshowable(e)
+      if (!bad) throw e
+      err.write(formatError(bad) + '\n')
+      run.status = EXIT.failure
+    }))
+  }
   let next: Up = { t: 'none' }
+  const viaNode = stdout === 'pipe' && child.stdout ? socketReader(child, mergedErr && child.stderr ? [child.stdout, child.stderr] : [child.stdout]) : undefined
   if (readFrom !== undefined && !outTarget) next = { t: 'pipe', fd: readFrom }
-  else if (readFrom !== undefined && outTarget) {
-    const reader = pipeReader(readFrom)
+  else if (viaNode && !outTarget) next = { t: 'node', stream: viaNode }
+  else if ((readFrom !== undefined || viaNode) && outTarget) {
+    const reader = readFrom !== undefined ? pipeReader(readFrom) : viaNode!
     parts.push(drain(reader as AsyncIterable<Uint8Array>, outTarget, run, err).catch(() => { reader.destroy() }))
   } else if (outTarget?.flush) parts.push(exited.then(() => outTarget.flush!()))
   run.done = Promise.all(parts).then(() => {})

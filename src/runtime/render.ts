@@ -73,12 +73,14 @@ export class TextRenderer {
   }
 
   private settle(): string {
-    this.cols = measureColumns(this.rows)
+    // Taken first: rows that cannot be rendered (an error below) are not tried again by the next output.
+    const rows = this.rows
+    this.rows = []
+    this.cols = measureColumns(rows)
     this.colKeys = new Set(this.cols.map(c => c.key))
     const header = headerText(this.cols)
     let text = (this.opts.bold ? this.opts.bold(header) : header) + '\n'
-    for (const r of this.rows) text += this.line(r)
-    this.rows = []
+    for (const r of rows) text += this.line(r)
     return text
   }
 

@@ -15,6 +15,7 @@ import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
 import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, forkState, homeDir, resolvePath, type ErrOut, type Frame, type IO, type Out, type RunState } from './scope.ts'
 import { Input } from './stream.ts'
+import { checkInput } from './foreign-values.ts'
 import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { RUN_OUTPUT_CAP, RUN_STDERR_TAIL } from '../base/limits.ts'
 
@@ -247,7 +248,7 @@ function sourceOf(input: RunOptions['input']): IO['source'] {
   if (input === undefined) return { t: 'none' }
   if (typeof input === 'string') return { t: 'input', input: Input.ofBytes(once(Buffer.from(input))) }
   if (input instanceof Uint8Array) return { t: 'input', input: Input.ofBytes(once(input)) }
-  if (Array.isArray(input)) return { t: 'input', input: Input.ofValues(input) }
+  if (Array.isArray(input)) { checkInput(input); return { t: 'input', input: Input.ofValues(input) } }
   return { t: 'input', input: Input.ofBytes(input) }
 }
 
