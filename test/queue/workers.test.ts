@@ -36,18 +36,24 @@ test('workers SIGKILLed mid-job again and again: no job lost, none run twice at 
   const sb = box()
   const N = 60
   addJobs(sb, N, 'work', { ms: 150 }, { maxAttempts: 100 })
-  const workers = new Set([startWorker(sb, '--lease 600ms --concurrency 3'), startWorker(sb, '--lease 600ms --concurrency 3')])
+  // The lease is ten attempts long: a worker starved by a busy machine still renews it in time,
+  // while a killed one's job comes back within seconds.
+  const workers = new Set([startWorker(sb, '--lease 1500ms --concurrency 3'), startWorker(sb, '--lease 1500ms --concurrency 3')])
   let kills = 0
+  let startsAtKill = 0
   try {
     await until('every job succeeded', () => {
       if (stats(sb).succeeded === N) return true
-      // Kill a worker that is in the middle of a job, then start a fresh one.
-      const running = logLines(sb).filter(l => l.startsWith('start ')).length > logLines(sb).filter(l => l.startsWith('done ')).length
-      if (running && kills < 8 && Math.random() < 0.1) {
+      // Kill a worker that is in the middle of a job, then start a fresh one: each time a job has
+      // started since the last kill, so the kills happen however fast or slow the machine is.
+      const starts = logLines(sb).filter(l => l.startsWith('start ')).length
+      const running = starts > logLines(sb).filter(l => l.startsWith('done ')).length
+      if (running && kills < 8 && starts > startsAtKill) {
+        startsAtKill = starts
         const victim = [...workers][0]!
         victim.kill('SIGKILL')
         workers.delete(victim)
-        workers.add(startWorker(sb, '--lease 600ms --concurrency 3'))
+        workers.add(startWorker(sb, '--lease 1500ms --concurrency 3'))
         kills++
       }
       return false
