@@ -1,13 +1,13 @@
 // `queue cancel ID`: a queued job never runs; a running one has its signal fired.
 import { defineCommand } from '../../src/prelude.ts'
 import { jobRecord } from '../../src/queue/records.ts'
-import { dbFlag, withStore } from './common.ts'
+import { dbFlag, jobIdArg, withStore } from './common.ts'
 
 export default defineCommand({
   name: 'cancel',
   summary: "Cancel a queued or running job (a running job's signal fires within a second)",
   flags: { ...dbFlag },
-  args: [{ name: 'id', type: 'int', min: 1, describe: 'the job id' }],
+  args: [jobIdArg],
   output: 'record',
   examples: [
     { line: `queue add noop | count; queue cancel 1 | select id status`, output: '1\nid  status\n 1  cancelled' },

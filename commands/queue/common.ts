@@ -9,6 +9,9 @@ export const dbFlag = {
   db: { type: 'string', arg: 'FILE', describe: 'the queue database (default: queue.db in the state dir)' },
 } as const satisfies Record<string, FlagSpec>
 
+/** The positional argument of show, retry and cancel. */
+export const jobIdArg = { name: 'id', type: 'int', min: 1, describe: 'the job id' } as const
+
 /** The store `--db` names (the caller closes it). */
 export function openStore(ctx: Ctx<{ db?: string }>): JobStore {
   const db = ctx.flags.db

@@ -1,13 +1,13 @@
 // `queue show ID`: everything about one job.
 import { defineCommand } from '../../src/prelude.ts'
 import { jobDetail } from '../../src/queue/records.ts'
-import { dbFlag, withStore } from './common.ts'
+import { dbFlag, jobIdArg, withStore } from './common.ts'
 
 export default defineCommand({
   name: 'show',
   summary: 'One job in full: payload, attempts, last error, result, lease',
   flags: { ...dbFlag },
-  args: [{ name: 'id', type: 'int', min: 1, describe: 'the job id' }],
+  args: [jobIdArg],
   output: 'record',
   examples: [
     { line: `queue add noop --payload '{"n": 7}' | count; queue show 1 | select id type payload`, output: '1\nid  type  payload\n 1  noop  {"n":7}' },
