@@ -19,13 +19,16 @@
 //   ```
 //
 // Each transcript runs in one shell (variables carry over between blocks) in a fresh temporary
-// directory, which shows as {TMP}; FSH_HOME is a fresh directory inside it; NO_COLOR is set.
+// directory, which shows as {TMP}; FSH_HOME is a fresh directory inside it; NO_COLOR is set;
+// $env.PORT is a TCP port on 127.0.0.1 that was free when the transcript started (for a server it
+// runs in the background, e.g. `serve --port $env.PORT &`), shown as {PORT}.
 // `npm run snapshots` checks every transcript; `npm run snapshots -- --update` rewrites the
 // expected output in place; `npm run snapshots -- FILE...` limits the run.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { createServer } from 'node:net'
 import { createShell } from '../src/index.ts'
 
 export interface TranscriptResult { file: string; commands: number; failures: string[]; updated: string }
@@ -59,7 +62,8 @@ export async function runTranscript(file: string, opts: { update?: boolean } = {
   const text = readFileSync(file, 'utf8')
   const lines = text.split('\n')
   const dir = mkdtempSync(join(tmpdir(), 'fsh-snap-'))
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.fsh-home'), NO_COLOR: '1', HOME: dir, COLUMNS: '100' }
+  const port = await freePort()
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), FSH_HOME: join(dir, '.fsh-home'), NO_COLOR: '1', HOME: dir, COLUMNS: '100', PORT: String(port) }
   delete env.FORCE_COLOR
   const shell = createShell({ cwd: dir, env })
   const rules: [RegExp, string][] = []
@@ -86,7 +90,7 @@ export async function runTranscript(file: string, opts: { update?: boolean } = {
         const r = await shell.run(cmd.line)
         let actual = [...textLines(r.stdout), ...textLines(r.stderr).map(l => STDERR_MARK + l)].join('\n')
         if (r.exitCode !== 0) actual += (actual ? '\n' : '') + `[exit ${r.exitCode}]`
-        actual = normalize(actual.split(dir).join('{TMP}'), rules)
+        actual = normalize(actual.split(dir).join('{TMP}').split(`:${port}`).join(':{PORT}'), rules)
         const expected = cmd.expected.join('\n')
         if (actual !== expected) failures.push(`${file}:${b.start + 2 + cmd.offset}: \`${cmd.line.split('\n')[0]}\`\n--- expected\n${expected}\n--- actual\n${actual}`)
         rewritten.push(...cmd.line.split('\n').map((l, k) => (k === 0 ? `~> ${l}` : `.. ${l}`)))
@@ -116,6 +120,16 @@ function parseSession(lines: string[]): { line: string; expected: string[]; offs
   })
   for (const c of cmds) while (c.expected.length && c.expected[c.expected.length - 1] === '') c.expected.pop()
   return cmds
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
 }
 
 /** Marks a line that went to stderr, so a transcript checks which stream each line went to. */
