@@ -165,6 +165,8 @@ if (!hasTmux()) {
     b.keys('C-u')
     await b.waitFor(idle)
     await a.run('echo typed-in-a', /^typed-in-a$/m)
+    // A saves the line beside running it: what B can recall is what has reached the file.
+    await until(() => historyLines().includes('echo typed-in-a'), 'the line saved to the history file')
     b.keys('Up')
     await b.waitFor(/❯ echo typed-in-a\s*$/m)
     b.keys('Enter')

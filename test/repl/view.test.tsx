@@ -167,18 +167,17 @@ test('paths complete from the working folder, with / after a folder', async () =
 test('↑ recalls by prefix; Ctrl-R searches, Enter runs the match', async () => {
   const r = await setup({ history: ['echo one', 'rows 2', 'echo two'] })
   await r.keys('\x1b[A')
-  assert.ok(r.line() === 'echo two')
+  await until(() => r.line() === 'echo two', undefined, r.line)
   await r.keys('\x15rows\x1b[A') // Ctrl-U, then a prefix
-  assert.ok(r.line() === 'rows 2')
+  await until(() => r.line() === 'rows 2', undefined, r.line)
   await r.keys('\x15\x12one')
-  assert.ok(r.live().some(l => l === 'search history: one'), r.frame())
-  assert.ok(r.live().some(l => l.endsWith('❯ echo one')))
+  await until(() => r.live().some(l => l === 'search history: one') && r.live().some(l => l.endsWith('❯ echo one')), undefined, r.frame)
   await r.keys('\r')
   await until(() => r.term.written.includes('one\n'))
   await r.keys('\x12zzz')
-  assert.ok(r.live().some(l => l.startsWith('no match: zzz')))
+  await until(() => r.live().some(l => l.startsWith('no match: zzz')), undefined, r.frame)
   await r.keys('\x07') // Ctrl-G gives up
-  assert.not.ok(r.frame().includes('no match'))
+  await until(() => !r.frame().includes('no match'), undefined, r.frame)
   r.view.unmount()
 })
 
