@@ -60,12 +60,15 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const summary: WorkerSummary = { worker, succeeded: 0, retried: 0, dead: 0, cancelled: 0, lost: 0, requeued: 0 }
   const pollMs = opts.pollMs ?? 250
   const running = new Map<number, AbortController>()
+  /** When each running job's lease runs out, as far as this worker knows it renewed it. */
+  const heldUntil = new Map<number, number>()
   const outcomes: Outcome[] = []
   let wake: (() => void) | undefined
   const nudge = (): void => { const w = wake; wake = undefined; w?.() }
 
   const finish = (o: Outcome, why?: Stop['why']): void => {
     running.delete(o.job.id)
+    heldUntil.delete(o.job.id)
     if (why === 'cancelled') summary.cancelled++
     else if (why === 'lost') summary.lost++
     else if (o.kind === 'succeeded') summary.succeeded++
@@ -79,6 +82,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const start = (job: Claimed): void => {
     const ac = new AbortController()
     running.set(job.id, ac)
+    heldUntil.set(job.id, Date.now() + opts.leaseMs)
     const timeout = job.timeoutMs
     const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => ac.abort(new Stop('timeout', `timed out after ${formatDuration(timeout)}`)), timeout) : undefined
     const handler = handlers[job.type]
@@ -115,15 +119,22 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     ).finally(() => clearTimeout(timer))
   }
 
-  // Leases are renewed well before they run out; a job whose lease is gone (cancelled, or
-  // reclaimed after a stall) has its signal fired.
+  // Leases are renewed well before they run out, from a timer and from the claim loop too (a
+  // stream of quick jobs keeps the loop from yielding to timers). A job whose lease is gone
+  // (cancelled, reclaimed after a stall) has its signal fired; so has one whose lease ran out before
+  // it could be renewed: another worker may be running it now.
   const heartbeatMs = Math.max(10, Math.min(opts.leaseMs / 3, 1000))
-  const heartbeat = setInterval(() => {
+  let lastBeat = Date.now()
+  const beat = (): void => {
+    const now = Date.now()
+    lastBeat = now
     try {
+      for (const [id, until] of heldUntil) if (until <= now) running.get(id)?.abort(new Stop('lost', 'lease ran out before the worker could renew it (it was too busy)'))
       if (running.size) {
         const ids = [...running.keys()]
         const held = store.heartbeat(worker, ids, opts.leaseMs)
         const gone = ids.filter(id => !held.has(id) && running.has(id))
+        for (const id of held) if (heldUntil.has(id)) heldUntil.set(id, now + opts.leaseMs)
         if (gone.length) {
           const statuses = store.statuses(gone)
           for (const id of gone) {
@@ -136,7 +147,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     } catch (err) {
       opts.onError?.(err)
     }
-  }, heartbeatMs)
+  }
+  const heartbeat = setInterval(beat, heartbeatMs)
 
   let graceTimer: NodeJS.Timeout | undefined
   const onStop = (): void => {
@@ -153,6 +165,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     for (;;) {
       const stopping = signal.aborted
       const now = Date.now()
+      if (now - lastBeat >= heartbeatMs) beat()
       if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
         lastMaintenance = now
         store.reclaimExpired()
