@@ -18,7 +18,10 @@ where job.signal fires on cancel, lease loss, timeout and shutdown; what they re
 job's result. A job whose type has no handler is dead at once.
 Each running job holds a lease renewed every second (or lease/3); a worker that dies loses its
 leases and another worker reclaims the jobs. Ctrl-C stops claiming, lets running jobs finish
-within --grace, then hands the rest back to the queue. Prints a summary record at the end.`,
+within --grace, then hands the rest back to the queue. Prints a summary record at the end.
+With --max-memory, a worker whose handlers leak stops claiming once its resident size passes the
+limit, finishes what runs (within --grace) and exits 0 with \`recycled\` saying why: run it under a
+supervisor (pilot, systemd, a shell loop) that starts a fresh one.`,
   flags: {
     concurrency: { type: 'number', arg: 'N', default: 4, describe: 'jobs at once (and per claim)' },
     types: { type: 'string', arg: 'a,b', describe: 'only these job types' },
@@ -26,6 +29,7 @@ within --grace, then hands the rest back to the queue. Prints a summary record a
     grace: { type: 'duration', arg: 'DURATION', default: 10_000, describe: 'on stop, how long running jobs may take to finish' },
     once: { type: 'boolean', describe: 'stop when no job is ready and none is running' },
     handlers: { type: 'string', arg: 'FILE.mjs', describe: 'a module exporting handler functions, one per job type' },
+    'max-memory': { type: 'size', arg: 'SIZE', describe: 'past this resident size, finish running jobs and exit (for a supervisor to start a fresh worker)' },
     ...dbFlag,
   },
   output: 'record',
@@ -45,12 +49,13 @@ within --grace, then hands the rest back to the queue. Prints a summary record a
     try {
       const summary = await runWorker({
         store, handlers, signal: ctx.signal, types, once: f.once,
-        concurrency: f.concurrency, leaseMs: f.lease, graceMs: f.grace,
+        concurrency: f.concurrency, leaseMs: f.lease, graceMs: f.grace, maxRssBytes: f['max-memory'],
         onProgress: s => ctx.progress(s.succeeded + s.retried + s.dead + s.cancelled, undefined, 'jobs'),
         onError: err => ctx.warn(formatError(err).replace(/^fsh: /, '').trimEnd()),
       })
-      const { worker: _, ...counts } = summary
-      return counts
+      if (summary.recycled) ctx.warn(`stopped to be recycled: ${summary.recycled}`)
+      const { worker: _, recycled, ...counts } = summary
+      return recycled ? { ...counts, recycled } : counts
     } finally {
       store.close()
     }

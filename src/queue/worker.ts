@@ -3,7 +3,7 @@
 // lets running jobs finish within a grace period and hands the rest back to the queue.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { formatDuration } from '../base/units.ts'
+import { formatBytes, formatDuration } from '../base/units.ts'
 import { backoffDelay } from './backoff.ts'
 import { nextRun } from './cron.ts'
 import { MAX_TIMER_MS, type Handlers, type JobContext } from './handlers.ts'
@@ -24,6 +24,10 @@ export interface WorkerOptions {
   signal: AbortSignal
   /** Longest sleep when the queue is empty. */
   pollMs?: number
+  /** Past this resident size (a handler leaking memory), the worker stops claiming, lets its
+   *  running jobs finish within the grace period and returns, `recycled` set: its supervisor
+   *  starts a fresh one. */
+  maxRssBytes?: number
   /** Called about once a second while the worker runs. */
   onProgress?(summary: WorkerSummary): void
   /** A store call failed outside a claim (a heartbeat, say): the worker goes on. */
@@ -42,6 +46,8 @@ export interface WorkerSummary {
   lost: number
   /** Handed back at shutdown. */
   requeued: number
+  /** Why the worker stopped by itself (over maxRssBytes), or null. */
+  recycled: string | null
 }
 
 /** Why a job's signal fired. */
@@ -57,7 +63,10 @@ const MAINTENANCE_MS = 1000
 export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const { store, handlers, signal } = opts
   const worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
-  const summary: WorkerSummary = { worker, succeeded: 0, retried: 0, dead: 0, cancelled: 0, lost: 0, requeued: 0 }
+  const summary: WorkerSummary = { worker, succeeded: 0, retried: 0, dead: 0, cancelled: 0, lost: 0, requeued: 0, recycled: null }
+  // The worker's own stop, for recycling; the caller's signal stops it too.
+  const own = new AbortController()
+  const stopped = AbortSignal.any([signal, own.signal])
   const pollMs = opts.pollMs ?? 250
   const running = new Map<number, AbortController>()
   /** When each running job's lease runs out, as far as this worker knows it renewed it. */
@@ -143,6 +152,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
           }
         }
       }
+      const rss = opts.maxRssBytes ? process.memoryUsage.rss() : 0
+      if (opts.maxRssBytes && rss > opts.maxRssBytes && !stopped.aborted) {
+        summary.recycled = `resident memory ${formatBytes(rss)} over the ${formatBytes(opts.maxRssBytes)} limit`
+        own.abort()
+      }
       opts.onProgress?.(summary)
     } catch (err) {
       opts.onError?.(err)
@@ -157,13 +171,13 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     }, Math.min(opts.graceMs, MAX_TIMER_MS))
     nudge()
   }
-  signal.addEventListener('abort', onStop, { once: true })
-  if (signal.aborted) onStop()
+  stopped.addEventListener('abort', onStop, { once: true })
+  if (stopped.aborted) onStop()
 
   let lastMaintenance = 0
   try {
     for (;;) {
-      const stopping = signal.aborted
+      const stopping = stopped.aborted
       const now = Date.now()
       if (now - lastBeat >= heartbeatMs) beat()
       if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
@@ -185,7 +199,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   } finally {
     clearInterval(heartbeat)
     clearTimeout(graceTimer)
-    signal.removeEventListener('abort', onStop)
+    stopped.removeEventListener('abort', onStop)
   }
   return summary
 }

@@ -32,6 +32,19 @@ test('4 worker processes on one queue: every job runs exactly once', async () =>
   assert.is(stats(sb).succeeded, 400)
 })
 
+test('--max-memory: a worker whose handler leaks stops claiming, finishes what runs, exits 0 to be recycled', async () => {
+  const sb = box()
+  addJobs(sb, 40, 'leak', { mb: 32 })
+  const w = startWorker(sb, '--once --concurrency 2 --lease 300ms --max-memory 250MB')
+  assert.is(await exited(w), 0, w.output())
+  assert.match(w.output(), /queue work: stopped to be recycled: resident memory \d+ MiB over the 238 MiB limit/)
+  const s = stats(sb)
+  const ran = s.succeeded ?? 0
+  assert.ok(ran >= 1 && ran < 40, `some jobs ran before the limit (${ran})`)
+  assert.is(s.queued, 40 - ran, 'the rest wait for the next worker')
+  assert.is(s.running, 0)
+})
+
 test('workers SIGKILLed mid-job again and again: no job lost, none run twice at once', async () => {
   const sb = box()
   const N = 60
