@@ -37,7 +37,7 @@ test('a long job keeps its lease while a stream of quick jobs keeps the worker b
 
 test('a worker blocked past a lease gives that job up at once: it may be running elsewhere now', async () => {
   const store = openSqliteStore(join(dir, 'blocked.db'))
-  const LEASE = 100
+  const LEASE = 400
   store.add([{ type: 'long', payload: null, priority: 10, backoffMs: 1 }])
   store.add([{ type: 'block', payload: null }])
   const attempts: { aborted: boolean }[] = []
