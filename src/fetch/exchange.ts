@@ -23,6 +23,8 @@ export interface FetchOptions {
   idempotencyKey?: string
   /** The run's signal (Ctrl-C). */
   run: AbortSignal
+  /** Whose keep-alive connections to share: the run's unless given (a worker's, across its jobs). */
+  pool?: AbortSignal
   /** A line on stderr about an attempt. */
   log(line: string): void
 }
@@ -48,7 +50,7 @@ export async function exchange(o: FetchOptions): Promise<Exchange> {
   try {
     const { res, attempts } = await withRetries(() => send({
       url: o.url, method: o.method, headers, body: o.body?.make(), maxRedirects: o.maxRedirects,
-      connectMs: o.connectMs, idleMs: o.idleMs, run: o.run, signal,
+      connectMs: o.connectMs, idleMs: o.idleMs, run: o.pool ?? o.run, signal,
     }), {
       retries: o.retries,
       baseDelayMs: o.retryDelayMs,
