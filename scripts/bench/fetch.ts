@@ -9,10 +9,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createReadStream } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { median, run, table } from './measure.ts'
+import { freePort } from '../snapshots.ts'
 
 const args = process.argv.slice(2)
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt)
@@ -130,14 +130,4 @@ async function waitForPort(): Promise<void> {
   let log = ''
   try { log = readFileSync(join(DIR, 'error.log'), 'utf8').trim().split('\n').pop() ?? '' } catch {}
   throw new Error(`the server on ${base} did not start${log ? `: ${log}` : ''}`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
 }
