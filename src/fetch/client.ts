@@ -92,7 +92,6 @@ export async function send(req: HttpRequest): Promise<HttpResponse> {
       headersTimeout: timerMs(req.idleMs),
       bodyTimeout: timerMs(req.idleMs),
       responseHeaders: 'raw',
-      highWaterMark: 256 * 1024,
       // Read by the redirect interceptor, which takes them out before the request goes on.
       ...(req.maxRedirects > 0 ? { maxRedirections: req.maxRedirects, throwOnMaxRedirect: true } : {}),
     } as Dispatcher.RequestOptions)
