@@ -29,7 +29,7 @@ const flags = {
   'no-follow': { type: 'boolean', describe: 'a redirect is the response: do not follow it' },
   'idempotency-key': { type: 'string', arg: 'KEY', describe: 'sent as Idempotency-Key; allows retries of POST and PATCH' },
   sse: { type: 'boolean', describe: 'read a server-sent event stream: {id, event, data} records, reconnecting' },
-  each: { type: 'boolean', describe: 'one request per input value: a URL, or a record with a url field' },
+  each: { type: 'boolean', describe: 'one request per input value: a URL, a line, or a record with a url field' },
   concurrency: { type: 'number', arg: 'N', default: 8, describe: 'with --each: requests at a time' },
 } as const
 
@@ -45,7 +45,7 @@ Redirects are followed (--max-redirects, --no-follow). Compressed bodies (gzip, 
 Retries (--retries N) are for idempotent methods, or any with --idempotency-key: on connection
 errors and 408/429/500/502/503/504, after a random wait up to --retry-delay·2^(attempt-1), or the
 server's Retry-After, at most --retry-max-delay; each attempt is told on stderr.
---each reads URLs from the input (strings, or records with a url field) and emits one record per
+--each reads URLs from the input (strings, lines, or records with a url field) and emits one record per
 response as it completes, with the input record's fields kept: --meta's fields, or without --meta
 {status, body} with the body as text (a body over 1 MiB is an error for that URL: use --meta).
 Exit codes are curl's: 6 cannot resolve, 7 cannot connect, 18 partial body, 22 final status 400 or
@@ -170,19 +170,23 @@ async function metaOf(x: Exchange, sink: (chunks: AsyncIterable<Uint8Array>) => 
 async function* fetchEach(ctx: FetchCtx, input: Input, options: (url: string) => FetchOptions): AsyncGenerator<Value> {
   let failed = 0
   let firstCode = 0
+  // Ends the requests still running when the reader stops early (`| first 3`).
+  const unwanted = new AbortController()
+  const run = AbortSignal.any([ctx.signal, unwanted.signal])
   const one = async (v: Value): Promise<Rec> => {
     const rec: Rec = v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? { ...v } : {}
-    const urlText = typeof v === 'string' ? v : Object.hasOwn(rec, 'url') ? rec.url : undefined
+    // A string, a record's url, or the line of a `lines` record.
+    const urlText = typeof v === 'string' ? v : Object.hasOwn(rec, 'url') ? rec.url : Object.hasOwn(rec, 'line') ? rec.line : undefined
     try {
-      if (typeof urlText !== 'string') throw new FshError(2, `no url in ${JSON.stringify(v)}`)
+      if (typeof urlText !== 'string') throw new FshError(2, `no url field in ${JSON.stringify(v)}`)
       const url = checkUrlOrThrow(urlText)
-      const x = await exchange(options(url))
+      const x = await exchange({ ...options(url), run, pool: ctx.signal })
       if (ctx.flags.meta) assign(rec, await metaOf(x, () => {}))
       else assign(rec, { url: x.res.url, status: x.res.status, body: await bodyText(x) })
       if (x.res.status >= 400) throw new FshError(CURL.httpError, httpStatus(x))
       return rec
     } catch (err) {
-      if (ctx.signal.aborted) throw err
+      if (run.aborted) throw err
       const e = err instanceof FshError ? err : new FshError(1, String((err as Error)?.message ?? err))
       failed++
       firstCode ||= e.code
@@ -192,7 +196,11 @@ async function* fetchEach(ctx: FetchCtx, input: Input, options: (url: string) =>
       return rec
     }
   }
-  for await (const r of inCompletionOrder(input, ctx.flags.concurrency, one)) yield r
+  try {
+    for await (const r of inCompletionOrder(input, ctx.flags.concurrency, one)) yield r
+  } finally {
+    unwanted.abort()
+  }
   if (failed) ctx.exitCode = firstCode
 }
 

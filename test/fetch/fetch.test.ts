@@ -266,7 +266,7 @@ test('--each without --meta keeps the body; a failed URL is a record with an err
   assert.equal(r.stdout.trim().split('\n').map(l => JSON.parse(l)), [
     { url: `${U}/hello`, status: 200, body: 'hello\n' },
     { url: `${U}/missing`, status: 404, body: 'not here\n', error: `HTTP 404 Not Found from ${U}/missing` },
-    { id: 7, url: null, status: null, error: 'no url in {"id":7}' },
+    { id: 7, url: null, status: null, error: 'no url field in {"id":7}' },
   ])
   assert.match(r.stderr, /fsh: fetch: HTTP 404 Not Found/)
 })
