@@ -1,6 +1,7 @@
 // fetch against real HTTP servers on 127.0.0.1, in this process: bodies, exit codes, timeouts,
 // retries, downloads, --each and --sse.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer as createTcpServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -66,6 +67,35 @@ test('-d @FILE sends the file; a missing one is a usage error', async () => {
   r = await run(`fetch -d @nope.txt ${U}/echo`)
   assert.is(r.exitCode, 2)
   assert.match(r.stderr, /fsh: fetch: cannot read the body file nope.txt: no such file/)
+})
+
+test('-d @- streams the input as the body, and such a request is not sent twice', async () => {
+  let r = await run(`fetch -X PUT -d @- ${U}/echo`, { input: new TextEncoder().encode('bytes from upstream') })
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.is(JSON.parse(r.stdout).body, 'bytes from upstream')
+  srv.route('/unavailable', (_q, res) => { res.writeHead(503); res.end() })
+  const before = srv.requests.length
+  r = await run(`fetch --retries 2 -X PUT -d @- ${U}/unavailable`, { input: new TextEncoder().encode('once') })
+  assert.is(r.exitCode, 22)
+  assert.is(srv.requests.length - before, 1)
+  assert.match(r.stderr, /not retried: the body streams from the input/)
+})
+
+test('--out into a FIFO writes through it: the FIFO stays a FIFO', async () => {
+  const fifo = join(dir, 'pipe.fifo')
+  execFileSync('mkfifo', [fifo])
+  // The reader is a process of its own: should fetch replace the FIFO, it can still be ended.
+  const cat = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] })
+  let text = ''
+  cat.stdout!.on('data', c => { text += c })
+  const r = await run(`fetch --out pipe.fifo ${U}/hello`)
+  const fifoStill = statSync(fifo).isFIFO()
+  if (!fifoStill) cat.kill()
+  await new Promise(resolve => cat.once('close', resolve))
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.ok(fifoStill, 'still a FIFO')
+  assert.is(text, 'hello\n')
+  assert.not.ok(existsSync(`${fifo}.part`))
 })
 
 test('__proto__ is data: a request header sent by that name, a response header kept as a field', async () => {
