@@ -110,8 +110,9 @@ async function* runFetch(ctx: FetchCtx, input: Input): AsyncGenerator<Value | Ui
   const x = await exchange(options(url))
   showHeaders(ctx, x)
   if (f.meta) {
-    const meta = await metaOf(x, () => {})
-    if (x.res.status >= 400) failStatus(ctx, x, true)
+    const meta = await metaOf(x)
+    // The record still comes; the status is told on stderr and in the exit code.
+    if (x.res.status >= 400) { ctx.warn(httpStatus(x)); ctx.exitCode = CURL.httpError }
     yield meta
     return
   }
@@ -121,7 +122,7 @@ async function* runFetch(ctx: FetchCtx, input: Input): AsyncGenerator<Value | Ui
     done += chunk.byteLength
     ctx.progress(done, x.res.length, 'B')
   }
-  if (x.res.status >= 400) failStatus(ctx, x)
+  if (x.res.status >= 400) throw new FshError(CURL.httpError, httpStatus(x))
 }
 
 /** --out: FILE.part, then FILE; the response record for --meta. */
@@ -140,28 +141,26 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
   if (x.res.status >= 400) {
     discard(x.res)
     x.done()
-    failStatus(ctx, x)
+    throw new FshError(CURL.httpError, httpStatus(x))
   }
   if (target.resume && x.res.status === 200) ctx.warn(`${target.name}.part changed on the server or cannot be resumed: downloading it again`)
   const resumed = target.resume && x.res.status === 206 ? target.resume.offset : 0
   const total = x.res.length === undefined ? undefined : x.res.length + resumed
   let done = resumed
-  const meta = await metaOf(x, chunks => writeTarget(target, x.res, chunks, {
+  return metaOf(x, chunks => writeTarget(target, x.res, chunks, {
     keepPartial: keep,
     signal: x.signal,
     onBytes: n => { done += n; ctx.progress(done, total, 'B') },
   }))
-  return meta
 }
 
 /** Reads the body (into `sink`, or nowhere) and describes the exchange. */
-async function metaOf(x: Exchange, sink: (chunks: AsyncIterable<Uint8Array>) => Promise<void> | void): Promise<Rec> {
+async function metaOf(x: Exchange, sink?: (chunks: AsyncIterable<Uint8Array>) => Promise<void>): Promise<Rec> {
   let bytes = 0
   const counted = (async function* () {
     for await (const c of bodyChunks(x)) { bytes += c.byteLength; yield c }
   })()
-  const consumed = sink(counted)
-  if (consumed) await consumed
+  if (sink) await sink(counted)
   else for await (const _ of counted);
   return { url: x.res.url, status: x.res.status, headers: x.res.headers, bytes, time_ms: Date.now() - x.startedAt, redirects: x.res.redirects, attempts: x.attempts }
 }
@@ -181,7 +180,7 @@ async function* fetchEach(ctx: FetchCtx, input: Input, options: (url: string) =>
       if (typeof urlText !== 'string') throw new FshError(2, `no url field in ${JSON.stringify(v)}`)
       const url = checkUrlOrThrow(urlText)
       const x = await exchange({ ...options(url), run, pool: ctx.signal })
-      if (ctx.flags.meta) assign(rec, await metaOf(x, () => {}))
+      if (ctx.flags.meta) assign(rec, await metaOf(x))
       else assign(rec, { url: x.res.url, status: x.res.status, body: await bodyText(x) })
       if (x.res.status >= 400) throw new FshError(CURL.httpError, httpStatus(x))
       return rec
@@ -230,10 +229,3 @@ function showHeaders(ctx: FetchCtx, x: Exchange): void {
 }
 
 const httpStatus = (x: Exchange): string => `HTTP ${x.res.status}${x.res.statusText || STATUS_CODES[x.res.status] ? ` ${x.res.statusText || STATUS_CODES[x.res.status]}` : ''} from ${x.res.url}`
-
-/** curl --fail's exit 22; with --meta the record still comes, and the status is told on stderr. */
-function failStatus(ctx: FetchCtx, x: Exchange, recordFollows = false): void {
-  if (!recordFollows) throw new FshError(CURL.httpError, httpStatus(x))
-  ctx.warn(httpStatus(x))
-  ctx.exitCode = CURL.httpError
-}
