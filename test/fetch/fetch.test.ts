@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer as createTcpServer, type Socket } from 'node:net'
+import { createServer as createHttpsServer } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -138,6 +139,25 @@ test("exit codes are curl's", async () => {
     assert.match(r.stderr, message, line)
     assert.is(r.stderr.trim().split('\n').filter(l => !l.startsWith('hint:')).length, 1, `${line}: one line`)
   }
+})
+
+test('a certificate that is not trusted: exit 60, one line', async () => {
+  const key = join(dir, 'key.pem')
+  const cert = join(dir, 'cert.pem')
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' })
+  } catch {
+    console.log('  (skipped: no openssl to make a certificate)')
+    return
+  }
+  const tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_q, res) => res.end('secret'))
+  await new Promise<void>(r => tls.listen(0, '127.0.0.1', r))
+  const port = (tls.address() as { port: number }).port
+  const r = await run(`fetch https://127.0.0.1:${port}/`)
+  await new Promise(r => tls.close(r))
+  assert.is(r.exitCode, 60)
+  assert.is(r.stdout, '')
+  assert.is(r.stderr, `fsh: fetch: TLS certificate of 127.0.0.1:${port} not accepted: self-signed certificate\n`)
 })
 
 test('redirects: followed by default, the 3xx itself with --no-follow; gzip is decoded', async () => {
