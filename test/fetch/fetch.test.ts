@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
+import { mountSmallDisk } from '../small-disk.ts'
 import { startServer, type TestServer } from './server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-fetch-'))
@@ -254,6 +255,20 @@ test('--out: the file appears complete, or not at all (no .part) when the transf
   r = await run(`fetch --out dl-404.txt ${U}/missing`)
   assert.is(r.exitCode, 22)
   assert.equal(names(), ['dl.txt'])
+})
+
+test('a full disk under --out: exit 23, one line, no file and no .part', async () => {
+  const disk = mountSmallDisk('fetch --out on a full disk')
+  if (!disk) return
+  try {
+    srv.route('/megabyte', (_q, res) => res.end(Buffer.alloc(1024 * 1024, 65)))
+    const r = await run(`fetch --out ${disk.dir}/big.bin ${U}/megabyte`)
+    assert.is(r.exitCode, 23)
+    assert.is(r.stderr, `fsh: fetch: cannot write ${disk.dir}/big.bin: no space left on the device\n`)
+    assert.equal(readdirSync(disk.dir), [])
+  } finally {
+    disk.unmount()
+  }
 })
 
 test('--continue keeps the .part and resumes it with Range and If-Range; a 200 starts over', async () => {
