@@ -221,7 +221,7 @@ test('Retry-After is capped by --retry-max-delay; retries run out with exit 75',
   const t0 = Date.now()
   const r = await run(`fetch --retries 2 --retry-max-delay 100ms ${U}/down`)
   assert.is(r.exitCode, 75)
-  assert.ok(Date.now() - t0 < 3000)
+  assert.ok(Date.now() - t0 < 10_000, "waits of 100ms, not an hour")
   assert.is(srv.requests.length - before, 3)
   assert.match(r.stderr, /giving up after 3 attempts: HTTP 503/)
   assert.is(r.stderr.match(/next in 100ms \(Retry-After\)/g)?.length, 2)
@@ -284,7 +284,10 @@ test('--continue keeps the .part and resumes it with Range and If-Range; a 200 s
       return
     }
     res.writeHead(200, { etag, 'content-length': full.length })
-    if (cut) { res.write(full.slice(0, 10)); setTimeout(() => res.destroy(), 20) } else res.end(full)
+    if (!cut) { res.end(full); return }
+    // Cut a while after the ten bytes, so that even a busy client has taken them from the socket.
+    res.write(full.slice(0, 10))
+    setTimeout(() => res.destroy(), 300)
   })
   let r = await run(`fetch --continue --out dl-resume.txt ${U}/file`)
   assert.is(r.exitCode, 18)
