@@ -221,7 +221,7 @@ test('Retry-After is capped by --retry-max-delay; retries run out with exit 75',
   const t0 = Date.now()
   const r = await run(`fetch --retries 2 --retry-max-delay 100ms ${U}/down`)
   assert.is(r.exitCode, 75)
-  assert.ok(Date.now() - t0 < 10_000, "waits of 100ms, not an hour")
+  assert.ok(Date.now() - t0 < 10_000, 'waits of 100ms, not an hour')
   assert.is(srv.requests.length - before, 3)
   assert.match(r.stderr, /giving up after 3 attempts: HTTP 503/)
   assert.is(r.stderr.match(/next in 100ms \(Retry-After\)/g)?.length, 2)
