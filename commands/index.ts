@@ -20,6 +20,8 @@ export const registry: Record<string, Entry> = {
   sleep: { load: () => import('./core/sleep.ts') },
   which: { load: () => import('./core/which.ts') },
   loglens: { load: () => import('./loglens/index.ts') },
+  // fetch
+  fetch: { load: () => import('./fetch/index.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
   // pipe

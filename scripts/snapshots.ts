@@ -122,7 +122,8 @@ function parseSession(lines: string[]): { line: string; expected: string[]; offs
   return cmds
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago, for a server that must be told its port. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer().once('error', reject)
     srv.listen(0, '127.0.0.1', () => {

@@ -1,6 +1,5 @@
 // save FILE: values written in the format the name says, atomically: a temp file beside the
 // target, fsync, rename. A failure or Ctrl-C leaves the old file (or none), never half a file.
-import { constants } from 'node:fs'
 import { open as openFile, stat, type FileHandle } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
 import { Readable, pipeline } from 'node:stream'
@@ -10,6 +9,7 @@ import { createAtomicWriter, writeAll } from '../../src/state/atomic.ts'
 import { encode, type TextFormat } from './encode.ts'
 import { formatOfName } from './format-of-name.ts'
 import { claimFile } from '../../src/runtime/same-file.ts'
+import { openThrough } from '../../src/state/write-through.ts'
 
 /** Mode of a new file: what a umask of 022 gives; an existing file keeps its own. */
 const NEW_FILE_MODE = 0o644
@@ -106,7 +106,7 @@ async function appendTo(path: string, name: string, chunks: AsyncIterable<string
 
 /** A FIFO or a device is written into, as `>` does, never replaced by a file. */
 async function writeThrough(path: string, st: Stats, chunks: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
-  const fh = st.isFIFO() ? await openFifoForWriting(path, signal) : await openFile(path, 'w')
+  const fh = await openThrough(path, st, signal)
   try {
     await writeChunks(fh, chunks, signal)
   } finally {
@@ -120,23 +120,6 @@ async function writeChunks(fh: FileHandle, chunks: AsyncIterable<string | Uint8A
     await writeAll(fh, typeof c === 'string' ? Buffer.from(c) : c)
   }
   signal.throwIfAborted()
-}
-
-const FIFO_POLL_MS = 50
-
-/** Waits for a reader as `>` does, but Ctrl-C still stops the wait (a blocking open could not be). */
-async function openFifoForWriting(path: string, signal: AbortSignal): Promise<FileHandle> {
-  for (;;) {
-    signal.throwIfAborted()
-    try {
-      const probe = await openFile(path, constants.O_WRONLY | constants.O_NONBLOCK)
-      // A reader is there, so a blocking open returns at once; writes then wait for the reader.
-      try { return await openFile(path, constants.O_WRONLY) } finally { await probe.close() }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err
-    }
-    await new Promise(r => setTimeout(r, FIFO_POLL_MS))
-  }
 }
 
 async function nonEmpty(path: string): Promise<boolean> {

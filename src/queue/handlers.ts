@@ -1,11 +1,12 @@
 // What a job of each type does. Built in: `noop`, `sleep`, `shell` (an fsh command line) and
-// `fetch` (an HTTP request); more come from `--handlers FILE.mjs` or the library.
+// `fetch` (an HTTP request, by fsh's own client); more come from `--handlers FILE.mjs` or the library.
 import { STATUS_CODES } from 'node:http'
 import { setTimeout as wait } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import type { ShellApi } from '../runtime/command.ts'
 import { FshError } from '../base/errors.ts'
 import { parseDuration } from '../base/units.ts'
+import { bodyChunks, exchange } from '../fetch/index.ts'
 
 export interface JobContext {
   readonly id: number
@@ -25,7 +26,13 @@ export type Handlers = Record<string, JobHandler>
 /** Bytes of a `shell` job's output kept as its result. */
 const OUTPUT_TAIL = 4096
 
+const FETCH_MAX_REDIRECTS = 10
+const FETCH_CONNECT_MS = 10_000
+const FETCH_IDLE_MS = 30_000
+
 export function builtinHandlers(shell: ShellApi): Handlers {
+  // Fetch jobs of one worker share keep-alive connections; idle ones do not hold the process.
+  const connections = new AbortController()
   return {
     noop: () => null,
     sleep: async (payload, job) => {
@@ -45,15 +52,25 @@ export function builtinHandlers(shell: ShellApi): Handlers {
     },
     fetch: async (payload, job) => {
       if (typeof payload?.url !== 'string') throw new Error(`a fetch job's payload is {"url": "...", "method"?, "headers"?, "body"?}`)
-      // Node's fetch is undici's; importing undici into the bundle would double it.
       const body = payload.body === undefined || typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body)
-      const res = await fetch(payload.url, { method: payload.method ?? (body === undefined ? 'GET' : 'POST'), headers: payload.headers, body, signal: job.signal }).catch((err: Error) => {
-        // It says only "fetch failed"; the reason is in the cause.
-        throw job.signal.aborted ? err : new Error(`${payload.url}: ${(err.cause as Error | undefined)?.message ?? err.message}`)
+      const x = await exchange({
+        url: payload.url,
+        method: String(payload.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase(),
+        headers: Object.entries((payload.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+        body: body === undefined ? undefined : { make: () => body, replayable: true },
+        maxRedirects: FETCH_MAX_REDIRECTS,
+        connectMs: FETCH_CONNECT_MS,
+        idleMs: FETCH_IDLE_MS,
+        // The queue retries the job; a timeout of its own is the job's --timeout.
+        retries: 0, retryDelayMs: 0, retryMaxDelayMs: 0,
+        run: job.signal,
+        pool: connections.signal,
+        log: () => {},
       })
-      const bytes = (await res.arrayBuffer()).byteLength
-      if (res.status >= 400) throw new Error(`HTTP ${res.status} ${STATUS_CODES[res.status] ?? ''} from ${payload.url}`.replace('  ', ' '))
-      return { status: res.status, bytes }
+      let bytes = 0
+      for await (const chunk of bodyChunks(x)) bytes += chunk.byteLength
+      if (x.res.status >= 400) throw new Error(`HTTP ${x.res.status} ${STATUS_CODES[x.res.status] ?? ''} from ${payload.url}`.replace('  ', ' '))
+      return { status: x.res.status, bytes }
     },
   }
 }

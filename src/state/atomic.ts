@@ -11,6 +11,10 @@ export { cleanTempFiles, tempFileWriter } from './temp-files.ts'
 export interface AtomicWriteOptions {
   /** Mode of a new file (exact, not reduced by the umask); default 0600. An existing target keeps its own. */
   mode?: number
+  /** The temp file's own name (`FILE.part`) instead of a hidden one; a leftover of that name is replaced. */
+  tempPath?: string
+  /** Write after what the temp file already holds (a download resumed). */
+  resume?: boolean
 }
 
 export interface AtomicWriter {
@@ -18,8 +22,8 @@ export interface AtomicWriter {
   write(chunk: string | Uint8Array): Promise<void>
   /** Flush, fsync, rename over the target, fsync the directory. */
   commit(): Promise<void>
-  /** Close and remove the temp file; the target is untouched. A no-op after commit. */
-  abort(): Promise<void>
+  /** Close and remove the temp file (or keep it, to resume later); the target is untouched. A no-op after commit. */
+  abort(opts?: { keep?: boolean }): Promise<void>
   readonly tempPath: string
 }
 
@@ -49,8 +53,8 @@ export async function createAtomicWriter(path: string, opts: AtomicWriteOptions 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-  const tempPath = tempPathFor(target)
-  const fh = await open(tempPath, 'wx', mode)
+  const tempPath = opts.tempPath ?? tempPathFor(target)
+  const fh = await open(tempPath, opts.resume ? 'a' : opts.tempPath ? 'w' : 'wx', mode)
   try {
     await fh.chmod(mode) // the umask must not change the mode we promised
     if (owner && typeof process.getuid === 'function' && owner.uid !== process.getuid()) {
@@ -174,20 +178,22 @@ class TempFileWriter implements AtomicWriter {
     }
   }
 
-  async abort(): Promise<void> {
+  async abort(opts: { keep?: boolean } = {}): Promise<void> {
     if (this.state === 'done') return
-    await this.discard()
+    await this.discard(opts.keep)
   }
 
-  private async discard(): Promise<void> {
+  private async discard(keep = false): Promise<void> {
     this.state = 'done'
+    if (keep) this.queueBuffer()
     this.buf = undefined
     await this.tail
     if (!this.closed) {
       this.closed = true
+      if (keep) await this.fh.sync().catch(() => {})
       await this.fh.close().catch(() => {})
     }
-    await unlink(this.tempPath).catch(() => {})
+    if (!keep) await unlink(this.tempPath).catch(() => {})
   }
 }
 
