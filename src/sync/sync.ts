@@ -118,7 +118,7 @@ export class Syncer {
 
   /** Walks the scope; a directory that exists on one side only is walked whole on that side. */
   private async walk(root: string, scope: Scope): Promise<Walk> {
-    const opts = { signal: this.o.signal, concurrency: Math.max(1, this.o.concurrency >> 1), exclude: this.exclude, recursive: scope.recursive }
+    const opts = { signal: this.o.signal, exclude: this.exclude, recursive: scope.recursive }
     const w = await walkTree(root, scope.dir, opts)
     if (w.errors.length === 1 && w.errors[0]!.path === scope.dir && scope.dir !== '' && /ENOENT/.test(w.errors[0]!.reason)) w.errors.length = 0
     return w
@@ -128,7 +128,7 @@ export class Syncer {
    *  (to copy it all, or to delete it deepest first). */
   private async expand(root: string, w: Walk, other: Tree): Promise<void> {
     const lone = [...w.tree].filter(([k, e]) => e.type === 'dir' && other.get(k)?.type !== 'dir').map(([k]) => k)
-    for (const key of lone) await walkTree(root, key, { signal: this.o.signal, concurrency: Math.max(1, this.o.concurrency >> 1), exclude: this.exclude }, w)
+    for (const key of lone) await walkTree(root, key, { signal: this.o.signal, exclude: this.exclude }, w)
   }
 
   private async hashPairs(src: Tree, dst: Tree): Promise<void> {
