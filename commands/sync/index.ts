@@ -53,6 +53,10 @@ disk, a permission) become error records, the rest goes on, and the exit status 
       if (err instanceof FshError && err.code === 2) return ctx.usage(err.message)
       throw err
     }
+    // Stopped with the run, or when the reader goes away (`sync a b | first 3`): then the pass
+    // stops too, rather than go on copying after the pipeline ended.
+    const stop = new AbortController()
+    const signal = AbortSignal.any([ctx.signal, stop.signal])
     const out: Rec[] = []
     let wake: (() => void) | undefined
     const push = (r: Rec) => { out.push(r); wake?.() }
@@ -61,7 +65,7 @@ disk, a permission) become error records, the rest goes on, and the exit status 
     const syncer = new Syncer({
       ...roots,
       dryRun: f['dry-run'], delete: !f['no-delete'], force: f.force, checksum: f.checksum, exclude: f.exclude,
-      concurrency, signal: ctx.signal,
+      concurrency, signal,
       onOp: op => { if (op.op === 'error') errors++; push(record(op)) },
       onNote: line => ctx.log(`sync: ${line}`),
       onBytes: (done, total) => ctx.progress(done, total, 'B'),
@@ -73,11 +77,18 @@ disk, a permission) become error records, the rest goes on, and the exit status 
     let done = false
     let failure: unknown
     work.then(() => { done = true; wake?.() }, err => { failure = err; done = true; wake?.() })
-    for (;;) {
-      if (out.length) { yield batch(out.splice(0)); continue }
-      if (done) break
-      await new Promise<void>(r => { wake = r })
-      wake = undefined
+    try {
+      for (;;) {
+        if (out.length) { yield batch(out.splice(0)); continue }
+        if (done) break
+        await new Promise<void>(r => { wake = r })
+        wake = undefined
+      }
+    } finally {
+      if (!done) {
+        stop.abort()
+        await work.catch(() => {})
+      }
     }
     if (failure) throw failure
     if (errors) ctx.exitCode = 1

@@ -7,6 +7,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
 import { mountSmallDisk } from '../small-disk.ts'
+import { executePlan } from '../../src/sync/execute.ts'
+import { planSync, type Op } from '../../src/sync/plan.ts'
+import type { Tree } from '../../src/sync/tree.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'fsh-sync-'))
 test.after(() => rmSync(root, { recursive: true, force: true }))
@@ -213,6 +216,30 @@ test('a full disk: error records for what did not fit, the rest copied, no tempo
     assert.match(recs.find((x: { op: string }) => x.op === 'error').reason, /no space left on device \(ENOSPC\)/)
     assert.equal(readdirSync(join(disk.dir, 'dst')), ['small'])
   } finally { disk.unmount() }
+})
+
+test('a reader that stops early stops the sync: no temporary file is left behind', async () => {
+  const files: Record<string, string> = {}
+  for (let i = 0; i < 400; i++) files[`f${i}`] = String(i)
+  const t = pair(files)
+  const r = await createShell({ cwd: t.dir }).run('sync src dst --json | first 2')
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.is(r.stdout.trim().split('\n').length, 2)
+  const names = readdirSync(t.dst)
+  assert.equal(names.filter(x => x.startsWith('.fsh-sync-')), [])
+  assert.ok(names.length < 400, `stopped early (${names.length} copied)`)
+})
+
+test('a file that changed between the walk and its copy is checked after the copy and copied as it is now', async () => {
+  const t = pair({ 'grew': 'now longer' })
+  mkdirSync(t.dst)
+  const src: Tree = new Map([['grew', { type: 'file', size: 3, mtimeMs: 1, mode: 0o644 }]])
+  const plan = planSync(src, new Map(), { checksum: false })
+  const ops: Op[] = []
+  await executePlan(plan, { srcRoot: t.src, dstRoot: t.dst, src, signal: new AbortController().signal, concurrency: 2, onOp: op => ops.push(op) })
+  assert.equal(ops.map(o => `${o.op} ${o.path} ${o.bytes}`), ['copy grew 10'])
+  assert.is(readFileSync(join(t.dst, 'grew'), 'utf8'), 'now longer')
+  assert.ok(Math.abs(statSync(join(t.dst, 'grew')).mtimeMs - statSync(join(t.src, 'grew')).mtimeMs) < 0.001, 'with the mtime it has now')
 })
 
 test.run()
