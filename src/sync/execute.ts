@@ -24,7 +24,7 @@ export interface ExecuteOptions {
 }
 
 /** A batch ends at this many operations or bytes (what waits in temporaries at once). */
-const BATCH_OPS = 1000
+const BATCH_OPS = 4096
 const BATCH_BYTES = 256 << 20
 /** Smaller batches sync each file (a flush of the whole filesystem costs a process start). */
 const FLUSH_FROM_FILES = 16
@@ -125,7 +125,9 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
       const tmp = dst(joinKey(parentKey(key), tempName()))
       inFlight.add(tmp)
       try {
-        if (expect.size >= CHUNKED_FROM) await copyLarge(from, tmp)
+        // copyFile gives the copy the source's mode; a chunked copy is made private, then set.
+        const chunked = expect.size >= CHUNKED_FROM
+        if (chunked) await copyLarge(from, tmp)
         else await copyFile(from, tmp, constants.COPYFILE_FICLONE)
         signal.throwIfAborted()
         const after = await lstat(from)
@@ -135,7 +137,8 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
           await unlink(tmp).catch(() => {})
           continue
         }
-        await setAttrs(tmp, { ...s, mtimeMs: after.mtimeMs })
+        if (chunked || (after.mode & 0o7777) !== s.mode) await chmod(tmp, after.mode & 0o7777)
+        await utimes(tmp, Date.now() / 1000, after.mtimeMs / 1000)
         if (fsync) await syncFile(tmp)
         return { tmp, size: after.size }
       } catch (err) {

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto'
 
 const TEMP_NAME = /^\.fsh-sync-[0-9a-f]{12}\.tmp$/
 
-export const tempName = (): string => `.fsh-sync-${randomBytes(6).toString('hex')}.tmp`
+// A random part per process and a counter: unique among concurrent runs without drawing random
+// bytes for every file.
+const prefix = randomBytes(3).toString('hex')
+let counter = 0
+
+export const tempName = (): string => `.fsh-sync-${prefix}${(counter++ & 0xffffff).toString(16).padStart(6, '0')}.tmp`
 
 /** Is this entry name (latin1 key component) one of our temporary files? */
 export const isTempName = (name: string): boolean => name.length === 26 && TEMP_NAME.test(name)

@@ -23,6 +23,8 @@ export interface Walk {
   temps: string[]
 }
 
+const SLASH = Buffer.from('/')
+
 /** Entries read between two turns of the event loop, at most (a huge directory is read at once). */
 const ENTRIES_PER_TURN = 2048
 
@@ -40,19 +42,22 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
     signal.throwIfAborted()
     const dir = pending.pop()!
     let dirents: Dirent[]
+    const dirPath = fullPath(root, dir)
+    const prefix = Buffer.concat([dirPath, SLASH])
     try {
-      dirents = readdirSync(fullPath(root, dir), { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent[]
+      dirents = readdirSync(dirPath, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent[]
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dir === start) into.errors.push({ path: dir, reason: reasonOf(err) })
       continue
     }
     sinceTurn += dirents.length + 1
     for (const d of dirents) {
-      const name = (d.name as unknown as Buffer).toString('latin1')
+      const nameBytes = d.name as unknown as Buffer
+      const name = nameBytes.toString('latin1')
       const key = joinKey(dir, name)
       if (isTempName(name)) { if (!d.isDirectory()) into.temps.push(key); continue }
       if (exclude && exclude(shownPath(key), d.isDirectory())) continue
-      const path = fullPath(root, key)
+      const path = Buffer.concat([prefix, nameBytes], prefix.length + nameBytes.length)
       let st: Stats
       try { st = lstatSync(path) } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') into.errors.push({ path: key, reason: reasonOf(err) })
