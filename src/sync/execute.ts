@@ -103,7 +103,7 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
     for (const level of byDepth(plan.dirAttrs.map(path => ({ path })), true)) {
       await forEachLimit(level, o.concurrency, signal, async ({ path }) => {
         if (failedDirs.has(path)) return
-        try { await setAttrs(dst(path), o.src.get(path)!) } catch (err) { fail({ op: 'mkdir', path, bytes: 0, reason: '' }, err) }
+        try { await setAttrs(dst(path), o.src.get(path)!) } catch (err) { o.onOp({ op: 'error', path, bytes: 0, reason: `set mode and mtime: ${reasonOf(err)}` }) }
       })
     }
   } finally {

@@ -120,7 +120,9 @@ export class Syncer {
   private async walk(root: string, scope: Scope): Promise<Walk> {
     const opts = { signal: this.o.signal, exclude: this.exclude, recursive: scope.recursive }
     const w = await walkTree(root, scope.dir, opts)
-    if (w.errors.length === 1 && w.errors[0]!.path === scope.dir && scope.dir !== '' && /ENOENT/.test(w.errors[0]!.reason)) w.errors.length = 0
+    // A scope directory gone since the event (or DST not made yet, in a dry run) is an empty one.
+    const gone = w.errors.length === 1 && w.errors[0]!.path === scope.dir && /ENOENT/.test(w.errors[0]!.reason)
+    if (gone && (scope.dir !== '' || root === this.o.dst)) w.errors.length = 0
     return w
   }
 

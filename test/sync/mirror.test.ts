@@ -87,7 +87,8 @@ test('--dry-run lists the plan and touches nothing', async () => {
   assert.match(r.stderr, /^Would have: Copied 1, Updated 0, Deleted 1/)
   assert.equal(readdirSync(t.dst), ['extra'])
   const fresh = pair({ 'a.txt': 'a' })
-  await sync(fresh.dir, '-n')
+  const dry = await sync(fresh.dir, '-n')
+  assert.equal([dry.exitCode, dry.ops], [0, ['copy a.txt']], dry.stderr)
   assert.not.ok(existsSync(fresh.dst), 'a missing DST is not even created')
 })
 
