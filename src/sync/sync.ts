@@ -26,6 +26,7 @@ export interface SyncOptions {
   onOp(op: Op): void
   /** A line for stderr that is not an operation (leftovers removed). */
   onNote?(line: string): void
+  /** Progress in bytes: of the hashing (--checksum), then of the copies. */
   onBytes?(done: number, total: number): void
 }
 
@@ -136,8 +137,15 @@ export class Syncer {
   private async hashPairs(src: Tree, dst: Tree): Promise<void> {
     const hasher = new Hasher()
     const jobs = pairsToHash(src, dst).flatMap(key => [[this.o.src, src, key], [this.o.dst, dst, key]] as const)
+    const total = jobs.reduce((n, [, tree, key]) => n + tree.get(key)!.size, 0)
+    let done = 0
     await forEachLimit(jobs, this.o.concurrency, this.o.signal, async ([root, tree, key]) => {
-      try { tree.get(key)!.hash = await hasher.hash(fullPath(root, key), this.o.signal) } catch (err) {
+      const entry = tree.get(key)!
+      try {
+        entry.hash = await hasher.hash(fullPath(root, key), this.o.signal)
+        done += entry.size
+        this.o.onBytes?.(done, total)
+      } catch (err) {
         if (this.o.signal.aborted) throw err
         tree.get(key)!.hash = `unreadable: ${(err as Error).message}` // differs from any digest: copied again
       }
