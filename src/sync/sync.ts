@@ -67,7 +67,7 @@ async function realExisting(path: string): Promise<string> {
 }
 
 export class Syncer {
-  private readonly exclude: ExcludeTest | undefined
+  readonly exclude: ExcludeTest | undefined
   /** DST's size at the last full walk: what the delete guard weighs deletes against. */
   dstSize = 0
 
