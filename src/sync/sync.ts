@@ -9,7 +9,7 @@ import { Hasher } from './hash.ts'
 import { pairsToHash, planSync, type Op, type Plan } from './plan.ts'
 import { forEachLimit } from './pool.ts'
 import { fullPath, type Tree } from './tree.ts'
-import { walkTree, type Walk } from './walk.ts'
+import { reasonOf, walkTree, type Walk } from './walk.ts'
 
 export interface SyncOptions {
   /** Absolute paths. */
@@ -80,7 +80,9 @@ export class Syncer {
     const o = this.o
     const tally: Tally = { copied: 0, updated: 0, deleted: 0, linked: 0, made: 0, errors: 0, bytes: 0 }
     const emit = (op: Op) => { count(tally, op); o.onOp(op) }
-    if (!o.dryRun) await mkdir(o.dst, { recursive: true })
+    if (!o.dryRun) {
+      await mkdir(o.dst, { recursive: true }).catch(err => { throw new FshError(EXIT.failure, `${o.dst}: cannot create DST: ${reasonOf(err)}`) })
+    }
     const [src, dst] = await Promise.all([this.walk(o.src, scope), this.walk(o.dst, scope)])
     if (!scope.recursive) await Promise.all([this.expand(o.src, src, dst.tree), this.expand(o.dst, dst, src.tree)])
     if (scope.dir === '' && scope.recursive) this.dstSize = dst.tree.size

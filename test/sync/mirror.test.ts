@@ -153,6 +153,9 @@ test('bad roots: SRC missing or a file, DST a file (exit 1); one inside the othe
   assert.is(dstFile.exitCode, 1)
   assert.is(dstFile.stderr, 'fsh: sync: plain: exists and is not a directory\n')
   assert.is(readFileSync(join(t.dir, 'plain'), 'utf8'), 'p')
+  const under = await sh.run('sync src plain/sub')
+  assert.is(under.exitCode, 1)
+  assert.match(under.stderr, /^fsh: sync: .*plain\/sub: cannot create DST: not a directory \(ENOTDIR\)\n$/)
   for (const [line, msg] of [['sync src src/inner', /DST is inside SRC/], ['sync src/. src/..', /SRC is inside DST/], ['sync src ./src', /the same directory/]] as const) {
     const r = await sh.run(line)
     assert.is(r.exitCode, 2, line)
