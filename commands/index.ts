@@ -28,6 +28,8 @@ export const registry: Record<string, Entry> = {
   pipe: { load: () => import('./pipe/index.ts') },
   // queue
   queue: { load: () => import('./queue/index.ts') },
+  // sync
+  sync: { load: () => import('./sync/index.ts') },
   // records
   where: { load: () => import('./records/where.ts') },
   select: { load: () => import('./records/select.ts') },

@@ -1,0 +1,15 @@
+// Copies are written under a temporary name in the destination directory and renamed into place.
+// The name is recognisable, so a run that was killed leaves files the next run finds and removes.
+import { randomBytes } from 'node:crypto'
+
+const TEMP_NAME = /^\.fsh-sync-[0-9a-f]{12}\.tmp$/
+
+// A random part per process and a counter: unique among concurrent runs without drawing random
+// bytes for every file.
+const prefix = randomBytes(3).toString('hex')
+let counter = 0
+
+export const tempName = (): string => `.fsh-sync-${prefix}${(counter++ & 0xffffff).toString(16).padStart(6, '0')}.tmp`
+
+/** Is this entry name (latin1 key component) one of our temporary files? */
+export const isTempName = (name: string): boolean => name.length === 26 && TEMP_NAME.test(name)

@@ -1,0 +1,95 @@
+// Walks a tree without following symlinks and without recursion: a queue of directories. Names are
+// read as bytes, so every name survives (see tree.ts).
+// Each directory is read with synchronous calls and the walk yields to the event loop between
+// directories (an abort, progress and the walk of the other tree get their turn). On a warm cache a
+// readdir or lstat takes microseconds and a trip through the thread pool costs more than the call:
+// measured on 3,111 entries, 24 ms this way against 42 ms with directories read concurrently.
+import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs'
+import type { ExcludeTest } from './exclude.ts'
+import { isTempName } from './temp-files.ts'
+import { fullPath, joinKey, shownPath, type Entry, type EntryType, type Tree, type WalkError } from './tree.ts'
+
+export interface WalkOptions {
+  signal: AbortSignal
+  exclude?: ExcludeTest | undefined
+  /** false: only the entries of the start directory itself. */
+  recursive?: boolean
+}
+
+export interface Walk {
+  tree: Tree
+  errors: WalkError[]
+  /** Temporary files of an earlier, interrupted run (keys). */
+  temps: string[]
+}
+
+const SLASH = Buffer.from('/')
+
+/** Entries read between two turns of the event loop, at most (a huge directory is read at once). */
+const ENTRIES_PER_TURN = 2048
+
+/** Walks `root` from the directory `start` (a key; '' for the root) and adds what it finds to `into`. */
+export async function walkTree(root: string, start: string, opts: WalkOptions, into: Walk = { tree: new Map(), errors: [], temps: [] }): Promise<Walk> {
+  const { signal, exclude } = opts
+  const recursive = opts.recursive ?? true
+  const pending: string[] = [start]
+  let sinceTurn = 0
+  while (pending.length) {
+    if (sinceTurn >= ENTRIES_PER_TURN) {
+      await new Promise(r => setImmediate(r))
+      sinceTurn = 0
+    }
+    signal.throwIfAborted()
+    const dir = pending.pop()!
+    let dirents: Dirent[]
+    const dirPath = fullPath(root, dir)
+    const prefix = Buffer.concat([dirPath, SLASH])
+    try {
+      dirents = readdirSync(dirPath, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent[]
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dir === start) into.errors.push({ path: dir, reason: reasonOf(err) })
+      continue
+    }
+    sinceTurn += dirents.length + 1
+    for (const d of dirents) {
+      const nameBytes = d.name as unknown as Buffer
+      const name = nameBytes.toString('latin1')
+      const key = joinKey(dir, name)
+      if (isTempName(name)) { if (!d.isDirectory()) into.temps.push(key); continue }
+      if (exclude && exclude(shownPath(key), d.isDirectory())) continue
+      const path = Buffer.concat([prefix, nameBytes], prefix.length + nameBytes.length)
+      let st: Stats
+      try { st = lstatSync(path) } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') into.errors.push({ path: key, reason: reasonOf(err) })
+        continue
+      }
+      const entry: Entry = { type: typeOf(st), size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 }
+      if (entry.type === 'link') {
+        try { entry.target = readlinkSync(path, { encoding: 'buffer' }).toString('latin1') } catch (err) {
+          into.errors.push({ path: key, reason: reasonOf(err) })
+          continue
+        }
+      }
+      into.tree.set(key, entry)
+      if (entry.type === 'dir' && recursive) pending.push(key)
+    }
+  }
+  return into
+}
+
+function typeOf(st: Stats): EntryType {
+  return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'other'
+}
+
+/** An fs error as a short reason: `permission denied (EACCES)`. */
+export function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException
+  const words: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'operation not permitted', ENOSPC: 'no space left on device',
+    ENOENT: 'no such file or directory', ENOTDIR: 'not a directory', EISDIR: 'is a directory',
+    ENOTEMPTY: 'directory not empty', EROFS: 'read-only file system', EDQUOT: 'disk quota exceeded',
+    ENAMETOOLONG: 'name too long', EIO: 'input/output error', ELOOP: 'too many levels of symbolic links',
+  }
+  if (e?.code && words[e.code]) return `${words[e.code]} (${e.code})`
+  return e?.message ?? String(err)
+}
