@@ -79,7 +79,13 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
   }
   if (source.startsWith('#!')) source = source.replace(/^#![^\n]*/, '')
 
-  const shell = createCliShell(env)
+  let shell
+  try {
+    shell = createCliShell(env)
+  } catch (e) {
+    process.stderr.write(formatError(e) + '\n')
+    return finish(EXIT.failure)
+  }
   shell.setVariable('0', scriptName)
   shell.setVariable('args', positional)
   const controller = new AbortController()

@@ -30,6 +30,16 @@ test('fsh -c runs one line; arguments are $1.. and $args', () => {
   assert.is(r.code, 0)
 })
 
+test('started in a directory that was deleted: one line, exit 1, nothing run', () => {
+  const gone = join(dir, 'gone')
+  mkdirSync(gone)
+  // A shell child that removes its own directory, then starts fsh there.
+  const r = spawnSync('/bin/sh', ['-c', `rmdir "${gone}" && exec "${process.execPath}" "${BIN}" -c 'echo ran'`], { cwd: gone, env, encoding: 'utf8' })
+  assert.is(r.stdout, '')
+  assert.is(r.stderr, 'fsh: the current directory cannot be used: it was deleted\n')
+  assert.is(r.status, 1)
+})
+
 test('a script with a shebang runs as an executable, with errexit', () => {
   const script = join(dir, 'deploy.fsh')
   writeFileSync(script, '#!/usr/bin/env fsh\n# a comment\necho "start $1"\nfalse || echo guarded\nif false { echo no }\n^false\necho not-reached\n')
