@@ -74,6 +74,25 @@
   let stopping = false
   let tick = 0
   let phase = 'main'
+
+  // ---- which iteration of the loop this is ------------------------------------------------------
+  // An iteration is timers → pending → poll → check → close. libuv counts its iterations just
+  // before it polls, and runs timers at the end of one of its own iterations (the first ones
+  // before the loop starts), so its count reads one less in timers and pending than in the
+  // poll, check and close phases of the same iteration. Without that count (older node) the
+  // order of phases tells: a phase at or before the previous one starts a new iteration, and
+  // consecutive callbacks of one phase are taken to share it.
+  const ORDER = { main: 0, timers: 1, pending: 2, poll: 3, check: 4, close: 5 }
+  const nodeTiming = require('perf_hooks').performance.nodeTiming
+  const loopCount = () => { const m = nodeTiming.uvMetricsInfo; return m ? m.loopCount : undefined }
+  function enterPhase(next) {
+    const count = loopCount()
+    const iteration = count === undefined
+      ? tick + (phase === 'main' || ORDER[next] < ORDER[phase] ? 1 : 0)
+      : count + (next === 'timers' || next === 'pending' ? 1 : 0)
+    tick = Math.max(tick, iteration, 1)
+    phase = next
+  }
   function emit(kind, source, api, id, text) {
     if (stopping) return
     if (++recordCount > limits.records) return stop('records', 'records', limits.records)
@@ -270,7 +289,7 @@
     else if (type === 'PIPECONNECTWRAP' && info) { current = { source: 'io', id: info.id, deferred: info }; return }
     else { next = 'poll'; source = 'io' }
     const visible = !!info && !info.hidden // unknown: made before the tracer started, not the program's
-    if (next && visible) { phase = next; tick++; loopStarted = true }
+    if (next && visible) { enterPhase(next); loopStarted = true }
     current = { source, id: info && visible ? idOf(info) : 0 }
     if (visible) emit('run', source, info.api, info.id, runText(info, res, source))
   }
@@ -286,8 +305,7 @@
     if (!current || !current.deferred || frames.length !== 1) return
     const info = current.deferred
     current.deferred = undefined
-    phase = status < 0 ? 'pending' : 'poll'
-    tick++
+    enterPhase(status < 0 ? 'pending' : 'poll')
     if (!info.hidden) emit('run', 'io', info.api, info.id, status < 0 ? 'connect failed' : 'connect finished')
   }
 

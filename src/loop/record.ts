@@ -14,8 +14,8 @@ export interface TraceRecord {
   [key: string]: string | number
   /** Position in the trace, from 1. */
   seq: number
-  /** Which callback taken from the loop this belongs to: 0 for the main script, then +1 per timer,
-   *  immediate, I/O or close callback; nextTick and microtask callbacks share the tick they drain after. */
+  /** The iteration of the event loop (timers → pending → poll → check → close) it happened in: 0 for
+   *  the main script and what drains after it, 1 for the first time round the loop, and so on. */
   tick: number
   phase: Phase
   source: Source

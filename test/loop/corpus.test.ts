@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import type { TraceRecord } from '../../src/loop/record.ts'
 import { collectTrace } from '../../src/loop/trace.ts'
 import { loadCorpus, type Snippet } from './corpus.ts'
 
@@ -74,8 +75,36 @@ for (const s of corpus) {
     assert.equal(logs, expected(s), s.name)
     assert.is(end.status, s.expect.some(e => e.uncaught) ? 'uncaught' : 'ok', `${s.name}: how the program ended`)
     assert.equal(records.map(r => r.seq), records.map((_, i) => i + 1), 'seq counts the records from 1')
+    assertIterations(s.name, records)
   })
 }
+
+const PHASE_ORDER = ['main', 'timers', 'pending', 'poll', 'check', 'close']
+
+/** `tick` is the loop iteration: it never goes back, and within one the phases come in the loop's order. */
+function assertIterations(name: string, records: TraceRecord[]) {
+  let prev: TraceRecord | undefined
+  for (const r of records) {
+    if (prev && !(prev.phase === 'close' && prev.source === 'script')) { // exit listeners run after the loop
+      assert.ok(r.tick >= prev.tick, `${name}: tick goes back at seq ${r.seq}`)
+      if (r.tick === prev.tick) {
+        assert.ok(PHASE_ORDER.indexOf(r.phase) >= PHASE_ORDER.indexOf(prev.phase),
+          `${name}: ${prev.phase} then ${r.phase} in tick ${r.tick} (seq ${r.seq})`)
+      }
+    }
+    assert.is(r.tick === 0, r.phase === 'main', `${name}: tick 0 is the main script, and only it (seq ${r.seq})`)
+    prev = r
+  }
+}
+
+test('a timer and the immediate it schedules share an iteration; the timer that immediate sets comes later', async () => {
+  const s = corpus.find(c => c.name.startsWith('31-'))!
+  const { records } = await collectTrace(s.file, { timeoutMs: 10_000 })
+  const tickOf = (text: string) => records.find(r => r.kind === 'log' && r.text === text)!.tick
+  assert.is(tickOf('A'), 1)
+  assert.is(tickOf('B'), tickOf('A'))
+  assert.ok(tickOf('C') > tickOf('B'), `C in tick ${tickOf('C')}`)
+})
 
 function expected(s: Snippet): string[] {
   return s.expect.map(e => `${e.uncaught ? '! ' : ''}${e.text} | ${e.phase} | ${e.source}`)
