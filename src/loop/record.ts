@@ -8,7 +8,9 @@ export type Phase = (typeof PHASES)[number]
 export const SOURCES = ['script', 'nextTick', 'microtask', 'timeout', 'interval', 'immediate', 'io', 'close'] as const
 export type Source = (typeof SOURCES)[number]
 
-export type Kind = 'schedule' | 'run' | 'log'
+/** `pool-start`: work handed to libuv's thread pool; `pool-done`: a thread finished it, its callback runs next. */
+export type Kind = 'schedule' | 'run' | 'log' | 'pool-start' | 'pool-done'
+const KINDS: readonly unknown[] = ['schedule', 'run', 'log', 'pool-start', 'pool-done']
 
 export interface TraceRecord {
   [key: string]: string | number
@@ -36,14 +38,14 @@ export function parseChildRecord(line: string, seq: number): TraceRecord | { kin
   let raw: Record<string, unknown>
   try { raw = JSON.parse(line) } catch { return undefined }
   if (raw.kind === 'capped' || raw.kind === 'fatal' || raw.kind === 'detached') return raw as { kind: 'capped' | 'fatal' | 'detached' }
-  if (raw.kind !== 'schedule' && raw.kind !== 'run' && raw.kind !== 'log') return undefined
+  if (!KINDS.includes(raw.kind)) return undefined
   if (!isPhase(raw.phase) || !isSource(raw.source)) return undefined
   return {
     seq,
     tick: Number(raw.tick) || 0,
     phase: raw.phase,
     source: raw.source,
-    kind: raw.kind,
+    kind: raw.kind as Kind,
     api: String(raw.api ?? ''),
     id: Number(raw.id) || 0,
     text: String(raw.text ?? ''),

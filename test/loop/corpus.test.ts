@@ -7,6 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { TraceRecord } from '../../src/loop/record.ts'
 import { collectTrace } from '../../src/loop/trace.ts'
+import { explainTrace } from '../../src/loop/explain.ts'
 import { loadCorpus, type Snippet } from './corpus.ts'
 
 const RUNS = Number(process.env.FSH_LOOP_RUNS ?? 6)
@@ -76,7 +77,49 @@ for (const s of corpus) {
     assert.is(end.status, s.expect.some(e => e.uncaught) ? 'uncaught' : 'ok', `${s.name}: how the program ended`)
     assert.equal(records.map(r => r.seq), records.map((_, i) => i + 1), 'seq counts the records from 1')
     assertIterations(s.name, records)
+    assertExplained(s.name, records)
   })
+}
+
+/**
+ * Every step's line against the step's records: a phase named is the step's phase, named once; an
+ * I/O rule only with an `io` callback up the chain of who queued what; the immediate-beats-timer rule
+ * only when that I/O callback armed a timer that really ran after; no line said twice in a row.
+ */
+function assertExplained(name: string, records: TraceRecord[]) {
+  const lines = explainTrace(records)
+  assert.is(lines.length, records.length, `${name}: one line per step`)
+  const queuedBy = new Map<number, TraceRecord>()
+  let running: TraceRecord | undefined
+  for (const r of records) {
+    if (r.kind === 'run') running = r
+    else if ((r.kind === 'schedule' || r.kind === 'pool-start') && running && !queuedBy.has(r.id)) queuedBy.set(r.id, running)
+  }
+  const chain = (r: TraceRecord) => {
+    const out = [r]
+    for (let p = queuedBy.get(r.id); p && !out.includes(p); p = queuedBy.get(p.id)) out.push(p)
+    return out
+  }
+  records.forEach((r, i) => {
+    const line = lines[i]!
+    const at = `${name} step ${r.seq} (${r.kind} ${r.source} ${r.api}): ${line}`
+    assert.ok(line.length > 10 && !line.includes('\n'), at)
+    const phases = [...line.matchAll(/\b(Timers|Pending|Poll|Check|Close) phase:/gi)].map(m => m[1]!.toLowerCase())
+    assert.ok(phases.length <= 1, `phase named twice: ${at}`)
+    if (phases.length) assert.is(phases[0], r.phase, `phase: ${at}`)
+    if (/I\/O callback/.test(line)) assert.ok(chain(r).some(c => c.source === 'io'), `I/O without io in the chain: ${at}`)
+    const beats = /beats timer #(\d+)/.exec(line)
+    if (beats) {
+      const timerRun = records.findIndex(t => t.kind === 'run' && t.id === Number(beats[1]))
+      assert.ok(timerRun > i && chain(records[timerRun]!).some(c => c.source === 'io'), `beats a timer that did not run after it: ${at}`)
+    }
+    if (/since Node 11/.test(line)) {
+      const next = records.slice(i + 1).find(n => n.kind === 'run' && ['timeout', 'interval', 'immediate', 'io', 'close'].includes(n.source))
+      assert.ok(next && next.phase === r.phase && next.tick === r.tick, `per-callback rule with no callback after it: ${at}`)
+    }
+    if (i > 0 && r.kind !== 'log') assert.is.not(line, lines[i - 1], `said twice: ${at}`)
+  })
+  assert.ok(lines.filter(l => l.includes('console writes are synchronous')).length <= 1, `${name}: the console rule said more than once`)
 }
 
 const PHASE_ORDER = ['main', 'timers', 'pending', 'poll', 'check', 'close']
