@@ -80,7 +80,7 @@ export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, step
         <Text bold>fsh :loop</Text> — {title}   step {step + 1}/{trace.length} · {status} · speed ×{SPEEDS[speed]}
       </Text>
       {note ? <Text color="red">{note}</Text> : null}
-      {poolPeak > 1 ? <Text color="yellow">The thread pool held {poolPeak} jobs at once: their callbacks come back as threads finish, so another run may differ.</Text> : null}
+      {poolPeak > 1 ? <Text color="yellow">{poolPeak} jobs in the thread pool at once: their callbacks' order can change from run to run.</Text> : null}
       <Box marginTop={1}>
         <PhaseRing phase={state.phase} />
         <Box flexDirection="column" marginLeft={3}>
