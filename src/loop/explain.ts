@@ -30,22 +30,40 @@ export function schedulers(trace: readonly TraceRecord[]): Map<number, TraceReco
   return by
 }
 
-/** The callback taken from the loop (or the script) that `run` descends from through nextTicks and microtasks. */
-export function rootOf(run: TraceRecord, by: Map<number, TraceRecord>): TraceRecord {
+/** The callback taken from the loop (or the script) that `run` descends from through nextTicks and
+ *  microtasks; `memo` keeps what was found, so long chains are walked once. */
+export function rootOf(run: TraceRecord, by: Map<number, TraceRecord>, memo = new Map<TraceRecord, TraceRecord>()): TraceRecord {
+  const path = new Set<TraceRecord>()
   let r = run
-  for (let hops = 0; !MACRO.includes(r.source) && hops < 10_000; hops++) {
+  while (!MACRO.includes(r.source)) {
+    const known = memo.get(r)
+    if (known) { r = known; break }
+    path.add(r)
     const parent = by.get(r.id)
-    if (!parent || parent === r) break
+    if (!parent || path.has(parent)) break
     r = parent
   }
+  for (const p of path) memo.set(p, r)
   return r
 }
 
 /** The explanation of every step of `trace`, in order. */
 export function explainTrace(trace: readonly TraceRecord[], threads = poolSize()): string[] {
   const by = schedulers(trace)
+  const roots = new Map<TraceRecord, TraceRecord>()
   const runOf = new Map<number, number>() // id → index of its first run
   trace.forEach((r, i) => { if (r.kind === 'run' && !runOf.has(r.id)) runOf.set(r.id, i) })
+  const nextMacro: (TraceRecord | undefined)[] = [] // the next callback taken from the loop after step i
+  for (let i = trace.length - 1, next: TraceRecord | undefined; i >= 0; i--) { nextMacro[i] = next; if (isMacrotask(trace[i]!)) next = trace[i] }
+  const timersOf = new Map<TraceRecord, TraceRecord[]>() // a callback from the loop → the timers it (or its ticks) armed
+  for (const t of trace) {
+    const set = t.kind === 'schedule' && t.api === 'setTimeout' ? by.get(t.id) : undefined
+    if (!set) continue
+    const root = rootOf(set, by, roots)
+    const list = timersOf.get(root)
+    if (list) list.push(t)
+    else timersOf.set(root, [t])
+  }
   let toldSyncConsole = false
   let inPool = 0
   const waiting: number[] = []
@@ -96,8 +114,8 @@ export function explainTrace(trace: readonly TraceRecord[], threads = poolSize()
         const head = r.phase === 'main' ? 'The script and its nextTicks are done' : 'The callback and its nextTicks are done'
         const line = `${head}: microtask ${who} (${r.api}) runs.`
         // The rule matters only when another callback of the same phase follows in this iteration.
-        const nextMacro = trace.slice(i + 1).find(isMacrotask)
-        return nextMacro && r.phase !== 'main' && nextMacro.phase === r.phase && nextMacro.tick === r.tick
+        const next = nextMacro[i]
+        return next && r.phase !== 'main' && next.phase === r.phase && next.tick === r.tick
           ? `${line} Microtasks drain after every callback, not once per phase (since Node 11).`
           : line
       }
@@ -121,13 +139,12 @@ export function explainTrace(trace: readonly TraceRecord[], threads = poolSize()
 
   function explainImmediate(r: TraceRecord, i: number): string {
     const who = `#${r.id}`
-    const root = rootOf(by.get(r.id) ?? r, by)
+    const root = rootOf(by.get(r.id) ?? r, by, roots)
     if (root.source === 'io') {
       const line = `${PHASE_NAME.check}: immediate ${who} runs; the I/O callback #${root.id} queued it, and check comes right after poll.`
       // The rule, only when that same callback also armed a timer that runs after this immediate.
-      const timer = trace.find(t => t.kind === 'schedule' && t.api === 'setTimeout' && by.get(t.id) && rootOf(by.get(t.id)!, by) === root)
-      const timerRun = timer ? runOf.get(timer.id) : undefined
-      return timer && timerRun !== undefined && timerRun > i
+      const timer = timersOf.get(root)?.find(t => (runOf.get(t.id) ?? -1) > i)
+      return timer
         ? `${line} So from an I/O callback it beats timer #${timer.id}, set there too: timers come round only in the next iteration.`
         : line
     }

@@ -68,6 +68,8 @@ export interface ViewState {
   run?: RunView
   queued: readonly string[]
   progress: readonly ProgressEntry[]
+  /** Lines commands keep up to date while they run (`ctx.live`): a pipeline's steps. */
+  live: readonly string[]
   echoes: readonly Echo[]
   /** Changes when the list of echoes starts again: <Static> must start again with it. */
   echoGeneration: number
@@ -166,6 +168,7 @@ export class ReplSession {
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
       progress: this.board.list().map(e => ({ ...e })),
+      live: this.run ? this.board.liveLines() : [],
       echoes: this.echoes,
       echoGeneration: this.echoGeneration,
       now: this.now(),
@@ -487,7 +490,7 @@ export class ReplSession {
       })
       // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
       // given to programs, it is the usual stderr line.
-      io = { source: { t: 'none' }, out: this.out, err: this.out.err, progress: name => this.board.reporter(name) }
+      io = { source: { t: 'none' }, out: this.out, err: this.out.err, progress: name => this.board.reporter(name), lines: source => this.board.lines(source) }
       this.ticker = setInterval(() => this.emit(), TICK_MS)
       this.emit()
     }
