@@ -20,6 +20,7 @@ import { ReplSession, type Terminal } from '../../src/repl/session.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
 import { liveLines, ReplView } from '../../src/repl/view.tsx'
 import pipe from '../../commands/pipe/index.ts'
+import loop from '../../commands/loop/index.ts'
 
 const theme = makeTheme(false)
 
@@ -93,7 +94,7 @@ async function setup(opts: { history?: string[] } = {}) {
   mkdirSync(join(dir, 'logs'))
   writeFileSync(join(dir, 'logs', 'web.log'), '')
   const commands = new CommandSet()
-  for (const c of [deploy, trickle, work, rows, steps, pipe]) commands.add(c)
+  for (const c of [deploy, trickle, work, rows, steps, pipe, loop]) commands.add(c)
   const shell = new Shell({ commands, cwd: dir, env: { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
   const term = new FakeTerminal()
   const session = new ReplSession({ shell, terminal: term, theme, history: new HistoryStore(join(dir, 'h', 'state', 'history.ndjson')) })
@@ -276,6 +277,26 @@ test('ctx.live: a command\'s lines share the live area, redrawn while it runs, g
   await r.keys('\x03')
   await until(() => r.session.getSnapshot().phase === 'edit')
   assert.not.ok(r.live().some(l => l.startsWith('step')), r.frame())
+  r.view.unmount()
+})
+
+test(':loop with 10,000 pasted lines: the editor draws at once and keeps up with keys', async () => {
+  const r = await setup()
+  await r.keys(':loop\r')
+  await until(() => r.session.getSnapshot().prompt.text.length > 0 && !!r.session.getSnapshot().hint, 5000, r.frame)
+  const code = Array.from({ length: 10_000 }, (_, i) => `console.log(${i})`).join('\n')
+  const t0 = performance.now()
+  await r.keys(`\x1b[200~${code}\x1b[201~`)
+  await until(() => r.frame().includes('console.log(9999)'), 5000, r.frame)
+  const pasted = performance.now() - t0
+  assert.ok(pasted < 2000, `the paste drawn in ${pasted.toFixed(0)}ms`)
+  assert.is(r.session.getSnapshot().text.split('\n').length, 10_000, 'every line is kept')
+  assert.ok(r.frame().split('\n').length <= 24, 'only what fits the screen is drawn')
+  const t1 = performance.now()
+  await r.keys('\x1b[A\x1b[A\x1b[A')
+  assert.ok(performance.now() - t1 < 500, 'keys move at once')
+  await r.keys('\x03')
+  await until(() => r.session.getSnapshot().text === '', 5000, r.frame)
   r.view.unmount()
 })
 
