@@ -100,12 +100,9 @@ export function explainTrace(trace: readonly TraceRecord[], threads = poolSize()
   function explainRun(r: TraceRecord, i: number): string {
     const who = `#${r.id}`
     switch (r.source) {
-      case 'script': return r.phase === 'main'
-        ? 'The main script runs first, top to bottom: nothing queued can run until it returns.'
-        : `The loop has nothing left to run: node emits ${r.api === 'script' ? 'exit' : r.api} to its listeners.`
+      case 'script': return 'The main script runs first, top to bottom: nothing queued can run until it returns.'
       case 'nextTick': {
-        const prev = trace[i - 1]
-        if (prev?.kind === 'run' && prev.source === 'nextTick' || prev?.source === 'nextTick') return `The nextTick queue is still draining: ${who} runs.`
+        if (trace[i - 1]?.source === 'nextTick') return `The nextTick queue is still draining: ${who} runs.`
         return r.phase === 'main'
           ? `The script returned: the nextTick queue drains first, ${who}${r.text ? ` (${r.text})` : ''} runs.`
           : `The callback returned: the nextTick queue drains before anything else, ${who} runs.`
@@ -121,7 +118,7 @@ export function explainTrace(trace: readonly TraceRecord[], threads = poolSize()
       }
       case 'timeout': case 'interval': {
         const set = by.get(r.id)
-        const when = set ? `, set ${set.tick === r.tick && set.phase === 'main' ? 'by the script' : set.tick === 0 ? 'by the script' : `in tick ${set.tick}`},` : ''
+        const when = set ? `, set ${set.phase === 'main' ? 'by the script' : `in tick ${set.tick}`},` : ''
         return `${PHASE_NAME.timers}: ${r.source === 'interval' ? 'interval' : 'timer'} ${who} (${r.text})${when} is due and runs.`
       }
       case 'immediate': return explainImmediate(r, i)

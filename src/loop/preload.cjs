@@ -80,8 +80,8 @@
   // before it polls, and runs timers at the end of one of its own iterations (the first ones
   // before the loop starts), so its count reads one less in timers and pending than in the
   // poll, check and close phases of the same iteration. Without that count (older node) the
-  // order of phases tells: a phase at or before the previous one starts a new iteration, and
-  // consecutive callbacks of one phase are taken to share it.
+  // order of phases tells what it can: a phase before the previous one starts a new iteration;
+  // callbacks of one phase in a row are taken to share one.
   const ORDER = { main: 0, timers: 1, pending: 2, poll: 3, check: 4, close: 5 }
   const nodeTiming = require('perf_hooks').performance.nodeTiming
   const loopCount = () => { const m = nodeTiming.uvMetricsInfo; return m ? m.loopCount : undefined }
@@ -449,10 +449,9 @@
     }
     // A zlib stream hands each chunk to the pool: its handle's callback runs when the chunk is done.
     const zlibBinding = binding('zlib')
-    const zlibProto = zlibBinding && zlibBinding.Zlib && Object.getPrototypeOf(zlibBinding.Zlib.prototype)
     for (const proto of zlibBinding ? [zlibBinding.Zlib, zlibBinding.BrotliEncoder, zlibBinding.BrotliDecoder].map(c => c && c.prototype) : []) {
       const write = proto && proto.write
-      if (typeof write !== 'function' || proto === zlibProto) continue
+      if (typeof write !== 'function') continue
       proto.write = function () {
         const info = infos.get(this)
         if (info && !info.hidden && !muted) poolStart(info)

@@ -73,15 +73,16 @@ setTimeout(() => {}, 1)
 })
 
 test('a hundred pbkdf2 calls exhaust the pool: the timeout ends it, the trace says how far it got', async () => {
+  // One thread, so that the test burns one core while it waits for the timeout.
   const t0 = Date.now()
-  const { records, end } = await collectTrace(write('hundred.js', hashes(100, 2_000_000)), { env: env(), timeoutMs: 800 })
+  const { records, end } = await collectTrace(write('hundred.js', hashes(100, 2_000_000)), { env: env(1), timeoutMs: 1500 })
   assert.is(end.status, 'timeout')
-  assert.ok(Date.now() - t0 < 5_000, `ended in ${Date.now() - t0}ms`)
+  assert.ok(Date.now() - t0 < 6_000, `ended in ${Date.now() - t0}ms`)
   const starts = records.filter(r => r.kind === 'pool-start')
   assert.is(starts.length, 100)
-  assert.is(starts.at(-1)!.text, 'wave 25')
+  assert.is(starts.at(-1)!.text, 'wave 100')
   const { states } = replay(records)
-  assert.ok(states.at(-1)!.pool.length > 4, 'jobs still wait when it is stopped')
+  assert.ok(states.at(-1)!.pool.length > 90, 'jobs still wait when it is stopped')
 })
 
 test.run()
