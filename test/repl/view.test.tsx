@@ -287,14 +287,15 @@ test(':loop with 10,000 pasted lines: the editor draws at once and keeps up with
   const code = Array.from({ length: 10_000 }, (_, i) => `console.log(${i})`).join('\n')
   const t0 = performance.now()
   await r.keys(`\x1b[200~${code}\x1b[201~`)
-  await until(() => r.frame().includes('console.log(9999)'), 5000, r.frame)
+  await until(() => r.frame().includes('console.log(9999)'), 10_000, r.frame)
+  // Generous for a loaded machine; a cost per line per line would take far longer.
   const pasted = performance.now() - t0
-  assert.ok(pasted < 2000, `the paste drawn in ${pasted.toFixed(0)}ms`)
+  assert.ok(pasted < 3000, `the paste drawn in ${pasted.toFixed(0)}ms`)
   assert.is(r.session.getSnapshot().text.split('\n').length, 10_000, 'every line is kept')
   assert.ok(r.frame().split('\n').length <= 24, 'only what fits the screen is drawn')
   const t1 = performance.now()
   await r.keys('\x1b[A\x1b[A\x1b[A')
-  assert.ok(performance.now() - t1 < 500, 'keys move at once')
+  assert.ok(performance.now() - t1 < 1000, `keys move at once (${(performance.now() - t1).toFixed(0)}ms)`)
   await r.keys('\x03')
   await until(() => r.session.getSnapshot().text === '', 5000, r.frame)
   r.view.unmount()
