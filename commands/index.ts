@@ -14,6 +14,7 @@ export const registry: Record<string, Entry> = {
   history: { load: () => import('./core/history.ts') },
   jobs: { load: () => import('./core/jobs.ts') },
   fg: { load: () => import('./core/fg.ts') },
+  bg: { load: () => import('./core/bg.ts') },
   kill: { load: () => import('./core/kill.ts') },
   ls: { load: () => import('./core/ls.ts') },
   pwd: { load: () => import('./core/pwd.ts') },

@@ -22,11 +22,12 @@ export default defineCommand({
   summary: "Run a JavaScript file in node and record its event loop: every callback's queue and phase",
   description: `
 The file runs for real in a child node process with an instrumentation preload. Each record says
-what happened (kind: schedule, run or log), in which loop phase (main, timers, pending, poll, check,
-close) and from which queue the running callback came (script, nextTick, microtask, timeout,
+what happened (kind: schedule, run or log; pool-start when work is handed to libuv's thread pool,
+with its wave of UV_THREADPOOL_SIZE jobs, pool-done when a thread finished it and its callback is
+next), in which loop phase (main, timers, pending, poll, check, close) and from which queue the running callback came (script, nextTick, microtask, timeout,
 interval, immediate, io, close). The log records are the program's console output, in the order
-node prints it. tick counts the callbacks taken from the loop: 0 is the main script, and nextTick
-and promise callbacks share the tick they drain after. 'exit' and 'beforeExit' listeners, which
+node prints it. tick is the iteration of the loop (timers, pending, poll, check, close): 0 is the
+main script and what drains after it; a timer and the immediate it queues share an iteration. 'exit' and 'beforeExit' listeners, which
 run once the loop is empty, show as the close phase with source script.
 Code that never ends is killed at --timeout with everything it started; console output is capped
 at 10,000 lines or 1 MiB; an uncaught exception is reported as node reports it.`,

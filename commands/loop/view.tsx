@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path'
 import { Box, render, Text, useApp, useInput } from 'ink'
 import { useEffect, useMemo, useState } from 'react'
 import { describeEnd, type EndingReport } from '../../src/loop/ending.ts'
-import { explain } from '../../src/loop/explain.ts'
+import { explainTrace, poolSize } from '../../src/loop/explain.ts'
 import { collectTrace } from '../../src/loop/trace.ts'
 import type { Phase, TraceRecord } from '../../src/loop/record.ts'
 import { replay, type LoopState, type QueueName, type Waiting } from '../../src/loop/replay.ts'
@@ -23,14 +23,17 @@ export interface LoopViewProps {
   stepMs?: number
   /** A line under the title: how the program ended, when it did not end well. */
   note?: string
+  /** Threads in libuv's pool (UV_THREADPOOL_SIZE of the program, 4 by default). */
+  poolThreads?: number
 }
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
 const CONSOLE_LINES = 8
 
-export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, stepMs = 700, note }: LoopViewProps) {
+export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, stepMs = 700, note, poolThreads = poolSize() }: LoopViewProps) {
   const { exit } = useApp()
-  const { states, console: out } = useMemo(() => replay(trace), [trace])
+  const { states, console: out, poolPeak } = useMemo(() => replay(trace), [trace])
+  const explanations = useMemo(() => explainTrace(trace, poolThreads), [trace, poolThreads])
   const last = trace.length - 1
   const [step, setStep] = useState(0)
   const [playing, setPlaying] = useState(autoPlay && trace.length > 1)
@@ -70,7 +73,6 @@ export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, step
 
   const record = trace[step]!
   const state = states[step]!
-  const previous = step > 0 ? trace[step - 1]!.phase : undefined
   const status = playing ? '▶ playing' : step >= last ? '■ end' : '❚❚ paused'
   return (
     <Box flexDirection="column">
@@ -78,6 +80,7 @@ export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, step
         <Text bold>fsh :loop</Text> — {title}   step {step + 1}/{trace.length} · {status} · speed ×{SPEEDS[speed]}
       </Text>
       {note ? <Text color="red">{note}</Text> : null}
+      {poolPeak > 1 ? <Text color="yellow">{poolPeak} jobs in the thread pool at once: their callbacks' order can change from run to run.</Text> : null}
       <Box marginTop={1}>
         <PhaseRing phase={state.phase} />
         <Box flexDirection="column" marginLeft={3}>
@@ -86,12 +89,15 @@ export function LoopView({ trace, onExit, title = 'trace', autoPlay = true, step
         </Box>
       </Box>
       <Box marginTop={1}>
-        <Queues state={state} />
+        <Box flexDirection="column">
+          <Queues state={state} />
+          {poolPeak ? <Pool jobs={state.pool} threads={poolThreads} /> : null}
+        </Box>
         <Console lines={out.slice(Math.max(0, state.consoleLines - CONSOLE_LINES), state.consoleLines)} />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text wrap="truncate">{describe(record)}</Text>
-        <Text color="cyan" wrap="wrap">{explain(record, previous)}</Text>
+        <Text color="cyan" wrap="wrap">{explanations[step]}</Text>
         <Text dimColor>space play/pause · → step · ← back · +/- speed · q quit</Text>
       </Box>
     </Box>
@@ -156,6 +162,20 @@ function Queues({ state }: { state: LoopState }) {
   )
 }
 
+/** The pool lane: one slot per thread, then what waits for one. */
+function Pool({ jobs, threads }: { jobs: readonly Waiting[]; threads: number }) {
+  const shown = Math.min(threads, 8)
+  const slots = Array.from({ length: shown }, (_, i) => (jobs[i] ? `[#${jobs[i]!.id}]` : '[ ]'))
+  const more = threads > shown ? ` ${Math.min(jobs.length, threads)}/${threads} busy` : ''
+  const waiting = jobs.length > threads ? `  waiting ${jobs.length - threads}` : ''
+  return (
+    <Text wrap="truncate">
+      <Text bold>{'thread pool'.padEnd(13)}</Text>
+      {slots.join('')}{more}{waiting}
+    </Text>
+  )
+}
+
 function Console({ lines }: { lines: string[] }) {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} flexGrow={1} minHeight={CONSOLE_LINES + 2}>
@@ -190,7 +210,7 @@ export interface ShowLoopOptions {
 type Traced = Awaited<ReturnType<typeof collectTrace>>
 
 /** While the program runs: a line saying so (q stops it); then the replay, or nothing if it did not compile. */
-export function LoopSession({ trace, title, onStop }: { trace: Promise<Traced>; title: string; onStop(): void }) {
+export function LoopSession({ trace, title, onStop, poolThreads }: { trace: Promise<Traced>; title: string; onStop(): void; poolThreads?: number }) {
   const { exit } = useApp()
   const [got, setGot] = useState<Traced>()
   useEffect(() => { void trace.then(setGot) }, [trace])
@@ -204,7 +224,7 @@ export function LoopSession({ trace, title, onStop }: { trace: Promise<Traced>; 
   if (syntax || aborted) return null
   const ending = describeEnd(got.end, title)
   const note = ending.message ?? (got.end.status === 'uncaught' ? `uncaught: ${got.records.at(-1)?.text ?? ''}` : undefined)
-  return <LoopView trace={got.records} title={title} note={note} onExit={() => {}} />
+  return <LoopView trace={got.records} title={title} note={note} poolThreads={poolThreads} onExit={() => {}} />
 }
 
 /** `:loop FILE.js`: runs the file traced, then replays it until q. Says what to print at the prompt after. */
@@ -213,7 +233,7 @@ export async function showLoopFile(file: string, opts: ShowLoopOptions): Promise
   const stop = new AbortController()
   const signal = opts.signal ? AbortSignal.any([stop.signal, opts.signal]) : stop.signal
   const trace = collectTrace(file, { cwd: opts.cwd, env: opts.env, timeoutMs: opts.timeoutMs, signal })
-  const app = render(<LoopSession trace={trace} title={title} onStop={() => stop.abort()} />, {
+  const app = render(<LoopSession trace={trace} title={title} onStop={() => stop.abort()} poolThreads={poolSize(opts.env)} />, {
     exitOnCtrlC: false, ...(opts.stdin && { stdin: opts.stdin }), ...(opts.stdout && { stdout: opts.stdout }),
   })
   const quit = () => app.unmount()

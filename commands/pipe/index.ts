@@ -4,7 +4,7 @@
 import { Batch, batch, defineCommand, encodeLines, EXIT, formatDuration, isBytes, type PipelineObserver, type PipelinePlan, type Rec } from '../../src/prelude.ts'
 import { after } from '../../src/runtime/timers.ts'
 import { writeFileAtomic } from '../../src/state/atomic.ts'
-import { LiveView } from './live-view.ts'
+import { LiveView, spinnerNow, stepLine } from './live-view.ts'
 import { reportNdjson, reportTable } from './report.ts'
 import { Supervisor, type KillReason, type StepRecord } from './supervisor.ts'
 import { FLAGS } from './flags.ts'
@@ -109,11 +109,13 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
     const finalTee = files.get(undefined)
 
     const live = ctx.stderr.isTTY ? new LiveView(t => ctx.stderr.write(t), () => sup.progress(finalOut), ctx.stderr.columns) : undefined
+    // A host that owns the screen (the REPL) draws the same lines in its live area.
+    const hosted = live ? undefined : ctx.live(() => sup.progress(finalOut).map(s => stepLine(s, spinnerNow(), ctx.stdout.columns)))
     observer.onStart = (k, info) => sup.start(k, info.pid)
     observer.onExit = (k, end) => {
       sup.exit(k, end.status, end.signal, end.quiet)
-      // Without a terminal of its own (a host that owns the screen), progress is steps done.
-      if (!live) ctx.progress(sup.stepsDone(), steps.length)
+      // With no view at all, progress is steps done.
+      if (!live && !hosted) ctx.progress(sup.stepsDone(), steps.length)
     }
     observer.onOutput = (k, bytes, values) => sup.output(k, bytes, values)
     const passage = new StderrPassage(ctx.stderr, live && (chunk => live.above(chunk)))
@@ -156,6 +158,7 @@ Each step's stderr streams live; the last --capture-stderr bytes of it (default 
       cancelTimeout?.()
       ctx.signal.removeEventListener('abort', onInterrupt)
       live?.stop()
+      hosted?.()
       for (const file of files.values()) await file.close()
       const records = sup.records(finalOut)
       const reported = await report(records)

@@ -68,24 +68,28 @@ export class LiveView {
   private draw(): void {
     if (this.midLine || this.paused || this.drawn) return
     const spin = FRAMES[this.frame++ % FRAMES.length]!
-    const lines = this.steps().map(s => this.line(s, spin))
+    const lines = this.steps().map(s => stepLine(s, spin, this.columns))
     this.write(lines.join('\n') + '\n')
     this.drawn = lines.length
   }
-
-  private line(s: LiveStep, spin: string): string {
-    const icon = s.state === 'running' ? spin : ICONS[s.state] ?? ' '
-    let bytes = s.bytes === null ? '' : formatBytes(s.bytes)
-    if (s.bytes === null && s.state === 'running' && s.pid) {
-      const written = writtenBy(s.pid)
-      if (written !== undefined) bytes = `~${formatBytes(written)}`
-    }
-    const time = s.ms === null ? '' : formatDuration(s.ms)
-    const text = `${icon} ${String(s.step).padStart(2)}  ${s.state.padEnd(7)}  ${time.padStart(7)}  ${bytes.padStart(11)}  ${s.cmd}`
-    // A line that wraps would throw the count of lines to erase off.
-    return text.length >= this.columns ? text.slice(0, Math.max(1, this.columns - 2)) + '…' : text
-  }
 }
+
+/** One step of the view: state, time, bytes and command, cut to the width so that it never wraps. */
+export function stepLine(s: LiveStep, spin: string, columns: number): string {
+  const icon = s.state === 'running' ? spin : ICONS[s.state] ?? ' '
+  let bytes = s.bytes === null ? '' : formatBytes(s.bytes)
+  if (s.bytes === null && s.state === 'running' && s.pid) {
+    const written = writtenBy(s.pid)
+    if (written !== undefined) bytes = `~${formatBytes(written)}`
+  }
+  const time = s.ms === null ? '' : formatDuration(s.ms)
+  const text = `${icon} ${String(s.step).padStart(2)}  ${s.state.padEnd(7)}  ${time.padStart(7)}  ${bytes.padStart(11)}  ${s.cmd}`
+  // A line that wraps would throw the count of lines to erase off.
+  return text.length >= columns ? text.slice(0, Math.max(1, columns - 2)) + '…' : text
+}
+
+/** The spinner's frame now: the same in every line drawn at one time. */
+export const spinnerNow = () => FRAMES[Math.floor(Date.now() / REDRAW_MS) % FRAMES.length]!
 
 /** What a process has written so far, from Linux's /proc accounting (all its descriptors, stderr too):
  *  an estimate for the view only, for externals whose output goes fd-to-fd. */

@@ -74,6 +74,25 @@
   let stopping = false
   let tick = 0
   let phase = 'main'
+
+  // ---- which iteration of the loop this is ------------------------------------------------------
+  // An iteration is timers → pending → poll → check → close. libuv counts its iterations just
+  // before it polls, and runs timers at the end of one of its own iterations (the first ones
+  // before the loop starts), so its count reads one less in timers and pending than in the
+  // poll, check and close phases of the same iteration. Without that count (older node) the
+  // order of phases tells what it can: a phase before the previous one starts a new iteration;
+  // callbacks of one phase in a row are taken to share one.
+  const ORDER = { main: 0, timers: 1, pending: 2, poll: 3, check: 4, close: 5 }
+  const nodeTiming = require('perf_hooks').performance.nodeTiming
+  const loopCount = () => { const m = nodeTiming.uvMetricsInfo; return m ? m.loopCount : undefined }
+  function enterPhase(next) {
+    const count = loopCount()
+    const iteration = count === undefined
+      ? tick + (phase === 'main' || ORDER[next] < ORDER[phase] ? 1 : 0)
+      : count + (next === 'timers' || next === 'pending' ? 1 : 0)
+    tick = Math.max(tick, iteration, 1)
+    phase = next
+  }
   function emit(kind, source, api, id, text) {
     if (stopping) return
     if (++recordCount > limits.records) return stop('records', 'records', limits.records)
@@ -135,7 +154,7 @@
     return undefined
   }
   function apiName(site) {
-    const mod = site.getFileName().slice(5).replace(/^internal\//, '').replace(/\/promises$/, '.promises')
+    const mod = site.getFileName().slice(5).replace(/^internal\//, '').replace(/\/promises$/, '.promises').replace(/\/.*$/, '') // node:internal/crypto/pbkdf2 → crypto
     const fn = (site.getFunctionName() || site.getMethodName() || 'call').replace(/^(get|set) /, '')
     if (fn.includes('.')) return fn // `Server.listen`: V8 already named the method after its class
     const type = site.getTypeName()
@@ -218,9 +237,29 @@
         info.api = apiFromStack() || (parent && parent.api) || TYPE_API[type] || type.toLowerCase()
         info.text = type
         nativeById.set(asyncId, info)
+        if (POOL_WORK.test(type)) return poolStart(info)
       }
     }
     emit('schedule', sourceNow(), info.api, info.id, info.text)
+  }
+
+  // ---- libuv's thread pool: fs, dns.lookup, crypto jobs and zlib work leave the JS thread -------
+  // Work is handed to the pool when its request is made and comes back when its callback runs.
+  // The pool takes work in order, one job per thread: a job's wave is when a thread can take it,
+  // as far as the program can tell (a thread may already be free before its callback runs).
+  const POOL_WORK = /^(FSREQCALLBACK|FSREQPROMISE|FILEHANDLECLOSEREQ|GETADDRINFOREQWRAP|GETNAMEINFOREQWRAP|(?!HTTP)[A-Z0-9]+REQUEST)$/
+  const poolThreads = Math.min(1024, Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4))
+  let poolBusy = 0 // jobs handed to the pool whose callback has not run yet
+  function poolStart(info) {
+    const wave = Math.floor(poolBusy / poolThreads) + 1
+    poolBusy++
+    ;(info.poolWaves ??= []).push(wave)
+    emit('pool-start', sourceNow(), info.api, info.id, `wave ${wave}`)
+  }
+  function poolDone(info) {
+    if (!info.poolWaves || !info.poolWaves.length) return
+    poolBusy = Math.max(0, poolBusy - 1)
+    emit('pool-done', 'io', info.api, info.id, `wave ${info.poolWaves.shift()}`)
   }
   const nativeById = new Map() // asyncId → info of a libuv request or handle (one per schedule record, so capped with them)
 
@@ -270,8 +309,9 @@
     else if (type === 'PIPECONNECTWRAP' && info) { current = { source: 'io', id: info.id, deferred: info }; return }
     else { next = 'poll'; source = 'io' }
     const visible = !!info && !info.hidden // unknown: made before the tracer started, not the program's
-    if (next && visible) { phase = next; tick++; loopStarted = true }
+    if (next && visible) { enterPhase(next); loopStarted = true }
     current = { source, id: info && visible ? idOf(info) : 0 }
+    if (visible && source === 'io') poolDone(info)
     if (visible) emit('run', source, info.api, info.id, runText(info, res, source))
   }
   function runText(info, res, source) {
@@ -286,8 +326,7 @@
     if (!current || !current.deferred || frames.length !== 1) return
     const info = current.deferred
     current.deferred = undefined
-    phase = status < 0 ? 'pending' : 'poll'
-    tick++
+    enterPhase(status < 0 ? 'pending' : 'poll')
     if (!info.hidden) emit('run', 'io', info.api, info.id, status < 0 ? 'connect failed' : 'connect finished')
   }
 
@@ -406,6 +445,17 @@
         const info = infos.get(this)
         if (info && !info.hidden && !muted) emit('schedule', sourceNow(), 'close', info.id, typeof cb === 'function' ? info.type : `${info.type} (no callback)`)
         return close.apply(this, arguments)
+      }
+    }
+    // A zlib stream hands each chunk to the pool: its handle's callback runs when the chunk is done.
+    const zlibBinding = binding('zlib')
+    for (const proto of zlibBinding ? [zlibBinding.Zlib, zlibBinding.BrotliEncoder, zlibBinding.BrotliDecoder].map(c => c && c.prototype) : []) {
+      const write = proto && proto.write
+      if (typeof write !== 'function') continue
+      proto.write = function () {
+        const info = infos.get(this)
+        if (info && !info.hidden && !muted) poolStart(info)
+        return write.apply(this, arguments)
       }
     }
     // The status of a unix-socket connect tells the phase it is reported in (see connectDone).

@@ -8,14 +8,16 @@ export type Phase = (typeof PHASES)[number]
 export const SOURCES = ['script', 'nextTick', 'microtask', 'timeout', 'interval', 'immediate', 'io', 'close'] as const
 export type Source = (typeof SOURCES)[number]
 
-export type Kind = 'schedule' | 'run' | 'log'
+/** `pool-start`: work handed to libuv's thread pool; `pool-done`: a thread finished it, its callback runs next. */
+export type Kind = 'schedule' | 'run' | 'log' | 'pool-start' | 'pool-done'
+const KINDS: readonly unknown[] = ['schedule', 'run', 'log', 'pool-start', 'pool-done']
 
 export interface TraceRecord {
   [key: string]: string | number
   /** Position in the trace, from 1. */
   seq: number
-  /** Which callback taken from the loop this belongs to: 0 for the main script, then +1 per timer,
-   *  immediate, I/O or close callback; nextTick and microtask callbacks share the tick they drain after. */
+  /** The iteration of the event loop (timers → pending → poll → check → close) it happened in: 0 for
+   *  the main script and what drains after it, 1 for the first time round the loop, and so on. */
   tick: number
   phase: Phase
   source: Source
@@ -36,14 +38,14 @@ export function parseChildRecord(line: string, seq: number): TraceRecord | { kin
   let raw: Record<string, unknown>
   try { raw = JSON.parse(line) } catch { return undefined }
   if (raw.kind === 'capped' || raw.kind === 'fatal' || raw.kind === 'detached') return raw as { kind: 'capped' | 'fatal' | 'detached' }
-  if (raw.kind !== 'schedule' && raw.kind !== 'run' && raw.kind !== 'log') return undefined
+  if (!KINDS.includes(raw.kind)) return undefined
   if (!isPhase(raw.phase) || !isSource(raw.source)) return undefined
   return {
     seq,
     tick: Number(raw.tick) || 0,
     phase: raw.phase,
     source: raw.source,
-    kind: raw.kind,
+    kind: raw.kind as Kind,
     api: String(raw.api ?? ''),
     id: Number(raw.id) || 0,
     text: String(raw.text ?? ''),

@@ -19,6 +19,8 @@ export interface LoopState {
   running?: { id: number; api: string; source: Source }
   /** How many console lines are out (the texts are `Replay.console`). */
   consoleLines: number
+  /** Work handed to libuv's thread pool and not back yet, oldest first: the first ones hold the threads. */
+  pool: readonly Waiting[]
 }
 
 export interface Replay {
@@ -26,6 +28,8 @@ export interface Replay {
   states: LoopState[]
   /** Every console line of the trace, in order; a state shows the first `consoleLines`. */
   console: string[]
+  /** The most jobs the thread pool held at once: above one, their callbacks' order is the pool's timing. */
+  poolPeak: number
 }
 
 const EMPTY: LoopState = {
@@ -33,6 +37,7 @@ const EMPTY: LoopState = {
   tick: 0,
   queues: { nextTick: [], microtask: [], timers: [], immediate: [], io: [], close: [] },
   consoleLines: 0,
+  pool: [],
 }
 
 /** A libuv request is done when its callback runs; a handle (socket, server, child) stays watched until closed. */
@@ -59,12 +64,20 @@ export function replay(trace: readonly TraceRecord[]): Replay {
   const lines: string[] = []
   const ioTypes = new Map<number, string>()
   let s = EMPTY
+  let poolPeak = 0
   for (const r of trace) {
     const queues = { ...s.queues }
     const without = (q: QueueName, id: number) => { if (queues[q].some(w => w.id === id)) queues[q] = queues[q].filter(w => w.id !== id) }
     let running = s.running
     let consoleLines = s.consoleLines
-    if (r.kind === 'schedule') {
+    let pool = s.pool
+    if (r.kind === 'pool-start') {
+      pool = [...pool, { id: r.id, label: r.api }]
+      poolPeak = Math.max(poolPeak, pool.length)
+    } else if (r.kind === 'pool-done') {
+      const at = pool.findIndex(w => w.id === r.id)
+      if (at >= 0) pool = [...pool.slice(0, at), ...pool.slice(at + 1)]
+    } else if (r.kind === 'schedule') {
       const q = queueOfSchedule(r.api)
       if (q === 'clear') { without('timers', r.id); without('immediate', r.id) }
       else if (q === 'close' && r.text.endsWith('(no callback)')) without('io', r.id)
@@ -83,10 +96,10 @@ export function replay(trace: readonly TraceRecord[]): Replay {
       lines.push(...r.text.split('\n'))
       consoleLines = lines.length
     }
-    s = { phase: r.phase, tick: r.tick, queues, running, consoleLines }
+    s = { phase: r.phase, tick: r.tick, queues, running, consoleLines, pool }
     states.push(s)
   }
-  return { states, console: lines }
+  return { states, console: lines, poolPeak }
 }
 
 function labelOf(r: TraceRecord): string {

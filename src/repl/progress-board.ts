@@ -1,6 +1,7 @@
 // `ctx.progress` in the REPL: each command's progress as a line of the live area. A bar with rate
 // and ETA when the total is known, a spinner with the count, elapsed time and rate when not.
 // Reports come as often as the work likes; the screen hears of them at most 10 times a second.
+// `ctx.live` lines (a pipeline's steps) are read each time the live area is drawn.
 import type { Progress } from '../runtime/progress.ts'
 import { formatDuration } from '../base/units.ts'
 import type { Theme } from './theme.ts'
@@ -11,9 +12,12 @@ const REDRAW_MS = 100
 /** Lines shown at most; more reporters than that are counted in the last one. */
 export const MAX_PROGRESS_LINES = 3
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+/** Live lines shown at most; the rest are counted. */
+export const MAX_LIVE_LINES = 12
 
 export class ProgressBoard {
   private readonly entries = new Map<string, ProgressEntry>()
+  private readonly sources = new Set<() => readonly string[]>()
   private timer: NodeJS.Timeout | undefined
   private last = 0
 
@@ -34,8 +38,25 @@ export class ProgressBoard {
     return [...this.entries.values()]
   }
 
+  /** A command's live lines, from now until the returned removal (or `clear`). */
+  lines(source: () => readonly string[]): () => void {
+    this.sources.add(source)
+    this.changed()
+    return () => { if (this.sources.delete(source)) this.changed() }
+  }
+
+  /** Every command's live lines as they are now, at most MAX_LIVE_LINES. */
+  liveLines(): string[] {
+    const all: string[] = []
+    for (const source of this.sources) {
+      try { all.push(...source()) } catch { /* a command's view must not break the screen */ }
+    }
+    return all.length > MAX_LIVE_LINES ? [...all.slice(0, MAX_LIVE_LINES - 1), `… ${all.length - MAX_LIVE_LINES + 1} more`] : all
+  }
+
   clear(): void {
     this.entries.clear()
+    this.sources.clear()
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined }
   }
 

@@ -5,6 +5,7 @@ import { EXIT } from '../base/errors.ts'
 import type { ReplView, ViewRequest } from '../runtime/command.ts'
 import type { IO } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
+import { stoppedChildren, type Job } from '../runtime/jobs.ts'
 import type { HistoryStore } from '../state/history.ts'
 import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
 import { layoutEditor, type Prefix } from './editor-layout.ts'
@@ -68,6 +69,8 @@ export interface ViewState {
   run?: RunView
   queued: readonly string[]
   progress: readonly ProgressEntry[]
+  /** Lines commands keep up to date while they run (`ctx.live`): a pipeline's steps. */
+  live: readonly string[]
   echoes: readonly Echo[]
   /** Changes when the list of echoes starts again: <Static> must start again with it. */
   echoGeneration: number
@@ -107,6 +110,8 @@ export class ReplSession {
   private completing = 0
   private run: RunView | undefined
   private controller: AbortController | undefined
+  /** While a line has the terminal: Ctrl-Z stopped its programs (their pids), it becomes a job. */
+  private suspended: ((pids: number[]) => void) | undefined
   private out: ScreenOut | undefined
   private queue: string[] = []
   private ticker: NodeJS.Timeout | undefined
@@ -166,6 +171,7 @@ export class ReplSession {
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
       progress: this.board.list().map(e => ({ ...e })),
+      live: this.run ? this.board.liveLines() : [],
       echoes: this.echoes,
       echoGeneration: this.echoGeneration,
       now: this.now(),
@@ -487,17 +493,24 @@ export class ReplSession {
       })
       // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
       // given to programs, it is the usual stderr line.
-      io = { source: { t: 'none' }, out: this.out, err: this.out.err, progress: name => this.board.reporter(name) }
+      io = { source: { t: 'none' }, out: this.out, err: this.out.err, progress: name => this.board.reporter(name), lines: source => this.board.lines(source) }
       this.ticker = setInterval(() => this.emit(), TICK_MS)
       this.emit()
     }
     let result: { status: number; exited: boolean }
-    try {
-      result = await sh.execute(text, io, { signal: controller.signal, errexit: false })
-    } catch (e) {
+    const running = sh.execute(text, io, { signal: controller.signal, errexit: false }).catch(e => {
       io.err.write(`fsh: ${e instanceof Error ? e.message : String(e)}\n`)
-      result = { status: EXIT.failure, exited: false }
-    }
+      return { status: EXIT.failure, exited: false }
+    })
+    const stopped = terminal ? new Promise<number[]>(resolve => { this.suspended = resolve }) : undefined
+    const first = stopped ? await Promise.race([running, stopped]) : await running
+    this.suspended = undefined
+    if (Array.isArray(first)) {
+      // Ctrl-Z: the line goes on as a stopped job (`fg` or `bg` continue it); bash's $? is 128 + SIGTSTP.
+      const job = this.stopJob(text, running, controller, first)
+      io.err.write(`\n[${job.id}]+  Stopped  ${job.source}\n`)
+      result = { status: 148, exited: false }
+    } else result = first
     if (this.out) this.out.end()
     io.finish?.()
     if (this.ticker) { clearInterval(this.ticker); this.ticker = undefined }
@@ -509,6 +522,31 @@ export class ReplSession {
     this.board.clear()
     this.emit()
     return result.exited ? result.status : undefined
+  }
+
+  /** The terminal stopped the foreground programs (SIGTSTP reached the shell too): if some did stop, the line becomes a stopped job. */
+  async suspendForeground(): Promise<void> {
+    const suspend = this.suspended
+    if (!suspend) return
+    // The programs get the signal at the same time; a program that catches it (vim) stops itself a little later.
+    for (let waited = 0; waited <= 500 && this.suspended === suspend; waited += 25) {
+      const pids = stoppedChildren().filter(pid => !this.opts.shell.jobs.list().some(j => j.stopped?.includes(pid)))
+      if (pids.length) return suspend(pids)
+      await new Promise(r => setTimeout(r, 25))
+    }
+  }
+
+  private stopJob(text: string, running: Promise<{ status: number }>, controller: AbortController, pids: number[]): Job {
+    const jobs = this.opts.shell.jobs
+    // `fg` brought this job to the foreground: it is the one that stops again.
+    const fg = jobs.list().find(j => j.foreground)
+    if (fg) { fg.foreground = false; jobs.suspend(fg, pids); return fg }
+    const job = jobs.start(text, signal => {
+      signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+      return running.then(r => r.status)
+    })
+    jobs.suspend(job, pids)
+    return job
   }
 
   private async meta(line: string): Promise<undefined> {

@@ -56,7 +56,9 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
     process.exit(129)
   }
   const onTerm = () => session.exit(143)
-  const ignore = () => {}
+  // Ctrl-Z while a program has the terminal: the shell stays (as bash does) and the stopped
+  // line becomes a job; at the prompt the key is read raw, so this comes only from outside.
+  const onStop = () => { void session.suspendForeground() }
   // Back from a stop: raw mode again, unless a program has the terminal.
   const onCont = () => { if (!session.getSnapshot().run?.terminal) { term.rawInput(true); session.resized() } }
   const onResize = () => {
@@ -72,14 +74,14 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
     try { term.write(`fsh: internal error: ${e instanceof Error ? e.message : String(e)}\n`) } catch { /* the terminal is gone */ }
     crashing = false
   }
-  process.on('SIGINT', onSigint).on('SIGHUP', hangUp).on('SIGTERM', onTerm).on('SIGTSTP', ignore).on('SIGCONT', onCont)
+  process.on('SIGINT', onSigint).on('SIGHUP', hangUp).on('SIGTERM', onTerm).on('SIGTSTP', onStop).on('SIGCONT', onCont)
   process.on('uncaughtException', onCrash).on('unhandledRejection', onCrash)
   process.stdout.on('resize', onResize).on('error', onWriteError)
   process.stdin.on('end', hangUp).on('error', onWriteError)
 
   const code = await session.exited
   await term.close()
-  process.off('SIGINT', onSigint).off('SIGHUP', hangUp).off('SIGTERM', onTerm).off('SIGTSTP', ignore).off('SIGCONT', onCont)
+  process.off('SIGINT', onSigint).off('SIGHUP', hangUp).off('SIGTERM', onTerm).off('SIGTSTP', onStop).off('SIGCONT', onCont)
   process.off('uncaughtException', onCrash).off('unhandledRejection', onCrash)
   process.stdout.off('resize', onResize).off('error', onWriteError)
   process.stdin.off('end', hangUp).off('error', onWriteError)

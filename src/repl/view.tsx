@@ -69,6 +69,7 @@ export function liveLines(s: ViewState, theme: Theme): { lines: string[]; cursor
     if (s.run.partial) lines.push(oneLine(truncate(s.run.partial, s.columns)))
     const progress = s.progress.slice(0, MAX_PROGRESS_LINES)
     for (const [k, p] of progress.entries()) lines.push(progressLine(p, s.now, Math.floor(elapsed / 100) + k, s.columns, theme))
+    for (const l of s.live) lines.push(truncate(oneLine(l), s.columns))
     if (elapsed >= STATUS_AFTER_MS || s.run.stopping) {
       const spin = theme.cyan(SPINNER[Math.floor(elapsed / 100) % SPINNER.length]!)
       const rows = s.run.rows ? ` · ${short(s.run.rows)} rows` : ''

@@ -15,8 +15,10 @@ import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/v
 import type { Interpreter } from './interpreter.ts'
 
 type BuiltinStage = Extract<Prepared, { kind: 'builtin' }>
+/** Where progress and live lines go when the command's stderr is the host's (the REPL's live area). */
+type LiveArea = Pick<IO, 'progress' | 'lines'>
 
-export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input: Input, frame: Frame, err: ErrOut, run: Running, progress?: IO['progress']): AsyncGenerator<Item> {
+export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input: Input, frame: Frame, err: ErrOut, run: Running, area?: LiveArea): AsyncGenerator<Item> {
   let name = stage.name
   try {
     const { def, args } = chosen(stage)
@@ -28,7 +30,7 @@ export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input
       const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
       throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
     }
-    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, progress)
+    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, area)
     const result = def.run(ctx as never, input)
     const json = parsed.flags.json === true && emitsValues(def)
     let source: AsyncIterable<Item>
@@ -101,7 +103,7 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, progress?: IO['progress']): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, area?: LiveArea): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
     args,
@@ -116,7 +118,8 @@ function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseA
     exitCode: 0,
     log: line => err.write(line + '\n'),
     warn: message => err.write(`fsh: ${name}: ${message}\n`),
-    progress: progress?.(name) ?? progressReporter(name, err),
+    progress: area?.progress?.(name) ?? progressReporter(name, err),
+    live: source => area?.lines?.(source),
     resolve: p => resolvePath(frame.state, p),
     fail: (message, code = 1) => { throw new FshError(code, message) },
     usage: message => { throw usageError(name, message) },

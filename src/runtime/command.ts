@@ -181,6 +181,9 @@ export interface Ctx<F = Record<string, unknown>, A = unknown[]> {
   warn(message: string): void
   /** Progress of long work: a bar when total is known, a spinner with counts when not. */
   progress(done: number, total?: number, unit?: string): void
+  /** Lines that show the work as it goes (one per step, say), redrawn in the REPL's live area while
+   *  the command runs; returns their removal, or undefined where there is no such area. */
+  live(lines: () => readonly string[]): (() => void) | undefined
   /** A path resolved against this shell's cwd, with `~` expanded. */
   resolve(path: string): string
   /** Stops the command with `fsh: CMD: message` and the exit code (1 unless given). */

@@ -85,7 +85,7 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       const run: Running = { done: Promise.resolve() }
       running.push(run)
       let output: AsyncGenerator<Item> = stage.kind === 'builtin'
-        ? builtinOutput(sh, stage, input, frame, err, run, err === io.err ? io.progress : undefined)
+        ? builtinOutput(sh, stage, input, frame, err, run, err === io.err ? io : undefined)
         : blockOutput(stage, input, frame, err, run)
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {

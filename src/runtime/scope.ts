@@ -53,6 +53,8 @@ export interface IO {
   err: ErrOut
   /** Where a command's progress goes when its stderr is this IO's (the REPL's live area). */
   progress?: (name: string) => Progress
+  /** Lines a command keeps up to date while it runs (the REPL's live area); the call returns their removal. */
+  lines?: (source: () => readonly string[]) => () => void
 }
 
 /** What a run owns: two runs of one shell at the same time each see their own cwd, env and `$?`.

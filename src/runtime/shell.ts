@@ -15,6 +15,7 @@ import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
 import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, forkState, homeDir, resolvePath, type ErrOut, type Frame, type IO, type Out, type RunState } from './scope.ts'
 import { Input } from './stream.ts'
+import type { JobTable } from './jobs.ts'
 import { checkInput } from './foreign-values.ts'
 import { Batch, isBytes, toText, type Item, type Value } from '../base/values.ts'
 import { RUN_OUTPUT_CAP, RUN_STDERR_TAIL } from '../base/limits.ts'
@@ -68,6 +69,8 @@ export class Shell {
   set lastExit(status: number) { this.interp.state.lastExit = status }
   get home(): { config: string; state: string } { return this.interp.home }
   get homeDir(): string { return homeDir(this.interp.state.env) }
+  /** The background pipelines (`&`) and the lines stopped with Ctrl-Z. */
+  get jobs(): JobTable { return this.interp.jobs }
   /** The terminal's width; the REPL keeps it current on resize. */
   get columns(): number { return this.interp.columns }
   set columns(n: number) { this.interp.columns = n }

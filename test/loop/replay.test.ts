@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { explain } from '../../src/loop/explain.ts'
+import { explainTrace } from '../../src/loop/explain.ts'
 import { replay } from '../../src/loop/replay.ts'
 import { collectTrace } from '../../src/loop/trace.ts'
 
@@ -53,7 +53,7 @@ const iv = setInterval(() => { if (++n === 2) { clearInterval(iv); clearTimeout(
   assert.ok(trace.some(r => r.api === 'clearTimeout' && r.text === 'cancelled'))
 })
 
-test('I/O requests wait in the pending I/O list until their callback; close callbacks in the close queue', async () => {
+test('pool work waits in the pool until a thread is done, watched handles in the pending I/O list; close callbacks in the close queue', async () => {
   const trace = await traceOf(`const net = require('net')
 const server = net.createServer(s => s.destroy()).listen(0, '127.0.0.1', () => {
   net.connect(server.address().port, '127.0.0.1').on('close', () => server.close())
@@ -61,10 +61,14 @@ const server = net.createServer(s => s.destroy()).listen(0, '127.0.0.1', () => {
 require('fs').stat(__filename, () => console.log('stat'))
 `)
   const { states } = replay(trace)
-  const statSched = trace.findIndex(r => r.kind === 'schedule' && r.api === 'fs.stat')
-  assert.ok(states[statSched]!.queues.io.some(w => w.label === 'fs.stat'))
-  const statRun = trace.findIndex(r => r.kind === 'run' && r.api === 'fs.stat')
-  assert.not.ok(states[statRun]!.queues.io.some(w => w.label === 'fs.stat'), 'done once its callback runs')
+  const statSched = trace.findIndex(r => r.kind === 'pool-start' && r.api === 'fs.stat')
+  assert.ok(states[statSched]!.pool.some(w => w.label === 'fs.stat'), 'the stat is the thread pool\'s work')
+  assert.not.ok(states[statSched]!.queues.io.some(w => w.label === 'fs.stat'), 'and is not listed twice')
+  const statDone = trace.findIndex(r => r.kind === 'pool-done' && r.api === 'fs.stat')
+  assert.is(trace[statDone + 1]!.kind, 'run', 'its callback runs right after the pool is done')
+  assert.equal(states[statDone]!.pool, [], 'done once a thread finished it')
+  const server = trace.findIndex(r => r.kind === 'schedule' && r.text === 'TCPSERVERWRAP')
+  assert.ok(states[server]!.queues.io.some(w => w.id === trace[server]!.id), 'a server is watched by libuv, not the pool')
   const closing = trace.findIndex(r => r.kind === 'schedule' && r.api === 'close' && !r.text.endsWith('(no callback)'))
   assert.equal(states[closing]!.queues.close.map(w => w.label), ['close callback'])
   const closed = trace.findIndex(r => r.kind === 'run' && r.source === 'close')
@@ -74,22 +78,36 @@ require('fs').stat(__filename, () => console.log('stat'))
   assert.equal(states.at(-1)!.queues.io, [], 'sockets and the server left the list when they closed')
 })
 
-test('every record has one line of explanation; a phase change says so', async () => {
+test('every record has one line of explanation, naming its phase once', async () => {
   const trace = await traceOf(`require('fs').readFile(__filename, () => {
   setTimeout(() => console.log('timeout'), 0)
   setImmediate(() => console.log('immediate'))
 })
 `)
-  for (let i = 0; i < trace.length; i++) {
-    const line = explain(trace[i]!, trace[i - 1]?.phase)
-    assert.ok(line.length > 10 && !line.includes('\n'), `record ${i}: ${line}`)
-  }
+  const lines = explainTrace(trace)
+  assert.is(lines.length, trace.length)
+  for (const [i, line] of lines.entries()) assert.ok(line.length > 10 && !line.includes('\n'), `record ${i}: ${line}`)
   const imm = trace.findIndex(r => r.kind === 'run' && r.source === 'immediate')
-  assert.match(explain(trace[imm]!, trace[imm - 1]!.phase), /^Now the check phase\. Check phase: immediate #\d+ runs\. From an I\/O callback it always beats setTimeout 0\./)
-  const sched = trace.find(r => r.kind === 'schedule' && r.api === 'setTimeout')!
-  assert.match(explain(sched, sched.phase), /a delay of 0 is really 1ms/)
-  const micro = { ...sched, kind: 'run' as const, source: 'microtask' as const, api: 'promise' }
-  assert.match(explain(micro, micro.phase), /since Node 11/)
+  assert.match(lines[imm]!, /^Check phase: immediate #\d+ runs; the I\/O callback #\d+ queued it, and check comes right after poll\. So from an I\/O callback it beats timer #\d+/)
+  const sched = trace.findIndex(r => r.kind === 'schedule' && r.api === 'setTimeout')
+  assert.match(lines[sched]!, /node makes a delay of 0 into 1ms/)
+})
+
+test('a rule is stated only where the trace exercises it', async () => {
+  const trace = await traceOf(`setImmediate(() => console.log('alone'))
+setTimeout(() => {
+  Promise.resolve().then(() => console.log('between timers'))
+}, 1)
+setTimeout(() => console.log('second timer'), 1)
+`)
+  const lines = explainTrace(trace)
+  const imm = trace.findIndex(r => r.kind === 'run' && r.source === 'immediate')
+  assert.is(lines[imm], `Check phase: immediate #${trace[imm]!.id} runs.`, 'no I/O rule without I/O')
+  assert.is(lines.filter(l => l.includes('console writes are synchronous')).length, 1, 'said once')
+  const micro = trace.findIndex(r => r.kind === 'run' && r.source === 'microtask')
+  const nextTimer = trace.findIndex((r, i) => i > micro && r.kind === 'run')
+  const sameTick = trace[nextTimer]!.source === 'timeout' && trace[nextTimer]!.tick === trace[micro]!.tick
+  assert.is(/since Node 11/.test(lines[micro]!), sameTick, 'the per-callback rule only with a timer after it in the same phase')
 })
 
 test.run()

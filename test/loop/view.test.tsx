@@ -55,9 +55,9 @@ test('the first frame: title, step, the ring with main lit, queues, console and 
 test('→ steps through the trace: queues fill, the lit phase moves, the console grows; ← steps back', async () => {
   const app = render(<LoopView trace={trace} onExit={() => {}} autoPlay={false} title="puzzle.cjs" />)
   await ready(app)
-  const readSched = trace.findIndex(r => r.kind === 'schedule' && r.api === 'fs.readFile')
+  const readSched = trace.findIndex(r => r.kind === 'pool-start' && r.api === 'fs.readFile')
   press(app, RIGHT, readSched)
-  assert.match(await shows(app, `step ${readSched + 1}/`), /pending I\/O\s+#1 fs\.readFile/)
+  assert.match(await shows(app, `step ${readSched + 1}/`), /thread pool\s+\[#1\]\[ \]\[ \]\[ \]/, 'the read holds one of the 4 threads')
   const immSched = trace.findIndex(r => r.kind === 'schedule' && r.api === 'setImmediate')
   press(app, RIGHT, immSched - readSched)
   let frame = await shows(app, `step ${immSched + 1}/`)
@@ -72,7 +72,8 @@ test('→ steps through the trace: queues fill, the lit phase moves, the console
   assert.match(frame, '◀──[check]◀', 'check is lit when the immediate runs')
   assert.match(frame, /immediates\s+—/, 'the immediate left its queue')
   assert.match(frame, /│ nextTick\s+│/, 'the nextTick printed before the immediate')
-  assert.match(frame, 'Now the check phase. Check phase: immediate')
+  assert.match(frame, 'Check phase: immediate')
+  assert.not.match(frame, 'Now the check phase')
   assert.match(frame, `step ${immRun + 1}/${trace.length}`)
   press(app, LEFT, 2)
   await shows(app, `step ${immRun - 1}/${trace.length}`)
@@ -116,6 +117,40 @@ test('q leaves the view', async () => {
   await until(() => exited > 0, 'the view to leave')
   assert.is(exited, 1)
   app.unmount()
+})
+
+/** A trace of `n` pbkdf2 jobs handed to the pool by the script, the first `back` of them done. */
+function poolTrace(n: number, back: number): TraceRecord[] {
+  const rec = (r: Partial<TraceRecord>): TraceRecord => ({ seq: 0, tick: 0, phase: 'main', source: 'script', kind: 'run', api: 'script', id: 0, text: '', ...r })
+  const out = [rec({ text: 'hashes.js' })]
+  for (let id = 1; id <= n; id++) out.push(rec({ kind: 'pool-start', api: 'crypto.pbkdf2', id, text: `wave ${Math.ceil(id / 4)}` }))
+  for (let id = 1; id <= back; id++) {
+    out.push(rec({ tick: id, phase: 'poll', source: 'io', kind: 'pool-done', api: 'crypto.pbkdf2', id, text: `wave ${Math.ceil(id / 4)}` }))
+    out.push(rec({ tick: id, phase: 'poll', source: 'io', kind: 'run', api: 'crypto.pbkdf2', id, text: 'PBKDF2REQUEST' }))
+  }
+  return out.map((r, i) => ({ ...r, seq: i + 1 }))
+}
+
+test('the pool lane: one slot per thread, then what waits; order set by the pool is said to vary', async () => {
+  const hundred = poolTrace(100, 3)
+  const app = render(<LoopView trace={hundred} onExit={() => {}} autoPlay={false} poolThreads={4} />)
+  await ready(app)
+  let frame = await shows(app, 'thread pool')
+  assert.match(frame, /thread pool\s+\[ \]\[ \]\[ \]\[ \]/, 'the script has not handed anything over yet')
+  assert.match(frame, "100 jobs in the thread pool at once: their callbacks' order can change from run to run.")
+  press(app, RIGHT, 100)
+  frame = await shows(app, 'step 101/')
+  assert.match(frame, /thread pool\s+\[#1\]\[#2\]\[#3\]\[#4\]  waiting 96/)
+  const flat = (f: string) => f.replace(/\s+/g, ' ') // the explanation wraps at the terminal's width
+  assert.match(flat(frame), 'all 4 threads are busy: it waits for one to finish')
+  press(app, RIGHT)
+  frame = await shows(app, 'step 102/')
+  assert.match(frame, /thread pool\s+\[#2\]\[#3\]\[#4\]\[#5\]  waiting 95/, 'a thread is free: the next job takes it')
+  assert.match(flat(frame), 'A pool thread finished #1 (crypto.pbkdf2) and took the waiting #5')
+  app.unmount()
+  const single = render(<LoopView trace={trace} onExit={() => {}} autoPlay={false} />)
+  assert.not.match(await shows(single, 'thread pool'), 'order can change', 'one job at a time: nothing to say')
+  single.unmount()
 })
 
 test('an empty trace says there is nothing to replay', async () => {

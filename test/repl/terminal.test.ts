@@ -1,7 +1,7 @@
 // The real `fsh` in a real terminal (tmux), used as a person would: type, look at the screen.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as wait } from 'node:timers/promises'
@@ -22,10 +22,25 @@ writeFileSync(join(work, 'people.ndjson'), [
 writeFileSync(join(work, 'odd.ndjson'), JSON.stringify({ msg: 'clear \u001b[2J\u001b[H screen', big: 'x'.repeat(1024 * 1024) }) + '\n')
 const env = { FSH_HOME: home, TERM: 'xterm-256color', NO_COLOR: '1', LANG: 'C.UTF-8' }
 const terms: Term[] = []
-const start = (o: { cols?: number; rows?: number; env?: Record<string, string> } = {}) => {
-  const t = new Term({ cwd: work, env: { ...env, ...o.env }, cols: o.cols, rows: o.rows })
+const start = (o: { cols?: number; rows?: number; env?: Record<string, string>; jobControl?: boolean } = {}) => {
+  const t = new Term({ cwd: work, env: { ...env, ...o.env }, cols: o.cols, rows: o.rows, jobControl: o.jobControl })
   terms.push(t)
   return t
+}
+/** The pid of the `sleep SECONDS` running now, if any. */
+function sleepPid(seconds: string): number | undefined {
+  for (const name of readdirSync('/proc').filter(n => /^\d+$/.test(n))) {
+    try { if (readFileSync(`/proc/${name}/cmdline`, 'utf8') === `sleep\0${seconds}\0`) return Number(name) } catch { /* gone */ }
+  }
+  return undefined
+}
+/** A process's state letter (R, S, T…), undefined once it is gone (or a zombie). */
+function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state === 'Z' ? undefined : state
+  } catch { return undefined }
 }
 /** The last line is an empty prompt: the shell waits for input. */
 const idle = (s: string) => /❯\s*$/.test(s.trimEnd().split('\n').pop() ?? '')
@@ -53,6 +68,33 @@ if (!hasTmux()) {
     assert.not.ok(s.includes('linus'))
     const one = await t.run('open people.ndjson | first 1', s => /^city +London$/m.test(s) && idle(s))
     assert.match(one, /^name +ada\nage +36\ncity +London$/m, 'one record shows vertically')
+    t.kill()
+  })
+
+  test('Ctrl-Z stops the program and gives the prompt back; jobs lists it stopped; bg and fg continue it', async () => {
+    const t = start({ jobControl: true })
+    await t.waitFor(idle)
+    t.type('^sleep 31.75')
+    t.keys('Enter')
+    const pid = await until(() => sleepPid('31.75'), 'the program to run')
+    t.keys('C-z')
+    await t.waitFor(s => /^\[1\]\+  Stopped  \^sleep 31\.75$/m.test(s) && idle(s))
+    assert.is(procState(pid), 'T', 'the program is stopped')
+    await t.run('jobs | select id state command', s => /^id +1\nstate +stopped\ncommand +\^sleep 31\.75$/m.test(s) && idle(s)) // one record shows vertically
+    await t.run('bg', s => /^\[1\]\+ \^sleep 31\.75 &$/m.test(s) && idle(s))
+    await until(() => procState(pid) === 'S', 'the program to run again')
+    t.type('fg')
+    t.keys('Enter')
+    await until(() => !idle(t.screen()), 'fg to take the terminal')
+    t.keys('C-z')
+    await t.waitFor(s => s.split('\n').filter(l => l === '[1]+  Stopped  ^sleep 31.75').length === 2 && idle(s))
+    assert.is(procState(pid), 'T', 'stopped again')
+    t.type('fg %1')
+    t.keys('Enter')
+    await until(() => procState(pid) === 'S', 'the program to run in the foreground')
+    t.keys('C-c')
+    await until(() => procState(pid) === undefined, 'Ctrl-C to end it')
+    await t.run('echo $?; jobs | count', s => /^130\n0$/m.test(s) && idle(s))
     t.kill()
   })
 

@@ -55,6 +55,9 @@ export interface StartOptions {
   env?: Record<string, string>
   cols?: number
   rows?: number
+  /** Started by a shell with job control (`set -m`), as from a login shell: fsh leads a process
+   *  group of its own, not orphaned, so the terminal's Ctrl-Z can stop what it runs. */
+  jobControl?: boolean
 }
 
 export class Term {
@@ -63,7 +66,7 @@ export class Term {
   constructor(opts: StartOptions) {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')
     // After fsh exits the pane stays, showing how it ended, so a test can read it.
-    const cmd = `cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(FSH_BIN)}; echo "[fsh exited $?]"; sleep 600`
+    const cmd = `${opts.jobControl ? 'set -m; ' : ''}cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(FSH_BIN)}; echo "[fsh exited $?]"; sleep 600`
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd)
   }
 

@@ -19,6 +19,8 @@ import { ScreenOut } from '../../src/repl/screen-out.ts'
 import { ReplSession, type Terminal } from '../../src/repl/session.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
 import { liveLines, ReplView } from '../../src/repl/view.tsx'
+import pipe from '../../commands/pipe/index.ts'
+import loop from '../../commands/loop/index.ts'
 
 const theme = makeTheme(false)
 
@@ -49,6 +51,16 @@ const work = defineCommand({
   async run(ctx) {
     ctx.progress(50, 100, 'items')
     await wait(10_000, undefined, { signal: ctx.signal })
+  },
+})
+const steps = defineCommand({
+  name: 'steps',
+  summary: 'test: two live lines, then waits',
+  async run(ctx) {
+    let n = 0
+    const remove = ctx.live(() => [`step one ${++n}`, 'step two'])
+    await wait(10_000, undefined, { signal: ctx.signal }).catch(() => {})
+    remove?.()
   },
 })
 const rows = defineCommand({
@@ -82,7 +94,7 @@ async function setup(opts: { history?: string[] } = {}) {
   mkdirSync(join(dir, 'logs'))
   writeFileSync(join(dir, 'logs', 'web.log'), '')
   const commands = new CommandSet()
-  for (const c of [deploy, trickle, work, rows]) commands.add(c)
+  for (const c of [deploy, trickle, work, rows, steps, pipe, loop]) commands.add(c)
   const shell = new Shell({ commands, cwd: dir, env: { HOME: dir, PATH: process.env.PATH ?? '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
   const term = new FakeTerminal()
   const session = new ReplSession({ shell, terminal: term, theme, history: new HistoryStore(join(dir, 'h', 'state', 'history.ndjson')) })
@@ -252,6 +264,50 @@ test('progress from ctx.progress: a bar with the count', async () => {
   assert.match(line, /^work █+░+ 50% 50\/100 items/)
   await r.keys('\x03')
   await until(() => r.session.getSnapshot().phase === 'edit')
+  r.view.unmount()
+})
+
+test('ctx.live: a command\'s lines share the live area, redrawn while it runs, gone when it ends', async () => {
+  const r = await setup()
+  await r.keys('steps\r')
+  await until(() => r.live().some(l => l.startsWith('step one')), 5000, r.frame)
+  const first = r.live().find(l => l.startsWith('step one'))!
+  assert.ok(r.live().includes('step two'), r.frame())
+  await until(() => !r.live().includes(first), 5000, r.frame) // read again at each redraw
+  await r.keys('\x03')
+  await until(() => r.session.getSnapshot().phase === 'edit')
+  assert.not.ok(r.live().some(l => l.startsWith('step')), r.frame())
+  r.view.unmount()
+})
+
+test(':loop with 10,000 pasted lines: the editor draws at once and keeps up with keys', async () => {
+  const r = await setup()
+  await r.keys(':loop\r')
+  await until(() => r.session.getSnapshot().prompt.text.length > 0 && !!r.session.getSnapshot().hint, 5000, r.frame)
+  const code = Array.from({ length: 10_000 }, (_, i) => `console.log(${i})`).join('\n')
+  const t0 = performance.now()
+  await r.keys(`\x1b[200~${code}\x1b[201~`)
+  await until(() => r.frame().includes('console.log(9999)'), 10_000, r.frame)
+  // Generous for a loaded machine; a cost per line per line would take far longer.
+  const pasted = performance.now() - t0
+  assert.ok(pasted < 3000, `the paste drawn in ${pasted.toFixed(0)}ms`)
+  assert.is(r.session.getSnapshot().text.split('\n').length, 10_000, 'every line is kept')
+  assert.ok(r.frame().split('\n').length <= 24, 'only what fits the screen is drawn')
+  const t1 = performance.now()
+  await r.keys('\x1b[A\x1b[A\x1b[A')
+  assert.ok(performance.now() - t1 < 1000, `keys move at once (${(performance.now() - t1).toFixed(0)}ms)`)
+  await r.keys('\x03')
+  await until(() => r.session.getSnapshot().text === '', 5000, r.frame)
+  r.view.unmount()
+})
+
+test('pipe in the REPL shows its per-step live view', async () => {
+  const r = await setup()
+  await r.keys("pipe --step 'sleep 0.3' --step 'sleep 30'\r")
+  await until(() => r.live().some(l => / 2 {2}running .* sleep 30$/.test(l)) && r.live().some(l => /^. +1 {2}\w+ .* sleep 0\.3$/.test(l)), 10_000, r.frame)
+  await r.keys('\x03')
+  await until(() => r.session.getSnapshot().phase === 'edit', 10_000, r.frame)
+  assert.not.ok(r.live().some(l => /sleep 30$/.test(l)), 'the view leaves with the pipeline')
   r.view.unmount()
 })
 
