@@ -26,6 +26,8 @@ export const registry: Record<string, Entry> = {
   pipe: { load: () => import('./pipe/index.ts') },
   // queue
   queue: { load: () => import('./queue/index.ts') },
+  // serve
+  serve: { load: () => import('./serve/index.ts') },
   // records
   where: { load: () => import('./records/where.ts') },
   select: { load: () => import('./records/select.ts') },

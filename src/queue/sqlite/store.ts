@@ -69,6 +69,7 @@ class SqliteJobStore implements JobStore {
       purge: db.prepare(`DELETE FROM jobs WHERE status = ? AND coalesce(finished_at, updated_at) < ?`),
       purgeEvents: db.prepare(`DELETE FROM job_events WHERE job_id NOT IN (SELECT id FROM jobs)`),
       events: db.prepare('SELECT * FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM job_events').pluck(),
       jobEvents: db.prepare('SELECT * FROM job_events WHERE seq > ? AND job_id = ? ORDER BY seq LIMIT ?'),
       statuses: db.prepare('SELECT id, status FROM jobs WHERE id IN (SELECT value FROM json_each(?))'),
       nextRunAt: db.prepare(`SELECT min(run_at) FROM jobs WHERE status = 'queued'`).pluck(),
@@ -274,6 +275,10 @@ class SqliteJobStore implements JobStore {
   events(afterSeq: number, limit: number, jobId?: number): JobEvent[] {
     const rows = this.read(() => jobId === undefined ? this.stmt.events.all(afterSeq, limit) : this.stmt.jobEvents.all(afterSeq, jobId, limit)) as EventRow[]
     return rows.map(r => ({ seq: r.seq, ts: r.ts, jobId: r.job_id, type: r.type, from: r.from_status, to: r.to_status, attempt: r.attempt, error: r.error }))
+  }
+
+  lastEventSeq(): number {
+    return this.read(() => this.stmt.lastSeq.get()) as number
   }
 
   statuses(ids: readonly number[]): Map<number, JobStatus> {
