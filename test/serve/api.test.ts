@@ -41,7 +41,7 @@ test('health and metrics', async () => {
 test('a note: created 201, read, changed, deleted, then gone', async () => {
   const c = await send('POST', '/notes', { title: 'Groceries', body: 'milk, eggs', tags: ['home', 'home', 'todo'] })
   assert.is(c.status, 201)
-  const note = await c.json()
+  const note = await json(c)
   assert.is(c.headers.get('location'), `/notes/${note.id}`)
   assert.equal(note.tags, ['home', 'todo'])
   assert.match(note.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
@@ -52,7 +52,7 @@ test('a note: created 201, read, changed, deleted, then gone', async () => {
   assert.is((await send('DELETE', `/notes/${note.id}`)).status, 204)
   const gone = await fetch(`${url}/notes/${note.id}`)
   assert.is(gone.status, 404)
-  assert.is((await gone.json()).error, 'not_found')
+  assert.is((await json(gone)).error, 'not_found')
   assert.is((await send('DELETE', `/notes/${note.id}`)).status, 404)
   assert.is((await fetch(`${url}/notes/abc`)).status, 404)
 })
@@ -74,7 +74,7 @@ test('validation: stable codes per field, unknown fields refused, nothing stored
     const r = await fetch(`${url}/notes`, { method: 'POST', headers: auth, body: JSON.stringify(body) })
     if (!want.length) { assert.is(r.status, 201); continue }
     assert.is(r.status, 400, JSON.stringify(body))
-    const e = await r.json()
+    const e = await json(r)
     assert.is(e.error, 'validation_failed')
     assert.equal(e.details.map((d: { field: string; code: string }) => [d.field, d.code]), want)
     assert.type(e.request_id, 'string')
@@ -119,7 +119,7 @@ test('keyset pages: stable while notes are added, every note once; bad cursors a
   for (const bad of ['zzz', Buffer.from('n1:-3').toString('base64url'), Buffer.from('j1:5').toString('base64url'), '%00']) {
     const r = await fetch(`${url}/notes?cursor=${bad}`)
     assert.is(r.status, 400, bad)
-    assert.is((await r.json()).error, 'invalid_cursor')
+    assert.is((await json(r)).error, 'invalid_cursor')
   }
   assert.is((await json(fetch(`${url}/notes?limit=0`))).error, 'validation_failed')
   assert.is((await json(fetch(`${url}/notes?limit=1000`))).error, 'validation_failed')
@@ -173,7 +173,7 @@ test('/events: note, job and request events as they happen', async () => {
 test('jobs: added, read, listed by status with a cursor; bad input refused', async () => {
   const a = await send('POST', '/jobs', { type: 'shell', payload: { cmd: 'echo hi' }, priority: 3, key: 'k1' })
   assert.is(a.status, 201)
-  const job = await a.json()
+  const job = await json(a)
   assert.is(job.status, 'queued')
   const again = await json(send('POST', '/jobs', { type: 'shell', key: 'k1' }))
   assert.is(again.id, job.id)
