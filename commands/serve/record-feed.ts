@@ -1,10 +1,17 @@
 // The request log on its way into the pipeline: a queue with a cap. When downstream reads slower
 // than requests come, records past the cap are dropped and counted; the server never waits on it.
+// The reader is woken once per turn of the event loop, not once per record, so the records of all
+// the requests answered in one turn travel down the pipeline as one batch.
 
 export class RecordFeed<T> {
   private queue: T[] = []
   private wake: (() => void) | undefined
   private ended = false
+  private waking = false
+  private readonly wakeNow = (): void => {
+    this.waking = false
+    this.wake?.()
+  }
   /** Records dropped because the queue was full. */
   dropped = 0
 
@@ -16,7 +23,10 @@ export class RecordFeed<T> {
       return
     }
     this.queue.push(record)
-    this.wake?.()
+    if (this.wake && !this.waking) {
+      this.waking = true
+      setImmediate(this.wakeNow)
+    }
   }
 
   end(): void {
