@@ -17,6 +17,7 @@ export const migrateCommand = defineCommand({
   examples: [
     { line: 'serve migrate --db notes.db | select applied version', output: 'applied  version\n[1]            1' },
     { line: 'serve migrate --db notes.db | count; serve migrate --db notes.db | select applied', output: '1\napplied\n[]' },
+    { line: 'serve migrate --db notes.txt', files: { 'notes.txt': 'not a database, just text\n' }, exit: 1, description: 'a file that is not SQLite is one clear error' },
   ],
   run(ctx) {
     const path = notesDb(ctx, ctx.flags.db)

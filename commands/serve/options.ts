@@ -21,11 +21,11 @@ export const SERVE_FLAGS = {
   token: { type: 'string', arg: 'T', describe: 'writes need Authorization: Bearer T (or set FSH_SERVE_TOKEN)' },
   cors: { type: 'string', arg: 'ORIGIN', describe: 'allow browser requests from ORIGIN (or *)' },
   'rate-limit': { type: 'string', arg: 'N/UNIT', describe: 'requests per client, e.g. 100/min (units s, min, h)' },
-  'max-body': { type: 'size', arg: 'SIZE', default: 1024 * 1024, describe: 'largest request body (default 1MB)' },
+  'max-body': { type: 'size', arg: 'SIZE', describe: 'largest request body (default 1MB)' },
   'max-inflight': { type: 'number', arg: 'N', default: 1024, describe: 'requests handled at once; more get 503' },
   workers: { type: 'number', arg: 'N', default: 1, describe: 'processes sharing the port (node:cluster)' },
   'max-records': { type: 'number', arg: 'N', default: 10_000, describe: 'request records held for a slow reader; more are dropped' },
-  grace: { type: 'duration', arg: 'DURATION', default: 10_000, describe: 'how long shutdown waits for in-flight requests' },
+  grace: { type: 'duration', arg: 'DURATION', describe: 'how long shutdown waits for in-flight requests (default 10s)' },
 } as const satisfies Record<string, FlagSpec>
 
 export interface ServeConfig {
@@ -81,10 +81,10 @@ export function serveConfig(ctx: Ctx<Flags<typeof SERVE_FLAGS>>): ServeConfig {
     token: token || undefined,
     cors: f.cors,
     rateLimit,
-    maxBody: whole('max-body', f['max-body'], 1),
+    maxBody: whole('max-body', f['max-body'] ?? 1024 * 1024, 1),
     maxInflight: whole('max-inflight', f['max-inflight'], 1),
     workers: whole('workers', f.workers, 1, 64),
     maxRecords: whole('max-records', f['max-records'], 0),
-    graceMs: f.grace,
+    graceMs: f.grace ?? 10_000,
   }
 }

@@ -1,3 +1,5 @@
+/// <reference types="node" preserve="true" />
+// (Node's types: the API speaks node:http's requests and responses.)
 // fsh/http: the small HTTP library `serve` is built on, for programs of their own. An app is
 // middleware, a router and handlers; `listen` gives it a server with timeouts and a graceful close.
 export { HttpApp } from './app.ts'
