@@ -9,6 +9,9 @@ import { tempPathFor } from '../../src/state/temp-files.ts'
 import { NOTE_MIGRATIONS } from './migrations.ts'
 import { dbFlag, notesDb } from './options.ts'
 
+/** Pages copied per step of a backup; between steps, writers get the database (and progress shows). */
+const BACKUP_STEP = 1000
+
 export const migrateCommand = defineCommand({
   name: 'migrate',
   summary: "Bring the notes database's schema up to date (serve does this when it starts)",
@@ -52,7 +55,12 @@ export const backupCommand = defineCommand({
     const db = openDatabase(from, [], { readonly: true })
     const temp = tempPathFor(to)
     try {
-      const { totalPages } = await db.backup(temp)
+      const { totalPages } = await db.backup(temp, {
+        progress: ({ totalPages: total, remainingPages: left }) => {
+          ctx.progress(total - left, total, 'pages')
+          return BACKUP_STEP
+        },
+      })
       await chmod(temp, 0o600)
       const fh = await open(temp, 'r+')
       await fh.sync().finally(() => fh.close())
