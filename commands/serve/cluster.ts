@@ -59,7 +59,7 @@ export async function startCluster(cfg: ServeConfig, ctx: Ctx<any>, feed: Record
       if (w.isDead()) return resolve()
       w.once('exit', () => resolve())
       w.process.kill('SIGTERM')
-      setTimeout(() => w.process.kill('SIGKILL'), cfg.graceMs + 2000).unref()
+      setTimeout(() => w.process.kill('SIGKILL'), Math.min(cfg.graceMs + 2000, 2 ** 31 - 1)).unref()
     }))
     await Promise.all(exits)
     feed.dropped += workerDropped

@@ -44,6 +44,9 @@ export function listen(app: HttpApp, opts: ListenOptions = {}): Promise<Listenin
   })
 }
 
+/** setTimeout's longest delay: a longer one would fire at once (with a warning). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1
+
 function closeGracefully(server: Server, app: HttpApp, graceMs = 10_000): Promise<void> {
   return new Promise(resolve => {
     if (!server.listening) return resolve()
@@ -54,7 +57,7 @@ function closeGracefully(server: Server, app: HttpApp, graceMs = 10_000): Promis
       server.closeIdleConnections()
       if (app.inflight === 0) server.closeAllConnections()
     }, 50)
-    const cut = setTimeout(() => server.closeAllConnections(), graceMs)
+    const cut = setTimeout(() => server.closeAllConnections(), Math.min(graceMs, LONGEST_TIMER_MS))
     server.once('close', () => { clearInterval(sweep); clearTimeout(cut) })
   })
 }
