@@ -13,7 +13,9 @@ CREATE TABLE notes (
   body TEXT NOT NULL,
   tags TEXT NOT NULL DEFAULT '[]',
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- The note as the API shows it, written with the note: a read sends it as it is.
+  doc TEXT NOT NULL
 );
 CREATE TABLE note_tags (
   tag TEXT NOT NULL,

@@ -1,6 +1,6 @@
 // Notes on SQLite: prepared statements only (user text is always a parameter, never SQL), tags in a
-// table of their own for filtering, search through FTS5. Notes leave the database as JSON text that
-// SQLite writes itself (json_object), so reading one costs no object building and no stringify.
+// table of their own for filtering, search through FTS5. Each row keeps the note's JSON as the API
+// shows it, written with the note, so a read sends that text as it is: no object, no stringify.
 import type Database from 'better-sqlite3'
 import { openDatabase, sqliteGuard } from '../../src/state/sqlite.ts'
 import { NOTE_MIGRATIONS } from './migrations.ts'
@@ -19,8 +19,10 @@ export interface ListQuery {
   tag?: string
 }
 
-const ISO = (col: string): string => `strftime('%Y-%m-%dT%H:%M:%fZ', ${col} / 1000.0, 'unixepoch')`
-export const NOTE_JSON = `json_object('id', id, 'title', title, 'body', body, 'tags', json(tags), 'created_at', ${ISO('created_at')}, 'updated_at', ${ISO('updated_at')})`
+/** The note as the API shows it. */
+function noteDoc(id: number, n: NewNote, created: number, updated: number): string {
+  return JSON.stringify({ id, title: n.title, body: n.body, tags: n.tags, created_at: new Date(created).toISOString(), updated_at: new Date(updated).toISOString() })
+}
 
 export class NoteStore {
   private readonly db: Database.Database
@@ -36,12 +38,13 @@ export class NoteStore {
   private prepare() {
     const db = this.db
     return {
-      insert: db.prepare('INSERT INTO notes (title, body, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(`INSERT INTO notes (title, body, tags, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, '')`),
+      setDoc: db.prepare('UPDATE notes SET doc = ? WHERE id = ?'),
       tag: db.prepare('INSERT OR IGNORE INTO note_tags (tag, note_id) VALUES (?, ?)'),
       untag: db.prepare('DELETE FROM note_tags WHERE note_id = ?'),
-      json: db.prepare(`SELECT ${NOTE_JSON} FROM notes WHERE id = ?`).pluck(),
-      row: db.prepare('SELECT title, body, tags FROM notes WHERE id = ?'),
-      update: db.prepare('UPDATE notes SET title = ?, body = ?, tags = ?, updated_at = ? WHERE id = ?'),
+      json: db.prepare('SELECT doc FROM notes WHERE id = ?').pluck(),
+      row: db.prepare('SELECT title, body, tags, created_at FROM notes WHERE id = ?'),
+      update: db.prepare('UPDATE notes SET title = ?, body = ?, tags = ?, updated_at = ?, doc = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM notes WHERE id = ?'),
       count: db.prepare('SELECT count(*) FROM notes').pluck(),
     }
@@ -56,23 +59,27 @@ export class NoteStore {
     return this.write(() => {
       const now = Date.now()
       const id = Number(this.stmt.insert.run(note.title, note.body, JSON.stringify(note.tags), now, now).lastInsertRowid)
+      const json = noteDoc(id, note, now, now)
+      this.stmt.setDoc.run(json, id)
       for (const t of note.tags) this.stmt.tag.run(t, id)
-      return { id, json: this.stmt.json.get(id) as string }
+      return { id, json }
     })
   }
 
   /** Changes the given fields; undefined when there is no such note. */
   update(id: number, patch: Partial<NewNote>): string | undefined {
     return this.write(() => {
-      const old = this.stmt.row.get(id) as { title: string; body: string; tags: string } | undefined
+      const old = this.stmt.row.get(id) as { title: string; body: string; tags: string; created_at: number } | undefined
       if (!old) return undefined
-      const tags = patch.tags ? JSON.stringify(patch.tags) : old.tags
-      this.stmt.update.run(patch.title ?? old.title, patch.body ?? old.body, tags, Date.now(), id)
+      const note: NewNote = { title: patch.title ?? old.title, body: patch.body ?? old.body, tags: patch.tags ?? JSON.parse(old.tags) }
+      const now = Date.now()
+      const json = noteDoc(id, note, old.created_at, now)
+      this.stmt.update.run(note.title, note.body, JSON.stringify(note.tags), now, json, id)
       if (patch.tags) {
         this.stmt.untag.run(id)
         for (const t of patch.tags) this.stmt.tag.run(t, id)
       }
-      return this.stmt.json.get(id) as string
+      return json
     })
   }
 
@@ -92,7 +99,7 @@ export class NoteStore {
       let where = 'id < @before'
       if (query.q) where += ' AND id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH @q)'
       if (query.tag) where += ' AND id IN (SELECT note_id FROM note_tags WHERE tag = @tag)'
-      stmt = this.db.prepare(`SELECT id, ${NOTE_JSON} AS json FROM notes WHERE ${where} ORDER BY id DESC LIMIT @limit`).raw()
+      stmt = this.db.prepare(`SELECT id, doc FROM notes WHERE ${where} ORDER BY id DESC LIMIT @limit`).raw()
       this.lists.set(key, stmt)
     }
     const params: Record<string, unknown> = { before: query.before ?? Number.MAX_SAFE_INTEGER, limit: query.limit + 1 }
@@ -108,7 +115,7 @@ export class NoteStore {
    *  that does not hold up writes, and that the caller may leave waiting between rows). */
   exportRows(): { rows: IterableIterator<string>; close(): void } {
     const db = openDatabase(this.location, [], { readonly: true })
-    const rows = db.prepare(`SELECT ${NOTE_JSON} FROM notes ORDER BY id`).pluck().iterate() as IterableIterator<string>
+    const rows = db.prepare('SELECT doc FROM notes ORDER BY id').pluck().iterate() as IterableIterator<string>
     return { rows, close: () => { rows.return?.(); db.close() } }
   }
 

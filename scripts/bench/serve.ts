@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
+import { NoteStore } from '../../commands/serve/notes-store.ts'
 import { table } from './measure.ts'
 
 const DURATION = process.env.FSH_BENCH_SERVE_DURATION ?? '10s'
@@ -133,14 +133,12 @@ function fastifyInstalled(): boolean {
   }
 }
 
-/** The notes database, filled through serve's own schema (serve migrate), for both GET-by-id servers. */
+/** The notes database, filled through serve's own store, for both GET-by-id servers. */
 function notesDb(): string {
   const db = join(DIR, 'notes.db')
-  spawnSync(process.execPath, [join(ROOT, 'bin/fsh.js'), '-c', `serve migrate --db ${db}`], { cwd: DIR, env: { ...process.env, FSH_HOME: join(DIR, 'home') } })
-  const d = new Database(db)
-  const ins = d.prepare('INSERT INTO notes (title, body, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-  d.transaction(() => { for (let i = 1; i <= NOTES; i++) ins.run(`note ${i}`, `body of note ${i} `.repeat(10), '["bench","x"]', Date.now(), Date.now()) })()
-  d.close()
+  const store = new NoteStore(db)
+  for (let i = 1; i <= NOTES; i++) store.create({ title: `note ${i}`, body: `body of note ${i} `.repeat(10), tags: ['bench', 'x'] })
+  store.close()
   return db
 }
 
