@@ -97,16 +97,17 @@ test('a huge body is refused without being read to its end: the connection close
     let sent = 0
     let open = true
     c.closed.then(() => { open = false })
-    // Keep sending as a client would; the server must answer and hang up long before 1 GB.
-    while (open && sent < 50_000_000) {
+    // Keep sending until the answer comes; the server must answer and hang up long before 1 GB.
+    while (open && !c.received() && sent < 50_000_000) {
       if (!c.socket.write(chunk)) await new Promise(r => setTimeout(r, 5))
       sent += chunk.length
       if (sent % (1 << 20) < chunk.length) await new Promise(r => setImmediate(r))
     }
     await c.closed
     assert.ok(sent < 50_000_000, `the server read ${sent} bytes without hanging up`)
-    assert.match(c.received(), /^HTTP\/1\.1 413/)
-    assert.match(c.received(), /body_too_large/)
+    // Bytes still on their way when the server closes make its kernel reset the connection, which
+    // can beat the answer to this reader on a busy machine: the hang-up is what is tested here.
+    if (!c.reset()) assert.match(c.received(), /^HTTP\/1\.1 413[^]*body_too_large/)
   }
 })
 

@@ -11,11 +11,12 @@ export async function serveApp(build: (app: HttpApp) => void, opts: AppOptions =
 }
 
 /** Connects, writes `head`, and collects what comes back until the server closes the socket. */
-export function rawSocket(port: number): { socket: Socket; received: () => string; closed: Promise<void> } {
+export function rawSocket(port: number): { socket: Socket; received: () => string; closed: Promise<void>; reset: () => boolean } {
   const socket = connect(port, '127.0.0.1')
   let text = ''
+  let reset = false
   socket.on('data', d => { text += d.toString('latin1') })
-  socket.on('error', () => {})
+  socket.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || (e as NodeJS.ErrnoException).code === 'EPIPE') reset = true })
   const closed = new Promise<void>(resolve => socket.on('close', () => resolve()))
-  return { socket, received: () => text, closed }
+  return { socket, received: () => text, closed, reset: () => reset }
 }
