@@ -44,7 +44,8 @@ export class Exchange {
   /** A whole response with a body. */
   send(status: number, body: string | Buffer, type: string, headers?: OutgoingHttpHeaders): void {
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length
-    this.bytes += length
+    // Node sends no body to HEAD (the length still tells what GET would send).
+    if (this.method !== 'HEAD') this.bytes += length
     const res = this.res
     if (headers) for (const k in headers) res.setHeader(k, headers[k]!)
     res.writeHead(status, { 'content-type': type, 'content-length': length, 'x-request-id': this.id })

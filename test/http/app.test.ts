@@ -53,6 +53,8 @@ test('unknown routes are 404 route_not_found, wrong methods 405 with Allow, HEAD
   const h = await fetch(`${url}/health`, { method: 'HEAD' })
   assert.is(h.status, 200)
   assert.is(await h.text(), '')
+  const head = await until(() => logs.find(l => l.request_id === h.headers.get('x-request-id')), 'the HEAD record')
+  assert.is(head.bytes, 0, 'no body went out')
   const slash = await fetch(`${url}/health/`, { redirect: 'manual' })
   assert.is(slash.status, 308)
   assert.is(slash.headers.get('location'), '/health')
