@@ -33,6 +33,7 @@ fsh -c or script gives a pipeline 2 s at most), ends the event streams and close
   examples: [
     { line: 'serve --port 80000', exit: 2, description: 'a port out of range is a usage error' },
     { line: "serve --rate-limit 'lots'", exit: 2 },
+    { line: 'serve --static no-such-folder', exit: 2 },
   ],
   async *run(ctx) {
     const worker = ctx.env[WORKER_ENV]
