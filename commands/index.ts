@@ -29,6 +29,8 @@ export const registry: Record<string, Entry> = {
   pipe: { load: () => import('./pipe/index.ts') },
   // queue
   queue: { load: () => import('./queue/index.ts') },
+  // serve
+  serve: { load: () => import('./serve/index.ts') },
   // sync
   sync: { load: () => import('./sync/index.ts') },
   // records

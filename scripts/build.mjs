@@ -47,7 +47,7 @@ const common = {
 
 // Chunk names carry content hashes: old ones would pile up.
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true })
-const entryPoints = { cli: 'src/cli.ts', index: 'src/index.ts', prelude: 'src/prelude.ts', queue: 'src/queue/api.ts' }
+const entryPoints = { cli: 'src/cli.ts', index: 'src/index.ts', prelude: 'src/prelude.ts', queue: 'src/queue/api.ts', http: 'src/http/index.ts' }
 await build({
   ...common,
   entryPoints,

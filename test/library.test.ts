@@ -77,6 +77,9 @@ test('a TypeScript program type-checks against the published declarations', () =
       "const take = command({ name: 'take', summary: 's', args: [{ name: 'n', type: 'int', describe: 'how many' }, { name: 'col', type: 'string', variadic: true, describe: 'c' }],",
       "  run: ctx => { const n: number = ctx.args[0]; const cols: string[] = ctx.args[1]; const out: V[] = [n, ...cols]; return batch(out) } })",
       'shell.define(take)',
+      "import { HttpApp, HttpError, listen, type Exchange } from 'fsh/http'",
+      "const app = new HttpApp({ maxBody: 1024 }).get('/hi/:name', (x: Exchange) => { if (!x.params.name) throw new HttpError(400, 'no_name', 'who?'); x.json(200, { hi: x.params.name }) })",
+      'void listen(app, { port: 0 }).then(l => l.close())',
     ].join('\n'))
     const tsc = resolve('node_modules/typescript/bin/tsc')
     execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' })

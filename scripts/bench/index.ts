@@ -1,6 +1,6 @@
 // `npm run bench [-- NAME...]`: the benchmarks, each beside its peer tool, one after another.
 // Never part of the tests. Names: every file here but measure.ts (startup pipeline pipe records loglens
-// repl queue fetch sync loop ...); all when none given.
+// repl queue fetch sync serve loop ...); all when none given.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'

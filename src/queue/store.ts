@@ -131,6 +131,8 @@ export interface JobStore {
   purge(status: JobStatus, before: number): number
   /** Events after `afterSeq`, oldest first. */
   events(afterSeq: number, limit: number, jobId?: number): JobEvent[]
+  /** The newest event's sequence number (0 when none): where a live feed starts. */
+  lastEventSeq(): number
   /** Status of jobs by id (the worker asks why it lost one). */
   statuses(ids: readonly number[]): Map<number, JobStatus>
   /** The earliest run_at among queued jobs, for a worker deciding how long to sleep. */

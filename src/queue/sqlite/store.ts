@@ -2,17 +2,15 @@
 // transaction so two workers never claim one attempt. A claim is `UPDATE … RETURNING` over the
 // best queued rows; finished attempts are settled in the same transaction as the next claim, so a
 // busy worker pays one commit per batch, not two per job.
-import { closeSync, openSync } from 'node:fs'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { FshError } from '../../base/errors.ts'
+import { openDatabase, sqliteGuard as guard } from '../../state/sqlite.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
 import { JOB_STATUSES } from '../store.ts'
 import { MIGRATIONS } from './migrations.ts'
 
 export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
 
-/** How long a statement waits for another process's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5000
 const PAGE = 500
 
 /** Rows per multi-row INSERT (10 parameters each, well under SQLite's limit). */
@@ -41,16 +39,7 @@ class SqliteJobStore implements JobStore {
   private readonly claimVariants = new Map<string, Database.Statement>()
 
   constructor(readonly location: string) {
-    this.db = guard(location, () => {
-      // Created 0600 before SQLite sees it; SQLite gives the -wal and -shm files the same mode.
-      if (location !== ':memory:') closeSync(openSync(location, 'a', 0o600))
-      const db = new Database(location, { fileMustExist: location !== ':memory:' })
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-      db.pragma('journal_mode = WAL')
-      db.pragma('synchronous = NORMAL')
-      migrate(db)
-      return db
-    })
+    this.db = openDatabase(location, MIGRATIONS)
     this.stmt = guard(location, () => this.prepare())
   }
 
@@ -80,6 +69,7 @@ class SqliteJobStore implements JobStore {
       purge: db.prepare(`DELETE FROM jobs WHERE status = ? AND coalesce(finished_at, updated_at) < ?`),
       purgeEvents: db.prepare(`DELETE FROM job_events WHERE job_id NOT IN (SELECT id FROM jobs)`),
       events: db.prepare('SELECT * FROM job_events WHERE seq > ? ORDER BY seq LIMIT ?'),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM job_events').pluck(),
       jobEvents: db.prepare('SELECT * FROM job_events WHERE seq > ? AND job_id = ? ORDER BY seq LIMIT ?'),
       statuses: db.prepare('SELECT id, status FROM jobs WHERE id IN (SELECT value FROM json_each(?))'),
       nextRunAt: db.prepare(`SELECT min(run_at) FROM jobs WHERE status = 'queued'`).pluck(),
@@ -287,6 +277,10 @@ class SqliteJobStore implements JobStore {
     return rows.map(r => ({ seq: r.seq, ts: r.ts, jobId: r.job_id, type: r.type, from: r.from_status, to: r.to_status, attempt: r.attempt, error: r.error }))
   }
 
+  lastEventSeq(): number {
+    return this.read(() => this.stmt.lastSeq.get()) as number
+  }
+
   statuses(ids: readonly number[]): Map<number, JobStatus> {
     const rows = this.read(() => this.stmt.statuses.all(JSON.stringify(ids))) as { id: number; status: JobStatus }[]
     return new Map(rows.map(r => [r.id, r.status]))
@@ -385,32 +379,4 @@ function toJob(r: JobRow): Job {
 
 function toCron(r: CronRow): CronSchedule {
   return { name: r.name, expr: r.expr, type: r.type, payload: JSON.parse(r.payload), priority: r.priority, nextRun: r.next_run, lastRun: r.last_run }
-}
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
-  db.transaction(() => {
-    const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue
-      db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
-    }
-  }).immediate()
-}
-
-/** SQLite's failures as one clear line: a locked, corrupt or foreign file says so. */
-function guard<T>(location: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (err) {
-    if (err instanceof FshError) throw err
-    const code = (err as { code?: string }).code ?? ''
-    const msg = (err as Error).message
-    if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') throw new FshError(1, `${location}: database is locked by another process (gave up after ${BUSY_TIMEOUT_MS / 1000}s)`)
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_')) throw new FshError(1, `${location}: ${msg}; \`fsh doctor\` checks it: restore a backup or move the file away`)
-    if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_') || code === 'SQLITE_PERM') throw new FshError(1, `${location}: ${msg}`)
-    if ((err as NodeJS.ErrnoException).syscall) throw new FshError(1, `${location}: ${msg}`)
-    throw err
-  }
 }
