@@ -114,7 +114,9 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
     errexit: first !== '-c',
     positional,
   })
-  finish(caught ? signalStatus(caught) : status)
+  // Stopped by a signal: 128+N, as bash says — unless what ran stopped cleanly by itself (a
+  // service such as `serve` drains and reports its own status).
+  finish(caught && status === EXIT.interrupted ? signalStatus(caught) : status)
 }
 
 /** The real stdout/stderr as the shell's descriptors. */

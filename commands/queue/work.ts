@@ -33,6 +33,7 @@ supervisor (pilot, systemd, a shell loop) that starts a fresh one.`,
     ...dbFlag,
   },
   output: 'record',
+  service: true,
   examples: [
     {
       line: `queue add shell --payload '{"cmd": "echo hi"}' | count; queue work --once | select succeeded dead`,

@@ -24,11 +24,13 @@ output (status 499: the client left first). The server never waits for the pipel
 downstream is slower than requests come, records past --max-records are dropped and counted (a
 warning at the end says how many). The listening address goes to stderr.
 
-Ctrl-C (or SIGTERM) stops accepting, lets in-flight requests finish (up to --grace; a stopped
-fsh -c or script gives a pipeline 2 s at most), ends the event streams and closes the database. Headers must arrive within 10s (slow clients are cut off).
+Ctrl-C (or SIGTERM) stops accepting, lets in-flight requests finish (up to --grace), ends the
+event streams and closes the database; the stages after serve still get every record, and the
+line exits 0. Headers must arrive within 10s (slow clients are cut off).
 --workers N runs N fsh processes sharing the port; their records come here.`,
   flags: SERVE_FLAGS,
   output: 'records',
+  service: true,
   subcommands: [migrateCommand, backupCommand],
   examples: [
     { line: 'serve --port 80000', exit: 2, description: 'a port out of range is a usage error' },

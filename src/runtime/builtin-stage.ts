@@ -56,7 +56,7 @@ function replHint(e: unknown): unknown {
 }
 
 /** The definition that runs: a subcommand's when the first argument names one. */
-function chosen(stage: BuiltinStage): { def: CommandDef<any, any>; args: Arg[] } {
+export function chosen(stage: BuiltinStage): { def: CommandDef<any, any>; args: Arg[] } {
   const sub = stage.def.subcommands?.find(s => s.name === stage.args[0])
   return sub ? { def: sub, args: stage.args.slice(1) } : { def: stage.def, args: stage.args }
 }

@@ -238,6 +238,11 @@ export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, 
   subcommands?: CommandDef<any, any>[]
   /** Its own full-screen view in the REPL, opened with `:NAME [FILE]`. */
   replView?: ReplView
+  /** A long-running service (`serve`, `queue work`): Ctrl-C or SIGTERM fires its ctx.signal only;
+   *  it finishes what it has in hand and returns, the stages after it read its output to the end
+   *  (a `save` keeps every record), and the line's status is the pipeline's own, 0 when it stopped
+   *  cleanly. */
+  service?: boolean
   /** Applies a downstream `where` while reading, when it can do better than the plain stream (open
    *  scans a big NDJSON file on worker threads): the kept values, or undefined to stream as usual. */
   filter?(origin: InputOrigin, req: FilterRequest): AsyncIterable<Value[]> | undefined

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { Command } from '../lang/ast.ts'
-import { blockOutput, builtinOutput, originOf } from './builtin-stage.ts'
+import { blockOutput, builtinOutput, chosen, originOf } from './builtin-stage.ts'
 import { Channel, ChannelClosed } from './channel.ts'
 import type { PipelineObserver } from './command.ts'
 import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
@@ -50,9 +50,16 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
   const through = (k: number) => k < stages.length - 1 && stages[k + 1]!.redirs.stdin === undefined && (taps[k] !== undefined || (observer?.onOutput !== undefined && stages[k + 1]!.kind !== 'ext'))
   const pipes = await makePipes(pipesNeeded(stages, io, through))
 
+  // A service stops on the run's signal by itself; the stages after it run on a signal of their
+  // own and end when its output does, so nothing it emitted is lost downstream.
+  const service = stages.findIndex(s => s.kind === 'builtin' && chosen(s).def.service)
+  const downstream: Frame = service < 0 ? frame : { ...frame, signal: new AbortController().signal }
+  const frameOf = (k: number): Frame => (service >= 0 && k > service ? downstream : frame)
+
   // Ctrl-C: SIGINT first, as a terminal would; what still lives in the groups after the grace
   // period (background children of a child ignore SIGINT) is killed.
   const onAbort = () => {
+    if (service >= 0) return
     // A run stopped by a signal (kill %N, SIGTERM to fsh) passes that signal on.
     for (const c of children) killGroup(c.pid, abortedBy(frame.signal) ?? observer?.killSignal ?? 'SIGINT', sh.detached)
     setTimeout(() => { for (const c of children) killGroup(c.pid, 'SIGKILL', sh.detached) }, KILL_GRACE_MS).unref()
@@ -85,8 +92,8 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       const run: Running = { done: Promise.resolve() }
       running.push(run)
       let output: AsyncGenerator<Item> = stage.kind === 'builtin'
-        ? builtinOutput(sh, stage, input, frame, err, run, err === io.err ? io : undefined)
-        : blockOutput(stage, input, frame, err, run)
+        ? builtinOutput(sh, stage, input, frameOf(k), err, run, err === io.err ? io : undefined)
+        : blockOutput(stage, input, frameOf(k), err, run)
       if (observer) output = observed(output, k, observer, taps[k], run)
       if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
         const target = stageOut(stage.redirs, io, err)
@@ -99,14 +106,15 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
         up = { t: 'input', input: next }
       }
     }
-    await settle(running, frame)
+    if (service >= 0) await Promise.all(running.map(r => r.done.catch(() => {})))
+    else await settle(running, frame)
   } finally {
     frame.signal.removeEventListener('abort', onAbort)
     if (frame.signal.aborted) for (const c of children) killGroup(c.pid, 'SIGTERM', sh.detached)
     for (const s of stages) closeRedirs(s.redirs)
     for (const p of pipes ?? []) { closeFd(p.r); closeFd(p.w) }
   }
-  if (frame.signal.aborted) return EXIT.interrupted
+  if (frame.signal.aborted && service < 0) return EXIT.interrupted
   return pipelineStatus(running)
 }
 

@@ -19,8 +19,8 @@ test.after(() => rmSync(dir, { recursive: true, force: true }))
 
 interface Serving { child: ChildProcess; url: string; port: number; out: () => string; err: () => string; exit: Promise<number | null> }
 
-async function serve(flags: string): Promise<Serving> {
-  const child = spawn(process.execPath, [BIN, '-c', `serve --port 0 --json ${flags}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+async function serve(flags: string, after = ''): Promise<Serving> {
+  const child = spawn(process.execPath, [BIN, '-c', `serve --port 0${after ? '' : ' --json'} ${flags}${after}`], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stdout!.on('data', c => { out += c })
@@ -68,12 +68,24 @@ test('SIGTERM: in-flight requests finish, event streams end, the database is clo
   const code = await s.exit
   assert.is(exported.split('\n').filter(l => l.includes('"title":"n')).length, 120, 'the export in flight ran to its end')
   assert.match(stream, /event: shutdown/)
-  assert.is(code, 143, 'as any fsh run stopped by SIGTERM')
+  assert.is(code, 0, 'a service stopped by SIGTERM drains and exits 0')
   assert.not.ok(existsSync(`${db}-wal`), 'closed cleanly: the WAL was checkpointed away')
   const records = s.out().trim().split('\n').map(l => JSON.parse(l))
   assert.is(records.filter(r => r.method === 'POST' && r.status === 201).length, 120)
   assert.ok(records.some(r => r.path === '/export.ndjson' && r.status === 200 && r.bytes > 11_000_000))
   assert.not.match(s.err(), /Error|at /)
+})
+
+test('SIGTERM to `serve | where | save`: the stages after serve keep every record, the file is saved, exit 0', async () => {
+  const file = join(dir, 'errors.ndjson')
+  const s = await serve(`--db ${join(dir, 'pipeline.db')}`, ` | where status >= 400 | save ${file}`)
+  for (let i = 0; i < 25; i++) await fetch(`${s.url}/nope-${i}`).then(r => r.arrayBuffer())
+  await fetch(`${s.url}/health`).then(r => r.arrayBuffer())
+  s.child.kill('SIGTERM')
+  assert.is(await s.exit, 0, s.err())
+  const saved = readFileSync(file, 'utf8').trim().split('\n').map(l => JSON.parse(l))
+  assert.is(saved.length, 25, 'every 404, none of the 200')
+  assert.equal(saved.map(r => r.path), Array.from({ length: 25 }, (_, i) => `/nope-${i}`))
 })
 
 test('a port in use is one clear line and exit 1', async () => {
