@@ -1,6 +1,7 @@
 // Background pipelines (`CMD &`): each has an id, its own AbortSignal, and a promise of its status.
 // A foreground line stopped with Ctrl-Z becomes a job too: `stopped`, with the processes to continue.
 import { readdirSync, readFileSync } from 'node:fs'
+import { EXIT } from '../base/errors.ts'
 import { abortedBy, signalAbort, signalStatus } from './external.ts'
 
 /** A signal's name, SIGTERM…: plain text, so the published declarations need no Node types. */
@@ -31,9 +32,10 @@ export class JobTable {
       id, source, state: 'running', started: Date.now(), controller,
       done: run(controller.signal).then(
         code => {
-          // Killed by signal N is 128+N whatever the pipeline made of its abort.
+          // Killed by signal N is 128+N, unless what ran stopped cleanly by itself (a service
+          // such as `serve` drains and reports its own status).
           const sig = abortedBy(controller.signal)
-          job.exitCode = sig ? signalStatus(sig) : code
+          job.exitCode = sig && code === EXIT.interrupted ? signalStatus(sig) : code
           if (job.state === 'running' || job.state === 'stopped') job.state = 'done'
           return job.exitCode
         },
