@@ -1,0 +1,133 @@
+// A log file that rotates by size at line boundaries: NAME.log fills to maxSize, then becomes
+// NAME.log.1 (older ones shift up, the last beyond maxFiles is dropped). A line is never split
+// across two files and a line longer than the cap is written whole. Bytes are written as they come
+// (a half line waits in no buffer); rotation just waits for the line in progress to end.
+import type { FileHandle } from 'node:fs/promises'
+import { open, rename, rm, stat } from 'node:fs/promises'
+
+export interface LineLogOptions {
+  maxSize: number
+  maxFiles: number
+  /** Each line starts with an ISO time and a space. */
+  timestamps?: boolean
+}
+
+const NL = 10
+
+export class LineLog {
+  private fh: FileHandle | undefined
+  private size = 0
+  private atLineStart = true
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(readonly path: string, private readonly opts: LineLogOptions) {}
+
+  /** Appends bytes; resolves once they are written (the caller waits: that is the backpressure).
+   *  Rejects with the file system's error (ENOSPC); the next write tries again. */
+  write(chunk: Uint8Array): Promise<void> {
+    const next = this.queue.then(() => this.writeNow(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  /** Appends one whole line (a newline is added). */
+  line(text: string): Promise<void> {
+    return this.write(Buffer.from(this.atLineStart ? `${text}\n` : `\n${text}\n`))
+  }
+
+  async close(): Promise<void> {
+    await this.queue
+    await this.fh?.close().catch(() => {})
+    this.fh = undefined
+  }
+
+  private async writeNow(buf: Buffer): Promise<void> {
+    if (!this.fh) await this.openFile()
+    if (this.opts.timestamps) buf = this.stamp(buf)
+    while (buf.length) {
+      const room = this.opts.maxSize - this.size
+      if (!this.atLineStart) {
+        // Finish the line in progress in this file, whatever the cap.
+        const nl = buf.indexOf(NL)
+        const end = nl < 0 ? buf.length : nl + 1
+        await this.append(buf.subarray(0, end))
+        buf = buf.subarray(end)
+        continue
+      }
+      if (this.size >= this.opts.maxSize && this.size > 0) { await this.rotate(); continue }
+      if (buf.length <= room) { await this.append(buf); break }
+      // Fill this file with the whole lines that fit, then start the next.
+      const cut = room > 0 ? buf.lastIndexOf(NL, room - 1) : -1
+      if (cut >= 0) {
+        await this.append(buf.subarray(0, cut + 1))
+        buf = buf.subarray(cut + 1)
+        await this.rotate()
+      } else if (this.size > 0) {
+        await this.rotate()
+      } else {
+        // A line longer than the cap in an empty file: written whole, alone.
+        const nl = buf.indexOf(NL)
+        const end = nl < 0 ? buf.length : nl + 1
+        await this.append(buf.subarray(0, end))
+        buf = buf.subarray(end)
+      }
+    }
+  }
+
+  private async append(b: Buffer): Promise<void> {
+    if (!b.length) return
+    let off = 0
+    while (off < b.length) {
+      const { bytesWritten } = await this.fh!.write(b, off, b.length - off)
+      off += bytesWritten
+      this.size += bytesWritten
+    }
+    this.atLineStart = b[b.length - 1] === NL
+  }
+
+  /** A time at the start of every line that starts in this chunk. */
+  private stamp(buf: Buffer): Buffer {
+    const parts: Buffer[] = []
+    let start = 0
+    let lineStart = this.atLineStart
+    while (start < buf.length) {
+      if (lineStart) parts.push(Buffer.from(new Date().toISOString() + ' '))
+      const nl = buf.indexOf(NL, start)
+      const end = nl < 0 ? buf.length : nl + 1
+      parts.push(buf.subarray(start, end))
+      lineStart = nl >= 0
+      start = end
+    }
+    return Buffer.concat(parts)
+  }
+
+  private async openFile(): Promise<void> {
+    this.fh = await open(this.path, 'a', 0o600)
+    this.size = (await this.fh.stat()).size
+    this.atLineStart = true
+  }
+
+  private async rotate(): Promise<void> {
+    await this.fh?.close()
+    this.fh = undefined
+    const { path } = this
+    const keep = this.opts.maxFiles
+    if (keep <= 0) await rm(path, { force: true })
+    else {
+      await rm(`${path}.${keep}`, { force: true })
+      for (let i = keep - 1; i >= 1; i--) await rename(`${path}.${i}`, `${path}.${i + 1}`).catch(() => {})
+      await rename(path, `${path}.1`)
+    }
+    await this.openFile()
+  }
+}
+
+/** The rotated files of a log, oldest first, then the current one (those that exist). */
+export async function logFiles(path: string, maxFiles = 100): Promise<string[]> {
+  const out: string[] = []
+  for (let i = maxFiles; i >= 1; i--) if (await exists(`${path}.${i}`)) out.push(`${path}.${i}`)
+  if (await exists(path)) out.push(path)
+  return out
+}
+
+const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false)
