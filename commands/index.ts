@@ -22,6 +22,8 @@ export const registry: Record<string, Entry> = {
   loglens: { load: () => import('./loglens/index.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
+  // pilot
+  pilot: { load: () => import('./pilot/index.ts') },
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },
   // queue

@@ -61,14 +61,15 @@ export class PilotDaemon {
     return d
   }
 
-  /** Stops every child, then the server and the store. */
-  async shutdown(reason: string): Promise<void> {
+  /** Stops every child, then the server and the store; `forget` also removes the database. */
+  async shutdown(reason: string, forget = false): Promise<void> {
     await Promise.all([...this.entries.values()].map(e => e.sup.stop(reason)))
     for (const f of this.followers) f.end()
     await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
     await unlink(join(this.dir, SOCKET_NAME)).catch(() => {})
     await Promise.all([...this.entries.values()].flatMap(e => [e.out.close(), e.err.close(), e.decisions.close()]))
     this.store.close()
+    if (forget) for (const suffix of ['', '-wal', '-shm']) await unlink(join(this.dir, DB_NAME + suffix)).catch(() => {})
   }
 
   private async listen(): Promise<void> {

@@ -9,9 +9,10 @@ import { logFiles } from './line-log.ts'
 const CHUNK = 64 * 1024
 const POLL_MS = 100
 
-/** Every byte of the log, oldest first. */
-export async function* readLog(path: string): AsyncGenerator<Uint8Array> {
+/** Every byte of the log, oldest first; with `rotatedOnly`, all but the current file. */
+export async function* readLog(path: string, rotatedOnly = false): AsyncGenerator<Uint8Array> {
   for (const file of await logFiles(path)) {
+    if (rotatedOnly && file === path) continue
     const fh = await open(file, 'r').catch(() => undefined)
     if (!fh) continue
     try { yield* readRest(fh) } finally { await fh.close() }

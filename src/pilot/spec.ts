@@ -1,6 +1,9 @@
 // What the supervisor is asked to keep running: one program with its policy. Plain data, so that
 // it travels over the daemon's socket and rests in its database as JSON.
+import { statSync } from 'node:fs'
+import { FshError } from '../base/errors.ts'
 import { parseDuration } from '../base/units.ts'
+import { resolveExecutable } from '../runtime/external.ts'
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never'
 export const RESTART_POLICIES: readonly RestartPolicy[] = ['always', 'on-failure', 'never']
@@ -52,3 +55,15 @@ export const isProgramName = (name: string): boolean => /^[\w][\w.@-]{0,63}$/.te
 
 /** The name of instance i of n (`web` alone when there is one). */
 export const instanceName = (name: string, i: number, n: number): string => (n > 1 ? `${name}:${i}` : name)
+
+/** Refuses, before anything runs, a working directory or a program that is not there. */
+export function checkProgram(spec: ProgramSpec): void {
+  let st
+  try {
+    st = statSync(spec.cwd)
+  } catch {
+    throw new FshError(1, `--cwd ${spec.cwd}: no such directory`)
+  }
+  if (!st.isDirectory()) throw new FshError(1, `--cwd ${spec.cwd}: not a directory`)
+  resolveExecutable(spec.command[0]!, spec.env, spec.cwd)
+}

@@ -62,6 +62,7 @@ export class Supervisor {
   private child: ChildProcess | undefined
   private cancelTimers: (() => void)[] = []
   private exited: Promise<void> = Promise.resolve()
+  private pipesDone: Promise<void> = Promise.resolve()
   private settled: (() => void)[] = []
 
   constructor(readonly spec: ProgramSpec, private readonly hooks: SupervisorHooks) {}
@@ -112,8 +113,7 @@ export class Supervisor {
       if (this.spec.waitReady) this.awaitReady(child)
       else this.online('started')
     })
-    this.pump(child.stdout!, c => this.hooks.stdout(c))
-    this.pump(child.stderr!, c => this.hooks.stderr(c))
+    this.pipesDone = Promise.all([this.pump(child.stdout!, c => this.hooks.stdout(c)), this.pump(child.stderr!, c => this.hooks.stderr(c))]).then(() => {})
     child.once('exit', (code, signal) => {
       resolveExit()
       this.onExit(child, { code, signal })
@@ -150,7 +150,7 @@ export class Supervisor {
   }
 
   /** Stops the child and its whole group; resolves once none of it runs. */
-  async stop(reason: string): Promise<void> {
+  async stop(reason: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.clearTimers()
     const pgid = this.pid
     if (this.status === 'stopping') { await this.settledOnce(); return }
@@ -160,9 +160,9 @@ export class Supervisor {
       return
     }
     this.move('stopping', reason)
-    await this.endGroup(pgid, 'the group')
-    await this.exited
-    this.pid = null
+    await this.endGroup(pgid, 'the group', signal)
+    // An adopted child is not ours to wait for: its group being gone is the end.
+    if (this.child) await this.exited
     this.move('stopped', `${reason}: ${describeExit(this.lastExit)}`)
   }
 
@@ -172,18 +172,15 @@ export class Supervisor {
     this.start(reason)
   }
 
-  /** SIGTERM to the group, SIGKILL after --kill-timeout; resolves when no member is left. */
-  private async endGroup(pgid: number, what: string): Promise<void> {
-    if (!signalGroup(pgid, 'SIGTERM')) return
-    let killed = false
+  /** SIGTERM (or `signal`) to the group, SIGKILL after --kill-timeout; resolves when no member is left. */
+  private async endGroup(pgid: number, what: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (!signalGroup(pgid, signal)) return
     const cancel = after(this.spec.killTimeoutMs, () => {
-      killed = true
-      this.note(`${what} did not stop within ${this.spec.killTimeoutMs} ms of SIGTERM: SIGKILL`)
+      this.note(`${what} did not stop within ${this.spec.killTimeoutMs} ms of ${signal}: SIGKILL`)
       signalGroup(pgid, 'SIGKILL')
     })
     while (groupAlive(pgid)) await new Promise(r => setTimeout(r, POLL_MS))
     cancel()
-    void killed
   }
 
   private onExit(child: ChildProcess | undefined, exit: ExitStatus): void {
@@ -194,7 +191,6 @@ export class Supervisor {
     const pgid = this.pid
     // What it left in its group (a daemonized grandchild) goes with it.
     if (pgid && groupAlive(pgid)) void this.endGroup(pgid, 'what it left in its group')
-    this.pid = null
     this.clearTimers()
     const how = describeExit(exit)
     const failed = !(exit.code === 0)
@@ -259,15 +255,24 @@ export class Supervisor {
     this.cancelTimers.push(after(this.spec.healthIntervalMs, check))
   }
 
-  /** Reads a pipe, pausing it while the consumer is busy. */
-  private pump(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, sink: (c: Uint8Array) => void | Promise<void>): void {
+  /** Resolves when the current child's stdout and stderr have been read to their end. */
+  drained(): Promise<void> {
+    return this.pipesDone
+  }
+
+  /** Reads a pipe, pausing it while the consumer is busy; resolves at its end. */
+  private pump(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, sink: (c: Uint8Array) => void | Promise<void>): Promise<void> {
+    let pending: Promise<unknown> = Promise.resolve()
     stream.on('data', (chunk: Uint8Array) => {
       const p = sink(chunk)
       if (!p) return
       stream.pause()
-      p.then(() => stream.resume(), () => stream.resume())
+      pending = p.then(() => stream.resume(), () => stream.resume())
     })
-    stream.on('error', () => {})
+    return new Promise(resolve => {
+      stream.once('close', () => void pending.then(() => resolve()))
+      stream.on('error', () => {})
+    })
   }
 
   private clearTimers(): void {
@@ -282,6 +287,8 @@ export class Supervisor {
     const from = this.status
     this.status = to
     this.hooks.event({ ts: Date.now(), name: this.name, from, to, reason, pid: this.pid })
+    // The event names the pid that ended; from here on there is none.
+    if ((to === 'backoff' || to === 'stopped' || to === 'errored') && !this.child) this.pid = null
     if (to === 'stopped' || to === 'errored') for (const r of this.settled.splice(0)) r()
   }
 }
