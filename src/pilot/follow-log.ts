@@ -50,20 +50,19 @@ export async function* followLog(path: string, signal: AbortSignal, from?: numbe
     while (!signal.aborted) {
       const st = await stat(path).catch(() => undefined)
       if (st && st.ino !== ino) {
-        // A new file at the path: finish the old one (rotated away), then start this one.
+        // A new file at the path: open it, finish the old one (rotated away), read whatever was
+        // rotated between the two, then go on with the new one.
+        const next = await open(path, 'r').catch(() => undefined)
+        const nextIno = next ? (await next.stat()).ino : -1
         if (fh) {
           yield* readRest(fh, pos)
           await fh.close()
-          fh = undefined
-          yield* missedRotations(path, ino)
+          yield* rotatedBetween(path, ino, nextIno)
         }
-        fh = await open(path, 'r').catch(() => undefined)
-        if (fh) {
-          const cur = await fh.stat()
-          ino = cur.ino
-          pos = ino === st.ino && from !== undefined && from <= cur.size ? from : 0
-          from = undefined
-        }
+        fh = next
+        ino = nextIno
+        pos = from !== undefined && ino === st.ino ? from : 0
+        from = undefined
       }
       if (fh) for await (const c of readRest(fh, pos)) { pos += c.length; yield c }
       await waitFor(POLL_MS, signal).catch(() => {})
@@ -73,16 +72,36 @@ export async function* followLog(path: string, signal: AbortSignal, from?: numbe
   }
 }
 
-/** Files rotated after the one with inode `ino` (several rotations between two looks). */
-async function* missedRotations(path: string, ino: number): AsyncGenerator<Uint8Array> {
-  const rotated = (await logFiles(path)).filter(f => f !== path)
-  const inodes = await Promise.all(rotated.map(f => stat(f).then(s => s.ino, () => -1)))
-  const k = inodes.indexOf(ino)
-  if (k < 0) return
-  for (const file of rotated.slice(k + 1)) {
-    const fh = await open(file, 'r').catch(() => undefined)
-    if (!fh) continue
-    try { yield* readRest(fh) } finally { await fh.close() }
+/** Whole files rotated after the one with inode `after` and before the one with `before`. The
+ *  writer may be renaming them meanwhile: the list is taken until two looks agree, and a file is
+ *  read only if the one opened is the one listed. */
+async function* rotatedBetween(path: string, after: number, before: number): AsyncGenerator<Uint8Array> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const seen = await rotatedInodes(path)
+    if (seen.join() !== (await rotatedInodes(path)).join()) continue
+    // Oldest first: the highest number is the oldest.
+    const oldestFirst = seen.map((ino, i) => ({ ino, file: `${path}.${i + 1}` })).reverse()
+    const k = oldestFirst.findIndex(r => r.ino === after)
+    if (k < 0) return
+    const wanted = oldestFirst.slice(k + 1)
+    const end = wanted.findIndex(r => r.ino === before)
+    const handles = await Promise.all(wanted.slice(0, end < 0 ? undefined : end).map(r => open(r.file, 'r').then(fh => ({ fh, ino: r.ino }), () => undefined)))
+    const intact = (await Promise.all(handles.map(async h => h !== undefined && (await h.fh.stat()).ino === h.ino))).every(Boolean)
+    if (!intact) { await Promise.all(handles.map(h => h?.fh.close())); continue }
+    for (const h of handles) {
+      try { yield* readRest(h!.fh) } finally { await h!.fh.close() }
+    }
+    return
+  }
+}
+
+/** Inodes of NAME.1, NAME.2 … as far as they go without a gap. */
+async function rotatedInodes(path: string): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 1; ; i++) {
+    const ino = await stat(`${path}.${i}`).then(s => s.ino, () => -1)
+    if (ino < 0) return out
+    out.push(ino)
   }
 }
 

@@ -1,7 +1,8 @@
 // A log file that rotates by size at line boundaries: NAME.log fills to maxSize, then becomes
 // NAME.log.1 (older ones shift up, the last beyond maxFiles is dropped). A line is never split
-// across two files and a line longer than the cap is written whole. Bytes are written as they come
-// (a half line waits in no buffer); rotation just waits for the line in progress to end.
+// across two files and a line longer than the cap is written whole. A line still being written
+// waits in memory up to PARTIAL_CAP; past that it goes to the file as it comes and the rotation
+// waits for its end.
 import type { FileHandle } from 'node:fs/promises'
 import { open, rename, rm, stat } from 'node:fs/promises'
 
@@ -13,11 +14,17 @@ export interface LineLogOptions {
 }
 
 const NL = 10
+const PARTIAL_CAP = 64 * 1024
 
 export class LineLog {
   private fh: FileHandle | undefined
   private size = 0
   private atLineStart = true
+  /** The start of a line whose end has not come yet. */
+  private partial: Buffer[] = []
+  private partialLength = 0
+  /** Where the input (not the file) stands: timestamps go at the start of its lines. */
+  private inputAtLineStart = true
   private queue: Promise<void> = Promise.resolve()
 
   constructor(readonly path: string, private readonly opts: LineLogOptions) {}
@@ -32,18 +39,41 @@ export class LineLog {
 
   /** Appends one whole line (a newline is added). */
   line(text: string): Promise<void> {
-    return this.write(Buffer.from(this.atLineStart ? `${text}\n` : `\n${text}\n`))
+    return this.write(Buffer.from(`${text}\n`))
   }
 
   async close(): Promise<void> {
     await this.queue
+    if (this.partialLength) await this.flushPartial().catch(() => {})
     await this.fh?.close().catch(() => {})
     this.fh = undefined
   }
 
   private async writeNow(buf: Buffer): Promise<void> {
-    if (!this.fh) await this.openFile()
     if (this.opts.timestamps) buf = this.stamp(buf)
+    const lastNl = buf.lastIndexOf(NL)
+    if (lastNl < 0) {
+      this.partial.push(buf)
+      this.partialLength += buf.length
+    } else {
+      const whole = this.partialLength ? Buffer.concat([...this.partial, buf.subarray(0, lastNl + 1)]) : buf.subarray(0, lastNl + 1)
+      this.partial = [buf.subarray(lastNl + 1)]
+      this.partialLength = buf.length - lastNl - 1
+      await this.place(whole)
+    }
+    if (this.partialLength > PARTIAL_CAP) await this.flushPartial()
+  }
+
+  private async flushPartial(): Promise<void> {
+    const b = Buffer.concat(this.partial)
+    this.partial = []
+    this.partialLength = 0
+    await this.place(b)
+  }
+
+  /** Writes lines (the last may be unfinished), rotating between lines when the file is full. */
+  private async place(buf: Buffer): Promise<void> {
+    if (!this.fh) await this.openFile()
     while (buf.length) {
       const room = this.opts.maxSize - this.size
       if (!this.atLineStart) {
@@ -89,7 +119,7 @@ export class LineLog {
   private stamp(buf: Buffer): Buffer {
     const parts: Buffer[] = []
     let start = 0
-    let lineStart = this.atLineStart
+    let lineStart = this.inputAtLineStart
     while (start < buf.length) {
       if (lineStart) parts.push(Buffer.from(new Date().toISOString() + ' '))
       const nl = buf.indexOf(NL, start)
@@ -98,6 +128,7 @@ export class LineLog {
       lineStart = nl >= 0
       start = end
     }
+    this.inputAtLineStart = lineStart
     return Buffer.concat(parts)
   }
 
@@ -114,8 +145,11 @@ export class LineLog {
     const keep = this.opts.maxFiles
     if (keep <= 0) await rm(path, { force: true })
     else {
-      await rm(`${path}.${keep}`, { force: true })
-      for (let i = keep - 1; i >= 1; i--) await rename(`${path}.${i}`, `${path}.${i + 1}`).catch(() => {})
+      // Rotated files are numbered from 1 without gaps: shift those there are.
+      let last = 0
+      while (last < keep && (await exists(`${path}.${last + 1}`))) last++
+      if (last === keep) await rm(`${path}.${keep}`, { force: true })
+      for (let i = Math.min(last, keep - 1); i >= 1; i--) await rename(`${path}.${i}`, `${path}.${i + 1}`)
       await rename(path, `${path}.1`)
     }
     await this.openFile()
