@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Socket } from 'node:net'
-import type { Ctx, Rec } from '../../src/prelude.ts'
+import { batch, type Batch, type Ctx, type Rec } from '../../src/prelude.ts'
 import { connectDaemon, pilotDir, request } from '../../src/pilot/client.ts'
 import { DB_NAME } from '../../src/pilot/daemon.ts'
 
@@ -18,13 +18,14 @@ export async function daemon(ctx: Ctx<any, any>, always: boolean): Promise<Socke
   return connectDaemon(dir, { ...ctx.env }, always || existsSync(join(dir, DB_NAME)))
 }
 
-/** Sends one request to the daemon (starting it if it has state) and returns the rows it answers. */
-export async function requestRows(ctx: Ctx<any, any>, req: Record<string, unknown>, always = false): Promise<Rec[]> {
+/** Sends one request to the daemon (starting it if it has state) and returns the rows it answers,
+ *  as a stream of records. */
+export async function requestRows(ctx: Ctx<any, any>, req: Record<string, unknown>, always = false): Promise<Batch> {
   const sock = await daemon(ctx, always)
   if (!sock) {
     if (typeof req.name === 'string') ctx.fail(`no program named ${req.name} (pilot ls lists them)`)
-    return []
+    return batch([])
   }
   const reply = await request(sock, req, ctx.signal)
-  return (reply.rows as Rec[] | undefined) ?? []
+  return batch((reply.rows as Rec[] | undefined) ?? [])
 }
