@@ -13,8 +13,8 @@ export default defineCommand({
   output: 'records',
   examples: [
     {
-      line: 'pilot start once --restart never -- true | count; sleep 300ms; pilot events | select name from to reason; pilot kill',
-      output: '1\nname  from      to        reason\nonce  stopped   starting  start asked\nonce  starting  online    started\nonce  online    stopped   exited with code 0; --restart never',
+      line: 'pilot start nap -- sleep 30 | count; pilot events | select name from to reason; pilot kill',
+      output: '1\nname  from      to        reason\nnap   stopped   starting  start asked\nnap   starting  online    started',
     },
   ],
   async *run(ctx) {

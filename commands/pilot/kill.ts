@@ -8,7 +8,6 @@ export default defineCommand({
   name: 'kill',
   summary: 'Stop every supervised program and the daemon; nothing it started keeps running',
   output: 'none',
-  examples: [{ line: 'pilot start nap -- sleep 30 | count; pilot kill; pilot ls | count', output: '1\n0' }],
   async run(ctx) {
     const sock = await daemon(ctx, false)
     if (!sock) return

@@ -3,6 +3,8 @@
 // once) that adopts the children still alive and starts again the ones that are gone.
 import { readFileSync } from 'node:fs'
 import { test } from 'uvu'
+import { runDoctor } from '../../src/state/doctor.ts'
+import { fshDirs } from '../../src/state/dirs.ts'
 import * as assert from 'uvu/assert'
 import { alive, until } from '../wait.ts'
 import { pilotBox } from './helpers.ts'
@@ -33,6 +35,9 @@ test('start, ls, a duplicate name, a missing program or cwd: clear errors, a con
     assert.equal(ndjson(ls.stdout), [{ name: 'nap', status: 'online', pid: row!.pid }])
     const daemon = await box.daemonPid()
     assert.ok(daemon && alive(daemon))
+    const doctor = (await runDoctor(fshDirs(box.env))).find(c => c.check === 'pilot daemon')!
+    assert.ok(doctor.ok)
+    assert.match(doctor.detail, new RegExp(`^running \\(pid ${daemon}, supervising 1\\), answers on .*pilot\\.sock$`))
     await box.run('pilot kill')
     assert.not.ok(alive(row!.pid), 'the child is gone')
     assert.not.ok(alive(daemon!), 'the daemon is gone')
