@@ -202,7 +202,7 @@ export class Supervisor {
     const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
     if (uptime >= this.spec.minUptimeMs) this.unstable = 0
     if (this.unstable >= this.spec.maxRestarts) {
-      this.move('errored', `${how}; ${this.unstable} restarts in a row without ${this.spec.minUptimeMs} ms of uptime (--max-restarts ${this.spec.maxRestarts})`)
+      this.move('errored', `${how}; ${this.unstable} restart${this.unstable === 1 ? '' : 's'} in a row without ${this.spec.minUptimeMs} ms of uptime (--max-restarts ${this.spec.maxRestarts})`)
       return
     }
     const delay = backoffDelay(this.spec.backoff, this.unstable)
