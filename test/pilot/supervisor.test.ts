@@ -1,5 +1,7 @@
 // The supervisor's state machine with real children: backoff that grows and resets, errored after
 // too many quick restarts, SIGKILL for a child that ignores SIGTERM, a daemonizing child's group.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { DEFAULT_BACKOFF, type ProgramSpec } from '../../src/pilot/spec.ts'
@@ -89,6 +91,48 @@ test('a command that does not exist is errored at once, not restarted', async ()
   assert.is(t.sup.status, 'errored')
   assert.match(t.reasons().at(-1)!, /command not found: \/nonexistent\/program/)
   assert.is(t.sup.restarts, 0)
+})
+
+test('--health-url: three failed checks in a row restart the child, counted as a restart', async () => {
+  let status = 200
+  const server = createServer((_, res) => { res.statusCode = status; res.end() })
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`
+  const t = supervise(spec(['sleep', '30'], { healthUrl: url, healthIntervalMs: 30 }))
+  try {
+    t.sup.start('test')
+    await new Promise(r => setTimeout(r, 200))
+    assert.is(t.sup.restarts, 0, 'healthy: left alone')
+    const first = t.sup.pid!
+    status = 503
+    await until(() => t.sup.restarts === 1 && t.sup.status === 'online', 'a restart after the failures')
+    assert.ok(t.sup.pid !== first)
+    assert.not.ok(alive(first))
+    assert.ok(t.reasons().some(r => r.includes('health check 3/3 failed: ' + url + ': HTTP 503')), t.reasons().join('\n'))
+  } finally {
+    await t.sup.stop('test over')
+    server.close()
+  }
+})
+
+test('--wait-ready: starting until $PORT accepts connections, then online', async () => {
+  const probe = createServer()
+  await new Promise<void>(r => probe.listen(0, '127.0.0.1', r))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise(r => probe.close(r))
+  const t = supervise(spec(['sleep', '30'], { waitReady: true, env: { ...(process.env as Record<string, string>), PORT: String(port) } }))
+  const listener = createServer()
+  try {
+    t.sup.start('test')
+    await new Promise(r => setTimeout(r, 200))
+    assert.is(t.sup.status, 'starting', 'not ready while nothing listens')
+    await new Promise<void>(r => listener.listen(port, '127.0.0.1', r))
+    await until(() => t.sup.status === 'online', 'online once the port accepts')
+    assert.match(t.reasons().at(-1)!, new RegExp(`port ${port} accepts connections`))
+  } finally {
+    await t.sup.stop('test over')
+    listener.close()
+  }
 })
 
 test.run()
