@@ -121,7 +121,12 @@ export class PilotDaemon {
         entry.sup.note(`cannot write ${log.path}: ${err.message}; output is dropped until writes succeed again (the child keeps running)`)
       },
     )
-    entry.sup = new Supervisor(spec, { event: e => this.record(entry, e), stdout: toLog(entry.out), stderr: toLog(entry.err) })
+    entry.sup = new Supervisor(spec, {
+      event: e => this.record(entry, e),
+      stdout: toLog(entry.out),
+      stderr: toLog(entry.err),
+      outputEnded: () => { entry.out.flush().catch(() => {}); entry.err.flush().catch(() => {}) },
+    })
     this.entries.set(spec.name, entry)
     return entry
   }

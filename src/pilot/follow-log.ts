@@ -8,6 +8,7 @@ import { logFiles } from './line-log.ts'
 
 const CHUNK = 64 * 1024
 const POLL_MS = 100
+const ROTATION_WAIT_MS = 2000
 
 /** Every byte of the log, oldest first; with `rotatedOnly`, all but the current file. */
 export async function* readLog(path: string, rotatedOnly = false): AsyncGenerator<Uint8Array> {
@@ -53,16 +54,18 @@ export async function* followLog(path: string, signal: AbortSignal, from?: numbe
         // A new file at the path: open it, finish the old one (rotated away), read whatever was
         // rotated between the two, then go on with the new one.
         const next = await open(path, 'r').catch(() => undefined)
-        const nextIno = next ? (await next.stat()).ino : -1
-        if (fh) {
-          yield* readRest(fh, pos)
-          await fh.close()
-          yield* rotatedBetween(path, ino, nextIno)
+        if (next) {
+          const nextIno = (await next.stat()).ino
+          if (fh) {
+            yield* readRest(fh, pos)
+            await fh.close()
+            yield* rotatedBetween(path, ino, nextIno)
+          }
+          fh = next
+          ino = nextIno
+          pos = from !== undefined && ino === st.ino ? from : 0
+          from = undefined
         }
-        fh = next
-        ino = nextIno
-        pos = from !== undefined && ino === st.ino ? from : 0
-        from = undefined
       }
       if (fh) for await (const c of readRest(fh, pos)) { pos += c.length; yield c }
       await waitFor(POLL_MS, signal).catch(() => {})
@@ -76,13 +79,15 @@ export async function* followLog(path: string, signal: AbortSignal, from?: numbe
  *  writer may be renaming them meanwhile: the list is taken until two looks agree, and a file is
  *  read only if the one opened is the one listed. */
 async function* rotatedBetween(path: string, after: number, before: number): AsyncGenerator<Uint8Array> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  // A log that rotates without pause for this long is read as `tail -F` would: from the name on.
+  for (const end = Date.now() + ROTATION_WAIT_MS; Date.now() < end; await new Promise(r => setTimeout(r, 5))) {
     const seen = await rotatedInodes(path)
     if (seen.join() !== (await rotatedInodes(path)).join()) continue
     // Oldest first: the highest number is the oldest.
     const oldestFirst = seen.map((ino, i) => ({ ino, file: `${path}.${i + 1}` })).reverse()
     const k = oldestFirst.findIndex(r => r.ino === after)
-    if (k < 0) return
+    // Not there: looked between two renames of a rotation (a gap in the numbers), or it is gone.
+    if (k < 0) continue
     const wanted = oldestFirst.slice(k + 1)
     const end = wanted.findIndex(r => r.ino === before)
     const handles = await Promise.all(wanted.slice(0, end < 0 ? undefined : end).map(r => open(r.file, 'r').then(fh => ({ fh, ino: r.ino }), () => undefined)))

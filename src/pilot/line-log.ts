@@ -42,6 +42,13 @@ export class LineLog {
     return this.write(Buffer.from(`${text}\n`))
   }
 
+  /** Writes out a last line that never got its newline (its writer ended). */
+  flush(): Promise<void> {
+    const next = this.queue.then(() => (this.partialLength ? this.flushPartial() : undefined))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
   async close(): Promise<void> {
     await this.queue
     if (this.partialLength) await this.flushPartial().catch(() => {})

@@ -32,6 +32,8 @@ export interface SupervisorHooks {
   /** Output of the child; while a returned promise is pending its pipe is not read. */
   stdout(chunk: Uint8Array): void | Promise<void>
   stderr(chunk: Uint8Array): void | Promise<void>
+  /** The child's stdout and stderr have both ended. */
+  outputEnded?(): void
 }
 
 /** What survives a daemon restart: enough to find the child again. */
@@ -113,7 +115,7 @@ export class Supervisor {
       if (this.spec.waitReady) this.awaitReady(child)
       else this.online('started')
     })
-    this.pipesDone = Promise.all([this.pump(child.stdout!, c => this.hooks.stdout(c)), this.pump(child.stderr!, c => this.hooks.stderr(c))]).then(() => {})
+    this.pipesDone = Promise.all([this.pump(child.stdout!, c => this.hooks.stdout(c)), this.pump(child.stderr!, c => this.hooks.stderr(c))]).then(() => this.hooks.outputEnded?.())
     child.once('exit', (code, signal) => {
       resolveExit()
       this.onExit(child, { code, signal })

@@ -55,6 +55,16 @@ test('a line longer than the cap is written whole, in a file of its own; old fil
   assert.is(Buffer.from(await lastLines(path, 2)).toString(), `${'y'.repeat(19)}\nz\n`)
 })
 
+test('a last line without its newline waits for the rest, and is written when its writer ends', async () => {
+  const path = join(dir, 'e.out.log')
+  const log = new LineLog(path, { maxSize: 1e6, maxFiles: 1 })
+  await log.write(Buffer.from('whole\nhalf'))
+  assert.is(readFileSync(path, 'utf8'), 'whole\n')
+  await log.flush()
+  assert.is(readFileSync(path, 'utf8'), 'whole\nhalf')
+  await log.close()
+})
+
 test('timestamps start every line, also lines cut across writes', async () => {
   const path = join(dir, 'c.out.log')
   const log = new LineLog(path, { maxSize: 1e6, maxFiles: 1, timestamps: true })
@@ -84,7 +94,7 @@ test('a follower sees every line once while the log rotates under it', async () 
     await new Promise(r => setTimeout(r, 15))
   }
   await log.close()
-  const timer = setTimeout(() => ac.abort(), 5000)
+  const timer = setTimeout(() => ac.abort(), 10_000)
   await following
   clearTimeout(timer)
   assert.ok((await logFiles(path, 1000)).length > 20, 'it rotated')
