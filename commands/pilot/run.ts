@@ -28,10 +28,11 @@ SIGTERM or the run's AbortSignal is sent on to the program's process group (SIGK
   ],
   async *run(ctx) {
     const spec = programSpec(ctx, ctx.flags.name)
-    const chunks: Uint8Array[] = []
+    // Each chunk with what tells the supervisor it was taken (it reads on while few are waiting).
+    const chunks: { chunk: Uint8Array; taken: () => void }[] = []
     let wake: (() => void) | undefined
-    let taken: (() => void) | undefined
     let finished = false
+    let readerGone = false
     const poke = () => { wake?.(); wake = undefined }
     // Stopped by the run's signal, or by a reader that went away (`| first 1`).
     const stop = new AbortController()
@@ -39,25 +40,27 @@ SIGTERM or the run's AbortSignal is sent on to the program's process group (SIGK
     ctx.signal.addEventListener('abort', onAbort, { once: true })
     const status = superviseForeground(spec, {
       signal: stop.signal,
-      // One chunk at a time: the pipe is read again when the pipeline took this one.
-      stdout: chunk => new Promise<void>(resolve => { chunks.push(chunk); taken = resolve; poke() }),
+      // Once nobody reads (the loop below ended), output is dropped.
+      stdout: chunk => (readerGone ? Promise.resolve() : new Promise<void>(taken => { chunks.push({ chunk, taken }); poke() })),
       stderr: chunk => ctx.stderr.write(chunk),
       event: e => { if (!ctx.flags.quiet) ctx.log(`pilot: ${eventLine(e)}`) },
     }).finally(() => { finished = true; poke() })
     try {
       for (;;) {
         while (chunks.length) {
-          yield chunks.shift()!
-          if (!chunks.length) { taken?.(); taken = undefined }
+          const { chunk, taken } = chunks.shift()!
+          yield chunk
+          taken()
         }
         if (finished) break
         await new Promise<void>(r => (wake = r))
       }
     } finally {
       ctx.signal.removeEventListener('abort', onAbort)
+      readerGone = true
       if (!finished) {
         stop.abort()
-        taken?.()
+        for (const c of chunks.splice(0)) c.taken()
         await status.catch(() => {})
       }
     }

@@ -26,15 +26,27 @@ export class LineLog {
   /** Where the input (not the file) stands: timestamps go at the start of its lines. */
   private inputAtLineStart = true
   private queue: Promise<void> = Promise.resolve()
+  private inbox: Buffer[] = []
+  private inboxWritten: Promise<void> | undefined
 
   constructor(readonly path: string, private readonly opts: LineLogOptions) {}
 
   /** Appends bytes; resolves once they are written (the caller waits: that is the backpressure).
    *  Rejects with the file system's error (ENOSPC); the next write tries again. */
   write(chunk: Uint8Array): Promise<void> {
-    const next = this.queue.then(() => this.writeNow(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
-    this.queue = next.catch(() => {})
-    return next
+    // Chunks that come while a write is under way go out together in the next one.
+    this.inbox.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    if (!this.inboxWritten) {
+      const next = this.queue.then(() => {
+        const bufs = this.inbox
+        this.inbox = []
+        this.inboxWritten = undefined
+        return this.writeNow(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs))
+      })
+      this.queue = next.catch(() => {})
+      this.inboxWritten = next
+    }
+    return this.inboxWritten
   }
 
   /** Appends one whole line (a newline is added). */

@@ -51,6 +51,8 @@ export const HEALTH_FAILURES = 3
 const POLL_MS = 25
 const ADOPTED_POLL_MS = 200
 const READY_POLL_MS = 50
+/** Output read from a child and not yet written (to its log, down the pipeline) is capped here. */
+const PIPE_HIGH_WATER = 1024 * 1024
 
 export class Supervisor {
   status: Status = 'stopped'
@@ -262,14 +264,22 @@ export class Supervisor {
     return this.pipesDone
   }
 
-  /** Reads a pipe, pausing it while the consumer is busy; resolves at its end. */
+  /** Reads a pipe, pausing it while the consumer has more than PIPE_HIGH_WATER bytes to take;
+   *  resolves at its end, once the consumer took everything. */
   private pump(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, sink: (c: Uint8Array) => void | Promise<void>): Promise<void> {
     let pending: Promise<unknown> = Promise.resolve()
+    let outstanding = 0
+    let paused = false
     stream.on('data', (chunk: Uint8Array) => {
       const p = sink(chunk)
       if (!p) return
-      stream.pause()
-      pending = p.then(() => stream.resume(), () => stream.resume())
+      outstanding += chunk.length
+      if (outstanding > PIPE_HIGH_WATER && !paused) { paused = true; stream.pause() }
+      const taken = () => {
+        outstanding -= chunk.length
+        if (paused && outstanding <= PIPE_HIGH_WATER / 2) { paused = false; stream.resume() }
+      }
+      pending = p.then(taken, taken)
     })
     return new Promise(resolve => {
       stream.once('close', () => void pending.then(() => resolve()))
