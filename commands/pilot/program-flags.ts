@@ -38,7 +38,8 @@ export function programSpec(ctx: Ctx<ProgramFlags & { instances?: number; port?:
   if (f['max-log-size'] < 1) ctx.usage('--max-log-size must be at least 1 byte')
   if (f['health-interval'] < 10) ctx.usage('--health-interval must be at least 10ms')
   if (f['health-url'] !== undefined && !/^https?:\/\/[^/]/.test(f['health-url'])) ctx.usage(`--health-url expects an http:// URL, got '${f['health-url']}'`)
-  const env: Record<string, string> = { ...ctx.env }
+  // No prototype: `--env __proto__=x` is a variable like any other.
+  const env: Record<string, string> = Object.assign(Object.create(null), ctx.env)
   for (const kv of f.env) {
     const eq = kv.indexOf('=')
     if (eq < 1) ctx.usage(`--env expects K=V, got '${kv}'`)

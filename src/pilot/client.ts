@@ -36,7 +36,7 @@ export async function connectDaemon(dir: string, env: Record<string, string>, st
     if (again) return again
     // What the daemon says on stderr (a crash, a warning) goes to daemon.log beside its socket.
     const log = openSync(join(dir, 'daemon.log'), 'a', 0o600)
-    const child = spawn(process.execPath, [fshBin(), '-c', 'pilot daemon'], { detached: true, stdio: ['ignore', 'ignore', log], env, cwd: dir })
+    const child = spawn(process.execPath, daemonArgs(dir), { detached: true, stdio: ['ignore', 'ignore', log], env, cwd: dir })
     closeSync(log)
     child.unref()
     const end = Date.now() + START_TIMEOUT_MS
@@ -50,13 +50,17 @@ export async function connectDaemon(dir: string, env: Record<string, string>, st
   }, { timeoutMs: START_TIMEOUT_MS })
 }
 
-/** bin/fsh.js of this installation, from src/pilot or from dist/chunks. */
-function fshBin(): string {
+/** How to start the daemon: its own small entry point (dist/pilot-daemon.js), or, where that was
+ *  not built, the whole CLI's `pilot daemon`. Found from src/pilot or from dist/chunks. */
+function daemonArgs(dir: string): string[] {
   for (let d = dirname(fileURLToPath(import.meta.url)); d !== dirname(d); d = dirname(d)) {
+    const entry = join(d, 'dist', 'pilot-daemon.js')
+    if (existsSync(entry)) return [entry, dir]
+    if (existsSync(join(d, 'pilot-daemon.js')) && existsSync(join(d, 'cli.js'))) return [join(d, 'pilot-daemon.js'), dir]
     const bin = join(d, 'bin', 'fsh.js')
-    if (existsSync(bin)) return bin
+    if (existsSync(bin)) return [bin, '-c', 'pilot daemon']
   }
-  throw new FshError(1, 'bin/fsh.js is missing from this installation: cannot start the pilot daemon')
+  throw new FshError(1, 'neither dist/pilot-daemon.js nor bin/fsh.js is in this installation: cannot start the pilot daemon')
 }
 
 /** Sends one request and yields every line the daemon answers with, until the connection ends

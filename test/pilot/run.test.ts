@@ -31,6 +31,17 @@ test('SIGTERM to a foreground `pilot run` is sent on to the child group; fsh exi
   }
 })
 
+test('pilot run: the status of the last run once the policy stops; --env keys are data, __proto__ too', async () => {
+  const box = pilotBox()
+  try {
+    const r = await box.run(`pilot run -q --restart never --env __proto__=kept --env A=1 -- sh -c 'echo "$A $__proto__"; exit 5'`)
+    assert.is(r.stdout, '1 kept\n')
+    assert.is(r.exitCode, 5)
+  } finally {
+    await box.close()
+  }
+})
+
 test('pilot start writes output to rotating logs that `pilot logs` reads back whole, every line once', async () => {
   const box = pilotBox()
   try {
