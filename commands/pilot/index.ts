@@ -14,12 +14,13 @@ export default defineCommand({
   name: 'pilot',
   summary: 'A process supervisor: keep programs running, restart them with backoff, rotate their logs',
   description: `
-\`pilot start\` hands a program to a daemon (one per state dir, started on demand, on a Unix socket in
-the pilot folder of the state dir) that keeps it running after the shell exits; \`pilot run\` supervises
-in the foreground instead. States: starting -> online -> backoff -> starting … | stopping -> stopped
-| errored, each change an event with its reason (\`pilot events\`). Every program runs in its own
-process group: stopping sends SIGTERM to the group, SIGKILL after --kill-timeout, so what it started
-goes with it. A daemon started after its predecessor was killed adopts the children still alive
-(same pid, same start time) and starts again those that are gone. \`pilot kill\` stops all and the daemon.`,
+\`pilot start NAME -- CMD ARG...\` hands a program to a daemon (one per state dir, started on demand,
+on a Unix socket in the pilot folder of the state dir) that keeps it running after the shell exits;
+\`pilot run -- CMD ARG...\` supervises in the foreground instead. States: starting -> online ->
+backoff -> starting … | stopping -> stopped | errored, each change an event with its reason
+(\`pilot events\`). Every program runs in its own process group: a stop sends SIGTERM to the group,
+SIGKILL after --kill-timeout, so what it started goes with it. A daemon started after its
+predecessor was killed adopts the children still alive (same pid, same start time) and starts again
+those that are gone. It stays when nothing runs; \`pilot kill\` stops everything and the daemon.`,
   subcommands: [start, ls, stop, restart, reload, rm, logs, events, run, kill, daemon],
 })

@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'run',
   summary: 'Supervise a program in the foreground: its output streams through, restarts as the flags say',
   description: `
+Usage: pilot run [FLAGS] -- CMD ARG...
 The same supervision as \`pilot start\`, in this process and without the daemon: stdout flows down the
 pipeline, stderr to stderr, each decision to stderr as \`pilot: NAME: from -> to: reason\`. Ctrl-C,
 SIGTERM or the run's AbortSignal is sent on to the program's process group (SIGKILL after

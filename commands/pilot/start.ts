@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'start',
   summary: 'Start a program under the pilot daemon and keep it running',
   description: `
+Usage: pilot start NAME [FLAGS] -- CMD ARG...
 The daemon (one per state dir, started on demand) runs the program in its own process group and
 starts it again when it exits, as --restart says, after a delay that grows per quick restart
 (--backoff) and resets after --min-uptime; after --max-restarts quick restarts in a row it is
