@@ -23,4 +23,9 @@ SIGKILL after --kill-timeout, so what it started goes with it. A daemon started 
 predecessor was killed adopts the children still alive (same pid, same start time) and starts again
 those that are gone. It stays when nothing runs; \`pilot kill\` stops everything and the daemon.`,
   subcommands: [start, ls, stop, restart, reload, rm, logs, events, run, kill, daemon],
+  replView: {
+    usage: '',
+    summary: 'the supervised programs as a live table: r restarts, s stops the one chosen',
+    show: async (_req, opts) => (await import('./view.tsx')).showPilot(opts),
+  },
 })
