@@ -1,8 +1,7 @@
 // The daemon's memory: what it supervises and how each stood, and every event, in SQLite (WAL) so
 // that a daemon started after a crash finds its children again. Only the daemon writes here.
-import { closeSync, openSync } from 'node:fs'
-import Database from 'better-sqlite3'
-import { migrate, type Migration } from '../state/migrate.ts'
+import type Database from 'better-sqlite3'
+import { openDatabase, type Migration } from '../state/sqlite.ts'
 import type { ProgramSpec } from './spec.ts'
 import type { PilotEvent, Snapshot, Status } from './supervisor.ts'
 
@@ -46,12 +45,7 @@ export class PilotStore {
   private readonly stmt
 
   constructor(path: string) {
-    closeSync(openSync(path, 'a', 0o600))
-    this.db = new Database(path, { fileMustExist: true })
-    this.db.pragma('busy_timeout = 5000')
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    migrate(this.db, MIGRATIONS)
+    this.db = openDatabase(path, MIGRATIONS)
     const db = this.db
     this.stmt = {
       all: db.prepare('SELECT * FROM programs ORDER BY position'),

@@ -7,7 +7,6 @@ import Database from 'better-sqlite3'
 import { FshError } from '../../base/errors.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
 import { JOB_STATUSES } from '../store.ts'
-import { migrate } from '../../state/migrate.ts'
 import { MIGRATIONS } from './migrations.ts'
 
 export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
@@ -49,7 +48,7 @@ class SqliteJobStore implements JobStore {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
-      migrate(db, MIGRATIONS)
+      migrate(db)
       return db
     })
     this.stmt = guard(location, () => this.prepare())
@@ -386,6 +385,18 @@ function toJob(r: JobRow): Job {
 
 function toCron(r: CronRow): CronSchedule {
   return { name: r.name, expr: r.expr, type: r.type, payload: JSON.parse(r.payload), priority: r.priority, nextRun: r.next_run, lastRun: r.last_run }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
+  db.transaction(() => {
+    const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
+    }
+  }).immediate()
 }
 
 /** SQLite's failures as one clear line: a locked, corrupt or foreign file says so. */
