@@ -1,5 +1,5 @@
 // `npm run bench [-- NAME...]`: the benchmarks, each beside its peer tool, one after another.
-// Never part of the tests. Names: startup pipeline pipe records loglens repl queue pilot (all when none given).
+// Never part of the tests. Names: startup pipeline pipe records loglens repl queue (all when none given).
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
