@@ -25,6 +25,8 @@ export const registry: Record<string, Entry> = {
   fetch: { load: () => import('./fetch/index.ts') },
   // loop
   loop: { load: () => import('./loop/index.ts') },
+  // pilot
+  pilot: { load: () => import('./pilot/index.ts') },
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },
   // queue

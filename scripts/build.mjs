@@ -70,10 +70,10 @@ try {
   console.error('build: the declarations have type errors (see above); the bundle is built')
 }
 
-/** Worker-thread and child-process entry points that must exist as files of their own. */
+/** Worker-thread and child-process entry points (the pilot daemon among them) that must exist as files of their own. */
 function workerEntries() {
   const entries = {}
-  const candidates = { 'loglens-worker': 'commands/loglens/worker.ts', 'ndjson-scan-worker': 'commands/formats/ndjson-scan-worker.ts' }
+  const candidates = { 'loglens-worker': 'commands/loglens/worker.ts', 'ndjson-scan-worker': 'commands/formats/ndjson-scan-worker.ts', 'pilot-daemon': 'src/pilot/daemon-main.ts' }
   for (const [name, file] of Object.entries(candidates)) if (existsSync(join(root, file))) entries[name] = file
   return entries
 }

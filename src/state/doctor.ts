@@ -232,13 +232,23 @@ async function checkPilot(socket: string): Promise<DoctorCheck> {
     return { check, ok: false, detail: `${socket}: ${message(err)}` }
   }
   const answer = await knock(socket)
-  if (answer === 'answered') return { check, ok: true, detail: `running, answers on ${socket}` }
+  if (answer.startsWith('{')) {
+    // The daemon's reply to a ping: {"ok":true,"pid":N,"programs":M}.
+    let pong: { ok?: unknown; pid?: unknown; programs?: unknown } = {}
+    try { pong = JSON.parse(answer) } catch { /* not JSON: said below */ }
+    if (pong.ok === true) {
+      const who = typeof pong.pid === 'number' ? ` (pid ${pong.pid}, supervising ${pong.programs})` : ''
+      return { check, ok: true, detail: `running${who}, answers on ${socket}` }
+    }
+    return { check, ok: false, detail: `${socket} answers, but not as the pilot daemon does (${answer.slice(0, 60)}); fix: fsh -c 'pilot kill', or fuser -k ${socket}; rm ${socket}` }
+  }
+  if (answer === 'answered') return { check, ok: false, detail: `${socket} accepts but hangs up without answering a ping; fix: fuser -k ${socket}; rm ${socket}` }
   if (answer === 'timeout') return { check, ok: false, detail: `${socket} accepts but does not answer within ${SOCKET_TIMEOUT_MS} ms; fix: fuser -k ${socket}; rm ${socket}` }
   return { check, ok: false, detail: `stale socket ${socket} (${answer}): no daemon listens; fix: rm ${socket}` }
 }
 
-/** Connects and asks: 'answered' (a reply or a hang-up), 'timeout', or the error code. A daemon that
- *  accepts but is stuck must not pass for a running one. */
+/** Connects and pings: the first line of the reply, 'answered' (a hang-up without one), 'timeout',
+ *  or the error code. A daemon that accepts but is stuck must not pass for a running one. */
 function knock(path: string): Promise<string> {
   return new Promise(resolve => {
     const sock = connect({ path })
@@ -249,8 +259,13 @@ function knock(path: string): Promise<string> {
     }
     const timer = setTimeout(() => done('timeout'), SOCKET_TIMEOUT_MS)
     let connected = false
+    let reply = ''
     sock.once('connect', () => { connected = true; sock.end('{"op":"ping"}\n') })
-    sock.once('data', () => done('answered')).once('end', () => done('answered'))
+    sock.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('utf8')
+      if (reply.includes('\n') || reply.length > 4096) done(reply.split('\n')[0]!)
+    })
+    sock.once('end', () => done(reply ? reply.split('\n')[0]! : 'answered'))
     // After connecting, a reset is the daemon hanging up: an answer too.
     sock.once('error', (err: NodeJS.ErrnoException) => done(connected ? 'answered' : err.code ?? err.message))
   })

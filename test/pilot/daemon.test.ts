@@ -1,0 +1,87 @@
+// The daemon for real: started on demand, bad input refused with nothing left behind, a daemon
+// killed with SIGKILL replaced (its stale socket noticed, one daemon even when two shells ask at
+// once) that adopts the children still alive and starts again the ones that are gone.
+import { readFileSync } from 'node:fs'
+import { test } from 'uvu'
+import { runDoctor } from '../../src/state/doctor.ts'
+import { fshDirs } from '../../src/state/dirs.ts'
+import * as assert from 'uvu/assert'
+import { alive, until } from '../wait.ts'
+import { pilotBox } from './helpers.ts'
+
+test('start, ls, a duplicate name, a missing program or cwd: clear errors, a consistent ls, nothing left after kill', async () => {
+  const box = pilotBox()
+  try {
+    const started = await box.run('pilot start nap -- sleep 30 | to ndjson')
+    assert.is(started.exitCode, 0, started.stderr)
+    const [row] = ndjson(started.stdout) as { name: string; pid: number; status: string }[]
+    assert.is(row!.status, 'online')
+    assert.ok(alive(row!.pid))
+    const dup = await box.run('pilot start nap -- sleep 31')
+    assert.is(dup.exitCode, 1)
+    assert.match(dup.stderr, /fsh: pilot start: nap is already supervised/)
+    const missing = await box.run('pilot start ghost -- /no/such/program')
+    assert.is(missing.exitCode, 127)
+    assert.match(missing.stderr, /fsh: pilot start: \/no\/such\/program: no such file or directory/)
+    const notFound = await box.run('pilot start ghost -- no-such-program-anywhere')
+    assert.is(notFound.exitCode, 127)
+    assert.match(notFound.stderr, /no-such-program-anywhere: command not found/)
+    const cwd = await box.run('pilot start ghost --cwd /no/such/dir -- sleep 30')
+    assert.is(cwd.exitCode, 1)
+    assert.match(cwd.stderr, /--cwd \/no\/such\/dir: no such directory/)
+    const usage = await box.run('pilot start ghost')
+    assert.is(usage.exitCode, 2)
+    const ls = await box.run('pilot ls | select name status pid | to ndjson')
+    assert.equal(ndjson(ls.stdout), [{ name: 'nap', status: 'online', pid: row!.pid }])
+    const daemon = await box.daemonPid()
+    assert.ok(daemon && alive(daemon))
+    const doctor = (await runDoctor(fshDirs(box.env))).find(c => c.check === 'pilot daemon')!
+    assert.ok(doctor.ok)
+    assert.match(doctor.detail, new RegExp(`^running \\(pid ${daemon}, supervising 1\\), answers on .*pilot\\.sock$`))
+    await box.run('pilot kill')
+    assert.not.ok(alive(row!.pid), 'the child is gone')
+    assert.not.ok(alive(daemon!), 'the daemon is gone')
+    assert.is((await box.run('pilot ls | count')).stdout.trim(), '0', 'kill forgets, and starts no daemon')
+    assert.is(await box.daemonPid(), undefined)
+  } finally {
+    await box.close()
+  }
+})
+
+test('a daemon killed with SIGKILL: the next command notices the stale socket, one new daemon adopts the live child and restarts a dead one', async () => {
+  const box = pilotBox()
+  try {
+    await box.run('pilot start keep -- sleep 30 | count')
+    await box.run('pilot start lost -- sleep 31 | count')
+    const pids = async () => Object.fromEntries((ndjson((await box.run('pilot ls | to ndjson')).stdout) as { name: string; pid: number }[]).map(r => [r.name, r.pid]))
+    const before = await pids()
+    const first = (await box.daemonPid())!
+    process.kill(first, 'SIGKILL')
+    await until(() => !alive(first), 'the daemon to die')
+    process.kill(before.lost!, 'SIGKILL')
+    await until(() => !alive(before.lost!), 'the lost child to die')
+    // Two shells at once find the stale socket: one daemon comes of it.
+    const [a, b] = await Promise.all([box.run('pilot ls | to ndjson'), box.run('pilot ls | to ndjson')])
+    assert.is(a.exitCode, 0, a.stderr)
+    assert.is(b.exitCode, 0, b.stderr)
+    const second = (await box.daemonPid())!
+    assert.ok(second !== first)
+    const after = await until(async () => { const p = await pids(); return p.lost && p.lost !== before.lost ? p : undefined }, 'lost to be started again')
+    assert.is(after.keep, before.keep, 'the live child is adopted, not restarted')
+    assert.ok(alive(after.lost!))
+    const events = (await box.run('pilot events | select reason | to ndjson')).stdout
+    assert.match(events, /adopted pid \d+, started before the daemon restarted/)
+    assert.match(events, new RegExp(`pid ${before.lost} was gone when the daemon started again`))
+    assert.is(box.ours().filter(pid => /pilot[- ]daemon/.test(cmdline(pid))).length, 1, 'one daemon')
+  } finally {
+    await box.close()
+  }
+})
+
+const ndjson = (text: string): unknown[] => text.split('\n').filter(Boolean).map(l => JSON.parse(l))
+
+const cmdline = (pid: number): string => {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ') } catch { return '' }
+}
+
+test.run()
