@@ -26,6 +26,9 @@ test('sizes and durations are typed; bad ones and unknown flags are usage errors
   usage(['--timeout', 'soon'], /--timeout expects a duration like 30s or 250ms, got 'soon'/)
   usage(['--capture-stderr', 'lots'], /--capture-stderr expects a size/)
   usage(['--report'], /--report needs a value/)
+  usage(['--step'], /--step needs a value/)
+  usage(['--step', 'cat', '--step'], /--step needs a value/)
+  usage(['--step', ''], /--step needs a value/)
 })
 
 test('--help anywhere before -- asks for help; words after -- are left alone', () => {
