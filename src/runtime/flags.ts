@@ -89,8 +89,9 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
   for (const [name, spec] of Object.entries(specs)) {
     let v = parsed[name]
     if (Array.isArray(v) && spec.type !== 'strings') v = v[v.length - 1]
-    // A repeatable flag given without its value parses as an empty list (or holds an empty word).
-    if (spec.type === 'strings' && Array.isArray(v) && (v.length === 0 || v.includes(''))) v = ''
+    // A repeatable flag given without its value parses as an empty list, or loses that one
+    // occurrence when it comes last.
+    if (spec.type === 'strings' && Array.isArray(v) && (v.length === 0 || v.includes('') || words[words.length - 1] === `--${name}`)) v = ''
     if (v === undefined || v === '') {
       if (v === '' && spec.type !== 'boolean') throw usageError(cmdName, `--${name} needs a value${spec.arg ? ` (${spec.arg})` : ''}`)
       flags[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'strings' ? [] : undefined)
