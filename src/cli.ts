@@ -2,6 +2,7 @@
 // besides the REPL: it builds the shell's descriptors from the real ones.
 import { fstatSync, readFileSync, writeSync } from 'node:fs'
 import { isatty } from 'node:tty'
+import { setFlagsFromString } from 'node:v8'
 import pc from 'picocolors'
 import pkg from '../package.json' with { type: 'json' }
 import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
@@ -29,6 +30,10 @@ Environment: FSH_HOME (state and config), NO_COLOR, FSH_DEBUG=1 (stack traces).
 export interface EarlySignals { held: NodeJS.Signals[]; release(): void }
 
 export async function main(argv: string[], early: EarlySignals = { held: [], release() {} }): Promise<void> {
+  // The HTTP client's parser is WebAssembly: V8's optimising compiler takes some 35 MB to compile it,
+  // for no gain on bodies that pass straight through. The baseline compiler alone is enough for fsh
+  // (set here, for the fsh process only: a program that embeds fsh keeps its own choice).
+  setFlagsFromString('--liftoff-only')
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>
   const [first, ...rest] = argv
   // Only a script or -c line takes a held signal as its interrupt; anywhere else nothing has
