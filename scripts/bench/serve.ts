@@ -179,6 +179,8 @@ const fastify = fastifyInstalled() ? await measure(process.execPath, [write(join
 // record into the pipeline (filtered by where, as `serve | where status >= 500 | save` would).
 const chain = `--cors '*' --rate-limit 100000000/s --token bench-token-123`
 const fshHealth = await measure(process.execPath, [fsh, '-c', `serve --port 0 --db ${db} ${chain} | where status >= 500 | save errors.ndjson`], '/health')
+// The same middleware chain with the request log off: what the chain costs apart from the pipeline.
+const fshChainOnly = await measure(process.execPath, [fsh, '-c', `serve --port 0 --db ${db} ${chain} --max-records 0 | count`], '/health')
 const hand = await measure(process.execPath, [write('hand.mjs', HAND_SQLITE(db))], '/notes/1', ids)
 const fshGet = await measure(process.execPath, [fsh, '-c', `serve --port 0 --db ${db} ${chain} | where status >= 500 | save errors.ndjson`], '/notes/1', ids)
 const sse = await sseCost(db, SSE_CLIENTS)
@@ -189,6 +191,7 @@ table(['server', 'route', 'req/s', 'p99 ms', 'CPU us/req'], [
   ['raw node:http', '/health', ...cell(raw)],
   ['fastify 5', '/health', ...cell(fastify)],
   ['fsh serve (full chain)', '/health', ...cell(fshHealth)],
+  ['fsh serve (chain, no request log)', '/health', ...cell(fshChainOnly)],
   ['node:http + better-sqlite3', '/notes/:id', ...cell(hand)],
   ['fsh serve (full chain)', '/notes/:id', ...cell(fshGet)],
 ])
@@ -196,6 +199,8 @@ console.log()
 table(['ratio', 'value', 'goal'], [
   ['fsh /health vs raw node:http', ratio(fshHealth, raw), '>= 0.95x'],
   ['fsh /health vs fastify 5', ratio(fshHealth, fastify), '>= 1.05x'],
+  ['fsh /health, no request log, vs raw', ratio(fshChainOnly, raw), '>= 0.95x'],
+  ['fsh /health, no request log, vs fastify', ratio(fshChainOnly, fastify), '>= 1.05x'],
   ['fsh GET /notes/:id vs hand-written', ratio(fshGet, hand), '>= 1.0x'],
   [`${SSE_CLIENTS} idle SSE clients, RSS`, `${sse.toFixed(1)} MB`, '<= 50 MB'],
 ])
