@@ -27,7 +27,9 @@ export interface AtomicWriter {
   readonly tempPath: string
 }
 
-const CHUNK_BYTES = 64 * 1024
+// Small writes gather into buffers of this size, one write in flight: a download or a save of
+// millions of records makes a few thousand system calls, not millions.
+const CHUNK_BYTES = 512 * 1024
 const DEFAULT_MODE = 0o600
 const RESOLVED = Promise.resolve()
 
