@@ -2,7 +2,6 @@
 // (debounced) re-walks the directories it touched, one level deep, and a directory new on one side
 // whole. An overflowing burst, a watcher error or a name chokidar cannot carry exactly (invalid
 // UTF-8) means a full re-walk instead.
-import { watch } from 'chokidar'
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fullPath, parentKey } from './tree.ts'
@@ -38,6 +37,8 @@ export async function watchMirror(syncer: Syncer, initial: () => Promise<void>, 
     const rel = relative(src, path)
     return rel !== '' && !rel.startsWith('..') && exclude(rel, st?.isDirectory() ?? false)
   })
+  // Loaded here: a sync without --watch does not pay for the watcher library.
+  const { watch } = await import('chokidar')
   const watcher = watch(src, { ignoreInitial: true, followSymlinks: false, atomic: false, persistent: true, ...(ignored ? { ignored } : {}) })
   const stopped = new Promise<void>(resolve => signal.addEventListener('abort', () => resolve(), { once: true }))
   try {
