@@ -26,8 +26,10 @@ export interface ExecuteOptions {
 /** A batch ends at this many operations or bytes (what waits in temporaries at once). */
 const BATCH_OPS = 4096
 const BATCH_BYTES = 256 << 20
-/** Smaller batches sync each file (a flush of the whole filesystem costs a process start). */
-const FLUSH_FROM_FILES = 16
+/** Smaller batches sync each file, several at once: a flush of the whole filesystem costs a
+ *  process start and writes out every other program's pending data too (100 changed files beside
+ *  other writes: 0.45 s per file against 0.55 s whole, here). */
+const FLUSH_FROM_FILES = 256
 
 /** Files from this size on are copied in chunks that notice an abort (or cloned, when the disk can). */
 const CHUNKED_FROM = 32 << 20
