@@ -90,8 +90,8 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
     let v = parsed[name]
     if (Array.isArray(v) && spec.type !== 'strings') v = v[v.length - 1]
     // A repeatable flag given without its value parses as an empty list, or loses that one
-    // occurrence when it comes last.
-    if (spec.type === 'strings' && Array.isArray(v) && (v.length === 0 || v.includes('') || words[words.length - 1] === `--${name}`)) v = ''
+    // occurrence when it comes last (an explicit '' is the command's to judge).
+    if (spec.type === 'strings' && Array.isArray(v) && (v.length === 0 || words[words.length - 1] === `--${name}`)) v = ''
     if (v === undefined || v === '') {
       if (v === '' && spec.type !== 'boolean') throw usageError(cmdName, `--${name} needs a value${spec.arg ? ` (${spec.arg})` : ''}`)
       flags[name] = spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'strings' ? [] : undefined)
