@@ -44,7 +44,8 @@ export interface SimpleCommand {
 export type Command =
   | SimpleCommand
   | { t: 'if'; cond: AndOr; then: Block; else?: Block | Command; pos: Pos }
-  | { t: 'for'; name: string; items: Arg[]; body: Block; pos: Pos }
+  /** Items are words (expanded, globbed) or list literals (`for x in [1 2] { ... }`). */
+  | { t: 'for'; name: string; items: (Arg | { t: 'list'; value: ValueExpr })[]; body: Block; pos: Pos }
   | { t: 'while'; cond: AndOr; body: Block; pos: Pos }
   | { t: 'def'; name: string; params: string[]; body: Block; pos: Pos }
   | { t: 'try'; body: Block; catchBody?: Block; pos: Pos }

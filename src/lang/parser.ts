@@ -202,12 +202,13 @@ class Parser {
         this.skipSpace()
         if (!this.atWord('in')) this.fail(`expected 'in' after 'for ${name}'`)
         this.i += 2
-        const items: Arg[] = []
+        const items: Extract<Command, { t: 'for' }>['items'] = []
         for (;;) {
           this.skipSpace()
           if (this.atWord('{')) break
           if (this.eof() || this.peek() === '\n' || this.peek() === ';') this.failOpen(`'for' needs a block: for ${name} in LIST { ... }`, this.i)
-          items.push({ t: 'word', word: this.readWord() })
+          if (this.peek() === '[') items.push({ t: 'list', value: this.parseValueExpr() })
+          else items.push({ t: 'word', word: this.readWord() })
         }
         return { t: 'for', name, items, body: this.expectBlock('for'), pos }
       }

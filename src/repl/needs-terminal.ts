@@ -39,7 +39,7 @@ export function needsTerminal(prog: Program, known: Known): boolean {
       }
       case 'if': return andOr(c.cond) || block(c.then) || (c.else ? (c.else.t === 'block' ? block(c.else) : command(c.else)) : false)
       case 'while': return andOr(c.cond) || block(c.body)
-      case 'for': return c.items.some(arg) || block(c.body)
+      case 'for': return c.items.some(a => (a.t === 'list' ? valueHasSub(a.value) : arg(a))) || block(c.body)
       case 'try': return block(c.body) || (c.catchBody ? block(c.catchBody) : false)
       case 'group': return block(c.body)
       case 'let': return valueHasSub(c.value)

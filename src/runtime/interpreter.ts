@@ -176,6 +176,11 @@ export class Interpreter {
         const items: Value[] = []
         for (const a of c.items) {
           if (a.t === 'word') items.push(...(await expandArgs([a.word], scope)))
+          else if (a.t === 'list') {
+            const v = await this.evalValue(a.value, frame, io)
+            if (Array.isArray(v)) items.push(...v)
+            else items.push(v)
+          }
         }
         let status = 0
         for (const item of items) {
