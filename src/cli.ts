@@ -30,10 +30,6 @@ Environment: FSH_HOME (state and config), NO_COLOR, FSH_DEBUG=1 (stack traces).
 export interface EarlySignals { held: NodeJS.Signals[]; release(): void }
 
 export async function main(argv: string[], early: EarlySignals = { held: [], release() {} }): Promise<void> {
-  // The HTTP client's parser is WebAssembly: V8's optimising compiler takes some 35 MB to compile it,
-  // for no gain on bodies that pass straight through. The baseline compiler alone is enough for fsh
-  // (set here, for the fsh process only: a program that embeds fsh keeps its own choice).
-  setFlagsFromString('--liftoff-only')
   const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>
   const [first, ...rest] = argv
   // Only a script or -c line takes a held signal as its interrupt; anywhere else nothing has
@@ -53,6 +49,11 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
     const { startRepl } = await import('./repl/start.ts')
     return finish(await startRepl({ env }))
   }
+  // A script or -c line: the HTTP client's parser is WebAssembly, and V8's optimising compiler takes
+  // some 35 MB to compile it for no gain on bodies that pass straight through; the baseline
+  // compiler is enough. (Not in the REPL, whose layout engine is WebAssembly it runs all day; not in
+  // a program that embeds fsh, which keeps its own choice.)
+  setFlagsFromString('--liftoff-only')
   if (first?.startsWith('-') && first !== '-c') {
     process.stderr.write(`fsh: unknown option ${first}\nhint: fsh --help\n`)
     return finish(EXIT.usage)
