@@ -27,6 +27,8 @@ export const registry: Record<string, Entry> = {
   loop: { load: () => import('./loop/index.ts') },
   // pilot
   pilot: { load: () => import('./pilot/index.ts') },
+  // flow
+  flow: { load: () => import('./flow/index.ts') },
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },
   // queue

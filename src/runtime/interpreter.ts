@@ -1,7 +1,7 @@
 // Runs programs: statements, and-or lists, compound commands and functions. One Interpreter is
 // one shell's variables, functions and jobs; cwd, env and `$?` belong to the run (frame.state),
 // and nothing here is process-global.
-import type { AndOr, Block, Command, Program, Statement, ValueExpr } from '../lang/ast.ts'
+import type { AndOr, Block, Command, Pos, Program, SimpleCommand, Statement, ValueExpr } from '../lang/ast.ts'
 import { expandArgs, expandString, expandValue, type ExpandScope } from '../lang/expand.ts'
 import { literalText, parse } from '../lang/parser.ts'
 import { ChannelClosed } from './channel.ts'
@@ -34,7 +34,20 @@ export interface InterpreterOptions {
   repl?: boolean
   /** What a command running in `frame` may ask of the shell. */
   api: (sh: Interpreter, frame: Frame) => ShellApi
+  /** Makes `step NAME [FLAGS] { ... }` a statement (in a workflow file, read by `flow`). */
+  onStep?: StepHook
 }
+
+/** A `step` statement as its hook sees it: the words after `step`, expanded; its block; where it
+ *  is; and a way to run the block in place, in the frame the statement runs in. */
+export interface StepCall {
+  words: Value[]
+  block: Block | undefined
+  pos: Pos
+  run(): Promise<number>
+}
+
+export type StepHook = (call: StepCall) => Promise<number>
 
 /** Raised by a failing pipeline under errexit; `try` catches it, a script ends with its code. */
 export class FailSignal {
@@ -65,6 +78,7 @@ export class Interpreter {
   debug: boolean
   private steps = 0
   readonly repl: boolean
+  private readonly onStep?: StepHook
 
   constructor(opts: InterpreterOptions) {
     this.state = { cwd: opts.cwd, env: opts.env, lastExit: 0 }
@@ -75,6 +89,7 @@ export class Interpreter {
     this.columns = opts.columns
     this.debug = opts.env.FSH_DEBUG === '1'
     this.repl = opts.repl ?? false
+    this.onStep = opts.onStep
     this.api = frame => opts.api(this, frame)
   }
 
@@ -129,12 +144,22 @@ export class Interpreter {
       if (!Number.isInteger(n) || n < 0 || n > 255) { io.err.write(`fsh: exit: ${toText(code ?? null)}: a number from 0 to 255 is expected\n`); throw new ExitSignal(EXIT.usage) }
       throw new ExitSignal(n)
     }
+    if (this.onStep && only?.t === 'cmd' && !only.external && literalText(only.name) === 'step') return this.execStep(only, frame, io)
     // A lone `if`/`for`/`return`… runs in place, not as a pipeline stage, so `return` and `exit`
     // inside it reach the function or script instead of ending with the stage.
     let status = only && only.t !== 'cmd' && !(only.t === 'group' && only.redirects.length)
       ? await this.execInPlace(only, frame, io)
       : await execPipeline(this, p.commands, frame, io)
     if (p.negate) status = status === 0 ? 1 : 0
+    frame.state.lastExit = status
+    return status
+  }
+
+  /** `step` in a workflow: the hook declares it, or runs its block here. */
+  private async execStep(c: SimpleCommand, frame: Frame, io: IO): Promise<number> {
+    const words = await expandArgs(c.args.flatMap(a => (a.t === 'word' ? [a.word] : [])), this.expandScope(frame, io))
+    const block = c.args.find((a): a is Block => a.t === 'block')
+    const status = await this.onStep!({ words, block, pos: c.pos, run: () => (block ? this.execBlock(block, frame, io) : Promise.resolve(0)) })
     frame.state.lastExit = status
     return status
   }

@@ -11,7 +11,7 @@ import type { CommandDef, Closure, PipelinePlan, RunOptions, RunResult, ShellApi
 import { EXIT, FshError, exitCodeOf, formatError } from '../base/errors.ts'
 import { resolveExecutable } from './external.ts'
 import { execPipeline, inputFd } from './pipeline.ts'
-import { FailSignal, Interpreter, type CommandSource } from './interpreter.ts'
+import { FailSignal, Interpreter, type CommandSource, type StepHook } from './interpreter.ts'
 import { TextRenderer } from './render.ts'
 import { ExitSignal, Scope, forkState, homeDir, resolvePath, type ErrOut, type Frame, type IO, type Out, type RunState } from './scope.ts'
 import { Input } from './stream.ts'
@@ -29,6 +29,8 @@ export interface ShellOptions {
   stdoutIsTTY?: boolean
   columns?: number
   repl?: boolean
+  /** Makes `step` a statement: a workflow file read by `flow`. */
+  onStep?: StepHook
 }
 
 export interface ExecuteOptions {
@@ -58,6 +60,7 @@ export class Shell {
       stdoutIsTTY: opts.stdoutIsTTY ?? false,
       columns: opts.columns ?? 80,
       repl: opts.repl,
+      onStep: opts.onStep,
       api: (sh, frame) => shellApi(this, sh, frame),
     })
   }

@@ -1,0 +1,22 @@
+// `flow resume RUN`: a failed or cancelled run goes on from its failed steps.
+import { defineCommand } from '../../src/prelude.ts'
+import { enqueueSteps, jobsAlive } from '../../src/flow/queue-link.ts'
+import { dbFlag, runArg, waitForRun, withFlow } from './common.ts'
+
+export default defineCommand({
+  name: 'resume',
+  summary: 'Go on with a failed or cancelled run from its failed steps (succeeded steps never rerun)',
+  flags: { wait: { type: 'boolean', describe: 'follow the run to its end' }, ...dbFlag },
+  args: [runArg],
+  output: 'any',
+  examples: [{ line: 'flow resume nosuchrun', exit: 1 }],
+  run: ctx => withFlow(ctx, async store => {
+    const run = store.mustRun(ctx.args[0])
+    const afterSeq = store.events(run.id, 0, 1e9).pop()?.seq
+    // A --local run's queue has no other worker: whatever it held is gone with the process.
+    enqueueSteps(store, run, store.reconcile(run.id, run.local ? () => false : jobsAlive(run)))
+    enqueueSteps(store, run, store.resume(run.id, 'resumed by flow resume'))
+    if (ctx.flags.wait || run.local) await waitForRun(ctx, store, run, afterSeq)
+    return run.id
+  }),
+})

@@ -1,0 +1,69 @@
+// Everything flow asks of the queue, in one place: add a step's job, the `flow.step` handler the
+// workers run, whether a job may still run, cancelling jobs, a worker for `--local` runs.
+import { hostname } from 'node:os'
+import { dirname } from 'node:path'
+import { ensureDirSync } from '../state/dirs.ts'
+import { openSqliteStore } from '../queue/sqlite/store.ts'
+import { runWorker } from '../queue/worker.ts'
+import type { Handlers, JobContext } from '../queue/handlers.ts'
+import type { FlowStore, Run, StepJob } from './store.ts'
+import { runStepJob, type StepPayload } from './step-job.ts'
+
+export const STEP_JOB_TYPE = 'flow.step'
+
+/** Lost leases a step's job survives; flow's own --retries decide what counts before that. */
+const JOB_MAX_ATTEMPTS = 20
+
+/** Hands steps to the run's queue and records which job carries each. */
+export function enqueueSteps(store: FlowStore, run: Run, jobs: readonly StepJob[]): void {
+  if (!jobs.length) return
+  ensureDirSync(dirname(run.queue))
+  const queue = openSqliteStore(run.queue)
+  try {
+    for (const j of jobs) {
+      const payload: StepPayload = { db: store.location, run: j.runId, step: j.step }
+      const [added] = queue.add([{ type: STEP_JOB_TYPE, payload, runAt: j.runAt, key: `flow:${j.runId}:${j.step}:${j.attempt}`, maxAttempts: JOB_MAX_ATTEMPTS, backoffMs: 1000 }])
+      store.setJob(j.runId, j.step, added!.id)
+    }
+  } finally {
+    queue.close()
+  }
+}
+
+/** Whether each job may still run (queued or running), asked of the run's queue. */
+export function jobsAlive(run: Run): (jobId: number) => boolean {
+  const queue = openSqliteStore(run.queue)
+  try {
+    const seen = new Map<number, boolean>()
+    for (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || job.status === 'running')
+    return id => seen.get(id) ?? false
+  } finally {
+    queue.close()
+  }
+}
+
+export function cancelJobs(run: Run, ids: readonly number[]): void {
+  if (!ids.length) return
+  const queue = openSqliteStore(run.queue)
+  try {
+    for (const id of ids) { try { queue.cancel(id) } catch { /* already finished */ } }
+  } finally {
+    queue.close()
+  }
+}
+
+/** The handler `queue work` runs for flow's steps. */
+export function flowHandlers(env: Record<string, string>): Handlers {
+  const worker = `${hostname()}:${process.pid}`
+  return { [STEP_JOB_TYPE]: (payload: StepPayload, job: JobContext) => runStepJob(payload, job, { worker, env }) }
+}
+
+/** A worker in this process on a `--local` run's own queue, until `signal`. */
+export async function runLocalWorker(run: Run, env: Record<string, string>, signal: AbortSignal): Promise<void> {
+  const store = openSqliteStore(run.queue)
+  try {
+    await runWorker({ store, handlers: flowHandlers(env), concurrency: run.concurrency, leaseMs: 30_000, graceMs: 10_000, signal, pollMs: 50 })
+  } finally {
+    store.close()
+  }
+}

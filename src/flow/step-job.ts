@@ -1,0 +1,27 @@
+// One attempt of one step, as a queue worker runs it: claim the step in the flow database, run its
+// process, record how it ended and hand the steps that became ready to the queue.
+import type { JobContext } from '../queue/handlers.ts'
+import { FlowStore } from './store.ts'
+import { enqueueSteps } from './queue-link.ts'
+import { runStepProcess } from './step-process.ts'
+
+export interface StepPayload { db: string; run: string; step: string }
+
+export async function runStepJob(payload: StepPayload, job: JobContext, opts: { worker: string; env: Record<string, string> }): Promise<unknown> {
+  if (typeof payload?.db !== 'string' || typeof payload.run !== 'string' || typeof payload.step !== 'string') throw new Error('a flow.step payload is {"db", "run", "step"}')
+  const store = new FlowStore(payload.db)
+  try {
+    const started = store.startStep(payload.run, payload.step, job.id, opts.worker)
+    if (started.t === 'none') {
+      const run = store.run(payload.run)
+      if (run) enqueueSteps(store, run, started.enqueue)
+      return { ran: false, why: started.why }
+    }
+    const { run, step } = started
+    const outcome = await runStepProcess({ store, run, step, env: opts.env, signal: job.signal })
+    enqueueSteps(store, run, store.finishStep(run.id, step.name, step.attempts, outcome))
+    return { ran: true, outcome: outcome.t }
+  } finally {
+    store.close()
+  }
+}
