@@ -50,7 +50,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
     stop = { why, message }
     if (graceMs <= 0) { killGroup(child.pid, 'SIGKILL'); return }
     killGroup(child.pid, 'SIGTERM')
-    killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += ` (killed after ${formatDuration(graceMs)})` }, graceMs)
+    killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, graceMs)
   }
 
   const copy = (from: Readable | null) => from?.on('data', (chunk: Buffer) => {
@@ -73,7 +73,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   const poll = setInterval(() => {
     try {
       const now = store.step(run.id, step.name)
-      if (now?.cancelRequested) end('cancelled', 'cancelled', now.cancelGraceMs)
+      if (now?.cancelRequested) end('cancelled', 'cancelled by flow cancel', now.cancelGraceMs)
     } catch { /* the next poll asks again */ }
   }, CANCEL_POLL_MS)
   const onAbort = () => {
