@@ -28,6 +28,7 @@ export const registry: Record<string, Entry> = {
   // pilot
   pilot: { load: () => import('./pilot/index.ts') },
   // flow
+  artifact: { load: () => import('./artifact/index.ts') },
   flow: { load: () => import('./flow/index.ts') },
   // pipe
   pipe: { load: () => import('./pipe/index.ts') },

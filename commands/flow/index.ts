@@ -1,8 +1,10 @@
 // `flow`: durable workflows written in fsh. The engine lives in src/flow; each subcommand is a file here.
 import { defineCommand } from '../../src/prelude.ts'
+import artifacts from './artifacts.ts'
 import cancel from './cancel.ts'
 import check from './check.ts'
 import execStep from './exec-step.ts'
+import get from './get.ts'
 import logs from './logs.ts'
 import ls from './ls.ts'
 import resume from './resume.ts'
@@ -25,5 +27,5 @@ succeeded | failed | skipped | cancelled; every change is an event with its reas
 retries left waits --backoff (doubling each time) and runs again; a worker killed mid-step loses
 its lease and the step is retried (an attempt counted) or fails. A finished step never reruns,
 except by \`flow retry\` or \`flow resume\`.`,
-  subcommands: [check, run, ls, show, logs, tail, cancel, resume, retry, execStep],
+  subcommands: [check, run, ls, show, logs, tail, cancel, resume, retry, artifacts, get, execStep],
 })

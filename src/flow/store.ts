@@ -203,7 +203,7 @@ export class FlowStore {
     }
     if (steps.every(s => TERMINAL_STEP.has(s.status))) {
       const failed = steps.filter(s => s.status === 'failed' || s.status === 'cancelled')
-      if (failed.length) this.moveRun(run, 'failed', `failed: ${failed.map(s => s.name).join(', ')}`)
+      if (failed.length) this.moveRun(run, 'failed', `${failed.map(s => `${s.name} ${s.status}`).join(', ')}`)
       else this.moveRun(run, 'succeeded', 'every step succeeded or was skipped')
     }
     return out
