@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { defineCommand } from '../../src/prelude.ts'
 import { LOG_CAP_BYTES, logParts, readFrom, sizeOf } from '../../src/flow/logs.ts'
 import { logPath } from '../../src/flow/paths.ts'
-import { TERMINAL_STEP } from '../../src/flow/store.ts'
-import { dbFlag, runArg, withFlow } from './common.ts'
+import { TERMINAL_STEP, type FlowStore } from '../../src/flow/store.ts'
+import { dbFlag, openFlow, runArg } from './common.ts'
 
 export default defineCommand({
   name: 'logs',
@@ -19,26 +19,24 @@ ${LOG_CAP_BYTES / 1024 / 1024} MiB: past half of it, the older half is dropped.`
   examples: [{ line: 'flow logs nosuchrun', exit: 1 }],
   async *run(ctx) {
     const [runId, only] = ctx.args
-    const chunks: Buffer[] = []
-    yield* await withFlow(ctx, async flow => {
+    const flow = openFlow(ctx)
+    try {
       const run = flow.mustRun(runId)
       const names = flow.steps(run.id).map(s => s.name)
       if (only !== undefined && !names.includes(only)) ctx.fail(`run ${run.id} has no step ${only}`)
       const wanted = only === undefined ? names : [only]
-      if (!ctx.flags.follow) {
-        for (const name of wanted) {
-          const path = logPath(flow.location, run.id, name)
-          if (only === undefined) chunks.push(Buffer.from(`== ${name} ==\n`))
-          for (const part of logParts(path)) for (const c of readFrom(part, 0)) chunks.push(c)
-        }
-        return chunks
+      if (ctx.flags.follow) { yield* followLogs(flow, run.id, wanted, only === undefined, ctx.signal); return }
+      for (const name of wanted) {
+        if (only === undefined) yield Buffer.from(`== ${name} ==\n`)
+        for (const part of logParts(logPath(flow.location, run.id, name))) yield* readFrom(part, 0)
       }
-      return followLogs(flow, run.id, wanted, only === undefined, ctx.signal)
-    })
+    } finally {
+      flow.close()
+    }
   },
 })
 
-async function* followLogs(flow: import('../../src/flow/store.ts').FlowStore, runId: string, names: string[], headers: boolean, signal: AbortSignal): AsyncGenerator<Buffer> {
+async function* followLogs(flow: FlowStore, runId: string, names: string[], headers: boolean, signal: AbortSignal): AsyncGenerator<Buffer> {
   for (const name of names) {
     // Wait for the step to start (or to end without running).
     let step = flow.step(runId, name)!
