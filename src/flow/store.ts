@@ -272,7 +272,7 @@ export class FlowStore {
   }
 
   /** Steps not started are cancelled now; running ones are asked to stop (their worker kills them
-   *  and records it). Returns the queue jobs to cancel. */
+   *  and records it). Returns the queue jobs of the steps not started, to cancel. */
   cancelRun(runId: string, reason: string, graceMs: number): number[] {
     return this.tx(() => {
       const run = this.mustRun(runId)
@@ -283,8 +283,8 @@ export class FlowStore {
           if (s.jobId !== null) jobs.push(s.jobId)
           this.moveStep(s, 'cancelled', reason, { finished_at: Date.now() })
         } else if (s.status === 'running') {
+          // Its worker sees this within a poll and stops it with this grace; the job stays its own.
           this.db.prepare('UPDATE steps SET cancel_requested = ? WHERE run_id = ? AND name = ?').run(Math.max(1, Math.round(graceMs)), runId, s.name)
-          if (s.jobId !== null) jobs.push(s.jobId)
         }
       }
       this.moveRun(run, 'cancelled', reason)

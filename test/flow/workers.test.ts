@@ -61,7 +61,7 @@ test('cancel: SIGTERM to the running step, SIGKILL after the grace when it ignor
     assert.ok(Date.now() - t0 >= 500, 'it waited for the grace period')
     assert.not.ok(alive(pid), 'the step ignoring SIGTERM was killed')
     assert.equal(r.records.map((s: any) => [s.step, s.status]), [['stubborn', 'cancelled'], ['later', 'cancelled']])
-    assert.match(String((r.records[0] as any).error), 'cancelled by flow cancel: SIGKILL after 500ms')
+    assert.match(String((r.records[0] as any).error), 'cancelled by flow cancel: SIGKILL after 500ms', JSON.stringify(r.records))
     assert.not.ok(existsSync(join(b.dir, 'later.txt')))
     const end = await b.sh.run(`flow tail ${id}`)
     assert.is(end.exitCode, 1)
