@@ -15,6 +15,7 @@ export default defineCommand({
   async *run(ctx) {
     const lines: string[] = []
     let wake: (() => void) | undefined
+    let finished = false
     const done = withFlow(ctx, async store => {
       const run = store.mustRun(ctx.args[0])
       const end = await seeThrough(store, { ...run, local: false }, {
@@ -22,9 +23,8 @@ export default defineCommand({
         onEvent: e => { const line = tailLine(e); if (line) { lines.push(line); wake?.() } },
       })
       if (end.status !== 'succeeded') ctx.exitCode = 1
-    }).finally(() => wake?.())
-    let finished = false
-    done.then(() => { finished = true }, () => { finished = true })
+    }).finally(() => { finished = true; wake?.() })
+    done.catch(() => {}) // rethrown below, once the lines are out
     for (;;) {
       while (lines.length) yield Buffer.from(lines.shift()! + '\n')
       if (finished) break
