@@ -17,7 +17,10 @@ Routes: GET /health; POST /notes {title, body, tags?}; GET /notes?limit=&cursor=
 (Server-Sent Events: note, job and request events; Last-Event-ID resumes from the last 1000;
 a client more than 1MB behind is dropped with a final 'dropped' event); GET /metrics (Prometheus);
 with --queue: POST /jobs {type, payload?, priority?, delay_ms?, run_at?, max_attempts?, key?},
-GET /jobs/:id, GET /jobs?status=&limit=&cursor=. Errors are JSON {error, message, request_id}.
+GET /jobs/:id, GET /jobs?status=&limit=&cursor=. With --flows: GET /runs, GET /runs/:id (with
+its steps), GET /runs/:id/steps/:step/log (Range: bytes=-N for the tail), GET /runs/:id/events
+(Server-Sent Events, Last-Event-ID resumes, an 'end' event when the run is over) and a page at /
+listing runs, their steps and live logs. Errors are JSON {error, message, request_id}.
 
 Each request becomes a record {ts, request_id, method, path, status, latency_ms, bytes} on the
 output (status 499: the client left first). The server never waits for the pipeline: when

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import type { Ctx, FlagSpec, Flags } from '../../src/prelude.ts'
 import { ensureDirSync } from '../../src/state/dirs.ts'
+import { flowDbPath } from '../../src/flow/paths.ts'
 
 export const DEFAULT_NOTES_DB = 'notes.db'
 
@@ -18,6 +19,8 @@ export const SERVE_FLAGS = {
   static: { type: 'string', arg: 'DIR', describe: 'also serve the files in DIR (GET /PATH)' },
   queue: { type: 'boolean', describe: 'add the job API (/jobs) and job events, on the queue database' },
   'queue-db': { type: 'string', arg: 'FILE', describe: 'the queue database (default: queue.db in the state dir)' },
+  flows: { type: 'boolean', describe: 'add the workflow runs (/runs, their logs and events) and their page at /' },
+  'flow-db': { type: 'string', arg: 'FILE', describe: 'the flow database (default: flow.db in the state dir)' },
   token: { type: 'string', arg: 'T', describe: 'writes need Authorization: Bearer T (or set FSH_SERVE_TOKEN)' },
   cors: { type: 'string', arg: 'ORIGIN', describe: 'allow browser requests from ORIGIN (or *)' },
   'rate-limit': { type: 'string', arg: 'N/UNIT', describe: 'requests per client, e.g. 100/min (units s, min, h)' },
@@ -35,6 +38,8 @@ export interface ServeConfig {
   staticDir?: string
   queueDb?: string
   queue: boolean
+  /** The flow database, with --flows. */
+  flowDb?: string
   token?: string
   cors?: string
   rateLimit?: { limit: number; windowMs: number }
@@ -69,6 +74,7 @@ export function serveConfig(ctx: Ctx<Flags<typeof SERVE_FLAGS>>): ServeConfig {
     if (!existsSync(staticDir) || !statSync(staticDir).isDirectory()) ctx.usage(`--static: ${f.static} is not a folder`)
   }
   if (f['queue-db'] !== undefined && !f.queue) ctx.usage('--queue-db needs --queue')
+  if (f['flow-db'] !== undefined && !f.flows) ctx.usage('--flow-db needs --flows')
   const token = f.token ?? ctx.env.FSH_SERVE_TOKEN
   if (token !== undefined && token.length < 8) ctx.usage('--token should be at least 8 characters')
   return {
@@ -78,6 +84,7 @@ export function serveConfig(ctx: Ctx<Flags<typeof SERVE_FLAGS>>): ServeConfig {
     staticDir,
     queue: f.queue,
     queueDb: f['queue-db'] === undefined ? undefined : ctx.resolve(f['queue-db']),
+    flowDb: f.flows ? flowDbPath(f['flow-db'] === undefined ? undefined : ctx.resolve(f['flow-db']), ctx.shell.home.state) : undefined,
     token: token || undefined,
     cors: f.cors,
     rateLimit,

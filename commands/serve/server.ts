@@ -5,6 +5,7 @@ import { listen } from '../../src/http/server.ts'
 import { FshError } from '../../src/prelude.ts'
 import { openJobStore } from '../../src/queue/open.ts'
 import type { JobStore } from '../../src/queue/store.ts'
+import { FlowStore } from '../../src/flow/store.ts'
 import { NoteStore } from './notes-store.ts'
 import type { ServeConfig } from './options.ts'
 import { Service } from './service.ts'
@@ -25,20 +26,24 @@ export interface ServerHooks {
 export async function startServer(cfg: ServeConfig, stateDir: string, hooks: ServerHooks): Promise<RunningServer> {
   const notes = new NoteStore(cfg.db)
   let jobs: JobStore | undefined
+  let flows: FlowStore | undefined
   try {
     jobs = cfg.queue ? openJobStore(cfg.queueDb, stateDir) : undefined
+    flows = cfg.flowDb ? new FlowStore(cfg.flowDb) : undefined
   } catch (err) {
     notes.close()
+    jobs?.close()
     throw err
   }
   const service = new Service({
-    notes, jobs, staticDir: cfg.staticDir, token: cfg.token, cors: cfg.cors, rateLimit: cfg.rateLimit,
+    notes, jobs, flows, staticDir: cfg.staticDir, token: cfg.token, cors: cfg.cors, rateLimit: cfg.rateLimit,
     maxBody: cfg.maxBody, maxInflight: cfg.maxInflight, onLog: hooks.onLog, onError: hooks.onError, gauges: hooks.gauges,
   })
   const closeStores = (): void => {
     service.stop()
     notes.close()
     jobs?.close()
+    flows?.close()
   }
   let listening
   try {

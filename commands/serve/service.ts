@@ -8,6 +8,8 @@ import { SseHub, type SseOptions } from '../../src/http/sse.ts'
 import { serveStatic } from '../../src/http/static.ts'
 import { eventRecord } from '../../src/queue/records.ts'
 import type { JobStore } from '../../src/queue/store.ts'
+import type { FlowStore } from '../../src/flow/store.ts'
+import { flowRoutes } from '../../src/flow/http.ts'
 import { jobRoutes } from './jobs-routes.ts'
 import { noteRoutes } from './notes-routes.ts'
 import type { NoteStore } from './notes-store.ts'
@@ -16,6 +18,8 @@ export interface ServiceOptions {
   notes: NoteStore
   /** The queue's store: adds /jobs and job events. */
   jobs?: JobStore
+  /** The flow store: adds /runs and the runs page at /. */
+  flows?: FlowStore
   staticDir?: string
   token?: string
   cors?: string
@@ -36,6 +40,7 @@ export class Service {
   readonly hub: SseHub
   private readonly started = Date.now()
   private readonly poller: NodeJS.Timeout | undefined
+  private readonly flowStreams: { stop(): void } | undefined
 
   constructor(private readonly opts: ServiceOptions) {
     const hub = (this.hub = new SseHub(opts.sse))
@@ -75,6 +80,7 @@ export class Service {
       }, opts.jobPollMs ?? 250)
       this.poller.unref()
     }
+    if (opts.flows) this.flowStreams = flowRoutes(app, opts.flows)
     if (opts.staticDir) app.get('/*', serveStatic(opts.staticDir))
   }
 
@@ -92,6 +98,7 @@ export class Service {
   /** Ends the event streams and the job poller (the caller closes the server and the stores). */
   stop(): void {
     clearInterval(this.poller)
+    this.flowStreams?.stop()
     this.hub.close()
   }
 }
