@@ -4,7 +4,6 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { ensureDirSync } from '../state/dirs.ts'
 import { openSqliteStore } from '../queue/sqlite/store.ts'
-import { runWorker } from '../queue/worker.ts'
 import type { Handlers, JobContext } from '../queue/handlers.ts'
 import type { FlowStore, Run, StepJob } from './store.ts'
 import { runStepJob, type StepPayload } from './step-job.ts'
@@ -60,6 +59,8 @@ export function flowHandlers(env: Record<string, string>): Handlers {
 
 /** A worker in this process on a `--local` run's own queue, until `signal`. */
 export async function runLocalWorker(run: Run, env: Record<string, string>, signal: AbortSignal): Promise<void> {
+  // Loaded here: a step's own process never runs a worker, and should not pay for loading one.
+  const { runWorker } = await import('../queue/worker.ts')
   const store = openSqliteStore(run.queue)
   try {
     await runWorker({ store, handlers: flowHandlers(env), concurrency: run.concurrency, leaseMs: 30_000, graceMs: 10_000, signal, pollMs: 50 })
