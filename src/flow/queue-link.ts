@@ -34,7 +34,9 @@ export function jobsAlive(run: Run): (jobId: number) => boolean {
   const queue = openSqliteStore(run.queue)
   try {
     const seen = new Map<number, boolean>()
-    for (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || job.status === 'running')
+    const now = Date.now()
+    // A running job whose lease ran out has no worker left, whether or not one reclaimed it yet.
+    for (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || (job.status === 'running' && (job.leaseUntil ?? 0) > now))
     return id => seen.get(id) ?? false
   } finally {
     queue.close()

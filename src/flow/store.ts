@@ -301,7 +301,7 @@ export class FlowStore {
         if (s.status !== 'running' && s.status !== 'queued') continue
         if (s.jobId !== null && jobAlive(s.jobId)) continue
         if (s.status === 'queued' && s.jobId === null) { out.push({ runId, step: s.name, attempt: s.attempts + 1, runAt: Date.now() }); continue }
-        const why = s.status === 'running' ? `attempt ${s.attempts} lost: its worker stopped` : 'its queue job is gone'
+        const why = s.status === 'running' ? `attempt ${s.attempts} lost: its worker stopped (lease expired)` : 'its queue job is gone'
         if (s.cancelRequested) this.moveStep(s, 'cancelled', `${why} while cancelling`, { finished_at: Date.now() })
         else if (s.status === 'running' && s.attempts > s.retries) this.moveStep(s, 'failed', why, { finished_at: Date.now(), error: why })
         else {
