@@ -9,6 +9,9 @@ import { FshError } from '../base/errors.ts'
 import { runDeclaredStep } from './declare.ts'
 import type { FlowStore } from './store.ts'
 
+/** Set by the worker that starts a step's process: the descriptor of the socket that ties them. */
+export const WORKER_LINK_ENV = 'FSH_FLOW_WORKER_FD'
+
 export interface ExecOptions {
   store: FlowStore
   runId: string
@@ -21,9 +24,10 @@ export interface ExecOptions {
 /** Runs the step's block; resolves with its exit status. */
 export async function execStep(o: ExecOptions): Promise<number> {
   const run = o.store.mustRun(o.runId)
-  const control = workerLink()
+  const control = o.env[WORKER_LINK_ENV] === '3' ? workerLink() : undefined
   try {
-    const end = await runDeclaredStep(run.source, o.step, { file: run.file, args: run.args, cwd: run.cwd, env: o.env, home: o.home, signal: o.signal }, stdIO())
+    const { [WORKER_LINK_ENV]: _, ...env } = o.env
+    const end = await runDeclaredStep(run.source, o.step, { file: run.file, args: run.args, cwd: run.cwd, env, home: o.home, signal: o.signal }, stdIO())
     if (end.t === 'missing') throw new FshError(1, `run ${run.id}'s workflow declares no step ${o.step}`)
     if (end.t === 'skipped') { await new Promise<void>(resolve => control ? control.write(`skipped ${end.reason}\n`, () => resolve()) : resolve()); return 0 }
     return end.status

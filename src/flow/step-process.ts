@@ -12,8 +12,11 @@ import { formatDuration } from '../base/units.ts'
 import { killGroup } from '../runtime/external.ts'
 import { logPath } from './paths.ts'
 import { StepLog } from './logs.ts'
+import { WORKER_LINK_ENV } from './exec.ts'
 import type { FlowStore, Run, Step, StepOutcome } from './store.ts'
 
+/** setTimeout's ceiling: a longer grace would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 /** How long a timed-out step may take to stop after SIGTERM. */
 const TIMEOUT_GRACE_MS = 5000
 /** How often a running step's cancel request is looked for. */
@@ -38,7 +41,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
     cwd: run.cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location },
+    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location, [WORKER_LINK_ENV]: '3' },
   })
   if (child.pid) store.setPid(run.id, step.name, child.pid)
 
@@ -50,7 +53,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
     stop = { why, message }
     if (graceMs <= 0) { killGroup(child.pid, 'SIGKILL'); return }
     killGroup(child.pid, 'SIGTERM')
-    killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, graceMs)
+    killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, Math.min(graceMs, MAX_TIMER_MS))
   }
 
   const copy = (from: Readable | null) => from?.on('data', (chunk: Buffer) => {
@@ -69,7 +72,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   }).on('error', () => {})
 
   const timeout = step.timeoutMs
-  const timer = timeout !== null && timeout < 2 ** 31 ? setTimeout(() => end('timeout', `timed out after ${formatDuration(timeout)}`, TIMEOUT_GRACE_MS), timeout) : undefined
+  const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => end('timeout', `timed out after ${formatDuration(timeout)}`, TIMEOUT_GRACE_MS), timeout) : undefined
   const poll = setInterval(() => {
     try {
       const now = store.step(run.id, step.name)
