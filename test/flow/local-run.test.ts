@@ -58,6 +58,19 @@ test('a failure without retries fails the run (exit 1), skips what needs it; res
   assert.is(readFileSync(join(b.dir, 'ok.txt'), 'utf8'), 'fine\n', 'the succeeded step did not run again')
   const show = await b.sh.run(`flow show ${id}`)
   assert.equal(show.records.map((s: any) => s.status), ['succeeded', 'succeeded', 'succeeded'])
+  // `flow retry` runs a finished step again, by hand.
+  assert.is((await b.sh.run(`flow retry ${id} ok`)).exitCode, 0)
+  assert.is(readFileSync(join(b.dir, 'ok.txt'), 'utf8'), 'fine\nfine\n')
+})
+
+test('--timeout ends the step (and what it started) and fails it', async () => {
+  const b = flowBox()
+  b.write('t.fsh', 'step slow --timeout 300ms { ^sleep 5 }\n')
+  const t0 = Date.now()
+  const r = await b.sh.run('flow run --local t.fsh')
+  assert.is(r.exitCode, 1)
+  assert.match(r.stderr, '[slow] FAIL (timed out after 300ms)')
+  assert.ok(Date.now() - t0 < 4000, 'it did not wait for sleep 5')
 })
 
 test('artifacts: saved atomically with size and sha256, listed, fetched; a path outside the step dir is refused', async () => {
