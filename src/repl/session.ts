@@ -459,9 +459,10 @@ export class ReplSession {
     for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
       if (line !== text) this.echo(line)
       await this.drawn()
-      this.saved.remember(line)
+      const ran = this.saved.remember(line)
       if (!line.trim()) continue
       const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
+      ran(code ?? this.opts.shell.lastExit)
       if (code !== undefined) return this.exit(code)
     }
     this.emit()
