@@ -70,7 +70,7 @@ export class SavedHistory {
     try {
       return statSync(this.store.file).size !== this.size
     } catch {
-      return false
+      return this.size !== 0
     }
   }
 
@@ -80,7 +80,7 @@ export class SavedHistory {
     if (!store || this.nav.navigating) return
     await this.saving
     const size = await sizeOf(store.file)
-    if (size !== undefined && size !== this.size) await this.read(store)
+    if ((size ?? 0) !== this.size) await this.read(store)
   }
 
   private async read(store: HistoryStore): Promise<void> {
@@ -88,7 +88,7 @@ export class SavedHistory {
       // The size before reading: a line appended while we read makes the next look read again.
       const size = await sizeOf(store.file)
       const entries = await store.load()
-      this.size = size
+      this.size = size ?? 0
       const inFile = new Set(entries.map(e => e.cmd))
       this.unsaved = this.unsaved.filter(l => !inFile.has(l))
       const cwd = this.cwd()
