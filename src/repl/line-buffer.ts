@@ -155,7 +155,7 @@ function wordStartBefore(s: string, i: number): number {
   return k
 }
 
-function wordEndAfter(s: string, i: number): number {
+export function wordEndAfter(s: string, i: number): number {
   let k = i
   while (k < s.length && !isWordAt(s, k)) k = nextIndex(s, k)
   while (k < s.length && isWordAt(s, k)) k = nextIndex(s, k)

@@ -18,6 +18,7 @@ import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
 import { ScreenOut } from './screen-out.ts'
+import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
@@ -128,6 +129,9 @@ export class ReplSession {
   private heldKeys: KeyEvent[] | undefined
   /** True while keys held for a history sync are handled: they need no second one. */
   private synced = false
+  /** The autosuggestion: what would follow `text` (drawn after the cursor when it is at the end). */
+  private suggestion: { text: string; tail: string | undefined } | undefined
+  private suggesting = 0
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now
@@ -156,11 +160,12 @@ export class ReplSession {
     if (this.lexCache?.text !== text) this.lexCache = { text, ...this.colour(text) }
     const sh = this.opts.shell
     const theme = this.opts.theme
+    const tail = this.suggested()
     this.snapshot = {
       phase: this.done ? (this.leavePrompt ? 'exit' : 'gone') : this.run ? 'run' : 'edit',
       text,
       cursor: this.editor.cursor,
-      segments: this.lexCache.segments,
+      segments: tail ? [...this.lexCache.segments, { text: shownTail(tail), style: 'suggestion' }] : this.lexCache.segments,
       prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
@@ -177,6 +182,38 @@ export class ReplSession {
       now: this.now(),
     }
     for (const fn of this.listeners) fn()
+  }
+
+  /** The suggestion for the text as it is now, looked up when the text changed; none mid-line or in a menu. */
+  private suggested(): string | undefined {
+    const b = this.editor
+    if (this.done || !this.opts.theme.attributes || this.codeFor || this.menu || this.search || this.history.navigating) return undefined
+    if (b.cursor !== b.text.length || !b.text.trim()) return undefined
+    if (this.suggestion?.text !== b.text) {
+      const text = b.text
+      this.suggestion = { text, tail: historyTail(this.history, text, this.opts.shell.cwd) }
+      if (this.suggestion.tail === undefined) {
+        const seq = ++this.suggesting
+        // Completion may read folders: its answer comes later, and only counts if nothing changed.
+        void completionTail(text, this.source).catch(() => undefined).then(tail => {
+          if (tail === undefined || seq !== this.suggesting || this.suggestion?.text !== text) return
+          this.suggestion.tail = tail
+          this.emit()
+        })
+      }
+    }
+    return this.suggestion.tail
+  }
+
+  /** → / End / Ctrl-E / Ctrl-F at the end with a suggestion: take it (`word`: only its next word). */
+  private acceptSuggestion(word: boolean): boolean {
+    const b = this.editor
+    if (b.cursor !== b.text.length) return false
+    const tail = this.snapshot.phase === 'exit' ? undefined : this.suggested()
+    if (!tail) return false
+    b.insert(word ? firstWord(tail) : tail)
+    this.edited()
+    return true
   }
 
   private colour(text: string): { segments: Segment[]; hint?: string } {
@@ -259,9 +296,9 @@ export class ReplSession {
     if (ctrl) {
       switch (name) {
         case 'a': b.lineStart(); return this.emit()
-        case 'e': b.lineEnd(); return this.emit()
+        case 'e': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
         case 'b': b.left(); return this.emit()
-        case 'f': b.right(); return this.emit()
+        case 'f': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
         case 'k': b.killToEnd(); return this.edited()
         case 'u': b.killToStart(); return this.edited()
         case 'w': b.killBigWordBack(); return this.edited()
@@ -285,7 +322,7 @@ export class ReplSession {
     if (alt) {
       switch (name) {
         case 'b': case 'left': b.wordLeft(); return this.emit()
-        case 'f': case 'right': b.wordRight(); return this.emit()
+        case 'f': case 'right': if (this.acceptSuggestion(true)) return; b.wordRight(); return this.emit()
         case 'd': b.killWordForward(); return this.edited()
         case 'backspace': b.killWordBack(); return this.edited()
       }
@@ -293,9 +330,9 @@ export class ReplSession {
     }
     switch (name) {
       case 'left': b.left(); return this.emit()
-      case 'right': b.right(); return this.emit()
+      case 'right': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
       case 'home': b.lineStart(); return this.emit()
-      case 'end': b.lineEnd(); return this.emit()
+      case 'end': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
       case 'backspace': b.backspace(); return this.edited()
       case 'delete': b.del(); return this.edited()
       case 'up': case 'down': return this.historyKey(name)

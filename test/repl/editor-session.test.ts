@@ -1,0 +1,130 @@
+// The line editor in a real session (no screen): autosuggestions, history search, completion,
+// abbreviations and undo, driven by the bytes a terminal sends, on a real shell in a temp folder.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as wait } from 'node:timers/promises'
+import { CommandSet } from '../../src/builtins.ts'
+import type { IO } from '../../src/runtime/scope.ts'
+import { Shell } from '../../src/runtime/shell.ts'
+import { KeyDecoder } from '../../src/repl/keys.ts'
+import { ScreenOut } from '../../src/repl/screen-out.ts'
+import { ReplSession, type Terminal } from '../../src/repl/session.ts'
+import { makeTheme } from '../../src/repl/theme.ts'
+
+const root = mkdtempSync(join(tmpdir(), 'fsh-editor-'))
+test.after(() => rmSync(root, { recursive: true, force: true }))
+/** No colours, but faint text: suggestions are drawn. */
+const theme = makeTheme(false, true)
+let n = 0
+
+class NullTerminal implements Terminal {
+  written = ''
+  write(c: Uint8Array | string) { this.written += typeof c === 'string' ? c : Buffer.from(c).toString() }
+  async release() {}
+  async reclaim() {}
+  clearScreen() {}
+  columns() { return 100 }
+  rows() { return 24 }
+  terminalIO(): IO & { finish(): void } {
+    const out = new ScreenOut({ writer: { write: c => this.write(c) }, theme, columns: () => 100, partialLines: false })
+    return { source: { t: 'none' }, out, err: out.err, finish: () => out.end() }
+  }
+}
+
+async function setup(opts: { history?: [string, string?][]; files?: string[] } = {}) {
+  const dir = join(root, String(++n))
+  mkdirSync(dir)
+  for (const f of opts.files ?? []) {
+    mkdirSync(join(dir, f, '..'), { recursive: true })
+    writeFileSync(join(dir, f), '')
+  }
+  const shell = new Shell({ commands: new CommandSet(), cwd: dir, env: { HOME: dir, PATH: '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
+  const term = new NullTerminal()
+  const session = new ReplSession({ shell, terminal: term, theme })
+  await session.loadHistory()
+  for (const [l, cwd] of opts.history ?? []) session.history.add(l, cwd ?? '/elsewhere')
+  const decoder = new KeyDecoder()
+  const keys = async (s: string) => {
+    for (const ev of [...decoder.push(Buffer.from(s)), ...decoder.flush()]) session.handle(ev)
+    await wait(1)
+  }
+  const snap = () => session.getSnapshot()
+  /** The text as drawn: what is typed, then the suggestion in brackets. */
+  const drawn = () => snap().segments.map(s => (s.style === 'suggestion' ? `[${s.text}]` : s.text)).join('')
+  return { dir, shell, term, session, keys, snap, drawn }
+}
+
+async function until(what: () => boolean, show: () => unknown = () => '', ms = 5000): Promise<void> {
+  const t0 = Date.now()
+  while (!what()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out: ' + JSON.stringify(show()))
+    await wait(5)
+  }
+}
+
+const RIGHT = '\x1b[C'
+const ALT_RIGHT = '\x1b[1;3C'
+const END = '\x1b[F'
+
+test('a suggestion from history is drawn after the cursor and is not part of the line; → takes it', async () => {
+  const r = await setup({ history: [['git commit -m first'], ['git checkout main'], ['ls']] })
+  await r.keys('git c')
+  assert.is(r.drawn(), 'git c[heckout main]')
+  assert.is(r.snap().text, 'git c', 'the suggestion is not typed text')
+  assert.is(r.snap().cursor, 5)
+  await r.keys(RIGHT)
+  assert.is(r.snap().text, 'git checkout main')
+  assert.is(r.drawn(), 'git checkout main')
+})
+
+test('End takes the whole suggestion, Alt-→ and Alt-f one word at a time', async () => {
+  const r = await setup({ history: [['open web.log | where status >= 500']] })
+  await r.keys('open')
+  await r.keys(ALT_RIGHT)
+  assert.is(r.snap().text, 'open web')
+  await r.keys('\x1bf')
+  assert.is(r.snap().text, 'open web.log')
+  await r.keys(END)
+  assert.is(r.snap().text, 'open web.log | where status >= 500')
+})
+
+test('a line run in this folder is suggested before a newer one run elsewhere', async () => {
+  const r = await setup()
+  r.session.history.add('make test', r.dir)
+  r.session.history.add('make deploy', '/srv')
+  await r.keys('make ')
+  assert.is(r.drawn(), 'make [test]')
+})
+
+test('typing what the suggestion says keeps it; typing something else drops it; no suggestion mid-line', async () => {
+  const r = await setup({ history: [['echo hello world']] })
+  await r.keys('echo h')
+  assert.is(r.drawn(), 'echo h[ello world]')
+  await r.keys('el')
+  assert.is(r.drawn(), 'echo hel[lo world]')
+  await r.keys('p')
+  assert.is(r.drawn(), 'echo help')
+  await r.keys('\x7f\x1b[D')
+  assert.is(r.drawn(), 'echo hel', 'the cursor is not at the end')
+})
+
+test('without history, completion suggests the rest of a file name', async () => {
+  const r = await setup({ files: ['notes-2026.md'] })
+  await r.keys('cat no')
+  await until(() => r.drawn() === 'cat no[tes-2026.md]', r.drawn)
+  await r.keys(RIGHT)
+  assert.is(r.snap().text, 'cat notes-2026.md')
+})
+
+test('without faint text (TERM=dumb) nothing is suggested', async () => {
+  const r = await setup({ history: [['echo hello']] })
+  const plain = new ReplSession({ shell: r.shell, terminal: r.term, theme: makeTheme(false, false) })
+  plain.history.add('echo hello')
+  plain.handle({ t: 'text', text: 'echo h' })
+  assert.equal(plain.getSnapshot().segments.filter(s => s.style === 'suggestion'), [])
+})
+
+test.run()
