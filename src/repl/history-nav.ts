@@ -152,24 +152,6 @@ export class HistoryNav {
     this.sorted ??= [...this.info.values()].sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
     return this.sorted
   }
-
-  /** Ctrl-R: the newest line containing `query` at or before `from` (before it when `skip`). */
-  search(query: string, from = this.lines.length - 1, skip = false): HistoryMatch | undefined {
-    for (let k = Math.min(from - (skip ? 1 : 0), this.lines.length - 1); k >= 0; k--) {
-      const at = this.lines[k]!.indexOf(query)
-      if (at !== -1) return { line: this.lines[k]!, index: k, at }
-    }
-    return undefined
-  }
-
-  /** Ctrl-S: the same, towards newer lines. */
-  searchNewer(query: string, from: number): HistoryMatch | undefined {
-    for (let k = from + 1; k < this.lines.length; k++) {
-      const at = this.lines[k]!.indexOf(query)
-      if (at !== -1) return { line: this.lines[k]!, index: k, at }
-    }
-    return undefined
-  }
 }
 
 /** The first index whose line is not below `s` in code-unit order. */

@@ -10,6 +10,7 @@ import type { HistoryStore } from '../state/history.ts'
 import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
 import { layoutEditor, type Prefix } from './editor-layout.ts'
 import { highlight, type Segment } from './highlight.ts'
+import type { HistoryMatch } from './history-nav.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
 import { LineBuffer } from './line-buffer.ts'
 import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
@@ -64,7 +65,8 @@ export interface ViewState {
   columns: number
   rows: number
   menu?: { candidates: Candidate[]; selected: number }
-  search?: { query: string; failed: boolean }
+  /** Ctrl-R: the query, the matching lines (newest first) and the one chosen. */
+  search?: { query: string; failed: boolean; matches: readonly HistoryMatch[]; selected: number }
   /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`'s code. */
   hint?: string
   run?: RunView
@@ -91,6 +93,9 @@ const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
 const TICK_MS = 100
+/** Ctrl-R lists at most this many matches; PageUp/PageDown move by SEARCH_PAGE. */
+const SEARCH_MATCHES_MAX = 500
+const SEARCH_PAGE = 8
 
 export class ReplSession {
   readonly saved: SavedHistory
@@ -107,7 +112,7 @@ export class ReplSession {
   private echoId = 0
   private hint: string | undefined
   private menu: { completion: Completion; base: { text: string; cursor: number }; selected: number } | undefined
-  private search: { query: string; index: number; original: { text: string; cursor: number }; failed: boolean } | undefined
+  private search: { query: string; matches: HistoryMatch[]; selected: number; original: { text: string; cursor: number }; failed: boolean } | undefined
   private completing = 0
   private run: RunView | undefined
   private controller: AbortController | undefined
@@ -171,7 +176,7 @@ export class ReplSession {
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
       menu: this.menu && { candidates: this.menu.completion.candidates, selected: this.menu.selected },
-      search: this.search && { query: this.search.query, failed: this.search.failed },
+      search: this.search && { query: this.search.query, failed: this.search.failed, matches: this.search.matches, selected: this.search.selected },
       hint: this.hint ?? this.codeFor?.view.code?.hint ?? this.lexCache.hint,
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
@@ -423,29 +428,38 @@ export class ReplSession {
 
   private startSearch(): void {
     this.menu = undefined
-    this.search = { query: '', index: this.history.size, original: { text: this.editor.text, cursor: this.editor.cursor }, failed: false }
-    this.emit()
+    this.search = { query: '', matches: [], selected: 0, original: { text: this.editor.text, cursor: this.editor.cursor }, failed: false }
+    this.searchFor('')
   }
 
-  private searchFor(query: string, from: number, skip: boolean, newer = false): void {
+  /** The list for a new query, the newest match chosen. */
+  private searchFor(query: string): void {
     const s = this.search!
-    const m = newer ? this.history.searchNewer(query, from) : this.history.search(query, from, skip)
     s.query = query
-    if (m) {
-      s.index = m.index
-      s.failed = false
-      this.editor.set(m.line, m.at + query.length)
-    } else s.failed = query.length > 0
+    s.matches = this.history.matches(query, SEARCH_MATCHES_MAX)
+    s.failed = !s.matches.length && query.length > 0
+    this.choose(0)
+  }
+
+  /** Moves the choice in the list; the line being edited shows it. */
+  private choose(k: number): void {
+    const s = this.search!
+    s.selected = Math.max(0, Math.min(k, s.matches.length - 1))
+    const m = s.matches[s.selected]
+    if (m) this.editor.set(m.line, m.at + s.query.length)
+    else this.editor.set(s.original.text, s.original.cursor)
     this.emit()
   }
 
   private searchKey(ev: KeyEvent): void {
     const s = this.search!
-    if (ev.t === 'text' || ev.t === 'paste') return this.searchFor(s.query + ev.text.replace(/\n/g, ' '), s.failed ? this.history.size : s.index + 1, false)
+    if (ev.t === 'text' || ev.t === 'paste') return this.searchFor(s.query + ev.text.replace(/\n/g, ' '))
     const { name, ctrl } = ev
-    if (ctrl && name === 'r') return this.searchFor(s.query, s.index, true)
-    if (ctrl && name === 's') return this.searchFor(s.query, s.index, false, true)
-    if (name === 'backspace') return this.searchFor(s.query.slice(0, -1), this.history.size, false)
+    if (name === 'up' || (ctrl && (name === 'r' || name === 'p'))) return this.choose(s.selected + 1)
+    if (name === 'down' || (ctrl && (name === 's' || name === 'n'))) return this.choose(s.selected - 1)
+    if (name === 'pageup') return this.choose(s.selected + SEARCH_PAGE)
+    if (name === 'pagedown') return this.choose(s.selected - SEARCH_PAGE)
+    if (name === 'backspace') return this.searchFor(s.query.slice(0, -1))
     if ((ctrl && (name === 'c' || name === 'g')) || name === 'escape') {
       this.editor.set(s.original.text, s.original.cursor)
       this.search = undefined
@@ -453,7 +467,7 @@ export class ReplSession {
     }
     // Anything else takes the match: Enter runs it, a motion key starts editing it.
     this.search = undefined
-    if (s.failed && !s.query) this.editor.set(s.original.text, s.original.cursor)
+    if (!s.matches.length) this.editor.set(s.original.text, s.original.cursor)
     if (name === 'enter') return this.run ? this.enqueue() : this.submit()
     this.emit()
     if (name !== 'tab') this.handle(ev)

@@ -13,6 +13,7 @@ import { KeyDecoder } from '../../src/repl/keys.ts'
 import { ScreenOut } from '../../src/repl/screen-out.ts'
 import { ReplSession, type Terminal } from '../../src/repl/session.ts'
 import { makeTheme } from '../../src/repl/theme.ts'
+import { searchRows } from '../../src/repl/view.tsx'
 
 const root = mkdtempSync(join(tmpdir(), 'fsh-editor-'))
 test.after(() => rmSync(root, { recursive: true, force: true }))
@@ -125,6 +126,52 @@ test('without faint text (TERM=dumb) nothing is suggested', async () => {
   plain.history.add('echo hello')
   plain.handle({ t: 'text', text: 'echo h' })
   assert.equal(plain.getSnapshot().segments.filter(s => s.style === 'suggestion'), [])
+})
+
+test('Ctrl-R lists the matches newest first; arrows move through them, the line shows the chosen one; Esc gives up', async () => {
+  const r = await setup({ history: [['open a.log | first 1'], ['ls'], ['open b.log | count'], ['echo open']] })
+  await r.keys('draft')
+  await r.keys('\x12open')
+  const search = () => r.snap().search!
+  assert.equal(search().matches.map(m => m.line), ['echo open', 'open b.log | count', 'open a.log | first 1'])
+  assert.is(search().selected, 0)
+  assert.is(r.snap().text, 'echo open')
+  await r.keys('\x1b[A\x1b[A')
+  assert.is(search().selected, 2)
+  assert.is(r.snap().text, 'open a.log | first 1')
+  await r.keys('\x1b[A')
+  assert.is(search().selected, 2, 'the oldest stays chosen')
+  await r.keys('\x1b[B')
+  assert.is(r.snap().text, 'open b.log | count')
+  await r.keys('\x1b')
+  assert.is(r.snap().search, undefined)
+  assert.is(r.snap().text, 'draft', 'what was typed before comes back')
+  await r.keys('\x12b.lo\x07')
+  assert.is(r.snap().text, 'draft', 'Ctrl-G too')
+})
+
+test('the Ctrl-R list marks the chosen line and underlines the match in each', () => {
+  const matches = [{ line: 'echo open', index: 3, at: 5 }, { line: 'open b.log', index: 1, at: 0 }]
+  assert.equal(searchRows({ query: 'open', failed: false, matches, selected: 1 }, 40, 10, makeTheme(false)), ['  echo open', '❯ open b.log'])
+  const coloured = searchRows({ query: 'open', failed: false, matches, selected: 0 }, 40, 10, makeTheme(true))
+  assert.ok(coloured[1]!.includes('\x1b[4mopen\x1b[24m'), JSON.stringify(coloured))
+})
+
+test('Enter in the Ctrl-R list runs the chosen line', async () => {
+  const r = await setup({ history: [['echo from-a'], ['echo from-b']] })
+  await r.keys('\x12from-\x1b[A\r')
+  await until(() => r.term.written.includes('from-a\n'), () => r.term.written)
+  assert.is(r.snap().search, undefined)
+})
+
+test('↑ recalls lines containing what is typed, anywhere in them', async () => {
+  const r = await setup({ history: [['open web.log | count'], ['ls'], ['tail web.log']] })
+  await r.keys('web.log\x1b[A')
+  assert.is(r.snap().text, 'tail web.log')
+  await r.keys('\x1b[A')
+  assert.is(r.snap().text, 'open web.log | count')
+  await r.keys('\x1b[B\x1b[B')
+  assert.is(r.snap().text, 'web.log')
 })
 
 test.run()

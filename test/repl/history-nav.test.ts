@@ -33,18 +33,13 @@ test('a line run again moves to the newest place; the size is capped', () => {
   assert.is(h.size, 3, 'blank lines are not kept')
 })
 
-test('Ctrl-R finds the newest line containing the text, and older ones on repeat', () => {
+test('Ctrl-R lists the lines containing the text, newest first, with where the match is', () => {
   const h = new HistoryNav(['open a.log | first 1', 'ls', 'open b.log | count', 'echo'])
-  const m1 = h.search('open')!
-  assert.is(m1.line, 'open b.log | count')
-  const m2 = h.search('open', m1.index, true)!
-  assert.is(m2.line, 'open a.log | first 1')
-  assert.is(h.search('open', m2.index, true), undefined)
-  assert.is(h.searchNewer('open', m2.index)!.line, 'open b.log | count')
-  assert.is(h.search('count')!.at, 13, 'where the match is, for underlining')
+  assert.equal(h.matches('open', 10).map(m => m.line), ['open b.log | count', 'open a.log | first 1'])
+  assert.equal(h.matches('o', 2).map(m => m.line), ['echo', 'open b.log | count'], 'at most the limit')
+  assert.is(h.matches('count', 1)[0]!.at, 13, 'where the match is, for underlining')
+  assert.equal(h.matches('zzz', 10), [])
 })
-
-
 
 test('the suggestion is the newest longer line starting with the text, one from this folder first', () => {
   const h = new HistoryNav([{ cmd: 'git push', cwd: '/a' }, { cmd: 'git pull', cwd: '/b' }, { cmd: 'git', cwd: '/a' }])
