@@ -9,6 +9,7 @@ import { stoppedChildren, type Job } from '../runtime/jobs.ts'
 import type { HistoryStore } from '../state/history.ts'
 import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
 import { layoutEditor, type Prefix } from './editor-layout.ts'
+import { menuColumnStep } from './menu.ts'
 import { highlight, type Segment } from './highlight.ts'
 import type { HistoryMatch } from './history-nav.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
@@ -412,6 +413,14 @@ export class ReplSession {
     if (ev.t === 'key' && !ev.alt) {
       if ((ev.name === 'tab' && !ev.shift) || ev.name === 'down' || (ev.ctrl && ev.name === 'n')) { pick(m.selected + 1); return true }
       if ((ev.name === 'tab' && ev.shift) || ev.name === 'up' || (ev.ctrl && ev.name === 'p')) { pick(m.selected < 0 ? n - 1 : m.selected - 1); return true }
+      const across = ev.name === 'right' ? 1 : ev.name === 'left' ? -1 : 0
+      const step = across && !ev.ctrl ? menuColumnStep(m.completion.candidates, this.opts.terminal.columns()) : 0
+      if (step) {
+        // ← and → go across the grid's columns, as the menu shows it; past its edge, no move.
+        const k = m.selected < 0 ? 0 : m.selected + across * step
+        if (k >= 0 && k < n) pick(k)
+        return true
+      }
       if (ev.name === 'enter' && !ev.ctrl) { this.menu = undefined; this.edited(); return true }
       if (ev.name === 'escape' || (ev.ctrl && (ev.name === 'g' || ev.name === 'c'))) {
         this.editor.set(m.base.text, m.base.cursor)

@@ -174,4 +174,24 @@ test('↑ recalls lines containing what is typed, anywhere in them', async () =>
   assert.is(r.snap().text, 'web.log')
 })
 
+test('Tab: `otes` completes to notes.md; a menu of many moves with ↓ ↑ → ←', async () => {
+  const r = await setup({ files: ['notes.md', 'a1.txt', 'a2.txt', 'a3.txt'] })
+  await r.keys('cat otes\t')
+  await until(() => r.snap().text === 'cat notes.md ', () => r.snap().text)
+  await r.keys('\x15cat a\t')
+  await until(() => r.snap().menu !== undefined, () => r.snap())
+  const menu = () => r.snap().menu!.selected
+  await r.keys('\x1b[B')
+  assert.is(menu(), 0)
+  assert.is(r.snap().text, 'cat a1.txt ')
+  await r.keys('\x1b[C\x1b[C')
+  assert.is(menu(), 2, 'the names fit on one row: → goes to the next')
+  assert.is(r.snap().text, 'cat a3.txt ')
+  await r.keys('\x1b[D\x1b[A')
+  assert.is(menu(), 0)
+  await r.keys('\r')
+  assert.is(r.snap().menu, undefined)
+  assert.is(r.snap().text, 'cat a1.txt ', 'Enter keeps the choice and closes the menu')
+})
+
 test.run()
