@@ -13,7 +13,8 @@ export function historyTail(nav: HistoryNav, typed: string, cwd: string): string
 /** What completing the last word would add: the first candidate that extends the text as typed. */
 export async function completionTail(typed: string, src: CompletionSource): Promise<string | undefined> {
   if (!typed.trim() || /\s$/.test(typed) || typed.includes('\n')) return undefined
-  const c = await complete(typed, typed.length, src)
+  // Programs are asked for their flags on Tab only, never by typing.
+  const c = await complete(typed, typed.length, { ...src, externalFlags: undefined })
   for (const cand of c.candidates) {
     const { text } = applyCandidate(typed, c, { ...cand, whole: false })
     if (text.length > typed.length && text.startsWith(typed)) return text.slice(typed.length)

@@ -159,6 +159,17 @@ test('help completes the names help takes: commands of the shell, then their sub
   assert.equal(await inserts('help ls '), [])
 })
 
+test('flags of a program on PATH from its --help, with descriptions, only after a -', async () => {
+  const asked: string[] = []
+  const withFlags: CompletionSource = { ...src, externalFlags: async n => { asked.push(n); return [{ flag: '-a', description: 'all' }, { flag: '--all', description: 'all' }, { flag: '--width=', description: 'columns' }] } }
+  const c = await complete('less --w', 8, withFlags)
+  assert.equal(c.candidates.map(x => [x.insert, x.description]), [['--width=', 'columns']])
+  assert.is(applyCandidate('less --w', c, c.candidates[0]!).text, 'less --width=', 'no space after an =')
+  assert.equal((await complete('less -', 6, withFlags)).candidates.map(x => x.insert), ['-a', '--all', '--width='])
+  await complete('less we', 7, withFlags)
+  assert.equal(asked, ['less', 'less'], 'not asked for a file name')
+})
+
 test('completion in the middle of a line keeps what follows', async () => {
   const text = 'logl | first 3'
   const { c } = await run(text, 4)
