@@ -18,13 +18,16 @@ import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
 import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
-import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
+import { codePrompt, continuationPrompt, printedPrompt, renderPrompt } from './prompt.ts'
+import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, configPieces, directive, expandAliases, type Directive } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
 import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 
 /** What the session needs from the terminal it runs in. */
 export interface Terminal {
@@ -62,6 +65,8 @@ export interface ViewState {
   cursor: number
   segments: Segment[]
   prompt: Prefix
+  /** The user's `def right_prompt`, drawn at the right end of the first row when it fits. */
+  rightPrompt?: Prefix
   cont: Prefix
   columns: number
   rows: number
@@ -94,6 +99,8 @@ const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
 const TICK_MS = 100
+/** How long the user's prompt function may take before the built-in prompt is used. */
+const PROMPT_LIMIT_MS = 1000
 /** Ctrl-R lists at most this many matches; PageUp/PageDown move by SEARCH_PAGE. */
 const SEARCH_MATCHES_MAX = 500
 const SEARCH_PAGE = 8
@@ -138,6 +145,15 @@ export class ReplSession {
   /** The autosuggestion: what would follow `text` (drawn after the cursor when it is at the end). */
   private suggestion: { text: string; tail: string | undefined } | undefined
   private suggesting = 0
+  /** From config.fsh or typed: `alias` (replaced when a line runs) and `abbr` (replaced as you type). */
+  private readonly aliases = new Map<string, string>()
+  private readonly abbrs = new Map<string, string>()
+  /** Resolves when config.fsh has run: a line typed before waits for it. */
+  private configured: Promise<void> | undefined
+  /** What the user's `def prompt` / `def right_prompt` printed last; undefined: the built-in prompt. */
+  private prompts: { left?: Prefix; right?: Prefix } = {}
+  /** A broken prompt function is reported once, until it works again. */
+  private promptFailed = false
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now
@@ -172,7 +188,8 @@ export class ReplSession {
       text,
       cursor: this.editor.cursor,
       segments: tail ? [...this.lexCache.segments, { text: shownTail(tail), style: 'suggestion' }] : this.lexCache.segments,
-      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : this.prompts.left ?? renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      rightPrompt: this.codeFor ? undefined : this.prompts.right,
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
@@ -288,7 +305,7 @@ export class ReplSession {
   private editKey(ev: KeyEvent, idle: boolean): void {
     const b = this.editor
     this.hint = undefined
-    if (ev.t === 'text') { b.insert(ev.text); return this.edited() }
+    if (ev.t === 'text') { this.type(ev.text); return this.edited() }
     if (ev.t === 'paste') {
       b.insert(ev.text)
       if (ev.truncated) this.hint = 'the paste was too long: only its first 8 MiB were kept'
@@ -297,6 +314,7 @@ export class ReplSession {
     const { name, ctrl, alt } = ev
     if (name === 'enter') {
       if (alt) { b.insert('\n'); return this.edited() }
+      this.expandAbbreviation()
       return idle ? this.submit() : this.enqueue()
     }
     if (ctrl) {
@@ -322,6 +340,8 @@ export class ReplSession {
           if (idle) { this.leavePrompt = true; return this.exit(this.opts.shell.lastExit) }
           return
         case 'g': return this.emit()
+        // Undo; Ctrl-Z too, since at the prompt no program runs that it could stop.
+        case '_': case 'z': b.undo(); return this.edited()
       }
       return
     }
@@ -345,6 +365,22 @@ export class ReplSession {
       case 'tab': if (!ev.shift) void this.startCompletion(); return
       case 'escape': return this.emit()
     }
+  }
+
+  /** Typed text; a space after an abbreviation in command position replaces it first. */
+  private type(text: string): void {
+    if (!this.abbrs.size) return this.editor.insert(text)
+    for (const part of text.split(/( )/)) {
+      if (part === ' ') this.expandAbbreviation()
+      this.editor.insert(part)
+    }
+  }
+
+  private expandAbbreviation(): void {
+    const b = this.editor
+    const a = abbreviationAt(b.text, b.cursor, this.abbrs, this.source)
+    if (!a) return
+    b.set(b.text.slice(0, a.start) + a.text + b.text.slice(a.end), a.start + a.text.length)
   }
 
   private edited(): void {
@@ -493,6 +529,7 @@ export class ReplSession {
     }
     this.echo(text)
     this.editor.set('')
+    this.editor.clearUndo()
     this.history.reset()
     this.menu = undefined
     void this.execute(text)
@@ -516,23 +553,115 @@ export class ReplSession {
 
   /** Runs a line (or a meta command), then the lines typed ahead meanwhile. */
   private async execute(text: string): Promise<void> {
+    // Only when it is still running: an await here would let the view draw before drawn() waits for it.
+    if (this.configured) await this.configured
     for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
       if (line !== text) this.echo(line)
       await this.drawn()
       const ran = this.saved.remember(line)
       if (!line.trim()) continue
-      const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
+      const d = directive(line)
+      const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line) : await this.runLine(line)
       ran(code ?? this.opts.shell.lastExit)
       if (code !== undefined) return this.exit(code)
     }
+    await this.refreshPrompts()
     this.emit()
     void this.saved.sync()
+  }
+
+  /** An alias, abbr or theme line (from config.fsh or typed); `where` names the config line in messages. */
+  private apply(d: Directive, where = ''): undefined {
+    const sh = this.opts.shell
+    const say = (text: string) => this.opts.terminal.write(text)
+    sh.lastExit = 0
+    if (d.t === 'alias') this.aliases.set(d.name, d.text)
+    else if (d.t === 'abbr') this.abbrs.set(d.name, d.text)
+    else if (d.t === 'list') {
+      const all = d.what === 'alias' ? this.aliases : this.abbrs
+      say([...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `abbr ${n} ${t}\n`)).join(''))
+    } else if (d.t === 'theme') {
+      const bad = this.opts.theme.restyle(d.kind, d.colours)
+      if (bad) { say(`fsh: ${where}theme: ${bad}\n`); sh.lastExit = 2 }
+    } else {
+      say(`fsh: ${where}${d.message}\n`)
+      sh.lastExit = 2
+    }
+    return undefined
+  }
+
+  /**
+   * Runs config.fsh from fsh's config folder, a top-level statement at a time: an error is reported
+   * with its line and the rest still runs; past CONFIG_LIMIT_MS the rest is skipped. Lines typed
+   * meanwhile wait for it.
+   */
+  configure(limitMs = CONFIG_LIMIT_MS): Promise<void> {
+    const sh = this.opts.shell
+    const file = join(sh.home.config, CONFIG_FILE)
+    const say = (text: string) => this.opts.terminal.write(text)
+    this.configured = (async () => {
+      let source: string
+      try {
+        source = await readFile(file, 'utf8')
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') say(`fsh: ${file}: ${e instanceof Error ? e.message : String(e)}\n`)
+        return
+      }
+      const signal = AbortSignal.timeout(limitMs)
+      const lastExit = sh.lastExit
+      for (const { line, code } of configPieces(source, c => sourceStatus(sh, c, { enter: true }).t !== 'open')) {
+        const where = `${CONFIG_FILE}:${line}: `
+        const d = directive(code)
+        if (d) { this.apply(d, where); continue }
+        let errors = ''
+        const out = new ScreenOut({ writer: { write: c => this.opts.terminal.write(c) }, theme: this.opts.theme, columns: () => this.opts.terminal.columns(), partialLines: false })
+        const err = { isTTY: false, columns: 80, write: (c: Uint8Array | string) => { errors += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
+        const r = await sh.execute(code, { source: { t: 'none' }, out, err }, { signal, errexit: false }).catch(e => {
+          errors += `fsh: ${e instanceof Error ? e.message : String(e)}\n`
+          return { status: 1, exited: false }
+        })
+        out.end()
+        if (signal.aborted) {
+          say(`fsh: ${where}stopped after ${limitMs / 1000} s (a loop that never ends?): the shell starts without the rest of ${CONFIG_FILE}\n`)
+          break
+        }
+        for (const l of errors.split('\n').filter(Boolean)) say(`fsh: ${where}${l.replace(/^fsh: /, '')}\n`)
+        if (r.exited) { say(`fsh: ${where}exit in ${CONFIG_FILE} is ignored\n`); break }
+      }
+      sh.lastExit = lastExit
+      await this.refreshPrompts()
+      this.emit()
+    })().finally(() => { this.configured = undefined })
+    return this.configured
+  }
+
+  /** Runs the user's `prompt` and `right_prompt` functions, if any; a failing one falls back to the built-in prompt, said once. */
+  private async refreshPrompts(): Promise<void> {
+    const sh = this.opts.shell
+    const next: { left?: Prefix; right?: Prefix } = {}
+    for (const [key, name] of [['left', 'prompt'], ['right', 'right_prompt']] as const) {
+      if (!sh.functionBody(name)) continue
+      const lastExit = sh.lastExit
+      const r = await sh.run(name, { signal: AbortSignal.timeout(PROMPT_LIMIT_MS) }).catch(e => ({ exitCode: 1, stdout: '', stderr: e instanceof Error ? e.message : String(e) }))
+      sh.lastExit = lastExit
+      if (r.exitCode === 0 && !r.stderr) { next[key] = printedPrompt(r.stdout); continue }
+      if (!this.promptFailed) {
+        const why = r.stderr.trim().split('\n')[0]?.replace(/^fsh: /, '') || `exit status ${r.exitCode}`
+        this.opts.terminal.write(`fsh: ${name}: ${why} (the built-in prompt is used)\n`)
+      }
+      this.promptFailed = true
+      this.prompts = {}
+      return
+    }
+    this.promptFailed = false
+    this.prompts = next
   }
 
   /** Runs a shell line; returns an exit status when `exit` ran. */
   private async runLine(text: string): Promise<number | undefined> {
     const sh = this.opts.shell
     const term = this.opts.terminal
+    text = expandAliases(text, this.aliases, this.source)
     let prog
     try { prog = sh.parse(text) } catch { prog = undefined }
     const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)

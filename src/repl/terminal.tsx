@@ -45,6 +45,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   }
   term.mount()
   term.listen(opts.early?.chunks)
+  void session.configure()
 
   void ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 

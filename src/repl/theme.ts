@@ -16,11 +16,17 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
   return isTTY
 }
 
+/** What `theme KIND COLOUR...` may name: colours and attributes of the terminal's palette. */
+const COLOURS = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'bold', 'dim', 'italic', 'underline', 'inverse',
+  'redBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright', 'cyanBright', 'whiteBright', 'bgRed', 'bgGreen', 'bgYellow', 'bgBlue', 'bgMagenta', 'bgCyan', 'bgWhite']
+
 export interface Theme {
   readonly color: boolean
   /** Faint text may be drawn (even without colour): autosuggestions are shown. */
   readonly attributes: boolean
   style(kind: Style, text: string): string
+  /** config.fsh's `theme KIND COLOUR...`: what is wrong, or undefined when done. */
+  restyle(kind: string, colours: readonly string[]): string | undefined
   bold(s: string): string
   dim(s: string): string
   red(s: string): string
@@ -54,6 +60,17 @@ export function makeTheme(color: boolean, attributes = color): Theme {
   return {
     color,
     attributes,
+    restyle(kind, colours) {
+      if (!Object.hasOwn(styles, kind)) return `no such kind '${kind}' (${Object.keys(styles).join(', ')})`
+      const fns: ((s: string) => string)[] = []
+      for (const name of colours) {
+        const fn = COLOURS.includes(name) ? (c as unknown as Record<string, (s: string) => string>)[name] : undefined
+        if (!fn) return `no such colour '${name}' (${COLOURS.join(', ')})`
+        fns.push(fn)
+      }
+      styles[kind as Style] = s => fns.reduce((t, f) => f(t), s)
+      return undefined
+    },
     style: (kind, text) => (!text ? text : color ? styles[kind](text) : kind === 'suggestion' && attributes ? faint(text) : text),
     bold: c.bold,
     dim: c.dim,

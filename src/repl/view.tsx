@@ -9,7 +9,9 @@ import { layoutEditor, windowRows } from './editor-layout.ts'
 import { menuRows } from './menu.ts'
 import { MAX_PROGRESS_LINES, progressLine, short, SPINNER } from './progress-board.ts'
 import type { Echo, ReplSession, ViewState } from './session.ts'
-import { oneLine, truncate } from '../base/text-width.ts'
+import { oneLine, textWidth, truncate } from '../base/text-width.ts'
+import { stripVTControlCharacters } from 'node:util'
+import type { Prefix } from './editor-layout.ts'
 import type { Theme } from './theme.ts'
 
 /** A line that runs for less than this shows no status line: quick commands do not flicker. */
@@ -62,6 +64,7 @@ export function liveLines(s: ViewState, theme: Theme): { lines: string[]; cursor
     const rows = win.rows.length > maxRows ? win.rows.slice(win.cursorRow, win.cursorRow + 1) : win.rows
     const cursorRow = win.rows.length > maxRows ? 0 : win.cursorRow
     cursor = { x: win.cursorCol, y: lines.length + cursorRow }
+    if (s.rightPrompt && rows === laid.rows && !s.run) rows[0] = withRightPrompt(rows[0]!, s.rightPrompt, s.columns)
     lines.push(...rows)
   }
   if (s.run) {
@@ -110,4 +113,11 @@ export function searchRows(search: NonNullable<ViewState['search']>, columns: nu
     rows.push(truncate(k === selected ? theme.inverse('❯ ') + text : '  ' + text, columns))
   }
   return rows
+}
+
+/** The first row with the right prompt at its end, when both fit with a space between. */
+function withRightPrompt(row: string, right: Prefix, columns: number): string {
+  const used = textWidth(stripVTControlCharacters(row))
+  const gap = columns - used - right.width
+  return gap >= 2 ? row + ' '.repeat(gap - 1) + right.text : row
 }

@@ -35,7 +35,7 @@ class NullTerminal implements Terminal {
   }
 }
 
-async function setup(opts: { history?: [string, string?][]; files?: string[] } = {}) {
+async function setup(opts: { history?: [string, string?][]; files?: string[]; config?: string; configLimitMs?: number } = {}) {
   const dir = join(root, String(++n))
   mkdirSync(dir)
   for (const f of opts.files ?? []) {
@@ -45,6 +45,11 @@ async function setup(opts: { history?: [string, string?][]; files?: string[] } =
   const shell = new Shell({ commands: new CommandSet(), cwd: dir, env: { HOME: dir, PATH: '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
   const term = new NullTerminal()
   const session = new ReplSession({ shell, terminal: term, theme })
+  if (opts.config !== undefined) {
+    mkdirSync(join(dir, 'h'), { recursive: true })
+    writeFileSync(join(dir, 'h', 'config.fsh'), opts.config)
+    await session.configure(opts.configLimitMs)
+  }
   await session.loadHistory()
   for (const [l, cwd] of opts.history ?? []) session.history.add(l, cwd ?? '/elsewhere')
   const decoder = new KeyDecoder()
@@ -192,6 +197,68 @@ test('Tab: `otes` completes to notes.md; a menu of many moves with ↓ ↑ → �
   await r.keys('\r')
   assert.is(r.snap().menu, undefined)
   assert.is(r.snap().text, 'cat a1.txt ', 'Enter keeps the choice and closes the menu')
+})
+
+test('config.fsh: alias, abbr expanded on space and Enter, a prompt and a right prompt from def, theme', async () => {
+  const r = await setup({ config: [
+    '# my settings',
+    'alias hi = echo hello-from-alias',
+    'abbr gco git checkout',
+    'abbr e echo',
+    "def prompt [] { echo 'P> ' }",
+    "def right_prompt [] { echo 'right' }",
+    'theme command red bold',
+  ].join('\n') })
+  assert.is(r.term.written, '', 'nothing to say')
+  assert.equal(r.snap().prompt, { text: 'P> ', width: 3 })
+  assert.is(r.snap().rightPrompt?.text, 'right')
+  await r.keys('gco ')
+  assert.is(r.snap().text, 'git checkout ')
+  await r.keys('\x15echo gco ')
+  assert.is(r.snap().text, 'echo gco ', 'only in command position')
+  await r.keys('\x15e abbreviated\r')
+  await until(() => r.term.written.includes('abbreviated\n'), () => r.term.written)
+  await r.keys('hi\r')
+  await until(() => r.term.written.includes('hello-from-alias\n'), () => r.term.written)
+  assert.is(r.session.history.all().at(-1), 'hi', 'the history keeps what was typed')
+  assert.is(r.session.history.all().at(-2), 'echo abbreviated', 'and an abbreviation expanded')
+})
+
+test('config.fsh that fails: each error with its line, the rest still runs; a broken prompt falls back, said once', async () => {
+  const r = await setup({ config: 'let a = 1\nnosuchcmd here\ndef prompt [] { nosuchcmd-either }\ntheme nope red\nabbr ok echo ok\n' })
+  const said = r.term.written.split('\n').filter(Boolean)
+  assert.equal(said.slice(0, 2), ['fsh: config.fsh:2: nosuchcmd: command not found', "fsh: config.fsh:4: theme: no such kind 'nope' (command, unknown, keyword, arg, flag, number, string, variable, operator, comment, assign, path, error, plain, suggestion)"])
+  assert.match(said[2]!, /^fsh: prompt: nosuchcmd-either: command not found \(the built-in prompt is used\)$/)
+  assert.is(said.length, 3)
+  assert.match(r.snap().prompt.text, /❯ $/)
+  await r.keys('ok \x15true\r')
+  await until(() => r.term.written.split('\n').filter(Boolean).length > 3 || r.session.history.all().includes('true'))
+  await wait(50)
+  assert.is(r.term.written.split('\n').filter(Boolean).length, 3, 'the broken prompt is not reported again')
+})
+
+test('config.fsh that never ends is stopped at the limit and the shell starts without the rest', async () => {
+  const t0 = Date.now()
+  const r = await setup({ config: 'abbr before echo\nwhile true { let x = 1 }\nabbr after echo\n', configLimitMs: 300 })
+  assert.ok(Date.now() - t0 < 3000)
+  assert.is(r.term.written, 'fsh: config.fsh:2: stopped after 0.3 s (a loop that never ends?): the shell starts without the rest of config.fsh\n')
+  await r.keys('before ')
+  assert.is(r.snap().text, 'echo ')
+  await r.keys('\x15after ')
+  assert.is(r.snap().text, 'after ')
+  await r.keys('\x15echo still-alive\r')
+  await until(() => r.term.written.includes('still-alive\n'), () => r.term.written)
+})
+
+test('undo: Ctrl-_ and Ctrl-Z at the prompt take back the last change', async () => {
+  const r = await setup()
+  await r.keys('git push')
+  await r.keys('\x17')
+  assert.is(r.snap().text, 'git ')
+  await r.keys('\x1f')
+  assert.is(r.snap().text, 'git push')
+  await r.keys('\x1a')
+  assert.is(r.snap().text, '', 'the text typed at once (a paste, or typed ahead) goes at once')
 })
 
 test.run()
