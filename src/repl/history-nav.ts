@@ -28,6 +28,9 @@ export class HistoryNav {
     this.replace(lines)
   }
 
+  /** Changes with every add or load: what was worked out from the lines (a suggestion) is stale. */
+  version = 0
+
   get size(): number { return this.lines.length }
   all(): readonly string[] { return this.lines }
 
@@ -46,6 +49,7 @@ export class HistoryNav {
     }
     this.nextSeq = lines.length
     this.lines = out.reverse()
+    this.version++
     this.sorted = undefined
     this.index() // now, not at the next keystroke
     this.nav = undefined
@@ -56,6 +60,7 @@ export class HistoryNav {
     const k = this.lines.lastIndexOf(line)
     if (k !== -1) this.lines.splice(k, 1)
     this.lines.push(line)
+    this.version++
     let info = this.info.get(line)
     if (!info) {
       info = { line, seq: 0, cwd }

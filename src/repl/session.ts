@@ -19,7 +19,7 @@ import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, printedPrompt, renderPrompt } from './prompt.ts'
-import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, configPieces, directive, expandAliases, type Directive } from './config.ts'
+import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, configPieces, directive, expandAliases, type Directive, type EditorAction } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
@@ -143,11 +143,13 @@ export class ReplSession {
   /** True while keys held for a history sync are handled: they need no second one. */
   private synced = false
   /** The autosuggestion: what would follow `text` (drawn after the cursor when it is at the end). */
-  private suggestion: { text: string; tail: string | undefined } | undefined
+  private suggestion: { text: string; version: number; tail: string | undefined } | undefined
   private suggesting = 0
   /** From config.fsh or typed: `alias` (replaced when a line runs) and `abbr` (replaced as you type). */
   private readonly aliases = new Map<string, string>()
   private readonly abbrs = new Map<string, string>()
+  /** `bind KEY ACTION`: keys (as `ctrl-alt-x`) that do an editor action instead of what they usually do. */
+  private readonly bindings = new Map<string, EditorAction>()
   /** Resolves when config.fsh has run: a line typed before waits for it. */
   private configured: Promise<void> | undefined
   /** What the user's `def prompt` / `def right_prompt` printed last; undefined: the built-in prompt. */
@@ -212,9 +214,9 @@ export class ReplSession {
     const b = this.editor
     if (this.done || !this.opts.theme.attributes || this.codeFor || this.menu || this.search || this.history.navigating) return undefined
     if (b.cursor !== b.text.length || !b.text.trim()) return undefined
-    if (this.suggestion?.text !== b.text) {
+    if (this.suggestion?.text !== b.text || this.suggestion.version !== this.history.version) {
       const text = b.text
-      this.suggestion = { text, tail: historyTail(this.history, text, this.opts.shell.cwd) }
+      this.suggestion = { text, version: this.history.version, tail: historyTail(this.history, text, this.opts.shell.cwd) }
       if (this.suggestion.tail === undefined) {
         const seq = ++this.suggesting
         // Completion may read folders: its answer comes later, and only counts if nothing changed.
@@ -312,6 +314,8 @@ export class ReplSession {
       return this.edited()
     }
     const { name, ctrl, alt } = ev
+    const bound = this.bindings.get(`${ctrl ? 'ctrl-' : ''}${alt ? 'alt-' : ''}${name}`)
+    if (bound) return this.perform(bound)
     if (name === 'enter') {
       if (alt) { b.insert('\n'); return this.edited() }
       this.expandAbbreviation()
@@ -364,6 +368,21 @@ export class ReplSession {
       case 'up': case 'down': return this.historyKey(name)
       case 'tab': if (!ev.shift) void this.startCompletion(); return
       case 'escape': return this.emit()
+    }
+  }
+
+  private perform(action: EditorAction): void {
+    const b = this.editor
+    switch (action) {
+      case 'accept-suggestion': this.acceptSuggestion(false); return
+      case 'accept-word': this.acceptSuggestion(true); return
+      case 'undo': b.undo(); return this.edited()
+      case 'history-search': return this.startSearch()
+      case 'complete': void this.startCompletion(); return
+      case 'clear-screen': this.opts.terminal.clearScreen(); return this.emit()
+      case 'kill-line': b.killToEnd(); return this.edited()
+      case 'line-start': b.lineStart(); return this.emit()
+      case 'line-end': b.lineEnd(); return this.emit()
     }
   }
 
@@ -577,9 +596,10 @@ export class ReplSession {
     sh.lastExit = 0
     if (d.t === 'alias') this.aliases.set(d.name, d.text)
     else if (d.t === 'abbr') this.abbrs.set(d.name, d.text)
+    else if (d.t === 'bind') this.bindings.set(d.key, d.action)
     else if (d.t === 'list') {
-      const all = d.what === 'alias' ? this.aliases : this.abbrs
-      say([...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `abbr ${n} ${t}\n`)).join(''))
+      const all: ReadonlyMap<string, string> = d.what === 'alias' ? this.aliases : d.what === 'abbr' ? this.abbrs : this.bindings
+      say([...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `${d.what} ${n} ${t}\n`)).join(''))
     } else if (d.t === 'theme') {
       const bad = this.opts.theme.restyle(d.kind, d.colours)
       if (bad) { say(`fsh: ${where}theme: ${bad}\n`); sh.lastExit = 2 }

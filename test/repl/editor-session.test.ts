@@ -208,12 +208,16 @@ test('config.fsh: alias, abbr expanded on space and Enter, a prompt and a right 
     "def prompt [] { echo 'P> ' }",
     "def right_prompt [] { echo 'right' }",
     'theme command red bold',
+    'bind ctrl-t accept-word',
   ].join('\n') })
   assert.is(r.term.written, '', 'nothing to say')
   assert.equal(r.snap().prompt, { text: 'P> ', width: 3 })
   assert.is(r.snap().rightPrompt?.text, 'right')
   await r.keys('gco ')
   assert.is(r.snap().text, 'git checkout ')
+  r.session.history.add('git checkout main -- file')
+  await r.keys('\x14')
+  assert.is(r.snap().text, 'git checkout main', 'Ctrl-T bound to take a word of the suggestion')
   await r.keys('\x15echo gco ')
   assert.is(r.snap().text, 'echo gco ', 'only in command position')
   await r.keys('\x15e abbreviated\r')
