@@ -1,10 +1,14 @@
 // The REPL's history kept in the shared store (HistoryStore: atomic appends, locked compaction):
-// every line saved when it has run, with its exit status; the saved lines of every session loaded
-// at start, and again when another shell has added to the file since.
+// every line saved when it has run, with its exit status — or, when it runs for long, saved while it
+// runs (without one), so that closing the terminal on it loses nothing; the saved lines of every
+// session loaded at start, and again when another shell has added to the file since.
 import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { HistoryStore } from '../state/history.ts'
 import { HistoryNav } from './history-nav.ts'
+
+/** A line still running after this long is saved without waiting for its exit status. */
+const SAVE_RUNNING_AFTER_MS = 3000
 
 export class SavedHistory {
   readonly nav = new HistoryNav()
@@ -24,6 +28,7 @@ export class SavedHistory {
     private readonly store: HistoryStore | undefined,
     private readonly cwd: () => string,
     private readonly warn: (message: string) => void,
+    private readonly saveRunningAfterMs = SAVE_RUNNING_AFTER_MS,
   ) {
     this.loaded = !store
   }
@@ -42,13 +47,20 @@ export class SavedHistory {
     if (repeat || !store) return () => {}
     const ts = Date.now()
     this.unsaved.push(line)
-    return exit => {
+    let saved = false
+    const save = (exit?: number) => {
+      if (saved) return
+      saved = true
+      clearTimeout(timer)
       this.saving = this.saving.then(async () => {
         const added = await store.add({ cmd: line, ts, cwd, exit })
         if (this.size !== undefined) this.size += added
         this.unsaved.splice(this.unsaved.indexOf(line), 1)
       }).catch(e => this.problem(e))
     }
+    const timer = setTimeout(save, this.saveRunningAfterMs)
+    timer.unref()
+    return exit => save(exit)
   }
 
   /** Resolves when the lines remembered so far are saved (or failed to be). */

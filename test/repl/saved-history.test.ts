@@ -73,4 +73,20 @@ test('each saved line carries the exit status it ended with and the folder it ra
   assert.equal(saved.map(e => [e.cmd, e.exit, e.cwd]), [['true', 0, '/srv'], ['false', 1, '/srv']])
 })
 
+test('a line that runs for long is saved while it runs (no exit status then), once', async () => {
+  const file = join(dir, 'long.ndjson')
+  const a = new SavedHistory(new HistoryStore(file), () => '/srv', m => assert.unreachable(m), 50)
+  await a.load()
+  const ran = a.remember('serve .')
+  let saved: HistoryEntry[] = []
+  for (let k = 0; k < 200 && !saved.length; k++) {
+    await new Promise(r => setTimeout(r, 10))
+    saved = await new HistoryStore(file).load()
+  }
+  assert.equal(saved.map(e => [e.cmd, e.exit]), [['serve .', undefined]])
+  ran(130)
+  await a.settled()
+  assert.is((await new HistoryStore(file).load()).length, 1, 'not saved again when it ends')
+})
+
 test.run()
