@@ -8,6 +8,8 @@ import { lex, type LexOptions } from './lex.ts'
 
 export const CONFIG_FILE = 'config.fsh'
 export const CONFIG_LIMIT_MS = 2000
+/** A config.fsh bigger than this is not run. */
+export const CONFIG_MAX_BYTES = 1024 * 1024
 
 export type Directive =
   | { t: 'alias'; name: string; text: string }

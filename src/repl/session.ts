@@ -19,14 +19,14 @@ import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, printedPrompt, renderPrompt } from './prompt.ts'
-import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, configPieces, directive, expandAliases, type Directive, type EditorAction } from './config.ts'
+import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, CONFIG_MAX_BYTES, configPieces, directive, expandAliases, type Directive, type EditorAction } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
 import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** What the session needs from the terminal it runs in. */
@@ -622,6 +622,10 @@ export class ReplSession {
     this.configured = (async () => {
       let source: string
       try {
+        // Only a regular file of a sane size: a FIFO there would keep every line waiting.
+        const st = await stat(file)
+        if (!st.isFile()) throw new Error('not a regular file: not run')
+        if (st.size > CONFIG_MAX_BYTES) throw new Error(`over ${CONFIG_MAX_BYTES / 1024 / 1024} MiB: not run`)
         source = await readFile(file, 'utf8')
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') say(`fsh: ${file}: ${e instanceof Error ? e.message : String(e)}\n`)

@@ -2,6 +2,7 @@
 // abbreviations and undo, driven by the bytes a terminal sends, on a real shell in a temp folder.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -252,6 +253,14 @@ test('config.fsh that never ends is stopped at the limit and the shell starts wi
   assert.is(r.snap().text, 'after ')
   await r.keys('\x15echo still-alive\r')
   await until(() => r.term.written.includes('still-alive\n'), () => r.term.written)
+})
+
+test('a config.fsh that is a FIFO is not read (it would never end): said once, the shell goes on', async () => {
+  const r = await setup()
+  mkdirSync(join(r.dir, 'h'), { recursive: true })
+  execFileSync('mkfifo', [join(r.dir, 'h', 'config.fsh')])
+  await r.session.configure()
+  assert.match(r.term.written, /^fsh: .*config\.fsh: not a regular file: not run\n$/)
 })
 
 test('undo: Ctrl-_ and Ctrl-Z at the prompt take back the last change', async () => {
