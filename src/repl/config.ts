@@ -4,12 +4,21 @@
 // `theme KIND COLOUR...` and `bind KEY ACTION`. These lines can be typed at the prompt too. The file runs one
 // top-level statement at a time, so an error names its line and the rest still runs; the whole
 // file gets CONFIG_LIMIT_MS, past which it is stopped and the shell starts without the rest.
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Out } from '../runtime/scope.ts'
+import type { Shell } from '../runtime/shell.ts'
+import type { Prefix } from './editor-layout.ts'
 import { lex, type LexOptions } from './lex.ts'
+import { printedPrompt } from './prompt.ts'
+import { sourceStatus } from './source-status.ts'
 
 export const CONFIG_FILE = 'config.fsh'
 export const CONFIG_LIMIT_MS = 2000
 /** A config.fsh bigger than this is not run. */
-export const CONFIG_MAX_BYTES = 1024 * 1024
+const CONFIG_MAX_BYTES = 1024 * 1024
+/** How long the user's prompt function may take before the built-in prompt is used. */
+const PROMPT_LIMIT_MS = 1000
 
 export type Directive =
   | { t: 'alias'; name: string; text: string }
@@ -97,4 +106,70 @@ export function configPieces(source: string, complete: (code: string) => boolean
     }
   }
   return pieces
+}
+
+export interface ConfigRun {
+  limitMs: number
+  /** One line for the user (an error, with `fsh: `). */
+  say(text: string): void
+  /** Where the config's own output goes. */
+  out(): Out & { end(): void }
+  /** An alias, abbr, theme or bind line; `where` is `config.fsh:LINE: ` for its messages. */
+  apply(d: Directive, where: string): void
+}
+
+/**
+ * Runs config.fsh from the shell's config folder, a top-level statement at a time: an error is
+ * reported with its line and the rest still runs; past `limitMs` the rest is skipped. `$?` is left
+ * as it was.
+ */
+export async function runConfig(sh: Shell, run: ConfigRun): Promise<void> {
+  const file = join(sh.home.config, CONFIG_FILE)
+  let source: string
+  try {
+    // Only a regular file of a sane size: a FIFO there would keep every line waiting.
+    const st = await stat(file)
+    if (!st.isFile()) throw new Error('not a regular file: not run')
+    if (st.size > CONFIG_MAX_BYTES) throw new Error(`over ${CONFIG_MAX_BYTES / 1024 / 1024} MiB: not run`)
+    source = await readFile(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') run.say(`fsh: ${file}: ${e instanceof Error ? e.message : String(e)}\n`)
+    return
+  }
+  const signal = AbortSignal.timeout(run.limitMs)
+  const lastExit = sh.lastExit
+  for (const { line, code } of configPieces(source, c => sourceStatus(sh, c, { enter: true }).t !== 'open')) {
+    const where = `${CONFIG_FILE}:${line}: `
+    const d = directive(code)
+    if (d) { run.apply(d, where); continue }
+    let errors = ''
+    const out = run.out()
+    const err = { isTTY: false, columns: 80, write: (c: Uint8Array | string) => { errors += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
+    const r = await sh.execute(code, { source: { t: 'none' }, out, err }, { signal, errexit: false }).catch(e => {
+      errors += `fsh: ${e instanceof Error ? e.message : String(e)}\n`
+      return { status: 1, exited: false }
+    })
+    out.end()
+    if (signal.aborted) {
+      run.say(`fsh: ${where}stopped after ${run.limitMs / 1000} s (a loop that never ends?): the shell starts without the rest of ${CONFIG_FILE}\n`)
+      break
+    }
+    for (const l of errors.split('\n').filter(Boolean)) run.say(`fsh: ${where}${l.replace(/^fsh: /, '')}\n`)
+    if (r.exited) { run.say(`fsh: ${where}exit in ${CONFIG_FILE} is ignored\n`); break }
+  }
+  sh.lastExit = lastExit
+}
+
+/** What the user's `prompt` and `right_prompt` functions print (those defined), or why one failed. */
+export async function runPrompts(sh: Shell): Promise<{ left?: Prefix; right?: Prefix } | { error: string }> {
+  const found: { left?: Prefix; right?: Prefix } = {}
+  for (const [key, name] of [['left', 'prompt'], ['right', 'right_prompt']] as const) {
+    if (!sh.functionBody(name)) continue
+    const lastExit = sh.lastExit
+    const r = await sh.run(name, { signal: AbortSignal.timeout(PROMPT_LIMIT_MS) }).catch(e => ({ exitCode: 1, stdout: '', stderr: e instanceof Error ? e.message : String(e) }))
+    sh.lastExit = lastExit
+    if (r.exitCode !== 0 || r.stderr) return { error: `${name}: ${r.stderr.trim().split('\n')[0]?.replace(/^fsh: /, '') || `exit status ${r.exitCode}`}` }
+    found[key] = printedPrompt(r.stdout)
+  }
+  return found
 }

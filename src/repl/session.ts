@@ -18,16 +18,14 @@ import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
 import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
-import { codePrompt, continuationPrompt, printedPrompt, renderPrompt } from './prompt.ts'
-import { abbreviationAt, CONFIG_FILE, CONFIG_LIMIT_MS, CONFIG_MAX_BYTES, configPieces, directive, expandAliases, type Directive, type EditorAction } from './config.ts'
+import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
+import { abbreviationAt, CONFIG_LIMIT_MS, directive, expandAliases, runConfig, runPrompts, type Directive, type EditorAction } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
 import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
 
 /** What the session needs from the terminal it runs in. */
 export interface Terminal {
@@ -99,8 +97,6 @@ const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
 const TICK_MS = 100
-/** How long the user's prompt function may take before the built-in prompt is used. */
-const PROMPT_LIMIT_MS = 1000
 /** Ctrl-R lists at most this many matches; PageUp/PageDown move by SEARCH_PAGE. */
 const SEARCH_MATCHES_MAX = 500
 const SEARCH_PAGE = 8
@@ -610,76 +606,33 @@ export class ReplSession {
     return undefined
   }
 
-  /**
-   * Runs config.fsh from fsh's config folder, a top-level statement at a time: an error is reported
-   * with its line and the rest still runs; past CONFIG_LIMIT_MS the rest is skipped. Lines typed
-   * meanwhile wait for it.
-   */
+  /** Runs config.fsh (config.ts); lines typed meanwhile wait for it. */
   configure(limitMs = CONFIG_LIMIT_MS): Promise<void> {
-    const sh = this.opts.shell
-    const file = join(sh.home.config, CONFIG_FILE)
-    const say = (text: string) => this.opts.terminal.write(text)
-    this.configured = (async () => {
-      let source: string
-      try {
-        // Only a regular file of a sane size: a FIFO there would keep every line waiting.
-        const st = await stat(file)
-        if (!st.isFile()) throw new Error('not a regular file: not run')
-        if (st.size > CONFIG_MAX_BYTES) throw new Error(`over ${CONFIG_MAX_BYTES / 1024 / 1024} MiB: not run`)
-        source = await readFile(file, 'utf8')
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') say(`fsh: ${file}: ${e instanceof Error ? e.message : String(e)}\n`)
-        return
-      }
-      const signal = AbortSignal.timeout(limitMs)
-      const lastExit = sh.lastExit
-      for (const { line, code } of configPieces(source, c => sourceStatus(sh, c, { enter: true }).t !== 'open')) {
-        const where = `${CONFIG_FILE}:${line}: `
-        const d = directive(code)
-        if (d) { this.apply(d, where); continue }
-        let errors = ''
-        const out = new ScreenOut({ writer: { write: c => this.opts.terminal.write(c) }, theme: this.opts.theme, columns: () => this.opts.terminal.columns(), partialLines: false })
-        const err = { isTTY: false, columns: 80, write: (c: Uint8Array | string) => { errors += typeof c === 'string' ? c : Buffer.from(c).toString('utf8') } }
-        const r = await sh.execute(code, { source: { t: 'none' }, out, err }, { signal, errexit: false }).catch(e => {
-          errors += `fsh: ${e instanceof Error ? e.message : String(e)}\n`
-          return { status: 1, exited: false }
-        })
-        out.end()
-        if (signal.aborted) {
-          say(`fsh: ${where}stopped after ${limitMs / 1000} s (a loop that never ends?): the shell starts without the rest of ${CONFIG_FILE}\n`)
-          break
-        }
-        for (const l of errors.split('\n').filter(Boolean)) say(`fsh: ${where}${l.replace(/^fsh: /, '')}\n`)
-        if (r.exited) { say(`fsh: ${where}exit in ${CONFIG_FILE} is ignored\n`); break }
-      }
-      sh.lastExit = lastExit
-      await this.refreshPrompts()
-      this.emit()
-    })().finally(() => { this.configured = undefined })
+    const term = this.opts.terminal
+    this.configured = runConfig(this.opts.shell, {
+      limitMs,
+      say: text => term.write(text),
+      out: () => new ScreenOut({ writer: { write: c => term.write(c) }, theme: this.opts.theme, columns: () => term.columns(), partialLines: false }),
+      apply: (d, where) => this.apply(d, where),
+    }).then(() => this.refreshPrompts())
+      .catch(e => term.write(`fsh: config: ${e instanceof Error ? e.message : String(e)}\n`))
+      .finally(() => { this.configured = undefined; this.emit() })
     return this.configured
   }
 
-  /** Runs the user's `prompt` and `right_prompt` functions, if any; a failing one falls back to the built-in prompt, said once. */
+  /** The user's `prompt` and `right_prompt`, if defined; a failing one gives the built-in prompt, said once. */
   private async refreshPrompts(): Promise<void> {
-    const sh = this.opts.shell
-    const next: { left?: Prefix; right?: Prefix } = {}
-    for (const [key, name] of [['left', 'prompt'], ['right', 'right_prompt']] as const) {
-      if (!sh.functionBody(name)) continue
-      const lastExit = sh.lastExit
-      const r = await sh.run(name, { signal: AbortSignal.timeout(PROMPT_LIMIT_MS) }).catch(e => ({ exitCode: 1, stdout: '', stderr: e instanceof Error ? e.message : String(e) }))
-      sh.lastExit = lastExit
-      if (r.exitCode === 0 && !r.stderr) { next[key] = printedPrompt(r.stdout); continue }
-      if (!this.promptFailed) {
-        const why = r.stderr.trim().split('\n')[0]?.replace(/^fsh: /, '') || `exit status ${r.exitCode}`
-        this.opts.terminal.write(`fsh: ${name}: ${why} (the built-in prompt is used)\n`)
-      }
+    const r = await runPrompts(this.opts.shell)
+    if ('error' in r) {
+      if (!this.promptFailed) this.opts.terminal.write(`fsh: ${r.error} (the built-in prompt is used)\n`)
       this.promptFailed = true
       this.prompts = {}
       return
     }
     this.promptFailed = false
-    this.prompts = next
+    this.prompts = r
   }
+
 
   /** Runs a shell line; returns an exit status when `exit` ran. */
   private async runLine(text: string): Promise<number | undefined> {
