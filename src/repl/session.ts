@@ -230,7 +230,7 @@ export class ReplSession {
   private acceptSuggestion(word: boolean): boolean {
     const b = this.editor
     if (b.cursor !== b.text.length) return false
-    const tail = this.snapshot.phase === 'exit' ? undefined : this.suggested()
+    const tail = this.suggested()
     if (!tail) return false
     b.insert(word ? firstWord(tail) : tail)
     this.edited()
