@@ -9,7 +9,7 @@ export default defineCommand({
     { name: 'subcommand', type: 'string', optional: true, describe: 'one of its subcommands' },
   ],
   output: 'any',
-  complete: 'commands',
+  complete: 'builtins',
   examples: [
     { line: 'help sleep | lines | first 1', output: 'line\nsleep — Wait for a duration' },
     { line: 'help --json | ^grep -c \'"name":"sleep"\'', description: 'the commands as records, one JSON object per line', output: '1' },

@@ -1,13 +1,17 @@
 // Tab completion: what could go where the cursor is. Commands (builtins, functions, programs on
 // PATH), a command's flags and subcommands from its definition (with their descriptions), flag
-// values from `choices`, variables, and paths with the quoting they need.
+// values from `choices`, variables, and paths with the quoting they need. Names match by their
+// start, else anywhere, else by their letters in order (match.ts); a path does so folder by folder.
 import { readdir, stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import type { CommandDef, FlagSpec } from '../runtime/command.ts'
 import { flagSpecs } from '../runtime/flags.ts'
 import { flagRows } from '../runtime/help.ts'
 import { KEYWORDS, lex, type LexOptions, type LexWord } from './lex.ts'
+import { matchNames } from './match.ts'
 import { DIR_ENTRY_CAP } from '../base/limits.ts'
+
+export interface ExternalFlag { flag: string; description?: string }
 
 export type CandidateKind = 'command' | 'external' | 'function' | 'keyword' | 'flag' | 'subcommand' | 'value' | 'variable' | 'dir' | 'file'
 
@@ -37,6 +41,8 @@ export interface CompletionSource extends LexOptions {
   /** Programs on PATH. */
   externals(): string[]
   command(name: string): Promise<CommandDef<any> | undefined>
+  /** The flags of a program on PATH, from its --help (none when unknown or too slow to say). */
+  externalFlags?(name: string): Promise<readonly ExternalFlag[]>
   variables(): string[]
   env(): Record<string, string>
 }
@@ -89,17 +95,36 @@ export async function complete(text: string, cursor: number, src: CompletionSour
     const spec = prev?.startsWith('-') ? flagSpec(target, prev) : undefined
     if (spec?.choices) return { start, end: cursor, candidates: valueCandidates(spec.choices, value) }
     if (def.subcommands?.length && !sub && argIndex === 0 && !quote) {
-      const subs = def.subcommands.filter(s => s.name.startsWith(value))
-      return { start, end: cursor, candidates: subs.map(s => ({ insert: s.name, label: s.name, description: s.summary, kind: 'subcommand' as const, whole: true })) }
+      return { start, end: cursor, candidates: subcommandCandidates(def, value) }
     }
     const how = target.complete
     if (!how && !takesPaths(target)) return none
     if (Array.isArray(how)) return { start, end: cursor, candidates: valueCandidates(how, value) }
     if (how === 'commands') return { start, end: cursor, candidates: await commandCandidates(value, false, src) }
+    if (how === 'builtins') {
+      // `help CMD SUB`: the first word is a builtin's name, the second one of its subcommands.
+      if (argIndex === 0) return { start, end: cursor, candidates: await commandCandidates(value, false, src, true) }
+      const named = argIndex === 1 ? await src.command(subcommandWord(lexed.words, command!, word) ?? '').catch(() => undefined) : undefined
+      return { start, end: cursor, candidates: named ? subcommandCandidates(named, value) : [] }
+    }
     if (how === 'variables') return { start, end: cursor, candidates: variableCandidates(value.replace(/^\$/, ''), false, src) }
+  }
+  if (!def && command && !quote && value.startsWith('-') && !value.includes('=') && src.externalFlags) {
+    return { start, end: cursor, candidates: externalFlagCandidates(await src.externalFlags(command), value) }
   }
   const only = command === 'cd' ? 'dirs' : 'any'
   return { start, end: cursor, candidates: await pathCandidates(value, quote, src, only) }
+}
+
+function subcommandCandidates(def: CommandDef<any>, typed: string): Candidate[] {
+  return matchNames(def.subcommands ?? [], typed, s => s.name).items
+    .map(s => ({ insert: s.name, label: s.name, description: s.summary, kind: 'subcommand' as const, whole: true }))
+}
+
+/** A program's flags as its --help describes them (external-flags.ts). */
+function externalFlagCandidates(flags: readonly ExternalFlag[], typed: string): Candidate[] {
+  return matchNames(flags, typed, f => f.flag).items
+    .map(f => ({ insert: f.flag, label: f.flag, description: f.description, kind: 'flag' as const, whole: !f.flag.endsWith('=') }))
 }
 
 /** Whether file names may go among its arguments: not when it takes none, or only numbers and blocks. */
@@ -154,6 +179,13 @@ function flagSpec(def: CommandDef<any>, word: string): FlagSpec | undefined {
 
 /** The flags as --help lists them, with the same words. */
 function flagCandidates(def: CommandDef<any>, typed: string): Candidate[] {
+  const all = prefixFlagCandidates(def, typed)
+  if (all.length || !typed.startsWith('--')) return all
+  // Nothing starts so: the long names containing what was typed, or its letters in order.
+  return matchNames(prefixFlagCandidates(def, '--'), typed.slice(2), c => c.insert.slice(2)).items
+}
+
+function prefixFlagCandidates(def: CommandDef<any>, typed: string): Candidate[] {
   const all: Candidate[] = []
   for (const { name, alias, arg, describe } of flagRows(def)) {
     const long = `--${name}`
@@ -167,7 +199,7 @@ function flagCandidates(def: CommandDef<any>, typed: string): Candidate[] {
 }
 
 function valueCandidates(values: readonly string[], typed: string): Candidate[] {
-  return values.filter(v => v.startsWith(typed)).map(v => ({ insert: v, label: v, kind: 'value' as const, whole: true }))
+  return matchNames(values, typed, v => v).items.map(v => ({ insert: v, label: v, kind: 'value' as const, whole: true }))
 }
 
 function variableCandidates(typed: string, braced: boolean, src: CompletionSource): Candidate[] {
@@ -189,20 +221,25 @@ function oneLine(s: string): string {
   return t.length > 60 ? t.slice(0, 59) + '…' : t
 }
 
-async function commandCandidates(typed: string, externalOnly: boolean, src: CompletionSource): Promise<Candidate[]> {
+/** `builtinsOnly`: what `help` takes, the shell's own commands. */
+async function commandCandidates(typed: string, externalOnly: boolean, src: CompletionSource, builtinsOnly = false): Promise<Candidate[]> {
   const seen = new Set<string>()
-  const out: Candidate[] = []
+  const all: Candidate[] = []
   const add = (name: string, kind: CandidateKind) => {
-    if (!name.startsWith(typed) || seen.has(name)) return
+    if (seen.has(name)) return
     seen.add(name)
-    out.push({ insert: name, label: name, kind, whole: true })
+    all.push({ insert: name, label: name, kind, whole: true })
   }
-  if (!externalOnly) {
-    for (const n of src.functions()) add(n, 'function')
-    for (const n of src.builtins()) add(n, 'command')
-    for (const n of KEYWORDS) if (n !== 'in' && n !== 'else' && n !== 'catch') add(n, 'keyword')
+  if (builtinsOnly) for (const n of src.builtins()) add(n, 'command')
+  else {
+    if (!externalOnly) {
+      for (const n of src.functions()) add(n, 'function')
+      for (const n of src.builtins()) add(n, 'command')
+      for (const n of KEYWORDS) if (n !== 'in' && n !== 'else' && n !== 'catch') add(n, 'keyword')
+    }
+    for (const n of src.externals()) add(n, 'external')
   }
-  for (const n of src.externals()) add(n, 'external')
+  const out = matchNames(all, typed, c => c.insert).items
   out.sort((a, b) => (a.insert < b.insert ? -1 : a.insert > b.insert ? 1 : 0))
   if (out.length <= DESCRIBE_AT_MOST) {
     await Promise.all(out.map(async c => {
@@ -217,33 +254,64 @@ async function commandCandidates(typed: string, externalOnly: boolean, src: Comp
 type PathFilter = 'any' | 'dirs' | 'exec'
 
 async function pathCandidates(value: string, quote: "'" | '"' | undefined, src: CompletionSource, only: PathFilter): Promise<Candidate[]> {
+  if (value === '~') return [{ insert: '~/', label: '~/', kind: 'dir', whole: false }]
   const slash = value.lastIndexOf('/')
   const dirPart = slash === -1 ? '' : value.slice(0, slash + 1)
   const base = value.slice(slash + 1)
-  let dir: string
-  if (dirPart.startsWith('~/') || dirPart === '~/') dir = join(src.home, dirPart.slice(2))
-  else if (isAbsolute(dirPart)) dir = dirPart
-  else dir = join(src.cwd, dirPart)
-  if (value === '~') return [{ insert: '~/', label: '~/', kind: 'dir', whole: false }]
-  let entries: { name: string; dir: boolean; exec: boolean }[]
-  try {
-    entries = await listDir(dir)
-  } catch {
-    return []
-  }
+  const dirs = await matchDirs(dirPart, src)
   const showHidden = base.startsWith('.')
-  let matches = entries.filter(e => e.name.startsWith(base) && (showHidden || !e.name.startsWith('.')))
-  if (!matches.length && base) {
-    const lower = base.toLowerCase()
-    matches = entries.filter(e => e.name.toLowerCase().startsWith(lower) && (showHidden || !e.name.startsWith('.')))
+  const out: Candidate[] = []
+  for (const { dir, shown } of dirs) {
+    let entries: { name: string; dir: boolean; exec: boolean }[]
+    try {
+      entries = await listDir(dir)
+    } catch {
+      continue
+    }
+    let matches = matchNames(entries.filter(e => showHidden || !e.name.startsWith('.')), base, e => e.name).items
+    if (only === 'dirs') matches = matches.filter(e => e.dir)
+    if (only === 'exec') matches = matches.filter(e => e.dir || e.exec)
+    matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const e of matches) {
+      const path = shown + e.name + (e.dir ? '/' : '')
+      // Folders corrected on the way show the whole path: it is not what was typed.
+      const label = shown === dirPart ? e.name + (e.dir ? '/' : '') : path
+      out.push({ insert: quotePath(path, quote, !e.dir), label, kind: e.dir ? 'dir' : 'file', whole: !e.dir })
+    }
   }
-  if (only === 'dirs') matches = matches.filter(e => e.dir)
-  if (only === 'exec') matches = matches.filter(e => e.dir || e.exec)
-  matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  return matches.map(e => {
-    const path = dirPart + e.name + (e.dir ? '/' : '')
-    return { insert: quotePath(path, quote, !e.dir), label: e.name + (e.dir ? '/' : ''), kind: e.dir ? 'dir' : 'file', whole: !e.dir }
-  })
+  return out
+}
+
+/** At most this many folders are followed when typed folder names match more than one. */
+const FOLDER_PATHS_CAP = 20
+
+/**
+ * The folders a typed folder part may mean, segment by segment: each segment names a folder as
+ * typed when there is one, else the folders it matches (`d/g` → `docs/`): as written, and on disk.
+ */
+async function matchDirs(dirPart: string, src: CompletionSource): Promise<{ dir: string; shown: string }[]> {
+  let root: { dir: string; shown: string }
+  let rest = dirPart
+  if (dirPart.startsWith('~/')) { root = { dir: src.home, shown: '~/' }; rest = dirPart.slice(2) }
+  else if (isAbsolute(dirPart)) { root = { dir: '/', shown: '/' }; rest = dirPart.slice(1) }
+  else root = { dir: src.cwd, shown: '' }
+  let found = [root]
+  for (const seg of rest.split('/').slice(0, -1)) {
+    const next: { dir: string; shown: string }[] = []
+    for (const at of found) {
+      const literal = join(at.dir, seg)
+      if (seg === '' || seg === '.' || seg === '..' || (await isDir(literal))) { next.push({ dir: literal, shown: at.shown + seg + '/' }); continue }
+      let entries: { name: string; dir: boolean }[]
+      try { entries = (await listDir(at.dir)).filter(e => e.dir && (seg.startsWith('.') || !e.name.startsWith('.'))) } catch { continue }
+      for (const e of matchNames(entries, seg, e => e.name).items) next.push({ dir: join(at.dir, e.name), shown: at.shown + e.name + '/' })
+    }
+    found = next.slice(0, FOLDER_PATHS_CAP)
+  }
+  return found
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false
 }
 
 async function listDir(dir: string): Promise<{ name: string; dir: boolean; exec: boolean }[]> {

@@ -1,6 +1,10 @@
 // The text being edited and the cursor in it, with the motions and kills of readline/emacs.
 // The text may span lines (an open block or quote); Home/End and Ctrl-A/E act on the current line.
-// The cursor is a UTF-16 index that never splits a surrogate pair.
+// The cursor is a UTF-16 index that never splits a surrogate pair. Every change can be undone
+// (Ctrl-_); letters typed in a row undo together, up to the next space.
+
+/** Changes kept for undo. */
+const UNDO_CAP = 200
 
 /** Letters, digits and underscore: what Alt-B/F and Ctrl-←/→ move over. */
 const WORD_CHAR = /[\p{L}\p{N}_]/u
@@ -10,20 +14,49 @@ export class LineBuffer {
   cursor = 0
   /** The last killed text, for Ctrl-Y. */
   killed = ''
+  /** The text and cursor before each change, newest last. */
+  private undos: { text: string; cursor: number }[] = []
+  /** The last change was typing a word: more letters join it in one undo. */
+  private typing = false
 
   constructor(text = '', cursor = text.length) {
     this.set(text, cursor)
   }
 
   set(text: string, cursor = text.length): void {
+    if (text !== this.text) this.checkpoint()
     this.text = text
     this.cursor = clamp(cursor, 0, text.length)
+  }
+
+  /** Back to the text before the last change; false when there is none. */
+  undo(): boolean {
+    const last = this.undos.pop()
+    this.typing = false
+    if (!last) return false
+    this.text = last.text
+    this.cursor = clamp(last.cursor, 0, last.text.length)
+    return true
+  }
+
+  /** Forgets what could be undone (a new line starts). */
+  clearUndo(): void {
+    this.undos = []
+    this.typing = false
+  }
+
+  private checkpoint(word = false): void {
+    if (word && this.typing) return
+    this.typing = word
+    this.undos.push({ text: this.text, cursor: this.cursor })
+    if (this.undos.length > UNDO_CAP) this.undos.shift()
   }
 
   get isEmpty(): boolean { return this.text.length === 0 }
 
   insert(s: string): void {
     if (!s) return
+    this.checkpoint(/^[^\s]+$/u.test(s) && s.length < 8)
     this.text = this.text.slice(0, this.cursor) + s + this.text.slice(this.cursor)
     this.cursor += s.length
   }
@@ -117,6 +150,7 @@ export class LineBuffer {
 
   private remove(from: number, to: number): void {
     if (to <= from) return
+    this.checkpoint()
     this.text = this.text.slice(0, from) + this.text.slice(to)
     this.cursor = from
   }
@@ -155,7 +189,7 @@ function wordStartBefore(s: string, i: number): number {
   return k
 }
 
-function wordEndAfter(s: string, i: number): number {
+export function wordEndAfter(s: string, i: number): number {
   let k = i
   while (k < s.length && !isWordAt(s, k)) k = nextIndex(s, k)
   while (k < s.length && isWordAt(s, k)) k = nextIndex(s, k)

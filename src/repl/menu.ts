@@ -23,9 +23,7 @@ export function menuRows(cands: readonly Candidate[], selected: number, columns:
     if (fit < cands.length) rows.push(theme.dim(moreText(from, fit, cands.length)))
     return rows
   }
-  const cellW = Math.min(columns, Math.max(...cands.map(c => textWidth(c.label))) + 2)
-  const perRow = Math.max(1, Math.floor((columns + 2) / cellW))
-  const total = Math.ceil(cands.length / perRow)
+  const { perRow, total, cellW } = gridShape(cands, columns)
   // Column-major like ls: down first, then across.
   const fitRows = Math.min(total, total > maxRows ? maxRows - 1 : maxRows)
   if (fitRows < 1) return [theme.dim(`${cands.length} matches`)]
@@ -43,6 +41,20 @@ export function menuRows(cands: readonly Candidate[], selected: number, columns:
   }
   if (fitRows < total) rows.push(theme.dim(`${cands.length} matches, ${moreText(from, fitRows, total).replace(/ more$/, ' more rows')}`))
   return rows
+}
+
+/** A grid of names: how many fit across, how many rows, and each cell's width. */
+function gridShape(cands: readonly Candidate[], columns: number): { perRow: number; total: number; cellW: number } {
+  const cellW = Math.min(columns, Math.max(...cands.map(c => textWidth(c.label))) + 2)
+  const perRow = Math.max(1, Math.floor((columns + 2) / cellW))
+  return { perRow, total: Math.ceil(cands.length / perRow), cellW }
+}
+
+/** How far ← and → move in the menu: a column of the grid; 0 for a list (it has one column). */
+export function menuColumnStep(cands: readonly Candidate[], columns: number): number {
+  if (!cands.length || cands.some(c => c.description)) return 0
+  const { perRow, total } = gridShape(cands, columns)
+  return perRow > 1 ? total : 0
 }
 
 function windowStart(selected: number, fit: number, n: number): number {

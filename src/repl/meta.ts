@@ -60,12 +60,15 @@ function helpText(t: Theme, views: ReplViews): string {
   const metas: [string, string][] = [...Object.entries(META_COMMANDS), ...[...views].map(([name, v]): [string, string] => [`:${name} ${v.usage}`, v.summary])]
   const keys: [string, string][] = [
     ['Enter', 'run the line (a new line while a block or quote is open; Alt-Enter always)'],
-    ['Tab', 'complete commands, flags, paths, variables; again to pick from the menu'],
-    ['↑ ↓', 'history, matching what is typed; Ctrl-R searches it'],
+    ['Tab', 'complete commands, flags, paths, variables; again, or the arrows, to move in the menu'],
+    ['↑ ↓', 'history: the lines containing what is typed'],
+    ['Ctrl-R', 'a list of the history lines containing what you type; Enter runs the chosen one'],
+    ['→ End', 'at the end: take the faint suggestion (Alt-→ one word of it)'],
     ['Ctrl-A Ctrl-E, Home End', 'start, end of the line'],
     ['Alt-B Alt-F, Ctrl-← Ctrl-→', 'a word back, forward'],
     ['Ctrl-K Ctrl-U Ctrl-W Alt-D', 'cut to the end, to the start, a word back, a word forward'],
     ['Ctrl-Y', 'paste what was cut'],
+    ['Ctrl-_ Ctrl-Z', 'undo'],
     ['Ctrl-C', 'stop what runs (the shell stays); at the prompt, drop the line'],
     ['Ctrl-D', 'on an empty line: leave fsh'],
     ['Ctrl-L', 'clear the screen'],

@@ -1,6 +1,7 @@
 // The prompt: where we are (home as ~, parent folders cut to their first letter when the path is
 // long for the terminal), the last exit status when it failed, and how long the last command took
 // when that was over 2 s.
+import { stripVTControlCharacters } from 'node:util'
 import { formatDuration } from '../base/units.ts'
 import type { Prefix } from './editor-layout.ts'
 import { textWidth } from '../base/text-width.ts'
@@ -59,4 +60,15 @@ export function codePrompt(language: string, theme: Theme): Prefix {
 
 export function continuationPrompt(theme: Theme): Prefix {
   return { text: theme.dim('… '), width: 2 }
+}
+
+/**
+ * A prompt printed by the user's `def prompt` (or `right_prompt`): its last line, with colour
+ * sequences kept and any other control character dropped, so the width we count is what shows.
+ */
+export function printedPrompt(out: string): Prefix {
+  const lines = out.replace(/\n+$/, '').split('\n')
+  // eslint-disable-next-line no-control-regex
+  const text = lines[lines.length - 1]!.replace(/\x1b\[[0-9;]*m|[\x00-\x1f\x7f]/g, m => (m.length > 1 ? m : ''))
+  return { text, width: textWidth(stripVTControlCharacters(text)) }
 }

@@ -1,17 +1,24 @@
 // The REPL's history kept in the shared store (HistoryStore: atomic appends, locked compaction):
-// every line saved as it is run, so a crash loses none; the saved lines of every session loaded at
-// start, and again when another shell has added to the file since.
+// every line saved when it has run, with its exit status — or, when it runs for long, saved while it
+// runs (without one), so that closing the terminal on it loses nothing; the saved lines of every
+// session loaded at start, and again when another shell has added to the file since.
 import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { HistoryStore } from '../state/history.ts'
 import { HistoryNav } from './history-nav.ts'
+
+/** A line still running after this long is saved without waiting for its exit status. */
+const SAVE_RUNNING_AFTER_MS = 3000
 
 export class SavedHistory {
   readonly nav = new HistoryNav()
   /** False until the first load has finished. */
   loaded: boolean
   private saving: Promise<void> = Promise.resolve()
-  /** File size after our last write or read: a different size means another shell wrote. */
+  /**
+   * The size the file has if nobody else wrote: its size when we last read it plus the bytes we
+   * appended since. Any other size means another shell wrote (or compacted) and we read it again.
+   */
   private size: number | undefined
   /** Lines of this session still on their way to the file (a load must not drop them). */
   private unsaved: string[] = []
@@ -21,27 +28,39 @@ export class SavedHistory {
     private readonly store: HistoryStore | undefined,
     private readonly cwd: () => string,
     private readonly warn: (message: string) => void,
+    private readonly saveRunningAfterMs = SAVE_RUNNING_AFTER_MS,
   ) {
     this.loaded = !store
   }
 
-  /** A line was run: recalled from now on and saved, unless it starts with a space or repeats the last. */
-  remember(line: string): void {
-    if (!line.trim() || line.startsWith(' ')) return
+  /**
+   * A line is about to run: recalled from now on, unless it starts with a space. Call the function
+   * returned with its exit status when it has run: then it is saved (unless it repeats the last).
+   */
+  remember(line: string): (exit: number) => void {
+    if (!line.trim() || line.startsWith(' ')) return () => {}
     const all = this.nav.all()
     const repeat = all[all.length - 1] === line
-    this.nav.add(line)
+    const cwd = this.cwd()
+    this.nav.add(line, cwd)
     const store = this.store
-    if (repeat || !store) return
-    const entry = { cmd: line, ts: Date.now(), cwd: this.cwd() }
+    if (repeat || !store) return () => {}
+    const ts = Date.now()
     this.unsaved.push(line)
-    this.saving = this.saving.then(async () => {
-      const before = await sizeOf(store.file)
-      await store.add(entry)
-      // Had another shell added lines since we last looked, the next sync must still read them.
-      this.size = before === this.size ? await sizeOf(store.file) : -1
-      this.unsaved.splice(this.unsaved.indexOf(line), 1)
-    }).catch(e => this.problem(e))
+    let saved = false
+    const save = (exit?: number) => {
+      if (saved) return
+      saved = true
+      clearTimeout(timer)
+      this.saving = this.saving.then(async () => {
+        const added = await store.add({ cmd: line, ts, cwd, exit })
+        if (this.size !== undefined) this.size += added
+        this.unsaved.splice(this.unsaved.indexOf(line), 1)
+      }).catch(e => this.problem(e))
+    }
+    const timer = setTimeout(save, this.saveRunningAfterMs)
+    timer.unref()
+    return exit => save(exit)
   }
 
   /** Resolves when the lines remembered so far are saved (or failed to be). */
@@ -63,7 +82,7 @@ export class SavedHistory {
     try {
       return statSync(this.store.file).size !== this.size
     } catch {
-      return false
+      return this.size !== 0
     }
   }
 
@@ -73,16 +92,19 @@ export class SavedHistory {
     if (!store || this.nav.navigating) return
     await this.saving
     const size = await sizeOf(store.file)
-    if (size !== undefined && size !== this.size) await this.read(store)
+    if ((size ?? 0) !== this.size) await this.read(store)
   }
 
   private async read(store: HistoryStore): Promise<void> {
     try {
+      // The size before reading: a line appended while we read makes the next look read again.
+      const size = await sizeOf(store.file)
       const entries = await store.load()
-      this.size = await sizeOf(store.file)
+      this.size = size ?? 0
       const inFile = new Set(entries.map(e => e.cmd))
       this.unsaved = this.unsaved.filter(l => !inFile.has(l))
-      this.nav.replace([...entries.map(e => e.cmd), ...this.unsaved])
+      const cwd = this.cwd()
+      this.nav.replace([...entries, ...this.unsaved.map(cmd => ({ cmd, cwd }))])
     } catch (e) {
       this.problem(e)
     }

@@ -9,7 +9,9 @@ import { stoppedChildren, type Job } from '../runtime/jobs.ts'
 import type { HistoryStore } from '../state/history.ts'
 import { applyCandidate, commonPrefix, complete, type Candidate, type Completion, type CompletionSource } from './complete.ts'
 import { layoutEditor, type Prefix } from './editor-layout.ts'
+import { menuColumnStep } from './menu.ts'
 import { highlight, type Segment } from './highlight.ts'
+import type { HistoryMatch } from './history-nav.ts'
 import type { KeyEvent, KeyPress } from './keys.ts'
 import { LineBuffer } from './line-buffer.ts'
 import { isHelp, runMeta, viewName, type ReplViews } from './meta.ts'
@@ -17,7 +19,9 @@ import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
+import { abbreviationAt, CONFIG_LIMIT_MS, directive, expandAliases, runConfig, runPrompts, type Directive, type EditorAction } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
+import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
@@ -59,11 +63,14 @@ export interface ViewState {
   cursor: number
   segments: Segment[]
   prompt: Prefix
+  /** The user's `def right_prompt`, drawn at the right end of the first row when it fits. */
+  rightPrompt?: Prefix
   cont: Prefix
   columns: number
   rows: number
   menu?: { candidates: Candidate[]; selected: number }
-  search?: { query: string; failed: boolean }
+  /** Ctrl-R: the query, the matching lines (newest first) and the one chosen. */
+  search?: { query: string; failed: boolean; matches: readonly HistoryMatch[]; selected: number }
   /** One dim line under the editor: a syntax error, "no completions", how to finish `:loop`'s code. */
   hint?: string
   run?: RunView
@@ -90,6 +97,9 @@ const ECHO_MAX_ROWS = 30
 /** Echoes kept for <Static>: they are on screen already, the list restarts past this. */
 const ECHO_KEEP = 100
 const TICK_MS = 100
+/** Ctrl-R lists at most this many matches; PageUp/PageDown move by SEARCH_PAGE. */
+const SEARCH_MATCHES_MAX = 500
+const SEARCH_PAGE = 8
 
 export class ReplSession {
   readonly saved: SavedHistory
@@ -106,7 +116,7 @@ export class ReplSession {
   private echoId = 0
   private hint: string | undefined
   private menu: { completion: Completion; base: { text: string; cursor: number }; selected: number } | undefined
-  private search: { query: string; index: number; original: { text: string; cursor: number }; failed: boolean } | undefined
+  private search: { query: string; matches: HistoryMatch[]; selected: number; original: { text: string; cursor: number }; failed: boolean } | undefined
   private completing = 0
   private run: RunView | undefined
   private controller: AbortController | undefined
@@ -128,6 +138,20 @@ export class ReplSession {
   private heldKeys: KeyEvent[] | undefined
   /** True while keys held for a history sync are handled: they need no second one. */
   private synced = false
+  /** The autosuggestion: what would follow `text` (drawn after the cursor when it is at the end). */
+  private suggestion: { text: string; version: number; tail: string | undefined } | undefined
+  private suggesting = 0
+  /** From config.fsh or typed: `alias` (replaced when a line runs) and `abbr` (replaced as you type). */
+  private readonly aliases = new Map<string, string>()
+  private readonly abbrs = new Map<string, string>()
+  /** `bind KEY ACTION`: keys (as `ctrl-alt-x`) that do an editor action instead of what they usually do. */
+  private readonly bindings = new Map<string, EditorAction>()
+  /** Resolves when config.fsh has run: a line typed before waits for it. */
+  private configured: Promise<void> | undefined
+  /** What the user's `def prompt` / `def right_prompt` printed last; undefined: the built-in prompt. */
+  private prompts: { left?: Prefix; right?: Prefix } = {}
+  /** A broken prompt function is reported once, until it works again. */
+  private promptFailed = false
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now
@@ -156,17 +180,19 @@ export class ReplSession {
     if (this.lexCache?.text !== text) this.lexCache = { text, ...this.colour(text) }
     const sh = this.opts.shell
     const theme = this.opts.theme
+    const tail = this.suggested()
     this.snapshot = {
       phase: this.done ? (this.leavePrompt ? 'exit' : 'gone') : this.run ? 'run' : 'edit',
       text,
       cursor: this.editor.cursor,
-      segments: this.lexCache.segments,
-      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      segments: tail ? [...this.lexCache.segments, { text: shownTail(tail), style: 'suggestion' }] : this.lexCache.segments,
+      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : this.prompts.left ?? renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      rightPrompt: this.codeFor ? undefined : this.prompts.right,
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
       rows: this.opts.terminal.rows(),
       menu: this.menu && { candidates: this.menu.completion.candidates, selected: this.menu.selected },
-      search: this.search && { query: this.search.query, failed: this.search.failed },
+      search: this.search && { query: this.search.query, failed: this.search.failed, matches: this.search.matches, selected: this.search.selected },
       hint: this.hint ?? this.codeFor?.view.code?.hint ?? this.lexCache.hint,
       run: this.run && { ...this.run, rows: this.out?.rows ?? 0 },
       queued: [...this.queue],
@@ -177,6 +203,38 @@ export class ReplSession {
       now: this.now(),
     }
     for (const fn of this.listeners) fn()
+  }
+
+  /** The suggestion for the text as it is now, looked up when the text changed; none mid-line or in a menu. */
+  private suggested(): string | undefined {
+    const b = this.editor
+    if (this.done || !this.opts.theme.attributes || this.codeFor || this.menu || this.search || this.history.navigating) return undefined
+    if (b.cursor !== b.text.length || !b.text.trim()) return undefined
+    if (this.suggestion?.text !== b.text || this.suggestion.version !== this.history.version) {
+      const text = b.text
+      this.suggestion = { text, version: this.history.version, tail: historyTail(this.history, text, this.opts.shell.cwd) }
+      if (this.suggestion.tail === undefined) {
+        const seq = ++this.suggesting
+        // Completion may read folders: its answer comes later, and only counts if nothing changed.
+        void completionTail(text, this.source).catch(() => undefined).then(tail => {
+          if (tail === undefined || seq !== this.suggesting || this.suggestion?.text !== text) return
+          this.suggestion.tail = tail
+          this.emit()
+        })
+      }
+    }
+    return this.suggestion.tail
+  }
+
+  /** → / End / Ctrl-E / Ctrl-F at the end with a suggestion: take it (`word`: only its next word). */
+  private acceptSuggestion(word: boolean): boolean {
+    const b = this.editor
+    if (b.cursor !== b.text.length) return false
+    const tail = this.suggested()
+    if (!tail) return false
+    b.insert(word ? firstWord(tail) : tail)
+    this.edited()
+    return true
   }
 
   private colour(text: string): { segments: Segment[]; hint?: string } {
@@ -245,23 +303,26 @@ export class ReplSession {
   private editKey(ev: KeyEvent, idle: boolean): void {
     const b = this.editor
     this.hint = undefined
-    if (ev.t === 'text') { b.insert(ev.text); return this.edited() }
+    if (ev.t === 'text') { this.type(ev.text); return this.edited() }
     if (ev.t === 'paste') {
       b.insert(ev.text)
       if (ev.truncated) this.hint = 'the paste was too long: only its first 8 MiB were kept'
       return this.edited()
     }
     const { name, ctrl, alt } = ev
+    const bound = this.bindings.get(`${ctrl ? 'ctrl-' : ''}${alt ? 'alt-' : ''}${name}`)
+    if (bound) return this.perform(bound)
     if (name === 'enter') {
       if (alt) { b.insert('\n'); return this.edited() }
+      this.expandAbbreviation()
       return idle ? this.submit() : this.enqueue()
     }
     if (ctrl) {
       switch (name) {
         case 'a': b.lineStart(); return this.emit()
-        case 'e': b.lineEnd(); return this.emit()
+        case 'e': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
         case 'b': b.left(); return this.emit()
-        case 'f': b.right(); return this.emit()
+        case 'f': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
         case 'k': b.killToEnd(); return this.edited()
         case 'u': b.killToStart(); return this.edited()
         case 'w': b.killBigWordBack(); return this.edited()
@@ -279,13 +340,15 @@ export class ReplSession {
           if (idle) { this.leavePrompt = true; return this.exit(this.opts.shell.lastExit) }
           return
         case 'g': return this.emit()
+        // Undo; Ctrl-Z too, since at the prompt no program runs that it could stop.
+        case '_': case 'z': b.undo(); return this.edited()
       }
       return
     }
     if (alt) {
       switch (name) {
         case 'b': case 'left': b.wordLeft(); return this.emit()
-        case 'f': case 'right': b.wordRight(); return this.emit()
+        case 'f': case 'right': if (this.acceptSuggestion(true)) return; b.wordRight(); return this.emit()
         case 'd': b.killWordForward(); return this.edited()
         case 'backspace': b.killWordBack(); return this.edited()
       }
@@ -293,15 +356,46 @@ export class ReplSession {
     }
     switch (name) {
       case 'left': b.left(); return this.emit()
-      case 'right': b.right(); return this.emit()
+      case 'right': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
       case 'home': b.lineStart(); return this.emit()
-      case 'end': b.lineEnd(); return this.emit()
+      case 'end': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
       case 'backspace': b.backspace(); return this.edited()
       case 'delete': b.del(); return this.edited()
       case 'up': case 'down': return this.historyKey(name)
       case 'tab': if (!ev.shift) void this.startCompletion(); return
       case 'escape': return this.emit()
     }
+  }
+
+  private perform(action: EditorAction): void {
+    const b = this.editor
+    switch (action) {
+      case 'accept-suggestion': this.acceptSuggestion(false); return
+      case 'accept-word': this.acceptSuggestion(true); return
+      case 'undo': b.undo(); return this.edited()
+      case 'history-search': return this.startSearch()
+      case 'complete': void this.startCompletion(); return
+      case 'clear-screen': this.opts.terminal.clearScreen(); return this.emit()
+      case 'kill-line': b.killToEnd(); return this.edited()
+      case 'line-start': b.lineStart(); return this.emit()
+      case 'line-end': b.lineEnd(); return this.emit()
+    }
+  }
+
+  /** Typed text; a space after an abbreviation in command position replaces it first. */
+  private type(text: string): void {
+    if (!this.abbrs.size) return this.editor.insert(text)
+    for (const part of text.split(/( )/)) {
+      if (part === ' ') this.expandAbbreviation()
+      this.editor.insert(part)
+    }
+  }
+
+  private expandAbbreviation(): void {
+    const b = this.editor
+    const a = abbreviationAt(b.text, b.cursor, this.abbrs, this.source)
+    if (!a) return
+    b.set(b.text.slice(0, a.start) + a.text + b.text.slice(a.end), a.start + a.text.length)
   }
 
   private edited(): void {
@@ -370,6 +464,14 @@ export class ReplSession {
     if (ev.t === 'key' && !ev.alt) {
       if ((ev.name === 'tab' && !ev.shift) || ev.name === 'down' || (ev.ctrl && ev.name === 'n')) { pick(m.selected + 1); return true }
       if ((ev.name === 'tab' && ev.shift) || ev.name === 'up' || (ev.ctrl && ev.name === 'p')) { pick(m.selected < 0 ? n - 1 : m.selected - 1); return true }
+      const across = ev.name === 'right' ? 1 : ev.name === 'left' ? -1 : 0
+      const step = across && !ev.ctrl ? menuColumnStep(m.completion.candidates, this.opts.terminal.columns()) : 0
+      if (step) {
+        // ← and → go across the grid's columns, as the menu shows it; past its edge, no move.
+        const k = m.selected < 0 ? 0 : m.selected + across * step
+        if (k >= 0 && k < n) pick(k)
+        return true
+      }
       if (ev.name === 'enter' && !ev.ctrl) { this.menu = undefined; this.edited(); return true }
       if (ev.name === 'escape' || (ev.ctrl && (ev.name === 'g' || ev.name === 'c'))) {
         this.editor.set(m.base.text, m.base.cursor)
@@ -386,29 +488,38 @@ export class ReplSession {
 
   private startSearch(): void {
     this.menu = undefined
-    this.search = { query: '', index: this.history.size, original: { text: this.editor.text, cursor: this.editor.cursor }, failed: false }
-    this.emit()
+    this.search = { query: '', matches: [], selected: 0, original: { text: this.editor.text, cursor: this.editor.cursor }, failed: false }
+    this.searchFor('')
   }
 
-  private searchFor(query: string, from: number, skip: boolean, newer = false): void {
+  /** The list for a new query, the newest match chosen. */
+  private searchFor(query: string): void {
     const s = this.search!
-    const m = newer ? this.history.searchNewer(query, from) : this.history.search(query, from, skip)
     s.query = query
-    if (m) {
-      s.index = m.index
-      s.failed = false
-      this.editor.set(m.line, m.at + query.length)
-    } else s.failed = query.length > 0
+    s.matches = this.history.matches(query, SEARCH_MATCHES_MAX)
+    s.failed = !s.matches.length && query.length > 0
+    this.choose(0)
+  }
+
+  /** Moves the choice in the list; the line being edited shows it. */
+  private choose(k: number): void {
+    const s = this.search!
+    s.selected = Math.max(0, Math.min(k, s.matches.length - 1))
+    const m = s.matches[s.selected]
+    if (m) this.editor.set(m.line, m.at + s.query.length)
+    else this.editor.set(s.original.text, s.original.cursor)
     this.emit()
   }
 
   private searchKey(ev: KeyEvent): void {
     const s = this.search!
-    if (ev.t === 'text' || ev.t === 'paste') return this.searchFor(s.query + ev.text.replace(/\n/g, ' '), s.failed ? this.history.size : s.index + 1, false)
+    if (ev.t === 'text' || ev.t === 'paste') return this.searchFor(s.query + ev.text.replace(/\n/g, ' '))
     const { name, ctrl } = ev
-    if (ctrl && name === 'r') return this.searchFor(s.query, s.index, true)
-    if (ctrl && name === 's') return this.searchFor(s.query, s.index, false, true)
-    if (name === 'backspace') return this.searchFor(s.query.slice(0, -1), this.history.size, false)
+    if (name === 'up' || (ctrl && (name === 'r' || name === 'p'))) return this.choose(s.selected + 1)
+    if (name === 'down' || (ctrl && (name === 's' || name === 'n'))) return this.choose(s.selected - 1)
+    if (name === 'pageup') return this.choose(s.selected + SEARCH_PAGE)
+    if (name === 'pagedown') return this.choose(s.selected - SEARCH_PAGE)
+    if (name === 'backspace') return this.searchFor(s.query.slice(0, -1))
     if ((ctrl && (name === 'c' || name === 'g')) || name === 'escape') {
       this.editor.set(s.original.text, s.original.cursor)
       this.search = undefined
@@ -416,7 +527,7 @@ export class ReplSession {
     }
     // Anything else takes the match: Enter runs it, a motion key starts editing it.
     this.search = undefined
-    if (s.failed && !s.query) this.editor.set(s.original.text, s.original.cursor)
+    if (!s.matches.length) this.editor.set(s.original.text, s.original.cursor)
     if (name === 'enter') return this.run ? this.enqueue() : this.submit()
     this.emit()
     if (name !== 'tab') this.handle(ev)
@@ -433,6 +544,7 @@ export class ReplSession {
     }
     this.echo(text)
     this.editor.set('')
+    this.editor.clearUndo()
     this.history.reset()
     this.menu = undefined
     void this.execute(text)
@@ -456,22 +568,77 @@ export class ReplSession {
 
   /** Runs a line (or a meta command), then the lines typed ahead meanwhile. */
   private async execute(text: string): Promise<void> {
+    // Only when it is still running: an await here would let the view draw before drawn() waits for it.
+    if (this.configured) await this.configured
     for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
       if (line !== text) this.echo(line)
       await this.drawn()
-      this.saved.remember(line)
+      const ran = this.saved.remember(line)
       if (!line.trim()) continue
-      const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
+      const d = directive(line)
+      const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line) : await this.runLine(line)
+      ran(code ?? this.opts.shell.lastExit)
       if (code !== undefined) return this.exit(code)
     }
+    await this.refreshPrompts()
     this.emit()
     void this.saved.sync()
   }
+
+  /** An alias, abbr or theme line (from config.fsh or typed); `where` names the config line in messages. */
+  private apply(d: Directive, where = ''): undefined {
+    const sh = this.opts.shell
+    const say = (text: string) => this.opts.terminal.write(text)
+    sh.lastExit = 0
+    if (d.t === 'alias') this.aliases.set(d.name, d.text)
+    else if (d.t === 'abbr') this.abbrs.set(d.name, d.text)
+    else if (d.t === 'bind') this.bindings.set(d.key, d.action)
+    else if (d.t === 'list') {
+      const all: ReadonlyMap<string, string> = d.what === 'alias' ? this.aliases : d.what === 'abbr' ? this.abbrs : this.bindings
+      say([...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `${d.what} ${n} ${t}\n`)).join(''))
+    } else if (d.t === 'theme') {
+      const bad = this.opts.theme.restyle(d.kind, d.colours)
+      if (bad) { say(`fsh: ${where}theme: ${bad}\n`); sh.lastExit = 2 }
+    } else {
+      say(`fsh: ${where}${d.message}\n`)
+      sh.lastExit = 2
+    }
+    return undefined
+  }
+
+  /** Runs config.fsh (config.ts); lines typed meanwhile wait for it. */
+  configure(limitMs = CONFIG_LIMIT_MS): Promise<void> {
+    const term = this.opts.terminal
+    this.configured = runConfig(this.opts.shell, {
+      limitMs,
+      say: text => term.write(text),
+      out: () => new ScreenOut({ writer: { write: c => term.write(c) }, theme: this.opts.theme, columns: () => term.columns(), partialLines: false }),
+      apply: (d, where) => this.apply(d, where),
+    }).then(() => this.refreshPrompts())
+      .catch(e => term.write(`fsh: config: ${e instanceof Error ? e.message : String(e)}\n`))
+      .finally(() => { this.configured = undefined; this.emit() })
+    return this.configured
+  }
+
+  /** The user's `prompt` and `right_prompt`, if defined; a failing one gives the built-in prompt, said once. */
+  private async refreshPrompts(): Promise<void> {
+    const r = await runPrompts(this.opts.shell)
+    if ('error' in r) {
+      if (!this.promptFailed) this.opts.terminal.write(`fsh: ${r.error} (the built-in prompt is used)\n`)
+      this.promptFailed = true
+      this.prompts = {}
+      return
+    }
+    this.promptFailed = false
+    this.prompts = r
+  }
+
 
   /** Runs a shell line; returns an exit status when `exit` ran. */
   private async runLine(text: string): Promise<number | undefined> {
     const sh = this.opts.shell
     const term = this.opts.terminal
+    text = expandAliases(text, this.aliases, this.source)
     let prog
     try { prog = sh.parse(text) } catch { prog = undefined }
     const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)

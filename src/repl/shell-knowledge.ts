@@ -2,10 +2,11 @@
 // PATH), which programs are on PATH, which variables exist. PATH lookups are cached per PATH value,
 // with a cap, since the highlighter asks on every key.
 import { readdirSync, statSync, accessSync, constants } from 'node:fs'
-import { delimiter, isAbsolute, resolve } from 'node:path'
+import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import { findOnPath } from '../runtime/external.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { CompletionSource } from './complete.ts'
+import { ExternalFlagCache } from './external-flags.ts'
 import type { Known } from './needs-terminal.ts'
 import { PATH_LOOKUP_CAP, PATH_PROGRAMS_CAP } from '../base/limits.ts'
 
@@ -16,8 +17,11 @@ export class ShellKnowledge implements Known {
   private programs: string[] | undefined
   private programsPath = ''
   private builtinSet: Set<string> | undefined
+  private readonly flagCache: ExternalFlagCache
 
-  constructor(private readonly shell: Shell) {}
+  constructor(private readonly shell: Shell) {
+    this.flagCache = new ExternalFlagCache(join(shell.home.state, 'program-flags.json'), () => shell.env)
+  }
 
   private get builtins(): Set<string> {
     this.builtinSet ??= new Set(this.shell.commandNames())
@@ -79,6 +83,10 @@ export class ShellKnowledge implements Known {
       functions: () => sh.functionNames(),
       externals: () => this.externals(),
       command: name => sh.findCommand(name),
+      externalFlags: async name => {
+        const path = findOnPath(name, sh.env, sh.cwd)
+        return path ? this.flagCache.flags(path) : []
+      },
       variables: () => sh.variableNames(),
       env: () => sh.env,
     }

@@ -33,7 +33,7 @@ export interface ReplOptions {
 
 export async function runRepl(opts: ReplOptions): Promise<number> {
   const shell = createCliShell(opts.env, true)
-  const theme = makeTheme(colorEnabled(opts.env, true))
+  const theme = makeTheme(colorEnabled(opts.env, true), opts.env.TERM !== 'dumb')
   const history = new HistoryStore(join(shell.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
   const session = new ReplSession({ shell, terminal: term, theme, history })
@@ -45,6 +45,7 @@ export async function runRepl(opts: ReplOptions): Promise<number> {
   }
   term.mount()
   term.listen(opts.early?.chunks)
+  void session.configure()
 
   void ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 

@@ -231,7 +231,7 @@ export interface CommandDef<F extends Record<string, FlagSpec> = Record<string, 
   /** 'record' means one summary record: `--json` prints one JSON document instead of NDJSON. */
   output?: InOut | 'record'
   /** How positional arguments complete on Tab, when not as their type says (`path`: file names). */
-  complete?: 'commands' | 'variables' | readonly string[]
+  complete?: 'commands' | 'builtins' | 'variables' | readonly string[]
   /** Human rendering of a summary record at the end of a pipeline (no --json). */
   format?(value: Value, ctx: { color: boolean; columns: number }): string
   examples?: Example[]

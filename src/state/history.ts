@@ -65,10 +65,11 @@ export class HistoryStore {
     return entries.length > this.max ? entries.slice(-this.max) : entries
   }
 
-  async add(entry: HistoryEntry): Promise<void> {
+  /** Appends one entry; resolves to the bytes it added (0 when the line is too long to keep). */
+  async add(entry: HistoryEntry): Promise<number> {
     const line = JSON.stringify(storedEntry(entry)) + '\n'
     const bytes = Buffer.from(line)
-    if (bytes.length > HISTORY_LINE_BYTES) return
+    if (bytes.length > HISTORY_LINE_BYTES) return 0
     await this.ensureDir()
     let size: number
     if (bytes.length <= ATOMIC_APPEND_BYTES) {
@@ -82,6 +83,7 @@ export class HistoryStore {
     }
     const estimate = size / (this.bytesPerEntry ?? bytes.length)
     if (estimate > this.max + slack(this.max)) await this.compact()
+    return bytes.length
   }
 
   private async ensureDir(): Promise<void> {

@@ -125,6 +125,51 @@ test('variables, $env. and ${...}', async () => {
   assert.equal((await run('echo "total: $cou')).inserts, ['$count'], 'inside double quotes too')
 })
 
+test('nothing starts so: names containing what was typed, then names with its letters in order', async () => {
+  const fuzzy = mkdtempSync(join(tmpdir(), 'fsh-fuzzy-'))
+  mkdirSync(join(fuzzy, 'docs'))
+  mkdirSync(join(fuzzy, 'dist'))
+  writeFileSync(join(fuzzy, 'docs', 'guide.md'), '')
+  writeFileSync(join(fuzzy, 'docs', 'api.md'), '')
+  writeFileSync(join(fuzzy, 'notes.md'), '')
+  writeFileSync(join(fuzzy, 'Notebook.txt'), '')
+  const at = { ...src, cwd: fuzzy }
+  const inserts = async (text: string) => (await complete(text, text.length, at)).candidates.map(c => c.insert)
+  assert.equal(await inserts('cat otes'), ['notes.md'], 'substring')
+  assert.equal(await inserts('cat nts'), ['notes.md'], 'subsequence')
+  assert.equal(await inserts('cat note'), ['notes.md'], 'a prefix match hides the others')
+  assert.equal(await inserts('cat NOTE'), ['Notebook.txt', 'notes.md'], 'then the start ignoring case')
+  assert.equal(await inserts('cat d/g'), ['docs/guide.md'], 'folder by folder')
+  assert.equal(await inserts('cat ds/gui'), ['docs/guide.md'])
+  const c = await complete('cat d/g', 7, at)
+  assert.is(c.candidates[0]!.label, 'docs/guide.md', 'a corrected folder shows in the menu')
+  assert.is(applyCandidate('cat d/g', c, c.candidates[0]!).text, 'cat docs/guide.md ')
+  assert.equal(await inserts('cat docs/md'), ['docs/api.md', 'docs/guide.md'], 'a folder typed whole stays')
+  assert.equal((await run('lgt')).inserts, ['logtail'], 'commands too')
+  assert.equal((await run('loglens summary --op')).inserts, ['--top'], 'and long flags')
+  assert.equal((await run('loglens parse --format mb')).inserts, ['combined'], 'and values')
+})
+
+test('help completes the names help takes: commands of the shell, then their subcommands', async () => {
+  const help = defineCommand({ name: 'help', summary: 'Help', args: [{ name: 'command', type: 'string', optional: true, describe: 'c' }, { name: 'sub', type: 'string', optional: true, describe: 's' }], complete: 'builtins' })
+  const withHelp: CompletionSource = { ...src, builtins: () => [...Object.keys(defs), 'help'], command: async n => (n === 'help' ? help : defs[n]) }
+  const inserts = async (text: string) => (await complete(text, text.length, withHelp)).candidates.map(c => c.insert)
+  assert.equal(await inserts('help l'), ['loglens', 'ls'], 'no functions, keywords or programs (logtail, less, logger)')
+  assert.equal(await inserts('help loglens s'), ['summary'])
+  assert.equal(await inserts('help ls '), [])
+})
+
+test('flags of a program on PATH from its --help, with descriptions, only after a -', async () => {
+  const asked: string[] = []
+  const withFlags: CompletionSource = { ...src, externalFlags: async n => { asked.push(n); return [{ flag: '-a', description: 'all' }, { flag: '--all', description: 'all' }, { flag: '--width=', description: 'columns' }] } }
+  const c = await complete('less --w', 8, withFlags)
+  assert.equal(c.candidates.map(x => [x.insert, x.description]), [['--width=', 'columns']])
+  assert.is(applyCandidate('less --w', c, c.candidates[0]!).text, 'less --width=', 'no space after an =')
+  assert.equal((await complete('less -', 6, withFlags)).candidates.map(x => x.insert), ['-a', '--all', '--width='])
+  await complete('less we', 7, withFlags)
+  assert.equal(asked, ['less', 'less'], 'not asked for a file name')
+})
+
 test('completion in the middle of a line keeps what follows', async () => {
   const text = 'logl | first 3'
   const { c } = await run(text, 4)

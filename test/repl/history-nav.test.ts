@@ -33,15 +33,39 @@ test('a line run again moves to the newest place; the size is capped', () => {
   assert.is(h.size, 3, 'blank lines are not kept')
 })
 
-test('Ctrl-R finds the newest line containing the text, and older ones on repeat', () => {
+test('Ctrl-R lists the lines containing the text, newest first, with where the match is', () => {
   const h = new HistoryNav(['open a.log | first 1', 'ls', 'open b.log | count', 'echo'])
-  const m1 = h.search('open')!
-  assert.is(m1.line, 'open b.log | count')
-  const m2 = h.search('open', m1.index, true)!
-  assert.is(m2.line, 'open a.log | first 1')
-  assert.is(h.search('open', m2.index, true), undefined)
-  assert.is(h.searchNewer('open', m2.index)!.line, 'open b.log | count')
-  assert.is(h.search('count')!.at, 13, 'where the match is, for underlining')
+  assert.equal(h.matches('open', 10).map(m => m.line), ['open b.log | count', 'open a.log | first 1'])
+  assert.equal(h.matches('o', 2).map(m => m.line), ['echo', 'open b.log | count'], 'at most the limit')
+  assert.is(h.matches('count', 1)[0]!.at, 13, 'where the match is, for underlining')
+  assert.equal(h.matches('zzz', 10), [])
 })
 
+test('the suggestion is the newest longer line starting with the text, one from this folder first', () => {
+  const h = new HistoryNav([{ cmd: 'git push', cwd: '/a' }, { cmd: 'git pull', cwd: '/b' }, { cmd: 'git', cwd: '/a' }])
+  assert.is(h.suggest('git p', '/c'), 'git pull')
+  assert.is(h.suggest('git p', '/a'), 'git push')
+  assert.is(h.suggest('git', '/a'), 'git push', 'a line is never its own suggestion')
+  assert.is(h.suggest('  ', '/a'), undefined)
+})
+
+test('↑ matches text anywhere in a line, not only at its start', () => {
+  const h = new HistoryNav(['open web.log | count', 'ls', 'tail web.log'])
+  assert.is(h.older('web.log'), 'tail web.log')
+  assert.is(h.older('tail web.log'), 'open web.log | count')
+  assert.is(h.older('open web.log | count'), undefined)
+})
+
+test('a keystroke with 100k history lines finds its suggestion within 16 ms, even when nothing matches', () => {
+  const lines = Array.from({ length: 100_000 }, (_, k) => ({ cmd: `open logs/web-${k}.log | where status >= 500`, cwd: `/srv/${k % 50}` }))
+  const h = new HistoryNav(lines, 100_000)
+  h.suggest('warm-up', '/')
+  let worst = 0
+  for (const typed of ['zzz', 'open logs/web-1', 'open logs/web-99999.log', 'o']) {
+    const t0 = performance.now()
+    h.suggest(typed, '/nowhere')
+    worst = Math.max(worst, performance.now() - t0)
+  }
+  assert.ok(worst < 16, `${worst.toFixed(1)} ms`)
+})
 test.run()

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { HistoryStore } from '../../src/state/history.ts'
+import { HistoryStore, type HistoryEntry } from '../../src/state/history.ts'
 import { SavedHistory } from '../../src/repl/saved-history.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-saved-history-'))
@@ -22,10 +22,10 @@ const shells = async (file: string) => {
 test('a line another shell saved is read at the next sync, even when ours came after it', async () => {
   const [a, b] = await shells(join(dir, 'after.ndjson'))
   assert.not.ok(b.changed())
-  a.remember('echo from-a')
+  a.remember('echo from-a')(0)
   await a.settled()
   assert.ok(b.changed(), 'the file grew under b')
-  b.remember('echo from-b')
+  b.remember('echo from-b')(0)
   await b.settled()
   await b.sync()
   assert.equal(b.nav.all(), ['echo from-a', 'echo from-b'])
@@ -36,10 +36,57 @@ test('a line another shell saved is read at the next sync, even when ours came a
 
 test('a shell that started before the file existed reads it once another shell made it', async () => {
   const [a, b] = await shells(join(dir, 'new.ndjson'))
-  a.remember('echo first-ever')
+  a.remember('echo first-ever')(0)
   await a.settled()
   await b.sync()
   assert.equal(b.nav.all(), ['echo first-ever'])
+})
+
+test('a line another shell appends while ours is being saved is still read (issue: size taken after our append)', async () => {
+  const file = join(dir, 'race.ndjson')
+  const other = new HistoryStore(file)
+  // B's append lands between the moment A looks at the file and A's own append.
+  class Racing extends HistoryStore {
+    override async add(e: HistoryEntry): Promise<number> {
+      await other.add({ cmd: 'echo from-b', ts: 1, cwd: dir, exit: 0 })
+      return super.add(e)
+    }
+  }
+  const a = new SavedHistory(new Racing(file), () => dir, m => assert.unreachable(m))
+  await a.load()
+  a.remember('ls')(0)
+  await a.settled()
+  assert.ok(a.changed(), 'the line of the other shell shows as a change')
+  await a.sync()
+  assert.equal(a.nav.matches('from-', 10).map(m => m.line), ['echo from-b'])
+})
+
+test('each saved line carries the exit status it ended with and the folder it ran in', async () => {
+  const file = join(dir, 'exit.ndjson')
+  const a = new SavedHistory(new HistoryStore(file), () => '/srv', m => assert.unreachable(m))
+  await a.load()
+  const ran = a.remember('false')
+  a.remember('true')(0)
+  ran(1)
+  await a.settled()
+  const saved = await new HistoryStore(file).load()
+  assert.equal(saved.map(e => [e.cmd, e.exit, e.cwd]), [['true', 0, '/srv'], ['false', 1, '/srv']])
+})
+
+test('a line that runs for long is saved while it runs (no exit status then), once', async () => {
+  const file = join(dir, 'long.ndjson')
+  const a = new SavedHistory(new HistoryStore(file), () => '/srv', m => assert.unreachable(m), 50)
+  await a.load()
+  const ran = a.remember('serve .')
+  let saved: HistoryEntry[] = []
+  for (let k = 0; k < 200 && !saved.length; k++) {
+    await new Promise(r => setTimeout(r, 10))
+    saved = await new HistoryStore(file).load()
+  }
+  assert.equal(saved.map(e => [e.cmd, e.exit]), [['serve .', undefined]])
+  ran(130)
+  await a.settled()
+  assert.is((await new HistoryStore(file).load()).length, 1, 'not saved again when it ends')
 })
 
 test.run()
