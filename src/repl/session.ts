@@ -489,6 +489,7 @@ export class ReplSession {
         writer: { write: c => term.write(c), ready: () => term.ready?.(), partial: p => { if (this.run) this.run.partial = p } },
         theme: this.opts.theme,
         columns: () => term.columns(),
+        screenRows: () => term.rows(),
         partialLines: true,
       })
       // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal

@@ -221,6 +221,7 @@ class InkTerminal implements Terminal {
       writer: { write: c => { process.stdout.write(c) } },
       theme: this.theme,
       columns: () => this.columns(),
+      screenRows: () => this.rows(),
       partialLines: false,
       fd: 1,
     })
