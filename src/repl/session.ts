@@ -18,6 +18,7 @@ import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
 import { ScreenOut } from './screen-out.ts'
+import type { EarlyRun } from './early-lines.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
@@ -114,6 +115,8 @@ export class ReplSession {
   private suspended: ((pids: number[]) => void) | undefined
   private out: ScreenOut | undefined
   private queue: string[] = []
+  /** Lines are being run (execute() has not returned): another Enter queues its line. */
+  private executing = false
   private ticker: NodeJS.Timeout | undefined
   private lastMs: number | undefined
   private resolveExit!: (code: number) => void
@@ -425,6 +428,9 @@ export class ReplSession {
   // ---------------------------------------------------------------- running lines
 
   private submit(): void {
+    // Keys typed ahead (replayed at start) may end a second line before the first has started:
+    // it waits its turn.
+    if (this.executing) return this.enqueue()
     const text = this.editor.text
     const status = sourceStatus(this.opts.shell, text, { enter: true })
     if (status.t === 'open') {
@@ -456,13 +462,18 @@ export class ReplSession {
 
   /** Runs a line (or a meta command), then the lines typed ahead meanwhile. */
   private async execute(text: string): Promise<void> {
-    for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
-      if (line !== text) this.echo(line)
-      await this.drawn()
-      this.saved.remember(line)
-      if (!line.trim()) continue
-      const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
-      if (code !== undefined) return this.exit(code)
+    this.executing = true
+    try {
+      for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
+        if (line !== text) this.echo(line)
+        await this.drawn()
+        this.saved.remember(line)
+        if (!line.trim()) continue
+        const code = isMeta(line) ? await this.meta(line) : await this.runLine(line)
+        if (code !== undefined) return this.exit(code)
+      }
+    } finally {
+      this.executing = false
     }
     this.emit()
     void this.saved.sync()
@@ -659,8 +670,41 @@ export class ReplSession {
   }
 
   /** Loads the saved history; keys held meanwhile (a ↑ pressed too early) then run, in order. */
+  /** A line that started before the editor was ready (start.ts) and still runs: shown, stopped
+   *  and waited for as this session's own from now on; the lines typed meanwhile run after it. */
+  async adoptEarly(r: EarlyRun): Promise<void> {
+    const term = this.opts.terminal
+    this.saved.remember(r.text)
+    this.controller = r.controller
+    this.run = { startedAt: r.startedAt, terminal: false, stopping: false, partial: '', rows: 0 }
+    this.out = r.out
+    r.redirect({ write: c => term.write(c), ready: () => term.ready?.() })
+    this.ticker = setInterval(() => this.emit(), TICK_MS)
+    this.emit()
+    const exited = await r.done
+    if (this.ticker) { clearInterval(this.ticker); this.ticker = undefined }
+    this.lastMs = this.now() - r.startedAt
+    this.out = undefined
+    this.run = undefined
+    this.controller = undefined
+    this.emit()
+    if (exited !== undefined) return this.exit(exited)
+    const next = this.queue.shift()
+    if (next === undefined) return
+    this.echo(next)
+    await this.execute(next)
+  }
+
+  /** Lines that ran before the editor was ready (start.ts): recalled and saved as if run here. */
+  ranEarly(lines: readonly { text: string; ms: number }[]): void {
+    for (const l of lines) { this.saved.remember(l.text); this.lastMs = l.ms }
+    if (lines.length) this.emit()
+  }
+
   async loadHistory(): Promise<void> {
     try {
+      // Lines run before the load (typed ahead) are in the file first: read, they stay the newest.
+      await this.saved.settled()
       await this.saved.load()
     } finally {
       this.replayHeldKeys()

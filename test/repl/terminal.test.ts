@@ -315,6 +315,36 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test('lines typed before the editor is ready run at once, in order, and are kept in the history', async () => {
+    const t = start()
+    // Typed the moment the prompt shows: builtins run before the editor has loaded, a program
+    // waits for it; what prints is in the order typed.
+    await t.waitFor(idle, 5000)
+    t.type('echo early-one')
+    t.keys('Enter')
+    t.type('^echo early-two')
+    t.keys('Enter')
+    t.type('echo early-three')
+    t.keys('Enter')
+    const s = await t.waitFor(s => /^early-three$/m.test(s) && idle(s))
+    const outs = s.split('\n').filter(l => /^early-/.test(l))
+    assert.equal(outs, ['early-one', 'early-two', 'early-three'], s)
+    await until(() => historyLines().slice(-3).join() === 'echo early-one,^echo early-two,echo early-three', 'the three lines saved in order')
+    t.keys('Up')
+    await t.waitFor(s => /❯ echo early-three\s*$/.test(s.trimEnd()))
+    t.keys('Up')
+    await t.waitFor(s => /❯ \^echo early-two\s*$/.test(s.trimEnd()))
+    t.keys('C-u')
+    t.kill()
+    const quick = start()
+    await quick.waitFor(idle, 5000)
+    quick.type('echo bye; exit 4')
+    quick.keys('Enter')
+    await quick.waitFor(/^\[fsh exited 4\]$/m)
+    assert.ok(historyLines().includes('echo bye; exit 4'), 'a line that exits early is saved too')
+    quick.kill()
+  })
+
   test('| page shows a tall table a screen at a time with less keys; q comes back to the prompt', async () => {
     writeFileSync(join(work, 'sizes.ndjson'), Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `note line ${i + 1}`, bytes: 1536 })).join('\n') + '\n')
     const t = start({ cols: 60, rows: 12 })
