@@ -1,5 +1,6 @@
 // page: the input full-screen, to move through with less's keys, when fsh runs on a terminal;
 // elsewhere (a script's output, a pipe) the input passes on untouched, as less does.
+import { isatty } from 'node:tty'
 import { Batch, defineCommand, type Item } from '../../src/prelude.ts'
 import { page, pagedText } from '../../src/runtime/pager.ts'
 
@@ -19,7 +20,8 @@ input passes on unchanged. At most ${MOST.toLocaleString('en')} values are held;
     { line: 'echo hi | page', description: 'not on a terminal: the input passes on', output: 'hi' },
   ],
   async *run(ctx, input) {
-    const tty = ctx.stdout.isTTY && process.stdin.isTTY && process.stdout.isTTY
+    // isatty, not process.stdin.isTTY: making process.stdin would turn a piped fd 0 non-blocking.
+    const tty = ctx.stdout.isTTY && isatty(0) && isatty(1)
     if (!tty) { yield* input.items(); return }
     const items: Item[] = []
     let held = 0
