@@ -96,19 +96,25 @@ export function collectEarly(opts: EarlyOptions): EarlyInput {
     if (enter < 0) return
     const text = bytes.subarray(0, enter).toString('utf8')
     const sh = opts.shell()
+    const blank = !text.trim()
     // A line the terminal wrapped is the editor's to draw again as it should be.
-    if (promptWidth + textWidth(text) >= (out.columns || 80) || !runsHere(text, sh)) { echo = false; return }
+    if (!blank && (promptWidth + textWidth(text) >= (out.columns || 80) || !runsHere(text, sh))) { echo = false; return }
     chunks = enter + 1 < bytes.length ? [bytes.subarray(enter + 1)] : []
     out.write('\r\n')
+    if (blank) return again(sh)
     running = run(text, sh).finally(() => {
       running = undefined
-      if (stopped || early.exited !== undefined) return
-      out.write(prompt(sh.lastExit, early.ran.at(-1)?.ms, sh.cwd))
-      const rest = Buffer.concat(chunks)
-      echo = rest.every(b => plain(b) || b === ENTER)
-      if (echo) out.write(rest.subarray(0, rest.includes(ENTER) ? rest.indexOf(ENTER) : rest.length))
-      look()
+      if (!stopped && early.exited === undefined) again(sh)
     })
+  }
+
+  /** The prompt again, with what was typed after the line. */
+  const again = (sh: Shell) => {
+    out.write(prompt(sh.lastExit, early.ran.at(-1)?.ms, sh.cwd))
+    const rest = Buffer.concat(chunks)
+    echo = rest.every(b => plain(b) || b === ENTER)
+    if (echo) out.write(rest.subarray(0, rest.includes(ENTER) ? rest.indexOf(ENTER) : rest.length))
+    look()
   }
 
   const run = async (text: string, sh: Shell) => {
@@ -158,7 +164,7 @@ export function collectEarly(opts: EarlyOptions): EarlyInput {
 
 /** A line this prompt can run: builtins only, complete, not for the REPL itself. */
 function runsHere(text: string, sh: Shell): boolean {
-  if (!text.trim() || isMeta(text)) return false
+  if (isMeta(text)) return false
   let prog
   try { prog = sh.parse(text) } catch { return false }
   const builtins = new Set(sh.commandNames())
