@@ -8,7 +8,7 @@
 // bottom. A table that turns out to hold one record shows it vertically instead, as Nushell does.
 import type { CommandDef } from '../runtime/command.ts'
 import { Batch, isRecord, type Rec, toText, type Value } from '../base/values.ts'
-import { cellText, type Column, fitCell, fitColumns, GAP, headerText, measureColumns } from '../runtime/table-layout.ts'
+import { cellText, cellWidth, type Column, fitCell, fitColumns, GAP, headerText, measureColumns } from '../runtime/table-layout.ts'
 import { HumanCells } from '../runtime/human-cells.ts'
 import { charWidth, oneLine, pad, textWidth, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
@@ -38,6 +38,8 @@ export class LiveTable {
   rows = 0
   private readonly human = new HumanCells()
   private readonly show = (key: string, v: Value | undefined) => this.human.show(key, v)
+  /** The cells of the row being written, as shown (reused: one array for every row). */
+  private readonly shown: (Value | undefined)[] = []
   private readonly settleRows: number
   private readonly settleMs: number
   private readonly now: () => number
@@ -126,19 +128,19 @@ export class LiveTable {
     this.lastRoom = Math.max(cols[cols.length - 1]?.width ?? 0, this.opts.columns() - before)
   }
 
-  /** Widens the columns that `r`'s cells overflow, when the table still fits the terminal. */
-  private widen(r: Rec): boolean {
+  /** Widens the columns that a row's cells (as shown) overflow, when the table still fits the terminal. */
+  private widen(shown: (Value | undefined)[]): boolean {
     const cols = this.cols!
     let grow = 0
-    const wider: [Column, number][] = []
+    let wider: [Column, number][] | undefined
     for (let k = 0; k < cols.length; k++) {
       const c = cols[k]!
       // The last column of text already runs to the edge.
       if (k === cols.length - 1 && !c.numeric) continue
-      const w = textWidth(cellText(this.show(c.key, r[c.key])))
-      if (w > c.width) { wider.push([c, w]); grow += w - c.width }
+      const w = cellWidth(shown[k])
+      if (w > c.width) { (wider ??= []).push([c, w]); grow += w - c.width }
     }
-    if (!wider.length) return false
+    if (!wider) return false
     const total = cols.reduce((n, c) => n + c.width, 0) + GAP * (cols.length - 1) + (this.hidden ? ` +${this.hidden}`.length : 0)
     if (total + grow > this.opts.columns()) return false
     for (const [c, w] of wider) c.width = w
@@ -148,20 +150,23 @@ export class LiveTable {
 
   private line(r: Rec): string {
     const cols = this.cols!
-    const head = this.widen(r) ? this.header() : ''
-    const lastRoom = this.lastRoom
-    let s = ''
+    const shown = this.shown
     let keys = 0
     for (let k = 0; k < cols.length; k++) {
-      const c = cols[k]!
-      const raw = r[c.key]
+      const raw = r[cols[k]!.key]
       if (raw !== undefined) keys++
-      const v = raw === undefined || raw === null ? raw : this.show(c.key, raw)
+      shown[k] = raw === undefined || raw === null ? raw : this.show(cols[k]!.key, raw)
+    }
+    const head = this.widen(shown) ? this.header() : ''
+    const lastRoom = this.lastRoom
+    let s = ''
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!
       if (k) s += '  '
       // The last column may run on to the edge of the terminal: nothing comes after it.
       s += k === cols.length - 1 && !c.numeric
-        ? fitCell(v, lastRoom, { right: false, padded: false, cut: true })
-        : fitCell(v, c.width, { right: c.numeric, padded: true, cut: true })
+        ? fitCell(shown[k], lastRoom, { right: false, padded: false, cut: true })
+        : fitCell(shown[k], c.width, { right: c.numeric, padded: true, cut: true })
     }
     if (!this.hidden && keys < Object.keys(r).length) {
       // Fields the first rows did not have still show, after the known columns.

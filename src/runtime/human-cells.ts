@@ -34,13 +34,58 @@ export function humanBytes(n: number): string {
   return `${v.toFixed(1)} ${UNITS[u]}`
 }
 
-const two = (n: number) => String(n).padStart(2, '0')
+const p2 = (n: number) => (n < 10 ? '0' + n : String(n))
+const p3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : String(n))
+
+/** The zone's offset (minutes, as getTimezoneOffset) by quarter hour: a zone lookup per cell
+ *  would be most of the cost of a table of timestamps. Zones change offset on quarter hours. */
+const offsets = new Map<number, number>()
+function offsetAt(ms: number): number {
+  const q = Math.floor(ms / 900_000)
+  let o = offsets.get(q)
+  if (o === undefined) {
+    o = new Date(ms).getTimezoneOffset()
+    if (offsets.size >= 4096) offsets.clear()
+    offsets.set(q, o)
+  }
+  return o
+}
+
+/** Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days). */
+function civil(days: number): [number, number, number] {
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const m = mp < 10 ? mp + 3 : mp - 9
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
+}
 
 /** `2026-12-07 01:23:45` in the local time zone (`.123` when it has milliseconds). */
-export function localTime(d: Date): string {
+export function localTime(d: Date | number): string {
+  const ms = typeof d === 'number' ? d : d.getTime()
+  // Before 1970 some zones had offsets of minutes and seconds: the Date's own fields are exact.
+  if (ms < 0) return fields(new Date(ms))
+  const t = ms - offsetAt(ms) * 60_000
+  const days = Math.floor(t / 86_400_000)
+  let rest = t - days * 86_400_000
+  const [y, m, day] = civil(days)
+  const h = Math.floor(rest / 3_600_000)
+  rest -= h * 3_600_000
+  const min = Math.floor(rest / 60_000)
+  rest -= min * 60_000
+  const sec = Math.floor(rest / 1000)
+  const milli = rest - sec * 1000
+  const year = y >= 0 && y < 10000 ? String(y).padStart(4, '0') : String(y)
+  return `${year}-${p2(m)}-${p2(day)} ${p2(h)}:${p2(min)}:${p2(sec)}` + (milli ? '.' + p3(milli) : '')
+}
+
+function fields(d: Date): string {
   const ms = d.getMilliseconds()
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}` +
-    (ms ? '.' + String(ms).padStart(3, '0') : '')
+  return `${String(d.getFullYear()).padStart(4, '0')}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}` + (ms ? '.' + p3(ms) : '')
 }
 
 /** The human text of a cell, or undefined when it shows as it is. */
@@ -48,8 +93,8 @@ export function humanCell(kind: CellKind | undefined, v: Value | undefined): str
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : localTime(v)
   if (kind === 'bytes') return typeof v === 'number' && Number.isFinite(v) && v >= 0 && Number.isInteger(v) ? humanBytes(v) : undefined
   if (kind === 'time' && typeof v === 'string' && ISO.test(v)) {
-    const d = new Date(v)
-    return Number.isNaN(d.getTime()) ? undefined : localTime(d)
+    const ms = Date.parse(v)
+    return Number.isNaN(ms) ? undefined : localTime(ms)
   }
   return undefined
 }

@@ -73,6 +73,13 @@ function keepTail(name: string, width: number, names: string[]): string | undefi
 const SPACES = ' '.repeat(512)
 const PLAIN = /^[\x20-\x7e]*$/
 
+/** Columns a cell takes on one line (plain text and numbers without measuring each character). */
+export function cellWidth(v: Value | undefined): number {
+  if (typeof v === 'number') return String(v).length
+  if (typeof v === 'string' && PLAIN.test(v)) return v.length
+  return textWidth(cellText(v))
+}
+
 /** A cell at `width` columns: padded when `padded` (numbers on the right); a longer one is cut with
  *  `…` when `cut`, else left whole. */
 export function fitCell(v: Value | undefined, width: number, opts: { right: boolean; padded: boolean; cut: boolean }): string {

@@ -55,6 +55,14 @@ test('sizes and times show as a person reads them; the field names say which', (
     'sizes right-aligned; text that is not a time stays as it is; runtime and status are no sizes')
 })
 
+test('local times agree with the Date\'s own fields, before 1970 and across the year', () => {
+  const two = (n: number) => String(n).padStart(2, '0')
+  const own = (d: Date) => `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}` +
+    (d.getMilliseconds() ? '.' + String(d.getMilliseconds()).padStart(3, '0') : '')
+  for (let ms = -2e12; ms < 4e12; ms += 7_777_777_777) assert.is(localTime(new Date(ms)), own(new Date(ms)))
+  for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 3_599_999) assert.is(localTime(ms), own(new Date(ms)))
+})
+
 test('one record shown vertically has human sizes too', () => {
   const { t } = table(80, 200)
   t.take({ name: 'x', size: 2048 })
