@@ -44,7 +44,12 @@ exist. Comparing a number with text is an error that names the field and both ty
       fields = new FieldCheck(paths)
       test = compileExpr(expr, name => (vars[name] = name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
     } catch (err) {
-      if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
+      if (err instanceof ExprSyntaxError) {
+        const e = usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
+        // The REPL points from the place it stopped reading to the end of the condition.
+        e.about = source.slice(err.at).trimEnd() || undefined
+        throw e
+      }
       if (err instanceof ExprTypeError) throw typeError(err.message)
       throw err
     }

@@ -41,6 +41,8 @@ test('the REPL shows the line, a mark under what the error is about and a near n
     'fsh: ls: unknown flag --lnog\n  echo x | ls -a --lnog\n                 ^^^^^^ did you mean `--long`?\nhint: help ls\n')
   assert.is(await stderrOf(['ls | where name > 3'], { repl: true }),
     'fsh: where: type mismatch in \'name > 3\': name is a string ("a.txt"), 3 is a number (record 1)\n  ls | where name > 3\n             ^^^^^^^^\n')
+  const syntax = await stderrOf(['ls | where size >> 3'], { repl: true })
+  assert.match(syntax, /^fsh: where: .*\n  ls \| where size >> 3\n {19}\^{3}\nhint: help where\n$/, syntax)
   assert.is(await stderrOf(['nothing-like-it-xyz'], { repl: true }), 'fsh: nothing-like-it-xyz: command not found\n  nothing-like-it-xyz\n  ^^^^^^^^^^^^^^^^^^^\n', 'no near name: none offered')
 })
 
