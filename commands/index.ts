@@ -17,6 +17,7 @@ export const registry: Record<string, Entry> = {
   bg: { load: () => import('./core/bg.ts') },
   kill: { load: () => import('./core/kill.ts') },
   ls: { load: () => import('./core/ls.ts') },
+  page: { load: () => import('./core/page.ts') },
   pwd: { load: () => import('./core/pwd.ts') },
   sleep: { load: () => import('./core/sleep.ts') },
   which: { load: () => import('./core/which.ts') },

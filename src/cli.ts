@@ -119,6 +119,7 @@ export async function main(argv: string[], early: EarlySignals = { held: [], rel
     signal: controller.signal,
     errexit: first !== '-c',
     positional,
+    file: first !== '-c' && first !== 'help' && !stdinIsScript ? first : undefined,
   })
   // Stopped by a signal: 128+N, as bash says — unless what ran stopped cleanly by itself (a
   // service such as `serve` drains and reports its own status).

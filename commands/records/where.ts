@@ -44,8 +44,13 @@ exist. Comparing a number with text is an error that names the field and both ty
       fields = new FieldCheck(paths)
       test = compileExpr(expr, name => (vars[name] = name === 'env' ? ctx.env : ctx.shell.getVar(name) ?? ctx.env[name]))
     } catch (err) {
-      if (err instanceof ExprSyntaxError) throw usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
-      if (err instanceof ExprTypeError) throw new FshError(1, err.message)
+      if (err instanceof ExprSyntaxError) {
+        const e = usageError('where', `${err.message} (column ${err.at + 1} of '${source}')`)
+        // The REPL points from the place it stopped reading to the end of the condition.
+        e.about = source.slice(err.at).trimEnd() || undefined
+        throw e
+      }
+      if (err instanceof ExprTypeError) throw typeError(err.message)
       throw err
     }
     test = fields.wrap(test)
@@ -54,7 +59,7 @@ exist. Comparing a number with text is an error that names the field and both ty
     // The command upstream may apply the condition itself, better (open: a big file in parallel).
     const filtered = input.origin?.filter?.({
       expr: source, test, vars, env: ctx.env, signal: ctx.signal,
-      typeError: (msg, record) => { throw new FshError(1, `${msg} (record ${record})`) },
+      typeError: (msg, record) => { throw typeError(`${msg} (record ${record})`) },
       onText: () => { if (readsFields) ctx.warn(textWarning) },
       onFields: report => fields.merge(report),
       log: line => ctx.log(line),
@@ -74,7 +79,7 @@ exist. Comparing a number with text is an error that names the field and both ty
       try {
         for (; i < b.length; i++) if (test(b[i])) out.push(b[i]!)
       } catch (err) {
-        if (err instanceof ExprTypeError) throw new FshError(1, `${err.message} (record ${seen + i + 1})`)
+        if (err instanceof ExprTypeError) throw typeError(`${err.message} (record ${seen + i + 1})`)
         throw err
       }
       seen += b.length
@@ -83,3 +88,11 @@ exist. Comparing a number with text is an error that names the field and both ty
     checkFields()
   },
 })
+
+/** A type error; it is about the part of the condition it quotes (`in 'path > 100':`), which the
+ *  REPL points at. */
+function typeError(message: string): FshError {
+  const e = new FshError(1, message)
+  e.about = /^[^']*'(.*?)': /.exec(message)?.[1]
+  return e
+}

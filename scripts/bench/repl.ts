@@ -5,8 +5,11 @@
 //      written without a terminal (`fsh -c 'LINE | to table' > file`, start-up subtracted, at the
 //      pane's width) and shown by the terminal through cat (goal: at least half);
 //   3. keystroke-to-echo latency while those rows stream, beside the same at an idle prompt and in
-//      bash (goal: < 50 ms).
-//   node --import tsx scripts/bench/repl.ts [--runs N] [--records N]
+//      bash (goal: < 50 ms);
+//   4. the first command: `echo hi` typed the moment the prompt shows, timed from launch to `hi` on
+//      screen, less the same for `dash -i` (tmux's own cost), beside fish (nushell when installed)
+//      (goal: fsh <= 3x fish).
+//   node --import tsx scripts/bench/repl.ts [--runs N] [--records N] [--only first]
 // Screen polling costs a few ms itself: latencies are upper bounds. Needs tmux and `npm run build`.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
@@ -19,6 +22,7 @@ import { median, table } from './measure.ts'
 const args = process.argv.slice(2)
 const opt = (name: string, dflt: number) => { const k = args.indexOf(name); return k >= 0 ? Number(args[k + 1]) || dflt : dflt }
 const RUNS = opt('--runs', 5)
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
 const N = opt('--records', 100_000)
 const ROOT = resolve('.')
 const DIR = join(tmpdir(), 'fsh-bench-repl')
@@ -28,7 +32,7 @@ const HOME = mkdtempSync(join(tmpdir(), 'fsh-bench-home-'))
 
 if (spawnSync('tmux', ['-V']).status !== 0) { console.error('tmux is needed'); process.exit(1) }
 mkdirSync(DIR, { recursive: true })
-if (!existsSync(ROWS)) await generateFile(ROWS, N, 7)
+if (!ONLY && !existsSync(ROWS)) await generateFile(ROWS, N, 7)
 execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'inherit' })
 const FSH = privateCopy()
 /** The REPL draws records as a table: the baselines write the same table, at the pane's width. */
@@ -98,6 +102,60 @@ async function echoLatencies(p: Pane, count: number, shown: (screen: string, typ
     await wait(20)
   }
   return out
+}
+
+// ---------------------------------------------------------------- 4. the first command
+/** ms from launch to `hi` on screen, `echo hi` typed the moment the prompt shows. */
+async function firstCommand(cmd: string, ready: (s: string) => boolean): Promise<number> {
+  const p = new Pane(cmd)
+  try {
+    await p.until(ready, 10_000, 1)
+    p.type('echo hi')
+    p.keys('Enter')
+    return (await p.until(s => /^hi\s*$/m.test(s), 10_000, 1)) - p.started
+  } finally { p.kill() }
+}
+
+/** The peer's command, or why it cannot run here. */
+function peer(bin: string, args: string): string | { miss: string } {
+  const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim()
+  return found ? `${found} ${args}` : { miss: `${bin} is not installed` }
+}
+
+async function firstCommands(): Promise<void> {
+  const anyPrompt = idle(/[$#>❯]\s*$/)
+  const peers: [string, string | { miss: string }, (s: string) => boolean][] = [
+    ['fsh', `FSH_HOME=${HOME} ${process.execPath} ${FSH}`, fshIdle],
+    // NODE_EXTRA_CA_CERTS (set on this machine) makes every Node start read the CA bundle: some
+    // 50 ms before any of fsh's code runs. Most machines do not set it.
+    ['fsh, NODE_EXTRA_CA_CERTS unset', `env -u NODE_EXTRA_CA_CERTS FSH_HOME=${HOME} ${process.execPath} ${FSH}`, fshIdle],
+    ['fish --no-config', peer('fish', '--no-config'), anyPrompt],
+    // Nushell has no Debian package and its release binaries are not reachable from this machine.
+    ['nu', peer('nu', '--no-config-file'), anyPrompt],
+    ['dash -i (the floor: tmux and a shell in C)', peer('dash', '-i'), idle(/\$\s*$/)],
+  ]
+  const times = new Map<string, number[]>()
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, cmd, ready] of peers) {
+      if (typeof cmd !== 'string') continue
+      const t = await firstCommand(`cd ${DIR} && env PS1='$ ' ${cmd}`, ready)
+      times.set(name, [...(times.get(name) ?? []), t])
+    }
+  }
+  const floor = median(times.get(peers[4]![0]) ?? [0])
+  const net = (name: string) => median(times.get(name)!) - floor
+  const fish = times.has(peers[2]![0]) ? net(peers[2]![0]) : NaN
+  console.log(`The first command, ${RUNS} runs each, medians (${new Date().toISOString()})\n`)
+  table(['`echo hi` typed at the first prompt', 'launch to hi ms', 'less dash ms', 'vs fish'], peers.map(([name, cmd]) =>
+    typeof cmd !== 'string' ? [name, 'MISS', cmd.miss, ''] : [name, ms(median(times.get(name)!)), ms(net(name)), (net(name) / fish).toFixed(2)]))
+  console.log(`goal: fsh <= 3x fish (less dash): ${(net('fsh') / fish).toFixed(2)}x (${(net(peers[1]![0]) / fish).toFixed(2)}x without NODE_EXTRA_CA_CERTS)\n`)
+}
+const ms = (x: number) => x.toFixed(0)
+if (ONLY === 'first') {
+  await firstCommands()
+  rmSync(resolve(FSH, '../..'), { recursive: true, force: true })
+  rmSync(HOME, { recursive: true, force: true })
+  process.exit(0)
 }
 
 // ---------------------------------------------------------------- 1. first prompt
@@ -178,7 +236,6 @@ const bashLat: number[] = []
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN
-const ms = (x: number) => x.toFixed(0)
 const plainRate = N / ((median(plainMs) - median(startMs)) / 1000)
 const shownRate = N / ((median(shownMs) - median(startMs)) / 1000)
 const replRate = N / (median(replMs) / 1000)
@@ -201,6 +258,7 @@ table(['keystroke to echo', 'samples', 'median ms', 'p95 ms'], [
   ['fsh, idle prompt', String(idleLat.length), ms(median(idleLat)), ms(p95(idleLat))],
   ['bash, idle prompt', String(bashLat.length), ms(median(bashLat)), ms(p95(bashLat))],
 ])
-console.log('goal: < 50 ms while streaming')
+console.log('goal: < 50 ms while streaming\n')
+await firstCommands()
 rmSync(resolve(FSH, '../..'), { recursive: true, force: true })
 rmSync(HOME, { recursive: true, force: true })

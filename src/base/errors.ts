@@ -13,6 +13,10 @@ export const EXIT = {
 export class FshError extends Error {
   // The bundle is minified: the class keeps its name for Node's printing all the same.
   static { Object.defineProperty(this, 'name', { value: 'FshError' }) }
+  /** The text of the command line the error is about (a flag, a command's name), to point at. */
+  about?: string
+  /** A near name to suggest ("did you mean `touch`?"). */
+  near?: string
   constructor(
     readonly code: number,
     message: string,

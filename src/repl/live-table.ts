@@ -1,11 +1,15 @@
 // Records as a table on a terminal, while they stream. The first rows are held briefly (up to
 // SETTLE_ROWS rows or SETTLE_MS) to settle the column widths, which are then fitted to the terminal;
 // every later row reuses them at once, so a slow stream stays one table and rows show as they come.
-// Cells wider than their column are cut with `…`; control characters in cells are made visible.
-// A table that turns out to hold one record shows it vertically instead, as Nushell does.
+// A later cell wider than its column widens it while the table still fits the terminal (the header
+// is printed again above that row, so the columns below it line up under their names); past the
+// edge it is cut with `…`. Control characters in cells are made visible. Sizes and times show as a
+// person reads them (human-cells.ts). A table taller than the screen repeats its header at the
+// bottom. A table that turns out to hold one record shows it vertically instead, as Nushell does.
 import type { CommandDef } from '../runtime/command.ts'
 import { Batch, isRecord, type Rec, toText, type Value } from '../base/values.ts'
-import { cellText, type Column, fitCell, GAP, headerText, measureColumns } from '../runtime/table-layout.ts'
+import { cellText, cellWidth, type Column, fitCell, fitColumns, GAP, headerText, measureColumns } from '../runtime/table-layout.ts'
+import { HumanCells } from '../runtime/human-cells.ts'
 import { charWidth, oneLine, pad, textWidth, truncate } from '../base/text-width.ts'
 import type { Theme } from './theme.ts'
 
@@ -14,6 +18,8 @@ export const SETTLE_MS = 100
 
 export interface LiveTableOptions {
   columns(): number
+  /** Lines of the screen: a table taller than it repeats its header at the bottom. */
+  screenRows?(): number
   theme: Theme
   settleRows?: number
   settleMs?: number
@@ -30,6 +36,10 @@ export class LiveTable {
   private hidden = 0
   /** Rows of the current table (shown or held). */
   rows = 0
+  private readonly human = new HumanCells()
+  private readonly show = (key: string, v: Value | undefined) => this.human.show(key, v)
+  /** The cells of the row being written, as shown (reused: one array for every row). */
+  private readonly shown: (Value | undefined)[] = []
   private readonly settleRows: number
   private readonly settleMs: number
   private readonly now: () => number
@@ -84,7 +94,9 @@ export class LiveTable {
   end(): string {
     const one = this.held.length === 1 && this.rows === 1 ? this.held[0] : undefined
     if (one) this.held = []
-    const text = one ? vertical(one, this.opts.columns(), this.opts.theme) : this.held.length ? this.settle() : ''
+    let text = one ? vertical(one, this.opts.columns(), this.opts.theme, this.show) : this.held.length ? this.settle() : ''
+    // The top has scrolled away: the names show again under the last row.
+    if (this.cols && this.rows + 1 >= (this.opts.screenRows?.() ?? Infinity)) text += this.header()
     this.cols = undefined
     this.hidden = 0
     this.rows = 0
@@ -92,93 +104,89 @@ export class LiveTable {
   }
 
   private settle(): string {
-    const columns = this.opts.columns()
-    const { cols, hidden } = fitColumns(measureColumns(this.held), columns)
+    const { cols, hidden } = fitColumns(measureColumns(this.held, this.show), this.opts.columns())
     this.cols = cols
     this.colKeys = new Set(cols.map(c => c.key))
     this.hidden = hidden
-    const before = cols.slice(0, -1).reduce((n, c) => n + c.width + GAP, 0)
-    this.lastRoom = Math.max(cols[cols.length - 1]?.width ?? 0, columns - before)
-    const t = this.opts.theme
-    let header = headerText(cols)
-    if (hidden) header += t.dim(` +${hidden}`)
-    let text = t.bold(header) + '\n'
+    this.measureLast()
+    let text = this.header()
     for (const r of this.held) text += this.line(r)
     this.held = []
     return text
   }
 
-  private line(r: Rec): string {
+  private header(): string {
+    const t = this.opts.theme
+    let header = headerText(this.cols!)
+    if (this.hidden) header += t.dim(` +${this.hidden}`)
+    return t.bold(header) + '\n'
+  }
+
+  private measureLast(): void {
     const cols = this.cols!
-    const lastRoom = this.lastRoom
-    let s = ''
-    let keys = 0
+    const before = cols.slice(0, -1).reduce((n, c) => n + c.width + GAP, 0)
+    this.lastRoom = Math.max(cols[cols.length - 1]?.width ?? 0, this.opts.columns() - before)
+  }
+
+  /** Widens the columns that a row's cells (as shown) overflow, when the table still fits the terminal. */
+  private widen(shown: (Value | undefined)[]): boolean {
+    const cols = this.cols!
+    let grow = 0
+    let wider: [Column, number][] | undefined
     for (let k = 0; k < cols.length; k++) {
       const c = cols[k]!
-      const v = r[c.key]
-      if (v !== undefined) keys++
+      // The last column of text already runs to the edge.
+      if (k === cols.length - 1 && !c.numeric) continue
+      const w = cellWidth(shown[k])
+      if (w > c.width) { (wider ??= []).push([c, w]); grow += w - c.width }
+    }
+    if (!wider) return false
+    const total = cols.reduce((n, c) => n + c.width, 0) + GAP * (cols.length - 1) + (this.hidden ? ` +${this.hidden}`.length : 0)
+    if (total + grow > this.opts.columns()) return false
+    for (const [c, w] of wider) c.width = w
+    this.measureLast()
+    return true
+  }
+
+  private line(r: Rec): string {
+    const cols = this.cols!
+    const shown = this.shown
+    let keys = 0
+    for (let k = 0; k < cols.length; k++) {
+      const raw = r[cols[k]!.key]
+      if (raw !== undefined) keys++
+      shown[k] = raw === undefined || raw === null ? raw : this.show(cols[k]!.key, raw)
+    }
+    const head = this.widen(shown) ? this.header() : ''
+    const lastRoom = this.lastRoom
+    let s = ''
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!
       if (k) s += '  '
       // The last column may run on to the edge of the terminal: nothing comes after it.
       s += k === cols.length - 1 && !c.numeric
-        ? fitCell(v, lastRoom, { right: false, padded: false, cut: true })
-        : fitCell(v, c.width, { right: c.numeric, padded: true, cut: true })
+        ? fitCell(shown[k], lastRoom, { right: false, padded: false, cut: true })
+        : fitCell(shown[k], c.width, { right: c.numeric, padded: true, cut: true })
     }
     if (!this.hidden && keys < Object.keys(r).length) {
       // Fields the first rows did not have still show, after the known columns.
       let extra = ''
-      for (const k in r) if (!this.colKeys.has(k)) extra += `  ${oneLine(k)}=${cellText(r[k])}`
+      for (const k in r) if (!this.colKeys.has(k)) extra += `  ${oneLine(k)}=${cellText(this.show(k, r[k]))}`
       const room = this.opts.columns() - textWidth(s)
       s += this.opts.theme.dim(truncate(extra, Math.max(0, room)))
     }
-    return s.trimEnd() + '\n'
+    return head + s.trimEnd() + '\n'
   }
-}
-
-/** A column up to this wide (a third of a narrow terminal) needs all of it: a datetime, an id, a
- *  path, a number. A wider one is free text (a user agent, a message) that gives way first. */
-const needMax = (columns: number) => Math.min(40, Math.floor(columns / 3))
-/** Narrowest a free-text column is cut to before it is left out. */
-const FREE_MIN = 12
-
-const widthOf = (cs: Column[]) => cs.reduce((n, c) => n + c.width, 0) + GAP * Math.max(0, cs.length - 1)
-
-/** Widths that fit the terminal. A column is cut only after the others got what they need: the
- *  columns of free text share what the others leave; what cannot fit so is left out, from the right. */
-export function fitColumns(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
-  if (widthOf(cols) <= columns) return { cols, hidden: 0 }
-  const first = squeeze(cols, columns)
-  // The header says how many were left out (` +N`): that needs room too.
-  return first.hidden ? squeeze(cols, columns - ` +${first.hidden}`.length) : first
-}
-
-function squeeze(cols: Column[], columns: number): { cols: Column[]; hidden: number } {
-  const need = needMax(columns)
-  const least = (c: Column) => ({ ...c, width: c.width <= need ? c.width : Math.min(c.width, FREE_MIN) })
-  let keep = cols.length
-  while (keep > 1 && widthOf(cols.slice(0, keep).map(least)) > columns) keep--
-  const kept = cols.slice(0, keep).map(c => ({ ...c }))
-  if (kept.length === 1) { kept[0]!.width = Math.max(1, Math.min(kept[0]!.width, columns)); return { cols: kept, hidden: cols.length - 1 } }
-  // The free-text columns share the rest: the largest cap that fits, every one at min(its width, cap).
-  const free = kept.filter(c => c.width > need)
-  const room = columns - widthOf(kept.filter(c => c.width <= need)) - GAP * free.length
-  let lo = FREE_MIN, hi = Math.max(FREE_MIN, ...free.map(c => c.width))
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (free.reduce((n, c) => n + Math.min(c.width, mid), 0) <= room) lo = mid
-    else hi = mid - 1
-  }
-  for (const c of free) c.width = Math.min(c.width, lo)
-  return { cols: kept, hidden: cols.length - keep }
 }
 
 /** One record, as a column of fields and their values: every field shows, long values wrap. */
-function vertical(r: Rec, columns: number, theme: Theme): string {
+function vertical(r: Rec, columns: number, theme: Theme, show: (key: string, v: Value | undefined) => Value | undefined): string {
   const keys = Object.keys(r)
   const keyWidth = Math.min(Math.max(...keys.map(k => textWidth(oneLine(k)))), Math.max(8, Math.floor(columns / 3)))
   const room = Math.max(8, columns - keyWidth - GAP)
   let out = ''
   for (const k of keys) {
-    const lines = wrap(cellText(r[k]), room, VALUE_LINES)
+    const lines = wrap(cellText(show(k, r[k])), room, VALUE_LINES)
     out += theme.bold(pad(truncate(oneLine(k), keyWidth), keyWidth)) + '  ' + lines[0] + '\n'
     for (const l of lines.slice(1)) out += ' '.repeat(keyWidth + GAP) + l + '\n'
   }

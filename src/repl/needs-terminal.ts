@@ -11,8 +11,8 @@ export interface Known {
   functionBody(name: string): Block | undefined
 }
 
-/** Builtins that hand the terminal to a program (`fg` brings a job back to the foreground). */
-const TERMINAL_BUILTINS = new Set(['fg'])
+/** Builtins that need the terminal (`fg` brings a job back to the foreground, `page` reads keys). */
+const TERMINAL_BUILTINS = new Set(['fg', 'page'])
 
 export function needsTerminal(prog: Program, known: Known): boolean {
   const seen = new Set<string>()

@@ -36,6 +36,8 @@ export interface ScreenOutOptions {
   writer: ScreenWriter
   theme: Theme
   columns(): number
+  /** Lines of the screen (a table taller than it repeats its header at the bottom). */
+  screenRows?(): number
   /** Hold an unfinished last line back (see above). */
   partialLines: boolean
   /** When set, externals at the end of a pipeline write straight into this descriptor. */
@@ -64,7 +66,7 @@ export class ScreenOut implements Out {
   constructor(opts: ScreenOutOptions) {
     this.opts = opts
     this.fd = opts.fd
-    this.table = new LiveTable({ columns: opts.columns, theme: opts.theme, settleRows: opts.settleRows, settleMs: opts.settleMs })
+    this.table = new LiveTable({ columns: opts.columns, screenRows: opts.screenRows, theme: opts.theme, settleRows: opts.settleRows, settleMs: opts.settleMs })
     // Not a terminal to the commands: the REPL owns the screen, so they must not draw on it with
     // escape sequences (progress goes through ctx.progress instead).
     this.err = {

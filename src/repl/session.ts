@@ -22,6 +22,7 @@ import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
 import { abbreviationAt, CONFIG_LIMIT_MS, directive, expandAliases, runConfig, runPrompts, type Directive, type EditorAction } from './config.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
+import type { EarlyRun } from './early-lines.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
@@ -124,6 +125,8 @@ export class ReplSession {
   private suspended: ((pids: number[]) => void) | undefined
   private out: ScreenOut | undefined
   private queue: string[] = []
+  /** Lines are being run (execute() has not returned): another Enter queues its line. */
+  private executing = false
   private ticker: NodeJS.Timeout | undefined
   private lastMs: number | undefined
   private resolveExit!: (code: number) => void
@@ -536,6 +539,9 @@ export class ReplSession {
   // ---------------------------------------------------------------- running lines
 
   private submit(): void {
+    // Keys typed ahead (replayed at start) may end a second line before the first has started:
+    // it waits its turn.
+    if (this.executing) return this.enqueue()
     const text = this.editor.text
     const status = sourceStatus(this.opts.shell, text, { enter: true })
     if (status.t === 'open') {
@@ -570,15 +576,20 @@ export class ReplSession {
   private async execute(text: string): Promise<void> {
     // Only when it is still running: an await here would let the view draw before drawn() waits for it.
     if (this.configured) await this.configured
-    for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
-      if (line !== text) this.echo(line)
-      await this.drawn()
-      const ran = this.saved.remember(line)
-      if (!line.trim()) continue
-      const d = directive(line)
-      const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line) : await this.runLine(line)
-      ran(code ?? this.opts.shell.lastExit)
-      if (code !== undefined) return this.exit(code)
+    this.executing = true
+    try {
+      for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
+        if (line !== text) this.echo(line)
+        await this.drawn()
+        const ran = this.saved.remember(line)
+        if (!line.trim()) continue
+        const d = directive(line)
+        const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line) : await this.runLine(line)
+        ran(code ?? this.opts.shell.lastExit)
+        if (code !== undefined) return this.exit(code)
+      }
+    } finally {
+      this.executing = false
     }
     await this.refreshPrompts()
     this.emit()
@@ -656,6 +667,7 @@ export class ReplSession {
         writer: { write: c => term.write(c), ready: () => term.ready?.(), partial: p => { if (this.run) this.run.partial = p } },
         theme: this.opts.theme,
         columns: () => term.columns(),
+        screenRows: () => term.rows(),
         partialLines: true,
       })
       // Progress of builtins in a line that keeps the screen goes to the live area; on a terminal
@@ -825,8 +837,42 @@ export class ReplSession {
   }
 
   /** Loads the saved history; keys held meanwhile (a ↑ pressed too early) then run, in order. */
+  /** A line that started before the editor was ready (start.ts) and still runs: shown, stopped
+   *  and waited for as this session's own from now on; the lines typed meanwhile run after it. */
+  async adoptEarly(r: EarlyRun): Promise<void> {
+    const term = this.opts.terminal
+    const ran = this.saved.remember(r.text)
+    this.controller = r.controller
+    this.run = { startedAt: r.startedAt, terminal: false, stopping: false, partial: '', rows: 0 }
+    this.out = r.out
+    r.redirect({ write: c => term.write(c), ready: () => term.ready?.() })
+    this.ticker = setInterval(() => this.emit(), TICK_MS)
+    this.emit()
+    const exited = await r.done
+    ran(exited ?? this.opts.shell.lastExit)
+    if (this.ticker) { clearInterval(this.ticker); this.ticker = undefined }
+    this.lastMs = this.now() - r.startedAt
+    this.out = undefined
+    this.run = undefined
+    this.controller = undefined
+    this.emit()
+    if (exited !== undefined) return this.exit(exited)
+    const next = this.queue.shift()
+    if (next === undefined) return
+    this.echo(next)
+    await this.execute(next)
+  }
+
+  /** Lines that ran before the editor was ready (start.ts): recalled and saved as if run here. */
+  ranEarly(lines: readonly { text: string; ms: number; exit: number }[]): void {
+    for (const l of lines) { this.saved.remember(l.text)(l.exit); this.lastMs = l.ms }
+    if (lines.length) this.emit()
+  }
+
   async loadHistory(): Promise<void> {
     try {
+      // Lines run before the load (typed ahead) are in the file first: read, they stay the newest.
+      await this.saved.settled()
       await this.saved.load()
     } finally {
       this.replayHeldKeys()

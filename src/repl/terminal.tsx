@@ -10,6 +10,7 @@ import { createCliShell } from '../cli-shell.ts'
 import { ensureDir } from '../state/dirs.ts'
 import { HistoryStore } from '../state/history.ts'
 import type { IO } from '../runtime/scope.ts'
+import type { Shell } from '../runtime/shell.ts'
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, KeyDecoder } from './keys.ts'
 import { ScreenOut } from './screen-out.ts'
 import { terminalOut, type TerminalOut } from './terminal-out.ts'
@@ -27,27 +28,43 @@ const SHOW_CURSOR = '\x1b[?25h'
 
 export interface ReplOptions {
   env: Record<string, string>
-  /** The prompt start.ts drew before Ink was loaded, and the keys typed since. */
+  /** The prompt start.ts drew before Ink was loaded, the keys typed since and the lines run. */
   early?: EarlyInput
+  /** The shell the early lines ran in. */
+  shell?: Shell
 }
 
 export async function runRepl(opts: ReplOptions): Promise<number> {
-  const shell = createCliShell(opts.env, true)
+  const shell = opts.shell ?? createCliShell(opts.env, true)
   const theme = makeTheme(colorEnabled(opts.env, true), opts.env.TERM !== 'dumb')
   const history = new HistoryStore(join(shell.home.state, 'history.ndjson'))
   const term = new InkTerminal(theme)
   const session = new ReplSession({ shell, terminal: term, theme, history })
   term.attach(session)
+  const early = opts.early
+  session.ranEarly(early?.ran ?? [])
+  const historyRead = ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
+  if (early?.exited !== undefined) {
+    // `exit` ran before the editor was ready: its lines are saved, and nothing more is drawn.
+    early.stop()
+    await historyRead
+    session.exit(early.exited)
+    const code = await session.exited
+    await term.close()
+    return code
+  }
   if (opts.early) {
     // The prompt drawn by hand is on the cursor's line: the view draws it again there.
     opts.early.stop()
     term.print('\r\x1b[K')
   }
+  // A line still running from before takes the live area's status line, as any line does.
+  const running = early?.current
   term.mount()
+  if (running) void session.adoptEarly(running)
   term.listen(opts.early?.chunks)
   void session.configure()
 
-  void ensureDir(shell.home.state).catch(() => { /* reported when the history is saved */ }).then(() => session.loadHistory())
 
   const onSigint = () => session.interrupt()
   // The terminal is gone (window closed, SSH dropped): stop what runs and leave at once; the
@@ -222,6 +239,7 @@ class InkTerminal implements Terminal {
       writer: { write: c => { process.stdout.write(c) } },
       theme: this.theme,
       columns: () => this.columns(),
+      screenRows: () => this.rows(),
       partialLines: false,
       fd: 1,
     })

@@ -13,6 +13,7 @@ import { StageFailed, type Prepared, type Running } from './stages.ts'
 import type { Input, InputOrigin } from './stream.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
+import { placeError } from './error-place.ts'
 
 type BuiltinStage = Extract<Prepared, { kind: 'builtin' }>
 /** Where progress and live lines go when the command's stderr is the host's (the REPL's live area). */
@@ -44,7 +45,8 @@ export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input
     if (e instanceof ChannelClosed) { run.status = 0; return }
     if (isAbort(e) || frame.signal.aborted) { run.status = EXIT.interrupted; run.quiet = true; throw new StageFailed(EXIT.interrupted) }
     run.status = exitCodeOf(e)
-    reportError(frame, err, formatError(sh.repl ? replHint(e) : unshowable(e) ?? e, name))
+    const line = formatError(sh.repl ? replHint(e) : unshowable(e) ?? e, name)
+    reportError(frame, err, line, placeError(line, e, stage.pos, frame.source, sh.repl))
     if (sh.debug && e instanceof Error && !(e instanceof FshError)) err.write(`${e.stack}\n`)
     throw new StageFailed(run.status)
   }

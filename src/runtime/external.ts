@@ -1,6 +1,6 @@
 // External programs: finding them on PATH as bash does, and the exit codes of how they end.
 import { ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
-import { accessSync, constants, statSync } from 'node:fs'
+import { accessSync, constants, readdirSync, statSync } from 'node:fs'
 import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import { constants as os } from 'node:os'
 import { EXIT, FshError } from '../base/errors.ts'
@@ -28,6 +28,15 @@ export function findOnPath(name: string, env: Record<string, string>, cwd: strin
     } catch { /* not here */ }
   }
   return undefined
+}
+
+/** The names in the folders of PATH (for a near name to suggest: not checked one by one). */
+export function programsOnPath(env: Record<string, string>): string[] {
+  const names = new Set<string>()
+  for (const dir of (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter)) {
+    try { for (const n of readdirSync(dir || '.')) names.add(n) } catch { /* no such folder */ }
+  }
+  return [...names]
 }
 
 function isExecutable(path: string): boolean {

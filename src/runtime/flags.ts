@@ -5,6 +5,7 @@ import { Closure, type Arg, type CommandDef, type FlagSpec } from './command.ts'
 import { usageError } from '../base/errors.ts'
 import { parseDuration, parseSize } from '../base/units.ts'
 import { toText } from '../base/values.ts'
+import { nearName } from '../base/near-name.ts'
 
 export interface ParsedArgs {
   flags: Record<string, unknown>
@@ -84,7 +85,13 @@ export function parseArgs(def: CommandDef<any>, cmdName: string, args: Arg[]): P
   const flags: Record<string, unknown> = {}
   for (const key of Object.keys(parsed)) {
     if (key === '_' || key === '--') continue
-    if (!known.has(key)) throw usageError(cmdName, `unknown flag ${key.length === 1 ? '-' : '--'}${key}`)
+    if (!known.has(key)) {
+      const text = (k: string) => (k.length === 1 ? '-' : '--') + k
+      const e = usageError(cmdName, `unknown flag ${text(key)}`)
+      e.about = text(key)
+      e.near = nearName(text(key), [...known].filter(k => k !== 'help').map(text))
+      throw e
+    }
   }
   for (const [name, spec] of Object.entries(specs)) {
     let v = parsed[name]

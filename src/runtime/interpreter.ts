@@ -216,7 +216,7 @@ export class Interpreter {
         return status
       }
       case 'def':
-        this.functions.set(c.name, { name: c.name, params: c.params, body: c.body })
+        this.functions.set(c.name, { name: c.name, params: c.params, body: c.body, source: frame.source })
         return 0
       case 'try': {
         // A caught failure is not printed: its message is $err.msg. Lines kept for a failure that
@@ -280,7 +280,7 @@ export class Interpreter {
     scope.define('args', args)
     const positional = args.map(a => toText(a))
     try {
-      return await this.execProgram(fn.body.body, { ...frame, scope, positional, depth }, io)
+      return await this.execProgram(fn.body.body, { ...frame, scope, positional, depth, source: fn.source }, io)
     } catch (e) {
       if (e instanceof ReturnSignal) {
         if (e.value !== undefined) await io.out.push(e.value)

@@ -12,6 +12,7 @@ import { EXIT, exitCodeOf, formatError, isBrokenPipe } from '../base/errors.ts'
 import { abortedBy, exitStatus, killGroup, SIGPIPE_STATUS, spawnFailure, spawnProcess } from './external.ts'
 import { closeFd, makePipes, pipeReader, pipeWriter, socketReader, type OsPipe } from './os-pipe.ts'
 import { unshowable } from './foreign-values.ts'
+import { placeError } from './error-place.ts'
 import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
@@ -24,12 +25,14 @@ const KILL_GRACE_MS = 2000
 
 export async function execPipeline(sh: Interpreter, commands: Command[], frame: Frame, io: IO, observer?: PipelineObserver): Promise<number> {
   const stages: Prepared[] = []
+  let at: Command['pos'] | undefined
   try {
-    for (const c of commands) stages.push(await prepare(sh, c, frame, io))
+    for (const c of commands) { at = c.pos; stages.push(await prepare(sh, c, frame, io)) }
   } catch (e) {
     for (const s of stages) closeRedirs(s.redirs)
     if (e instanceof ChannelClosed) throw e
-    reportError(frame, io.err, formatError(e))
+    const line = formatError(e)
+    reportError(frame, io.err, line, placeError(line, e, at, frame.source, sh.repl))
     return exitCodeOf(e)
   }
   return runStages(sh, stages, frame, io, observer)

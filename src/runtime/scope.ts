@@ -6,6 +6,7 @@ import type { CommandDef, TextSink } from './command.ts'
 import type { Input } from './stream.ts'
 import type { Progress } from './progress.ts'
 import type { Item, Value } from '../base/values.ts'
+import type { SourceText } from './error-place.ts'
 
 export class Scope {
   private readonly vars = new Map<string, Value>()
@@ -29,7 +30,7 @@ export class Scope {
   }
 }
 
-export interface FunctionDef { name: string; params: string[]; body: Block }
+export interface FunctionDef { name: string; params: string[]; body: Block; source?: SourceText }
 
 /** Where a pipeline's output goes: a renderer, a channel to the next stage, a collector. */
 export interface Out {
@@ -89,12 +90,14 @@ export interface Frame {
   depth?: number
   /** Inside `try`: fsh's own error lines, kept for `$err.msg` instead of printed. */
   caught?: string[]
+  /** The text the running code was parsed from, for errors that point into it. */
+  source?: SourceText
 }
 
 /** Prints fsh's error line for a failing command, unless a `try` is there to catch the failure. */
-export function reportError(frame: Frame, err: ErrOut, line: string): void {
+export function reportError(frame: Frame, err: ErrOut, line: string, shown = line): void {
   if (frame.caught && frame.errexit) frame.caught.push(line)
-  else err.write(line + '\n')
+  else err.write(shown + '\n')
 }
 
 export class ReturnSignal {

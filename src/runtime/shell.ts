@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   positional?: string[]
   /** The run's cwd, env and `$?`; the session's own when not given. */
   state?: RunState
+  /** The script's file name: its errors say FILE:LINE:COL. */
+  file?: string
 }
 
 export interface ExecuteResult {
@@ -108,6 +110,7 @@ export class Shell {
       positional: opts.positional ?? [],
       signal: run.signal,
       errexit: opts.errexit ?? false,
+      source: { text: source, file: opts.file },
     }
     try {
       const status = await this.interp.execProgram(prog, frame, io)

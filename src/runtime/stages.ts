@@ -1,10 +1,11 @@
 // A pipeline's stages before they run: each command resolved to a builtin, a function or block,
 // or a program on PATH, its words expanded and its redirections opened.
-import type { Command, Redirect, SimpleCommand } from '../lang/ast.ts'
+import type { Command, Pos, Redirect, SimpleCommand } from '../lang/ast.ts'
 import { expandArgs, expandString } from '../lang/expand.ts'
 import { Closure, type Arg, type CommandDef } from './command.ts'
-import { FshError } from '../base/errors.ts'
-import { resolveExecutable } from './external.ts'
+import { EXIT, FshError } from '../base/errors.ts'
+import { nearName } from '../base/near-name.ts'
+import { programsOnPath, resolveExecutable } from './external.ts'
 import { closeSync, fstatSync, openSync } from 'node:fs'
 import { type Frame, type IO, resolvePath } from './scope.ts'
 import { toText } from '../base/values.ts'
@@ -20,7 +21,7 @@ export interface Redirs { stdin?: number; stdout?: number; stderr?: number | 'st
 
 export type Prepared =
   | { kind: 'ext'; name: string; path: string; argv: string[]; cwd: string; env: Record<string, string>; redirs: Redirs }
-  | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs }
+  | { kind: 'builtin'; name: string; def: CommandDef<any>; args: Arg[]; env: Record<string, string>; redirs: Redirs; pos?: Pos }
   | { kind: 'block'; name: string; run: (io: IO) => Promise<number>; redirs: Redirs }
 
 export interface Running {
@@ -65,11 +66,20 @@ async function prepareSimple(sh: Interpreter, c: SimpleCommand, frame: Frame, re
         if (a.t === 'block') args.push(new Closure(a, frame.scope))
         else args.push(...(await expandArgs([a.word], scope)))
       }
-      return { kind: 'builtin', name, def, args, env, redirs }
+      return { kind: 'builtin', name, def, args, env, redirs, pos: c.pos }
     }
   }
   const words = await expandArgs(c.args.map(a => (a.t === 'word' ? a.word : { parts: [{ t: 'lit' as const, text: `{ ${a.source} }`, quoted: true }], pos: a.pos })), scope)
-  const path = resolveExecutable(name, env, frame.state.cwd)
+  let path: string
+  try {
+    path = resolveExecutable(name, env, frame.state.cwd)
+  } catch (e) {
+    if (e instanceof FshError && e.code === EXIT.notFound && !name.includes('/')) {
+      e.about = name
+      e.near = nearName(name, [...sh.commands.names(), ...sh.functions.keys(), ...programsOnPath(env)])
+    }
+    throw e
+  }
   return { kind: 'ext', name, path, argv: [name, ...words.map(w => toText(w))], cwd: frame.state.cwd, env, redirs }
 }
 

@@ -218,6 +218,28 @@ test('a pipeline runs: its table is written above, the line stays above the prom
   r.view.unmount()
 })
 
+test("the REPL's table: sizes and times for people, the header again under a table taller than the screen; --json stays exact", async () => {
+  const r = await setup()
+  const when = new Date(2026, 11, 7, 9, 5, 3).toISOString()
+  const file = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: i + 1, size: 475750, modified: when }) + '\n').join('')
+  for (const n of [1, 3, 30]) writeFileSync(join(r.dir, `files${n}.ndjson`), file(n))
+  await r.keys('open files30.ndjson\r')
+  await until(() => r.session.getSnapshot().phase === 'edit' && r.term.written.includes('30'))
+  const lines = r.term.written.trimEnd().split('\n')
+  assert.is(lines[0], 'id      size  modified')
+  assert.is(lines[1], ' 1  464.6 KB  2026-12-07 09:05:03')
+  assert.is(lines.at(-1), lines[0], 'taller than the 24-line screen: the names again at the bottom')
+  r.term.written = ''
+  await r.keys('open files3.ndjson\r')
+  await until(() => r.session.getSnapshot().phase === 'edit' && r.term.written.includes(' 3 '))
+  assert.not.match(r.term.written, /id +size +modified\n$/, 'a short table has one header')
+  r.term.written = ''
+  await r.keys('open files1.ndjson --json\r')
+  await until(() => r.term.written.includes('}'))
+  assert.match(r.term.written, /"size":475750,"modified":"2026-12-07T\d\d:05:03\.000Z"/)
+  r.view.unmount()
+})
+
 test('a slow stream: rows show as they come, in one table, with a status line meanwhile', async () => {
   const r = await setup()
   await r.keys('trickle 8\r')
