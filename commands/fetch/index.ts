@@ -2,7 +2,7 @@
 // and --each turn responses into records. Exit codes are curl's.
 import { STATUS_CODES } from 'node:http'
 import { defineCommand, FshError, formatBytes, type Ctx, type Input, type Rec, type Value } from '../../src/prelude.ts'
-import { CURL, bodyChunks, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, writeTarget, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
+import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, writeTarget, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
 import { setField } from '../../src/base/fields.ts'
 import { checkUrl, hasHeader, parseHeaders, requestBody, type Body } from './request-spec.ts'
 import { inCompletionOrder } from './in-completion-order.ts'
@@ -147,7 +147,7 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
   const resumed = target.resume && x.res.status === 206 ? target.resume.offset : 0
   const total = x.res.length === undefined ? undefined : x.res.length + resumed
   let done = resumed
-  return metaOf(x, chunks => writeTarget(target, x.res, chunks, {
+  return metaOf(x, batches => writeTarget(target, x.res, batches, {
     keepPartial: keep,
     signal: x.signal,
     onBytes: n => { done += n; ctx.progress(done, total, 'B') },
@@ -155,10 +155,10 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
 }
 
 /** Reads the body (into `sink`, or nowhere) and describes the exchange. */
-async function metaOf(x: Exchange, sink?: (chunks: AsyncIterable<Uint8Array>) => Promise<void>): Promise<Rec> {
+async function metaOf(x: Exchange, sink?: (batches: AsyncIterable<Uint8Array[]>) => Promise<void>): Promise<Rec> {
   let bytes = 0
   const counted = (async function* () {
-    for await (const c of bodyChunks(x)) { bytes += c.byteLength; yield c }
+    for await (const b of bodyBatches(x)) { bytes += sizeOf(b); yield b }
   })()
   if (sink) await sink(counted)
   else for await (const _ of counted);

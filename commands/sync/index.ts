@@ -26,7 +26,7 @@ disk, a permission) become error records, the rest goes on, and the exit status 
     'dry-run': { type: 'boolean', alias: 'n', describe: 'print the operations, change nothing' },
     'no-delete': { type: 'boolean', describe: 'keep entries of DST that SRC does not have' },
     force: { type: 'boolean', describe: 'allow deleting more than half of DST' },
-    checksum: { type: 'boolean', alias: 'c', describe: 'compare contents (SHA-256) of files of the same size, not mtimes' },
+    checksum: { type: 'boolean', alias: 'c', describe: 'compare the contents of files of the same size (byte by byte), not mtimes' },
     exclude: { type: 'strings', arg: 'GLOB', describe: 'leave out what matches, .gitignore style (*.log, /build, cache/); repeatable' },
     concurrency: { type: 'number', arg: 'N', describe: 'operations at once (default: from the cores and the open-file limit)' },
     watch: { type: 'boolean', alias: 'w', describe: 'after the first pass, keep DST mirrored until Ctrl-C' },

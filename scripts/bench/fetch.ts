@@ -55,6 +55,7 @@ const cases: Case[] = [
 ]
 
 const times = new Map<string, number[]>()
+const cpus = new Map<string, number[]>()
 const rss = new Map<string, number[]>()
 try {
   for (let round = 0; round < RUNS; round++) {
@@ -65,6 +66,7 @@ try {
         process.exitCode = 1
       }
       times.set(c.name, [...(times.get(c.name) ?? []), r.ms])
+      cpus.set(c.name, [...(cpus.get(c.name) ?? []), r.cpuMs])
       rss.set(c.name, [...(rss.get(c.name) ?? []), r.rssMb])
     }
   }
@@ -73,12 +75,16 @@ try {
   rmSync(DIR, { recursive: true, force: true })
 }
 
-console.log(`${server.what} on 127.0.0.1; median of ${RUNS}; ratio: the group's first (curl) median time over the case's (above 1: faster than curl)\n`)
-const firstOf = new Map<string, number>()
-table(['case', 'median ms', 'MB/s', 'peak RSS MB', 'vs curl'], cases.map(c => {
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+console.log(`${server.what} on 127.0.0.1; median of ${RUNS}; load average at the end ${load}; ratios: the group's first (curl) median over the case's, above 1: faster than curl`)
+console.log('(CPU is user + system of the command, client only: what other work on the machine does not stretch)\n')
+const firstOf = new Map<string, [number, number]>()
+table(['case', 'median ms', 'MB/s', 'CPU ms', 'peak RSS MB', 'vs curl', 'CPU vs curl'], cases.map(c => {
   const ms = median(times.get(c.name)!)
-  if (!firstOf.has(c.group)) firstOf.set(c.group, ms)
-  return [c.name, ms.toFixed(0), c.bytes ? (c.bytes / 1e6 / (ms / 1000)).toFixed(0) : '', median(rss.get(c.name)!).toFixed(0), (firstOf.get(c.group)! / ms).toFixed(2)]
+  const cpu = median(cpus.get(c.name)!)
+  if (!firstOf.has(c.group)) firstOf.set(c.group, [ms, cpu])
+  const [curlMs, curlCpu] = firstOf.get(c.group)!
+  return [c.name, ms.toFixed(0), c.bytes ? (c.bytes / 1e6 / (ms / 1000)).toFixed(0) : '', cpu.toFixed(0), median(rss.get(c.name)!).toFixed(0), (curlMs / ms).toFixed(2), (curlCpu / cpu).toFixed(2)]
 }))
 
 /** nginx on a temp config in the foreground, or a Node server when nginx is not installed. */

@@ -2,7 +2,8 @@
 // undici's own interceptor, the idle timeouts undici enforces, and the body decoded as it streams.
 import { pipeline, type Readable, type Transform } from 'node:stream'
 import * as zlib from 'node:zlib'
-import { Agent, interceptors, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { Agent, redirectInterceptor, request } from './undici-parts.ts'
 import { setField } from '../base/fields.ts'
 import type { Rec } from '../base/values.ts'
 import { transferError } from './exit-codes.ts'
@@ -67,7 +68,7 @@ export function dispatcherFor(run: AbortSignal, connectMs: number): Dispatcher {
   const key = timerMs(connectMs)
   let d = byTimeout.get(key)
   if (!d) {
-    d = new Agent({ connect: { timeout: key }, keepAliveTimeout: KEEP_ALIVE_MS }).compose(interceptors.redirect())
+    d = new Agent({ connect: { timeout: key }, keepAliveTimeout: KEEP_ALIVE_MS }).compose(redirectInterceptor())
     byTimeout.set(key, d)
   }
   return d
@@ -82,7 +83,7 @@ export async function send(req: HttpRequest): Promise<HttpResponse> {
   }
   let res: Dispatcher.ResponseData
   try {
-    res = await dispatcherFor(req.run, req.connectMs).request({
+    res = await request(dispatcherFor(req.run, req.connectMs), {
       origin: url.origin,
       path: url.pathname + url.search,
       method: req.method as Dispatcher.HttpMethod,

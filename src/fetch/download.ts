@@ -5,7 +5,7 @@
 import type { Stats } from 'node:fs'
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { FshError } from '../base/errors.ts'
-import { createAtomicWriter, writeAll } from '../state/atomic.ts'
+import { createAtomicWriter, writevAll } from '../state/atomic.ts'
 import { openThrough } from '../state/write-through.ts'
 import { headerValue, type HttpResponse } from './client.ts'
 import { CURL } from './exit-codes.ts'
@@ -52,16 +52,16 @@ export function continuesPart(t: Target, res: HttpResponse): boolean {
 }
 
 /**
- * Writes the chunks to the target. On an error the .part goes (or stays, with keepPartial) and
+ * Writes the body's batches of chunks to the target, one writev each. On an error the .part goes (or stays, with keepPartial) and
  * FILE is untouched; a write error is exit 23.
  */
-export async function writeTarget(t: Target, res: HttpResponse, chunks: AsyncIterable<Uint8Array>, opts: { keepPartial: boolean; signal: AbortSignal; onBytes(n: number): void }): Promise<void> {
+export async function writeTarget(t: Target, res: HttpResponse, batches: AsyncIterable<Uint8Array[]>, opts: { keepPartial: boolean; signal: AbortSignal; onBytes(n: number): void }): Promise<void> {
   if (t.through) {
     const fh = await openThrough(t.path, t.through, opts.signal).catch(err => { throw writeError(err, t.name) })
     try {
-      for await (const c of chunks) {
-        await writeAll(fh, c).catch(err => { throw writeError(err, t.name) })
-        opts.onBytes(c.byteLength)
+      for await (const b of batches) {
+        await writevAll(fh, b).catch(err => { throw writeError(err, t.name) })
+        opts.onBytes(sizeOf(b))
       }
     } finally {
       await fh.close()
@@ -79,9 +79,9 @@ export async function writeTarget(t: Target, res: HttpResponse, chunks: AsyncIte
       if (validator) await writeFile(validatorPath(t.part), validator + '\n')
       else await unlink(validatorPath(t.part)).catch(() => {})
     }
-    for await (const c of chunks) {
-      await writer.write(c).catch(err => { throw writeError(err, t.name) })
-      opts.onBytes(c.byteLength)
+    for await (const b of batches) {
+      await writer.writev(b).catch(err => { throw writeError(err, t.name) })
+      opts.onBytes(sizeOf(b))
     }
     opts.signal.throwIfAborted()
     await writer.commit().catch(err => { throw writeError(err, t.name) })
@@ -99,6 +99,8 @@ export async function dropPart(t: Target): Promise<void> {
   await unlink(validatorPath(t.part)).catch(() => {})
   t.resume = undefined
 }
+
+export const sizeOf = (chunks: Uint8Array[]): number => chunks.reduce((n, c) => n + c.byteLength, 0)
 
 const validatorPath = (part: string): string => `${part}.validator`
 

@@ -2,9 +2,12 @@
 // retry policy, the Idempotency-Key, and errors classified by curl's exit codes.
 import { formatDuration } from '../base/units.ts'
 import { after } from '../runtime/timers.ts'
+import { finished, type Readable } from 'node:stream'
 import { discard, send, type HttpResponse, type RequestBody } from './client.ts'
 import { CURL, TransferError, transferError } from './exit-codes.ts'
+import { sizeOf } from './download.ts'
 import { isIdempotent, withRetries } from './retry.ts'
+import { youngCollector } from './young-gc.ts'
 
 export interface FetchOptions {
   url: string
@@ -67,25 +70,24 @@ export async function exchange(o: FetchOptions): Promise<Exchange> {
   }
 }
 
-/** Most bytes handed on at once: what has arrived is gathered up to this, so a fast transfer
- *  makes a few large writes downstream instead of one per network read. */
+/** Bytes gathered while the last batch is written, at most: a fast transfer makes a few large
+ *  writes downstream instead of one per network read. */
 const GATHER_BYTES = 512 * 1024
 
 /** The body's chunks; a read that fails is classified (a timeout, a short body, bad gzip). What
  *  is already buffered goes out with each chunk: nothing waits for more to arrive. */
 export async function* bodyChunks(x: Exchange): AsyncGenerator<Uint8Array> {
-  const body = x.res.body
+  for await (const batch of bodyBatches(x)) yield batch.length === 1 ? batch[0]! : Buffer.concat(batch)
+}
+
+/** The body as batches of the chunks that arrived while the last batch was being written, uncopied
+ *  (for a writev). Errors as in bodyChunks. */
+export async function* bodyBatches(x: Exchange): AsyncGenerator<Buffer[]> {
+  const read = youngCollector()
   try {
-    for await (const first of body) {
-      let chunk = first as Buffer
-      let more: Buffer | null
-      if (chunk.byteLength < GATHER_BYTES && body.readableLength > 0) {
-        const parts = [chunk]
-        let size = chunk.byteLength
-        while (size < GATHER_BYTES && (more = body.read() as Buffer | null) !== null) { parts.push(more); size += more.byteLength }
-        chunk = Buffer.concat(parts, size)
-      }
-      yield chunk
+    for await (const batch of batchesOf(x.res.body)) {
+      read(sizeOf(batch))
+      yield batch
     }
   } catch (err) {
     if (x.signal.aborted) throw x.signal.reason
@@ -96,5 +98,46 @@ export async function* bodyChunks(x: Exchange): AsyncGenerator<Uint8Array> {
   } finally {
     if (!x.res.body.destroyed) discard(x.res)
     x.done()
+  }
+}
+
+/**
+ * A stream's chunks as they come ('data' events), gathered while the consumer is busy: reading
+ * with read() would copy whatever is buffered into one new buffer each time. The stream pauses once
+ * GATHER_BYTES wait.
+ */
+async function* batchesOf(body: Readable): AsyncGenerator<Buffer[]> {
+  let queue: Buffer[] = []
+  let queued = 0
+  let ended = false
+  let failure: { error: unknown } | undefined
+  let wake: (() => void) | undefined
+  const onData = (c: Buffer) => {
+    queue.push(c)
+    queued += c.byteLength
+    if (queued >= GATHER_BYTES) body.pause()
+    wake?.()
+  }
+  body.on('data', onData)
+  const stopWatching = finished(body, err => {
+    if (err) failure = { error: err }
+    else ended = true
+    wake?.()
+  })
+  try {
+    for (;;) {
+      if (queue.length) {
+        const batch = queue
+        queue = []
+        queued = 0
+        body.resume()
+        yield batch
+      } else if (failure) throw failure.error
+      else if (ended) return
+      else await new Promise<void>(r => { wake = r }).finally(() => { wake = undefined })
+    }
+  } finally {
+    body.off('data', onData)
+    stopWatching()
   }
 }

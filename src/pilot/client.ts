@@ -14,6 +14,11 @@ import { jsonLine, readJsonLines } from './json-lines.ts'
 
 const START_TIMEOUT_MS = 15_000
 
+/** The daemon waits on children and pipes all day: V8's interpreter is enough (lite mode; it has no
+ *  WebAssembly, which is said, or V8 warns in daemon.log), and a young generation of 1 MB is
+ *  collected often. Measured with 10 children: 64 MB RSS -> 54 MB, the same log throughput. */
+const DAEMON_V8_FLAGS = ['--lite-mode', '--no-expose-wasm', '--max-semi-space-size=1']
+
 export const pilotDir = (stateDir: string): string => join(stateDir, 'pilot')
 
 function tryConnect(path: string): Promise<Socket | undefined> {
@@ -36,7 +41,7 @@ export async function connectDaemon(dir: string, env: Record<string, string>, st
     if (again) return again
     // What the daemon says on stderr (a crash, a warning) goes to daemon.log beside its socket.
     const log = openSync(join(dir, 'daemon.log'), 'a', 0o600)
-    const child = spawn(process.execPath, daemonArgs(dir), { detached: true, stdio: ['ignore', 'ignore', log], env, cwd: dir })
+    const child = spawn(process.execPath, [...DAEMON_V8_FLAGS, ...daemonArgs(dir)], { detached: true, stdio: ['ignore', 'ignore', log], env, cwd: dir })
     closeSync(log)
     child.unref()
     const end = Date.now() + START_TIMEOUT_MS

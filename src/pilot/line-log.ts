@@ -41,7 +41,7 @@ export class LineLog {
         const bufs = this.inbox
         this.inbox = []
         this.inboxWritten = undefined
-        return this.writeNow(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs))
+        return this.writeNow(bufs)
       })
       this.queue = next.catch(() => {})
       this.inboxWritten = next
@@ -68,7 +68,9 @@ export class LineLog {
     this.fh = undefined
   }
 
-  private async writeNow(buf: Buffer): Promise<void> {
+  private async writeNow(bufs: Buffer[]): Promise<void> {
+    if (!this.opts.timestamps && (await this.writeFar(bufs))) return
+    let buf = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs)
     if (this.opts.timestamps) buf = this.stamp(buf)
     const lastNl = buf.lastIndexOf(NL)
     if (lastNl < 0) {
@@ -81,6 +83,35 @@ export class LineLog {
       await this.place(whole)
     }
     if (this.partialLength > PARTIAL_CAP) await this.flushPartial()
+  }
+
+  /**
+   * Far from the size cap, whole lines go out as they came, in one writev: even a line of
+   * PARTIAL_CAP still fits behind them, so there is nothing to place line by line. The end of an
+   * unfinished line waits, as always. False when the cap is near.
+   */
+  private async writeFar(bufs: Buffer[]): Promise<boolean> {
+    if (!this.fh) await this.openFile()
+    let total = this.partialLength
+    for (const b of bufs) total += b.length
+    if (this.size + total + PARTIAL_CAP > this.opts.maxSize) return false
+    // The last newline, searched from the end: the bytes after it are the new partial line.
+    let k = bufs.length - 1
+    let nl = -1
+    for (; k >= 0 && nl < 0; k--) nl = bufs[k]!.lastIndexOf(NL)
+    if (nl < 0) {
+      this.partial.push(...bufs)
+      this.partialLength = total
+    } else {
+      k++
+      const whole = [...this.partial, ...bufs.slice(0, k), bufs[k]!.subarray(0, nl + 1)]
+      const rest = [bufs[k]!.subarray(nl + 1), ...bufs.slice(k + 1)]
+      this.partial = rest
+      this.partialLength = rest.reduce((n, b) => n + b.length, 0)
+      await this.appendAll(whole, total - this.partialLength)
+    }
+    if (this.partialLength > PARTIAL_CAP) await this.flushPartial()
+    return true
   }
 
   private async flushPartial(): Promise<void> {
@@ -132,6 +163,14 @@ export class LineLog {
       this.size += bytesWritten
     }
     this.atLineStart = b[b.length - 1] === NL
+  }
+
+  /** Whole lines, in one writev. */
+  private async appendAll(bufs: Buffer[], total: number): Promise<void> {
+    const { bytesWritten } = await this.fh!.writev(bufs)
+    this.size += bytesWritten
+    if (bytesWritten < total) await this.append(Buffer.concat(bufs).subarray(bytesWritten)) // a short write: the rest
+    this.atLineStart = true
   }
 
   /** A time at the start of every line that starts in this chunk. */

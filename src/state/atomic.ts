@@ -20,6 +20,8 @@ export interface AtomicWriteOptions {
 export interface AtomicWriter {
   /** Buffers small writes; resolves when the caller may write more (at most one chunk in flight). */
   write(chunk: string | Uint8Array): Promise<void>
+  /** Writes the chunks as they are (no copy) in one writev, after what is buffered; resolves when written. */
+  writev(chunks: Uint8Array[]): Promise<void>
   /** Flush, fsync, rename over the target, fsync the directory. */
   commit(): Promise<void>
   /** Close and remove the temp file (or keep it, to resume later); the target is untouched. A no-op after commit. */
@@ -133,6 +135,18 @@ class TempFileWriter implements AtomicWriter {
     return this.enqueue(chunk).then(this.throwIfFailed)
   }
 
+  writev(chunks: Uint8Array[]): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(new Error(`write after ${this.state === 'done' ? 'commit or abort' : 'commit'}`))
+    if (this.error) return Promise.reject(this.error)
+    this.queueBuffer()
+    this.tail = this.tail
+      .then(() => (this.error ? undefined : writevAll(this.fh, chunks)))
+      .catch(err => {
+        this.error ??= err
+      })
+    return this.tail.then(this.throwIfFailed)
+  }
+
   /** Queues the buffer; resolves when the write before it is done, so one write stays in flight. */
   private flush(): Promise<void> {
     const before = this.tail
@@ -205,6 +219,16 @@ export async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> 
   while (off < data.byteLength) {
     const { bytesWritten } = await fh.write(data, off, data.byteLength - off)
     off += bytesWritten
+  }
+}
+
+/** One writev; a short one (a signal, a full pipe) is finished chunk by chunk. */
+export async function writevAll(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  let { bytesWritten: done } = await fh.writev(chunks)
+  for (const c of chunks) {
+    if (done >= c.byteLength) { done -= c.byteLength; continue }
+    await writeAll(fh, done ? c.subarray(done) : c)
+    done = 0
   }
 }
 

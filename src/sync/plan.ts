@@ -115,8 +115,8 @@ const noun = (e: Entry): string => (e.type === 'dir' ? 'directory' : e.type === 
 
 const error = (path: string, reason: string): Op => ({ op: 'error', path, bytes: 0, reason })
 
-/** Files present on both sides with the same size: the ones --checksum must hash to compare. */
-export function pairsToHash(src: Tree, dst: Tree): string[] {
+/** Files present on both sides with the same size: the ones --checksum must read to compare. */
+export function pairsToCompare(src: Tree, dst: Tree): string[] {
   const out: string[] = []
   for (const [key, s] of src) {
     const d = dst.get(key)

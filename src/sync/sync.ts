@@ -5,9 +5,8 @@ import { dirname, resolve, sep } from 'node:path'
 import { FshError, EXIT } from '../base/errors.ts'
 import { executePlan } from './execute.ts'
 import { compileExcludes, type ExcludeTest } from './exclude.ts'
-import { Hasher } from './hash.ts'
-import { pairsToHash, planSync, type Op, type Plan } from './plan.ts'
-import { forEachLimit } from './pool.ts'
+import { ContentComparer } from './compare.ts'
+import { pairsToCompare, planSync, type Op, type Plan } from './plan.ts'
 import { fullPath, type Tree } from './tree.ts'
 import { reasonOf, walkTree, type Walk } from './walk.ts'
 
@@ -34,6 +33,12 @@ export interface SyncOptions {
 export interface Scope { dir: string; recursive: boolean }
 
 export interface Tally { copied: number; updated: number; deleted: number; linked: number; made: number; errors: number; bytes: number }
+
+/** What --checksum marks on both files of a pair whose contents are the same. */
+const SAME_CONTENT = 'same'
+
+/** Bytes --checksum compares between two turns of the event loop. */
+const TURN_BYTES = 2 << 20
 
 /** Deletes beyond both of these need --force. */
 const GUARD_MIN_DELETES = 100
@@ -92,7 +97,7 @@ export class Syncer {
       await Promise.all(dst.temps.map(k => unlink(fullPath(o.dst, k)).catch(() => {})))
       o.onNote?.(`removed ${dst.temps.length} temporary file${dst.temps.length === 1 ? '' : 's'} left by an interrupted sync`)
     }
-    if (o.checksum) await this.hashPairs(src.tree, dst.tree)
+    if (o.checksum) await this.comparePairs(src.tree, dst.tree)
 
     const readErrors = src.errors.length > 0 || dst.errors.length > 0
     const deleteBlock = !o.delete ? '--no-delete' : readErrors ? 'some entries could not be read: nothing is deleted' : undefined
@@ -136,22 +141,31 @@ export class Syncer {
     for (const key of lone) await walkTree(root, key, { signal: this.o.signal, exclude: this.exclude }, w)
   }
 
-  private async hashPairs(src: Tree, dst: Tree): Promise<void> {
-    const hasher = new Hasher()
-    const jobs = pairsToHash(src, dst).flatMap(key => [[this.o.src, src, key], [this.o.dst, dst, key]] as const)
-    const total = jobs.reduce((n, [, tree, key]) => n + tree.get(key)!.size, 0)
+  /** Reads each pair of files of the same size and marks those whose contents differ. */
+  private async comparePairs(src: Tree, dst: Tree): Promise<void> {
+    const comparer = new ContentComparer()
+    const keys = pairsToCompare(src, dst)
+    const total = keys.reduce((n, key) => n + 2 * src.get(key)!.size, 0)
     let done = 0
-    await forEachLimit(jobs, this.o.concurrency, this.o.signal, async ([root, tree, key]) => {
-      const entry = tree.get(key)!
+    let sinceTurn = 0
+    for (const key of keys) {
+      // Small files compare without a turn of the event loop: take one now and then.
+      if (sinceTurn >= TURN_BYTES) { sinceTurn = 0; await new Promise(r => setImmediate(r)) }
+      this.o.signal.throwIfAborted()
+      const s = src.get(key)!
+      const d = dst.get(key)!
       try {
-        entry.hash = await hasher.hash(fullPath(root, key), this.o.signal)
-        done += entry.size
-        this.o.onBytes?.(done, total)
+        const same = await comparer.same(fullPath(this.o.src, key), fullPath(this.o.dst, key), this.o.signal)
+        s.hash = same ? SAME_CONTENT : 'changed'
+        d.hash = SAME_CONTENT
       } catch (err) {
         if (this.o.signal.aborted) throw err
-        tree.get(key)!.hash = `unreadable: ${(err as Error).message}` // differs from any digest: copied again
+        s.hash = `unreadable: ${(err as Error).message}` // differs from DST's: copied again
       }
-    })
+      done += 2 * s.size
+      sinceTurn += 2 * s.size + 4096
+      this.o.onBytes?.(done, total)
+    }
   }
 }
 

@@ -13,7 +13,7 @@ export interface Entry {
   mode: number
   /** A symlink's target, as bytes in latin1 like the keys. */
   target?: string
-  /** SHA-256 of the content, hex: set for files compared with --checksum. */
+  /** Set by --checksum on both files of a pair: equal exactly when their contents are. */
   hash?: string
 }
 

@@ -2,6 +2,7 @@
 // killed with SIGKILL replaced (its stale socket noticed, one daemon even when two shells ask at
 // once) that adopts the children still alive and starts again the ones that are gone.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { test } from 'uvu'
 import { runDoctor } from '../../src/state/doctor.ts'
 import { fshDirs } from '../../src/state/dirs.ts'
@@ -35,6 +36,9 @@ test('start, ls, a duplicate name, a missing program or cwd: clear errors, a con
     assert.equal(ndjson(ls.stdout), [{ name: 'nap', status: 'online', pid: row!.pid }])
     const daemon = await box.daemonPid()
     assert.ok(daemon && alive(daemon))
+    // The daemon stays lean (V8's lite mode), and says nothing about it in its log.
+    assert.ok(readFileSync(`/proc/${daemon}/cmdline`, 'latin1').split('\0').includes('--lite-mode'))
+    assert.is(readFileSync(join(box.home, 'state', 'pilot', 'daemon.log'), 'utf8'), '')
     const doctor = (await runDoctor(fshDirs(box.env))).find(c => c.check === 'pilot daemon')!
     assert.ok(doctor.ok)
     assert.match(doctor.detail, new RegExp(`^running \\(pid ${daemon}, supervising 1\\), answers on .*pilot\\.sock$`))

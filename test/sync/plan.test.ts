@@ -1,7 +1,7 @@
 // The planner on plain maps: which operations two walks lead to, with no disk involved.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { planSync, pairsToHash, type Plan } from '../../src/sync/plan.ts'
+import { planSync, pairsToCompare, type Plan } from '../../src/sync/plan.ts'
 import type { Entry, Tree } from '../../src/sync/tree.ts'
 import { compileExcludes } from '../../src/sync/exclude.ts'
 import { scopes } from '../../src/sync/watch.ts'
@@ -74,8 +74,8 @@ test('directory attributes are set deepest first, for new dirs and those whose e
   assert.equal(p.dirAttrs, ['a/b', 'a'])
 })
 
-test('pairs to hash: files on both sides with the same size only', () => {
-  assert.equal(pairsToHash(tree({ a: file(1), b: file(2), c: file(3), d: dir() }), tree({ a: file(1), b: file(9), d: dir() })), ['a'])
+test('pairs to compare: files on both sides with the same size only', () => {
+  assert.equal(pairsToCompare(tree({ a: file(1), b: file(2), c: file(3), d: dir() }), tree({ a: file(1), b: file(9), d: dir() })), ['a'])
 })
 
 test('excludes read like .gitignore lines', () => {
