@@ -14,6 +14,8 @@ import { WORKER_LINK_ENV, type Assignment } from './exec.ts'
 
 /** Hosts kept started and waiting: two keep a chain of short steps from waiting on a start. */
 const SPARES = 2
+/** Waiting hosts unused this long are ended (a worker run from a long-lived shell went idle). */
+const IDLE_MS = 30_000
 
 export interface HostExit { code: number | null; sig: NodeJS.Signals | null; spawnError?: Error }
 
@@ -28,6 +30,7 @@ export interface Host {
 let spares: Host[] = []
 let sparesEnv = ''
 let exitHooked = false
+let idleTimer: NodeJS.Timeout | undefined
 
 /** A started host for a step attempt under `env`; the next one starts meanwhile. */
 export function takeHost(env: Record<string, string>): Host {
@@ -42,6 +45,8 @@ export function takeHost(env: Record<string, string>): Host {
   setImmediate(() => {
     try { if (sparesEnv === key) while (spares.length < SPARES) spares.push(startHost(env)) } catch { /* see above */ }
   }).unref()
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(closeStepHosts, IDLE_MS).unref()
   return host
 }
 
