@@ -37,3 +37,65 @@ table(['what', 'steps', 'wall', 'CPU', 'per step (median)', 'overhead per step']
   ['bash script of /bin/true', String(N), `${Math.round(bash.ms)} ms`, `${Math.round(bash.cpuMs)} ms`, `${ownMs.toFixed(1)} ms`, '-'],
   [`flow run --local (${r!.status})`, String(N), `${Math.round(flow.ms)} ms`, `${Math.round(flow.cpuMs)} ms`, `${median(gaps).toFixed(1)} ms`, `${perStep.toFixed(1)} ms (goal <= 15 ms)`],
 ])
+
+// 1 GiB of output from one step (`yes` lines) while `serve --flows` streams the step's log to a
+// reader: the peak resident size of the worker (flow run --local), of the step's process and of
+// the server, and whether the log kept is the output's tail, byte for byte, within the cap.
+// `FSH_BENCH_FLOW_BIG_MB=64` for a quick run; 0 skips it.
+const BIG_MB = Number(process.env.FSH_BENCH_FLOW_BIG_MB ?? 1024)
+if (BIG_MB > 0) {
+  const { spawn } = await import('node:child_process')
+  const { readFileSync } = await import('node:fs')
+  const { LOG_CAP_BYTES, logParts } = await import('../../src/flow/logs.ts')
+  const { logPath } = await import('../../src/flow/paths.ts')
+  const LINE = '0123456789abcdef\n'
+  const total = BIG_MB * 1024 * 1024
+  writeFileSync(join(DIR, 'big.fsh'), `step big { ^sh -c 'yes ${LINE.trim()} | head -c ${total}' }\n`)
+  const fsh = (line: string) => spawn(process.execPath, [join(ROOT, 'bin/fsh.js'), '-c', line], { cwd: DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const peak = new Map<string, number>()
+  const sample = (what: string, pid: number | null | undefined) => {
+    if (!pid) return
+    try {
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+      peak.set(what, Math.max(peak.get(what) ?? 0, kb / 1024))
+    } catch { /* gone */ }
+  }
+  const server = fsh('serve --flows --port 0')
+  const url = await new Promise<string>(resolve => { let err = ''; server.stderr.on('data', d => { err += d; const m = /listening on (\S+)/.exec(err); if (m) resolve(m[1]!) }) })
+  const started = Date.now()
+  const worker = fsh('flow run --local big.fsh')
+  const done = new Promise(resolve => worker.on('exit', resolve))
+  const db = join(DIR, 'home/state/flow.db')
+  const bigStore = new FlowStore(db)
+  let runId = ''
+  let read = 0
+  for (let finished = false; !finished;) {
+    finished = await Promise.race([done.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 200))])
+    runId ||= bigStore.runs().find(r => r.file === 'big.fsh')?.id ?? ''
+    sample('worker (flow run --local)', worker.pid)
+    sample('server (serve --flows)', server.pid)
+    if (runId) sample("step's process", bigStore.step(runId, 'big')?.pid)
+    // A reader of the log's tail meanwhile, as the page does.
+    if (runId && !finished) { const res = await fetch(`${url}/runs/${runId}/steps/big/log`, { headers: { range: 'bytes=-1048576' } }); read += (await res.arrayBuffer()).byteLength }
+  }
+  const wall = Date.now() - started
+  // And the whole log, streamed.
+  const whole = await fetch(`${url}/runs/${runId}/steps/big/log`)
+  for await (const chunk of whole.body!) read += chunk.byteLength
+  sample('server (serve --flows)', server.pid)
+  const status = bigStore.run(runId)!.status
+  bigStore.close()
+  server.kill('SIGTERM')
+  // The log kept must be the output's last bytes: the line pattern, from where that tail starts.
+  const parts = logParts(logPath(db, runId, 'big'))
+  const kept = parts.map(p => readFileSync(p)).reduce((a, b) => Buffer.concat([a, b]))
+  const from = (total - kept.length) % LINE.length
+  const expected = Buffer.from(LINE.repeat(Math.ceil((kept.length + from) / LINE.length) + 1)).subarray(from, from + kept.length)
+  const tailOk = kept.equals(expected)
+  table([`${BIG_MB} MiB from one step`, 'value'], [
+    ['run', `${status} in ${(wall / 1000).toFixed(1)} s (${(BIG_MB / (wall / 1000)).toFixed(0)} MB/s)`],
+    ...[...peak].map(([what, mb]) => [`peak RSS ${what}`, `${mb.toFixed(0)} MB (goal <= 150 MB)`]),
+    ['log kept', `${(kept.length / 1048576).toFixed(1)} MiB in ${parts.length} part(s) (cap ${LOG_CAP_BYTES / 1048576} MiB): ${tailOk ? "the output's tail, byte for byte" : 'NOT the output tail'}`],
+    ['read over HTTP meanwhile', `${(read / 1048576).toFixed(0)} MiB`],
+  ])
+}

@@ -1,5 +1,6 @@
 // The page `serve --flows` shows at /: runs, a run's steps (each `<li data-step=NAME
 // data-status=STATUS>`, kept current from the run's event stream) and the chosen step's live log.
+// `/#run=ID` opens a run.
 // Plain HTML and JavaScript: nothing to build.
 export const FLOW_PAGE = `<!doctype html>
 <html lang="en">
@@ -65,6 +66,7 @@ async function loadRun() {
 
 function openRun(id) {
   runId = id; stepName = null
+  history.replaceState(null, '', '#run=' + id)
   $('log').textContent = ''; $('log-title').textContent = ''
   if (events) events.close()
   events = new EventSource('runs/' + id + '/events')
@@ -93,7 +95,9 @@ async function pollLog(run, step) {
   logTimer = setTimeout(() => pollLog(run, step), 500)
 }
 
-loadRuns()
+// #run=ID opens that run: a link to share, a bookmark.
+const linked = /^#run=([0-9a-f]+)$/.exec(location.hash)
+if (linked) openRun(linked[1]); else loadRuns()
 setInterval(loadRuns, 5000)
 </script>
 </html>

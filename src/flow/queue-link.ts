@@ -65,7 +65,9 @@ export async function runLocalWorker(run: Run, env: Record<string, string>, sign
   const { runWorker } = await import('../queue/worker.ts')
   const store = openSqliteStore(run.queue)
   try {
-    await runWorker({ store, handlers: flowHandlers(env), concurrency: run.concurrency, leaseMs: 30_000, graceMs: 10_000, signal, pollMs: 50 })
+    // Only this process adds to a --local run's queue, and a step's handler adds the steps it made
+    // ready before it returns, so the claim after it takes them at once: polling is for nothing.
+    await runWorker({ store, handlers: flowHandlers(env), concurrency: run.concurrency, leaseMs: 30_000, graceMs: 10_000, signal, pollMs: 1000 })
   } finally {
     store.close()
   }

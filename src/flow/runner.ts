@@ -7,6 +7,7 @@ import { declareWorkflow, type EvalOptions, type Problem } from './declare.ts'
 import { enqueueSteps, jobsAlive, runLocalWorker } from './queue-link.ts'
 import { localQueuePath, sharedQueuePath } from './paths.ts'
 import { followRun } from './report.ts'
+import { closeStepHosts } from './step-hosts.ts'
 import type { FlowEvent, FlowStore, Run } from './store.ts'
 
 /** How often a follower checks the queue for steps whose worker is gone. */
@@ -58,5 +59,6 @@ export async function seeThrough(store: FlowStore, run: Run, o: { env: Record<st
     stop.abort()
     o.signal.removeEventListener('abort', onAbort)
     await worker
+    if (run.local) closeStepHosts()
   }
 }

@@ -1,18 +1,15 @@
-// A step attempt runs in a process of its own (`fsh -c 'flow exec-step RUN STEP'`), the leader of
-// its own process group: everything the block starts is in that group, so a cancel, a timeout or
-// a lost lease ends all of it. Its stdout and stderr go to the step's log as they are written. A
+// A step attempt runs in a process of its own (a warm host from step-hosts.ts), the leader of its
+// own process group: everything the block starts is in that group, so a cancel, a timeout or a
+// lost lease ends all of it. Its stdout and stderr go to the step's log as they are written. A
 // socket on fd 3 ties it to this worker: when the worker dies, the step's group dies with it, so a
 // step never runs twice at once.
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Readable } from 'node:stream'
 import { formatDuration } from '../base/units.ts'
 import { killGroup } from '../runtime/external.ts'
 import { logPath } from './paths.ts'
 import { StepLog } from './logs.ts'
-import { WORKER_LINK_ENV } from './exec.ts'
+import { assign, takeHost } from './step-hosts.ts'
 import type { FlowStore, Run, Step, StepOutcome } from './store.ts'
 
 /** setTimeout's ceiling: a longer grace would fire at once. */
@@ -37,11 +34,17 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
     return { t: 'failed', exitCode: null, error: `cannot write the step's log: ${(e as Error).message}`, durationMs: elapsed() }
   }
   if (!existsSync(run.cwd)) { log.close(); return { t: 'failed', exitCode: null, error: `the run's directory ${run.cwd} is gone`, durationMs: elapsed() } }
-  const child = spawn(process.execPath, [fshBin(), '-c', 'flow exec-step $1 $2 --db $3', run.id, step.name, store.location], {
-    cwd: run.cwd,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location, [WORKER_LINK_ENV]: '3' },
+  let host
+  try {
+    host = takeHost(env)
+  } catch (e) {
+    log.close()
+    return { t: 'failed', exitCode: null, error: `cannot start the step: ${(e as Error).message}`, durationMs: elapsed() }
+  }
+  const { child, link: control } = host
+  assign(host, {
+    run: run.id, step: step.name, file: run.file, source: run.source, args: run.args, cwd: run.cwd,
+    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location },
   })
   if (child.pid) store.setPid(run.id, step.name, child.pid)
 
@@ -63,9 +66,8 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   copy(child.stdout)
   copy(child.stderr)
   let skipped: string | undefined
-  const control = child.stdio[3] as Readable | null
   let controlText = ''
-  control?.on('data', (c: Buffer) => {
+  control.on('data', (c: Buffer) => {
     controlText += c.toString()
     const m = /^skipped (.*)\n/m.exec(controlText)
     if (m) skipped = m[1]
@@ -87,24 +89,24 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   signal.addEventListener('abort', onAbort, { once: true })
   if (signal.aborted) onAbort()
 
-  const { code, sig, spawnError } = await new Promise<{ code: number | null; sig: NodeJS.Signals | null; spawnError?: Error }>(resolve => {
-    child.once('error', e => resolve({ code: null, sig: null, spawnError: e }))
-    child.once('exit', (code, sig) => {
-      // The step's group may hold the pipes open (a background job): end it, then read what is left.
-      killGroup(child.pid, 'SIGKILL')
-      const drained = setTimeout(() => resolve({ code, sig }), DRAIN_AFTER_EXIT_MS)
+  const { code, sig, spawnError } = await host.exited
+  if (!spawnError) {
+    // The step's group may hold the pipes open (a background job): end it, then read what is left.
+    killGroup(child.pid, 'SIGKILL')
+    await new Promise<void>(resolve => {
+      const drained = setTimeout(resolve, DRAIN_AFTER_EXIT_MS)
       let open = 2
-      const closed = () => { if (--open === 0) { clearTimeout(drained); resolve({ code, sig }) } }
+      const closed = () => { if (--open === 0) { clearTimeout(drained); resolve() } }
       for (const s of [child.stdout, child.stderr]) if (!s || s.readableEnded || s.destroyed) closed(); else s.once('close', closed)
     })
-  })
+  }
   clearTimeout(timer)
   clearTimeout(killTimer)
   clearInterval(poll)
   signal.removeEventListener('abort', onAbort)
   child.stdout?.destroy()
   child.stderr?.destroy()
-  control?.destroy()
+  control.destroy()
   log.close()
 
   const durationMs = elapsed()
@@ -114,13 +116,4 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   if (skipped !== undefined && code === 0) return { t: 'skipped', reason: skipped }
   if (code === 0) return { t: 'succeeded', durationMs }
   return { t: 'failed', exitCode: code, error: code !== null ? `exit=${code}` : `killed by ${sig}`, durationMs }
-}
-
-/** The fsh launcher of this installation (bin/fsh.js), from the source tree or the bundle. */
-function fshBin(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const bin = join(dir, 'bin', 'fsh.js')
-    if (existsSync(bin)) return bin
-  }
-  throw new Error('the fsh launcher (bin/fsh.js) is missing from this installation: steps cannot start')
 }

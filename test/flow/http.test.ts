@@ -97,4 +97,27 @@ test('events: live as the run changes, resumed after Last-Event-ID, ended when t
   }
 })
 
+test('100 followers of one run at once: each gets every event, in order, then the end', async () => {
+  const s = await setup()
+  try {
+    const followers = await Promise.all(Array.from({ length: 100 }, () => fetch(`${s.url}/runs/abcd1234/events`)))
+    const reading = followers.map(res => readEvents(res, () => false))
+    // The run goes on while they listen.
+    await new Promise(r => setTimeout(r, 50))
+    s.store.startStep('abcd1234', 'build', 1, 'w')
+    s.store.finishStep('abcd1234', 'build', 1, { t: 'succeeded', durationMs: 5 })
+    await new Promise(r => setTimeout(r, 50))
+    s.store.startStep('abcd1234', 'test', 2, 'w')
+    s.store.finishStep('abcd1234', 'test', 1, { t: 'succeeded', durationMs: 5 })
+    const all = s.store.events('abcd1234', 0).map(e => String(e.seq))
+    assert.ok(all.length >= 10, all.join(' '))
+    for (const got of await Promise.all(reading)) {
+      assert.equal(got.filter(e => e.event !== 'end').map(e => e.id), all)
+      assert.is(got.at(-1)!.event, 'end')
+    }
+  } finally {
+    await s.close()
+  }
+})
+
 test.run()

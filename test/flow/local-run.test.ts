@@ -1,12 +1,14 @@
 // `flow run --local`: the needs order steps and let independent ones run side by side; a failing
 // step is retried after its backoff; --if false skips; artifacts and logs are kept with the run.
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { until } from '../wait.ts'
 import { flowBox } from './helpers.ts'
+import { FlowStore } from '../../src/flow/store.ts'
 
 test('a diamond runs in order, its middle in parallel; a flaky step is retried; --if false skips', async () => {
   const b = flowBox()
@@ -98,6 +100,39 @@ test('logs -f follows a running step to its end', async () => {
   const followed = await b.sh.run(`flow logs ${id} talk -f`)
   assert.is(followed.stdout, 'one\ntwo\n')
   assert.is((await running).exitCode, 0)
+})
+
+test('a log disk that fills: the step fails saying so, what needs it is skipped, the run fails, the worker goes on', async () => {
+  const b = flowBox()
+  b.write('w.fsh', 'step big { ^head -c 2000000 /dev/zero }\nstep after --needs big { echo never }\n')
+  const id = (await b.sh.run('flow run w.fsh')).stdout.trim()
+  // The run's log folder on a 64 KiB tmpfs; without the right to mount one, a log that is /dev/full.
+  const logs = join(b.dir, 'home/state/flow-runs', id, 'logs')
+  mkdirSync(logs, { recursive: true })
+  let mounted = true
+  try { execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', logs], { stdio: 'ignore' }) } catch { mounted = false; symlinkSync('/dev/full', join(logs, 'big.log')) }
+  try {
+    const work = await b.sh.run('queue work --once')
+    assert.is(work.exitCode, 0, work.stderr)
+    const show = await b.sh.run(`flow show ${id}`)
+    const [big, after] = show.records as any[]
+    assert.is(big.status, 'failed')
+    assert.match(big.error, /^the step's log cannot be written: ENOSPC: no space left on device/)
+    assert.is(after.status, 'skipped')
+    const runs = (await b.sh.run('flow ls')).records as any[]
+    assert.is(runs[0].status, 'failed')
+    // The events agree with the state: each step's last move is to where it is.
+    const store = new FlowStore(join(b.dir, 'home/state/flow.db'))
+    try {
+      const events = store.events(id, 0)
+      for (const s of store.steps(id)) assert.is(events.filter(e => e.step === s.name).at(-1)!.to, s.status)
+      assert.is(events.filter(e => e.step === null).at(-1)!.to, 'failed')
+    } finally {
+      store.close()
+    }
+  } finally {
+    if (mounted) execFileSync('umount', ['-l', logs])
+  }
 })
 
 test.run()

@@ -2,7 +2,7 @@
 // step's process group dies with it, and the step is retried, never running twice at once; a
 // cancel ends a step that ignores SIGTERM once the grace period is over.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -21,6 +21,16 @@ function worker(b: FlowBox): ChildProcess {
   return spawn(process.execPath, [BIN, '-c', 'queue work --lease 1s --concurrency 2'], { cwd: b.dir, env: b.env, stdio: 'ignore' })
 }
 
+/** The processes `pid` started (from /proc): a worker's running step and its waiting hosts. */
+function childrenOf(pid: number): number[] {
+  const kids: number[] = []
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try { if (Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === pid) kids.push(Number(d)) } catch { /* gone */ }
+  }
+  return kids
+}
+
 const read = (b: FlowBox, name: string): string => { try { return readFileSync(join(b.dir, name), 'utf8') } catch { return '' } }
 
 test('kill -9 of the worker mid-step: its step dies with it, then runs again (attempt 2), never twice at once', async () => {
@@ -31,8 +41,11 @@ test('kill -9 of the worker mid-step: its step dies with it, then runs again (at
   const id = (await b.sh.run('flow run w.fsh')).stdout.trim()
   const first = worker(b)
   const [, pid] = (await until(() => read(b, 'starts.txt').trim(), 'the first attempt')).split(' ')
+  // The step's process and the hosts started ahead for the next steps.
+  const hosts = await until(() => { const k = childrenOf(first.pid!); return k.length >= 2 && k }, 'the worker to start its next step hosts')
   first.kill('SIGKILL')
   await until(() => !alive(Number(pid)), "the first attempt's process to die with its worker", 5000)
+  await until(() => hosts.every(h => !alive(h)), 'the waiting hosts to die with their worker', 5000)
   assert.is(read(b, 'done.txt'), '')
   const second = worker(b)
   try {

@@ -1,0 +1,99 @@
+// Warm step hosts. A step attempt runs in a process of its own (`fsh -c 'flow exec-step'`), and
+// starting one costs far more than a short step: so the worker starts them ahead of time. A host
+// is the leader of its own process group and tied to this worker by the socket on its fd 3 from
+// the start; it loads fsh, then waits on that socket for the one step attempt it will run (see
+// exec.ts), and exits after it. Taking a host starts the next one while the step runs.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { Socket } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { killGroup } from '../runtime/external.ts'
+import { WORKER_LINK_ENV, type Assignment } from './exec.ts'
+
+/** Hosts kept started and waiting: two keep a chain of short steps from waiting on a start. */
+const SPARES = 2
+/** Waiting hosts unused this long are ended (a worker run from a long-lived shell went idle). */
+const IDLE_MS = 30_000
+
+export interface HostExit { code: number | null; sig: NodeJS.Signals | null; spawnError?: Error }
+
+export interface Host {
+  child: ChildProcess
+  /** The socket on the host's fd 3: its assignment goes in, its `skipped` note comes out. */
+  link: Socket
+  exited: Promise<HostExit>
+}
+
+/** The waiting hosts, all started with one environment (a worker has one). */
+let spares: Host[] = []
+let sparesEnv = ''
+let exitHooked = false
+let idleTimer: NodeJS.Timeout | undefined
+
+/** A started host for a step attempt under `env`; the next one starts meanwhile. */
+export function takeHost(env: Record<string, string>): Host {
+  const key = JSON.stringify(env)
+  if (key !== sparesEnv) { closeStepHosts(); sparesEnv = key }
+  let host: Host | undefined
+  while ((host = spares.shift()) && !alive(host)) killGroup(host.child.pid, 'SIGKILL')
+  host ??= startHost(env)
+  refAll(host, true)
+  // Started after this step got going, not on its critical path; a launcher gone missing shows
+  // when the next step takes a host.
+  setImmediate(() => {
+    try { if (sparesEnv === key) while (spares.length < SPARES) spares.push(startHost(env)) } catch { /* see above */ }
+  }).unref()
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(closeStepHosts, IDLE_MS).unref()
+  return host
+}
+
+/** Ends the waiting hosts (a worker that stops; they would end with it anyway). */
+export function closeStepHosts(): void {
+  for (const h of spares) killGroup(h.child.pid, 'SIGKILL')
+  spares = []
+}
+
+/** Hands the host its step attempt. */
+export function assign(host: Host, a: Assignment): void {
+  host.link.on('error', () => {})
+  host.link.write(JSON.stringify(a) + '\n')
+}
+
+function alive(h: Host): boolean {
+  return h.child.pid !== undefined && h.child.exitCode === null && h.child.signalCode === null
+}
+
+function startHost(env: Record<string, string>): Host {
+  if (!exitHooked) { exitHooked = true; process.once('exit', closeStepHosts) }
+  const child = spawn(process.execPath, [fshBin(), '-c', 'flow exec-step'], {
+    cwd: tmpdir(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...env, [WORKER_LINK_ENV]: '3' },
+  })
+  const exited = new Promise<HostExit>(resolve => {
+    child.once('error', e => resolve({ code: null, sig: null, spawnError: e }))
+    child.once('exit', (code, sig) => resolve({ code, sig }))
+  })
+  const link = child.stdio[3] as Socket
+  const host = { child, link, exited }
+  // A waiting host keeps nothing alive: the worker may end with hosts still waiting.
+  refAll(host, false)
+  return host
+}
+
+function refAll({ child, link }: Host, on: boolean): void {
+  for (const s of [child, link, child.stdout, child.stderr] as ({ ref(): void; unref(): void } | null)[]) if (on) s?.ref(); else s?.unref()
+}
+
+/** The fsh launcher of this installation (bin/fsh.js), from the source tree or the bundle. */
+function fshBin(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const bin = join(dir, 'bin', 'fsh.js')
+    if (existsSync(bin)) return bin
+  }
+  throw new Error('the fsh launcher (bin/fsh.js) is missing from this installation: steps cannot start')
+}
