@@ -26,7 +26,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
   const notes = new NoteStore(cfg.db)
   let jobs: JobStore | undefined
   try {
-    jobs = cfg.queue ? openJobStore(cfg.queueDb, stateDir) : undefined
+    jobs = cfg.queue ? await openJobStore(cfg.queueDb, stateDir) : undefined
   } catch (err) {
     notes.close()
     throw err
@@ -35,16 +35,16 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
     notes, jobs, staticDir: cfg.staticDir, token: cfg.token, cors: cfg.cors, rateLimit: cfg.rateLimit,
     maxBody: cfg.maxBody, maxInflight: cfg.maxInflight, onLog: hooks.onLog, onError: hooks.onError, gauges: hooks.gauges,
   })
-  const closeStores = (): void => {
+  const closeStores = async (): Promise<void> => {
     service.stop()
     notes.close()
-    jobs?.close()
+    await jobs?.close()
   }
   let listening
   try {
     listening = await listen(service.app, { port: cfg.port, host: cfg.host })
   } catch (err) {
-    closeStores()
+    await closeStores()
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') throw new FshError(1, `port ${cfg.port} on ${cfg.host} is in use (another server?); pick another with --port`)
     if (code === 'EACCES') throw new FshError(1, `not allowed to listen on port ${cfg.port} (ports below 1024 need privileges)`)
@@ -58,7 +58,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
     stop: () => (stopping ??= (async () => {
       service.stop()
       await listening.close(cfg.graceMs)
-      closeStores()
+      await closeStores()
     })()),
   }
 }

@@ -90,7 +90,7 @@ class SqliteJobStore implements JobStore {
     }
   }
 
-  add(jobs: readonly NewJob[]): Added[] {
+  async add(jobs: readonly NewJob[]): Promise<Added[]> {
     const now = Date.now()
     return this.write(() => {
       const out: Added[] = []
@@ -122,12 +122,12 @@ class SqliteJobStore implements JobStore {
     return { id, created: true }
   }
 
-  get(id: number): Job | undefined {
+  async get(id: number): Promise<Job | undefined> {
     const row = this.read(() => this.stmt.get.get(id)) as JobRow | undefined
     return row && toJob(row)
   }
 
-  *list(filter: JobFilter = {}): Iterable<Job> {
+  async *list(filter: JobFilter = {}): AsyncIterable<Job> {
     const where: string[] = ['id > ?']
     const params: unknown[] = []
     if (filter.status) { where.push('status = ?'); params.push(filter.status) }
@@ -144,13 +144,13 @@ class SqliteJobStore implements JobStore {
     }
   }
 
-  counts(): Record<JobStatus, number> {
+  async counts(): Promise<Record<JobStatus, number>> {
     const out = Object.fromEntries(JOB_STATUSES.map(s => [s, 0])) as Record<JobStatus, number>
     for (const r of this.read(() => this.stmt.counts.all()) as { status: JobStatus; n: number }[]) out[r.status] = r.n
     return out
   }
 
-  settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Claimed[] {
+  async settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Promise<Claimed[]> {
     if (!outcomes.length && !claim) return []
     return this.write(() => {
       const now = Date.now()
@@ -229,17 +229,17 @@ class SqliteJobStore implements JobStore {
     return this.claimStatement(false, true).all(req.worker, now + req.leaseMs, now, JSON.stringify(ids)) as ClaimedRow[]
   }
 
-  heartbeat(worker: string, ids: readonly number[], leaseMs: number): Set<number> {
+  async heartbeat(worker: string, ids: readonly number[], leaseMs: number): Promise<Set<number>> {
     if (!ids.length) return new Set()
     const held = this.write(() => this.stmt.heartbeat.all(Date.now() + leaseMs, worker, JSON.stringify(ids))) as number[]
     return new Set(held)
   }
 
-  reclaimExpired(): number {
+  async reclaimExpired(): Promise<number> {
     return this.write(() => this.stmt.reclaim.run({ now: Date.now() }).changes)
   }
 
-  retry(id: number): Job {
+  async retry(id: number): Promise<Job> {
     return this.write(() => {
       const job = this.mustGet(id)
       if (job.status === 'running') throw new FshError(1, `job ${id} is running; cancel it first`)
@@ -254,7 +254,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  cancel(id: number): Job {
+  async cancel(id: number): Promise<Job> {
     return this.write(() => {
       const job = this.mustGet(id)
       if (job.status !== 'queued' && job.status !== 'running') throw new FshError(1, `job ${id} is ${job.status}: only queued or running jobs can be cancelled`)
@@ -264,7 +264,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  purge(status: JobStatus, before: number): number {
+  async purge(status: JobStatus, before: number): Promise<number> {
     return this.write(() => {
       const n = this.stmt.purge.run(status, before).changes
       if (n) this.stmt.purgeEvents.run()
@@ -272,45 +272,45 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  events(afterSeq: number, limit: number, jobId?: number): JobEvent[] {
+  async events(afterSeq: number, limit: number, jobId?: number): Promise<JobEvent[]> {
     const rows = this.read(() => jobId === undefined ? this.stmt.events.all(afterSeq, limit) : this.stmt.jobEvents.all(afterSeq, jobId, limit)) as EventRow[]
     return rows.map(r => ({ seq: r.seq, ts: r.ts, jobId: r.job_id, type: r.type, from: r.from_status, to: r.to_status, attempt: r.attempt, error: r.error }))
   }
 
-  lastEventSeq(): number {
+  async lastEventSeq(): Promise<number> {
     return this.read(() => this.stmt.lastSeq.get()) as number
   }
 
-  statuses(ids: readonly number[]): Map<number, JobStatus> {
+  async statuses(ids: readonly number[]): Promise<Map<number, JobStatus>> {
     const rows = this.read(() => this.stmt.statuses.all(JSON.stringify(ids))) as { id: number; status: JobStatus }[]
     return new Map(rows.map(r => [r.id, r.status]))
   }
 
-  nextRunAt(types?: readonly string[]): number | null {
+  async nextRunAt(types?: readonly string[]): Promise<number | null> {
     return this.read(() => (types ? this.stmt.nextRunAtOf.get(JSON.stringify(types)) : this.stmt.nextRunAt.get())) as number | null
   }
 
-  setLimit(l: TypeLimit): void {
+  async setLimit(l: TypeLimit): Promise<void> {
     this.write(() => this.stmt.setLimit.run(l.type, l.concurrency, l.rate, l.rateWindowMs))
   }
-  removeLimit(type: string): boolean {
+  async removeLimit(type: string): Promise<boolean> {
     return this.write(() => this.stmt.removeLimit.run(type).changes > 0)
   }
-  limits(): TypeLimit[] {
+  async limits(): Promise<TypeLimit[]> {
     return (this.read(() => this.stmt.limits.all()) as LimitRow[]).map(r => ({ type: r.type, concurrency: r.concurrency, rate: r.rate, rateWindowMs: r.rate_window_ms }))
   }
 
-  addCron(c: Omit<CronSchedule, 'lastRun'>): void {
+  async addCron(c: Omit<CronSchedule, 'lastRun'>): Promise<void> {
     this.write(() => this.stmt.addCron.run(c.name, c.expr, c.type, JSON.stringify(c.payload ?? null), c.priority, c.nextRun))
   }
-  removeCron(name: string): boolean {
+  async removeCron(name: string): Promise<boolean> {
     return this.write(() => this.stmt.removeCron.run(name).changes > 0)
   }
-  crons(): CronSchedule[] {
+  async crons(): Promise<CronSchedule[]> {
     return (this.read(() => this.stmt.crons.all()) as CronRow[]).map(toCron)
   }
 
-  enqueueDueCrons(next: (expr: string, after: number) => number): number {
+  async enqueueDueCrons(next: (expr: string, after: number) => number): Promise<number> {
     return this.write(() => {
       const now = Date.now()
       const due = (this.stmt.dueCrons.all(now) as CronRow[]).map(toCron)
@@ -323,7 +323,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
 
