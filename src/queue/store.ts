@@ -1,5 +1,6 @@
 // The job store: one interface for every backend (SQLite, PostgreSQL). Workers, the
 // `queue` command and the HTTP API (`serve --queue`) speak only this. Times are epoch milliseconds.
+import { FshError } from '../base/errors.ts'
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'dead', 'cancelled'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
@@ -118,6 +119,8 @@ export interface PoolUse {
   /** Callers waiting for a connection. */
   waiting: number
   max: number
+  /** Connections of fsh queue clients (any process, any host) the server counts, when known. */
+  connections?: number
 }
 
 export interface JobStore {
@@ -158,15 +161,15 @@ export interface JobStore {
    *  worker wakes at once; returns the unsubscribe. Backends without it poll. */
   onAdded?(listener: () => void): () => void
   /** The connection pool's use, for backends with one (`queue stats`). */
-  poolUse?(): PoolUse
+  poolUse?(): Promise<PoolUse>
   close(): Promise<void>
 }
 
 /** A store call failed because the database is out of reach for now (a server restarting, a
- *  connection dropped): a worker backs off and tries again instead of stopping. */
-export class StoreUnavailable extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'StoreUnavailable'
+ *  connection dropped, no free connection in the pool): a worker backs off and tries again; a
+ *  one-off command fails with this one line. */
+export class StoreUnavailable extends FshError {
+  constructor(message: string) {
+    super(1, message)
   }
 }

@@ -150,13 +150,17 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     try {
       for (const [id, until] of heldUntil) if (until <= now) running.get(id)?.abort(new Stop('lost', 'lease ran out before the worker could renew it (it was too busy, or the database was out of reach)'))
       if (running.size) {
-        const ids = [...running.keys()]
+        // The attempts asked about: by the answer, one may have settled and its job been claimed again.
+        const asked = new Map(running)
+        const same = (id: number): boolean => running.get(id) === asked.get(id)
+        const ids = [...asked.keys()]
         const held = await store.heartbeat(worker, ids, opts.leaseMs)
-        const gone = ids.filter(id => !held.has(id) && running.has(id))
-        for (const id of held) if (heldUntil.has(id)) heldUntil.set(id, now + opts.leaseMs)
+        for (const id of held) if (same(id) && heldUntil.has(id)) heldUntil.set(id, now + opts.leaseMs)
+        const gone = ids.filter(id => !held.has(id) && same(id))
         if (gone.length) {
           const statuses = await store.statuses(gone)
           for (const id of gone) {
+            if (!same(id)) continue
             const cancelled = statuses.get(id) === 'cancelled'
             running.get(id)?.abort(cancelled ? new Stop('cancelled', 'cancelled while running') : new Stop('lost', 'lease lost to another worker'))
           }
@@ -203,11 +207,6 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       const settling = outcomes.splice(0)
       let claimed: Claimed[]
       try {
-        if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
-          lastMaintenance = now
-          await store.reclaimExpired()
-          await store.enqueueDueCrons(nextRun)
-        }
         claimed = await store.settleAndClaim(settling, free > 0 ? { worker, limit: free, leaseMs: opts.leaseMs, types: opts.types } : null)
         unreachable = 0
       } catch (err) {
@@ -220,6 +219,18 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         opts.onError?.(err)
         await pause(Math.min(RECONNECT_MAX_MS, 100 * 2 ** unreachable++) * (0.5 + Math.random() / 2), stopped)
         continue
+      }
+      // After settling and before running what was claimed: a job this worker finished past its
+      // lease (a handler that held the event loop) is not reclaimed from under it.
+      if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
+        lastMaintenance = now
+        try {
+          await store.reclaimExpired()
+          await store.enqueueDueCrons(nextRun)
+        } catch (err) {
+          if (!(err instanceof StoreUnavailable)) throw err
+          opts.onError?.(err)
+        }
       }
       for (const job of claimed) start(job)
       if (outcomes.length) continue

@@ -8,8 +8,7 @@ import { openDatabase, sqliteGuard as guard } from '../../state/sqlite.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
 import { JOB_STATUSES } from '../store.ts'
 import { MIGRATIONS } from './migrations.ts'
-
-export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
+import { DEFAULTS, limitBudgets, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
 
 const PAGE = 500
 
@@ -20,14 +19,6 @@ const INSERT_ROW = "(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 const PENDING_KEY_CONFLICT = "ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING"
 
 const CLAIMED_COLUMNS = 'id, type, payload, attempts, max_attempts, backoff_ms, timeout_ms'
-
-interface JobRow {
-  id: number; type: string; status: JobStatus; payload: string; priority: number; run_at: number
-  attempts: number; max_attempts: number; backoff_ms: number; timeout_ms: number | null; key: string | null
-  last_error: string | null; result: string | null; worker: string | null; lease_until: number | null
-  created_at: number; updated_at: number; finished_at: number | null
-}
-type ClaimedRow = Pick<JobRow, 'id' | 'type' | 'payload' | 'attempts' | 'max_attempts' | 'backoff_ms' | 'timeout_ms'>
 
 export function openSqliteStore(path: string): JobStore {
   return new SqliteJobStore(path)
@@ -195,36 +186,13 @@ class SqliteJobStore implements JobStore {
   private claimWithinLimits(req: ClaimRequest, now: number): ClaimedRow[] {
     const limits = this.stmt.limits.all() as LimitRow[]
     const running = new Map((this.stmt.runningOf.all() as { type: string; n: number }[]).map(r => [r.type, r.n]))
-    const budget = new Map<string, number>()
-    for (const l of limits) {
-      let room = Infinity
-      if (l.concurrency !== null) room = Math.max(0, l.concurrency - (running.get(l.type) ?? 0))
-      if (l.rate !== null && l.rate_window_ms !== null) {
-        const fresh = now >= l.window_start + l.rate_window_ms
-        room = Math.min(room, Math.max(0, l.rate - (fresh ? 0 : l.window_count)))
-      }
-      budget.set(l.type, room)
-    }
+    const { budget, blocked } = limitBudgets(limits, running, now)
     const types = req.types?.filter(t => budget.get(t) !== 0) ?? null
-    const blocked = [...budget].filter(([, n]) => n === 0).map(([t]) => t)
     const candidates = this.db.prepare(`SELECT id, type FROM jobs WHERE status = 'queued' AND run_at <= ?
       AND type NOT IN (SELECT value FROM json_each(?))${types ? ' AND type IN (SELECT value FROM json_each(?))' : ''}
       ORDER BY priority DESC, run_at, id LIMIT ?`).all(now, JSON.stringify(blocked), ...(types ? [JSON.stringify(types)] : []), req.limit * 4) as { id: number; type: string }[]
-    const ids: number[] = []
-    const taken = new Map<string, number>()
-    for (const c of candidates) {
-      if (ids.length >= req.limit) break
-      const room = budget.get(c.type)
-      if (room !== undefined && (taken.get(c.type) ?? 0) >= room) continue
-      taken.set(c.type, (taken.get(c.type) ?? 0) + 1)
-      ids.push(c.id)
-    }
-    for (const l of limits) {
-      const n = taken.get(l.type)
-      if (!n || l.rate === null || l.rate_window_ms === null) continue
-      const fresh = now >= l.window_start + l.rate_window_ms
-      this.stmt.countWindow.run(fresh ? now : l.window_start, (fresh ? 0 : l.window_count) + n, l.type)
-    }
+    const { ids, windows } = pickWithinLimits(candidates, req.limit, limits, budget, now)
+    for (const [type, start, count] of windows) this.stmt.countWindow.run(start, count, type)
     if (!ids.length) return []
     return this.claimStatement(false, true).all(req.worker, now + req.leaseMs, now, JSON.stringify(ids)) as ClaimedRow[]
   }
@@ -274,7 +242,7 @@ class SqliteJobStore implements JobStore {
 
   async events(afterSeq: number, limit: number, jobId?: number): Promise<JobEvent[]> {
     const rows = this.read(() => jobId === undefined ? this.stmt.events.all(afterSeq, limit) : this.stmt.jobEvents.all(afterSeq, jobId, limit)) as EventRow[]
-    return rows.map(r => ({ seq: r.seq, ts: r.ts, jobId: r.job_id, type: r.type, from: r.from_status, to: r.to_status, attempt: r.attempt, error: r.error }))
+    return rows.map(toEvent)
   }
 
   async lastEventSeq(): Promise<number> {
@@ -341,9 +309,6 @@ class SqliteJobStore implements JobStore {
   }
 }
 
-interface LimitRow { type: string; concurrency: number | null; rate: number | null; rate_window_ms: number | null; window_start: number; window_count: number }
-interface EventRow { seq: number; ts: number; job_id: number; type: string; from_status: JobStatus | null; to_status: JobStatus; attempt: number; error: string | null }
-interface CronRow { name: string; expr: string; type: string; payload: string; priority: number; next_run: number; last_run: number | null }
 
 function insertParams(j: NewJob, now: number): unknown[] {
   return [j.type, JSON.stringify(j.payload ?? null), j.priority ?? 0, j.runAt ?? now, j.maxAttempts ?? DEFAULTS.maxAttempts,
@@ -361,22 +326,3 @@ function typeParams(types?: readonly string[]): string[] {
   return types ? [JSON.stringify(types)] : []
 }
 
-function toClaimed(r: ClaimedRow, worker: string): Claimed {
-  return {
-    id: r.id, type: r.type, payload: JSON.parse(r.payload), attempt: r.attempts, maxAttempts: r.max_attempts,
-    backoffMs: r.backoff_ms, timeoutMs: r.timeout_ms, worker,
-  }
-}
-
-function toJob(r: JobRow): Job {
-  return {
-    id: r.id, type: r.type, status: r.status, payload: JSON.parse(r.payload), priority: r.priority, runAt: r.run_at,
-    attempts: r.attempts, maxAttempts: r.max_attempts, backoffMs: r.backoff_ms, timeoutMs: r.timeout_ms, key: r.key,
-    lastError: r.last_error, result: r.result === null ? null : JSON.parse(r.result), worker: r.worker, leaseUntil: r.lease_until,
-    createdAt: r.created_at, updatedAt: r.updated_at, finishedAt: r.finished_at,
-  }
-}
-
-function toCron(r: CronRow): CronSchedule {
-  return { name: r.name, expr: r.expr, type: r.type, payload: JSON.parse(r.payload), priority: r.priority, nextRun: r.next_run, lastRun: r.last_run }
-}
