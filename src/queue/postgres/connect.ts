@@ -59,7 +59,7 @@ export function clientConfig(t: Target): pg.ClientConfig {
 }
 
 export function createPool(t: Target): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(t), max: t.poolSize, idleTimeoutMillis: 30_000, allowExitOnIdle: true })
+  const pool = new pg.Pool({ ...clientConfig(t), max: t.poolSize, idleTimeoutMillis: 30_000 })
   // An idle connection the server closed (a restart): the pool drops it; the next query reconnects.
   pool.on('error', () => {})
   return pool
@@ -68,7 +68,7 @@ export function createPool(t: Target): pg.Pool {
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300'])
 
 /** The FshError for a PostgreSQL failure, or the error itself when it is fsh's own or a bug. */
-export function postgresError(t: Target, err: unknown, poolWasFull = false): unknown {
+export function postgresError(t: Target, err: unknown): unknown {
   if (err instanceof FshError) return err
   const e = err as { code?: string; message?: string }
   const code = e.code ?? ''
@@ -77,11 +77,10 @@ export function postgresError(t: Target, err: unknown, poolWasFull = false): unk
   if (code === '28P01' || code === '28000') return new FshError(1, `${server} refused user '${t.user}': ${code === '28P01' ? 'password authentication failed' : msg.replace(/"/g, "'")}`)
   if (code === '3D000') return new FshError(1, `${server}: database '${t.database}' does not exist (create it: createdb ${t.database})`)
   if (code === 'ENOTFOUND') return new FshError(1, `${server}: no such host`)
-  if (msg === 'timeout exceeded when trying to connect') {
-    return new StoreUnavailable(poolWasFull
-      ? `${t.location}: no free connection in the pool of ${t.poolSize} within ${formatDuration(t.acquireMs)} (raise pool_size in the URL, or run fewer at once)`
-      : `cannot reach ${server}: no answer within ${formatDuration(t.acquireMs)}`)
-  }
+  // pg-pool's words for a caller that waited for a connection of a full pool, and for a new
+  // connection the server did not answer in time.
+  if (msg === 'timeout exceeded when trying to connect') return new StoreUnavailable(`${t.location}: no free connection in the pool of ${t.poolSize} within ${formatDuration(t.acquireMs)} (raise pool_size in the URL, or run fewer at once)`)
+  if (msg.startsWith('Connection terminated due to connection timeout')) return new StoreUnavailable(`cannot reach ${server}: no answer within ${formatDuration(t.acquireMs)}`)
   if (UNREACHABLE_CODES.has(code) || code.startsWith('08') || /Connection terminated|connection error|not queryable|Client was closed/i.test(msg)) {
     const why = code === 'ECONNREFUSED' ? 'connection refused' : code.startsWith('57P') ? 'the server is shutting down or restarting' : code === '53300' ? 'too many connections' : msg.replace(/\s+/g, ' ')
     return new StoreUnavailable(`cannot reach ${server}: ${why}`)

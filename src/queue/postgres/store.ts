@@ -367,23 +367,21 @@ class PostgresJobStore implements JobStore {
   }
 
   private async query<R>(text: string, values: readonly unknown[] = [], db: Db = this.pool): Promise<pg.QueryResult<R>> {
-    const full = this.poolFull()
     try {
       return await db.query<R>(text, values)
     } catch (err) {
-      throw postgresError(this.target, err, full)
+      throw postgresError(this.target, err)
     }
   }
 
   /** `fn` in a transaction on one connection; a connection that failed is dropped, not reused. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreUnavailable(`${this.location}: the store is closed`)
-    const full = this.poolFull()
     let c: pg.PoolClient
     try {
       c = await this.pool.connect()
     } catch (err) {
-      throw postgresError(this.target, err, full)
+      throw postgresError(this.target, err)
     }
     let broken: unknown
     try {
@@ -397,10 +395,6 @@ class PostgresJobStore implements JobStore {
     } finally {
       c.release(broken instanceof Error ? broken : undefined)
     }
-  }
-
-  private poolFull(): boolean {
-    return this.pool.totalCount >= this.target.poolSize && this.pool.idleCount === 0
   }
 }
 
