@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import * as assert from 'uvu/assert'
 import { skipped } from '../skips.ts'
 import { postgresBinDir, startPostgres, type PgServer } from './postgres-server.ts'
@@ -12,7 +13,8 @@ export interface Backend {
   name: 'sqlite' | 'postgres'
   /** A temp dir of the backend's own (the state dir for openJobStore). */
   dir: string
-  /** A fresh, empty queue: a file path or a postgres:// URL. */
+  /** A fresh, empty queue: a file path or a postgres:// URL (the same database each time, emptied:
+   *  whatever used the previous one must be closed). */
   fresh(): Promise<string>
   /** The PostgreSQL server, for tests that stop and start it. */
   server?: PgServer
@@ -33,12 +35,27 @@ export function postgresBackend(what: string): Backend | undefined {
   }
   const dir = mkdtempSync(join(tmpdir(), 'fsh-queue-pg-'))
   let server: Promise<PgServer> | undefined
+  let url = ''
   const backend: Backend = {
     name: 'postgres',
     dir,
+    // One database per file; each test gets it empty by dropping the queue's schema (creating a
+    // database takes a few hundred milliseconds, dropping the schema a few).
     fresh: async () => {
-      server ??= startPostgres().then(s => (backend.server = s))
-      return (await server).createDatabase()
+      server ??= startPostgres().then(async s => {
+        backend.server = s
+        url = await s.createDatabase()
+        return s
+      })
+      await server
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      try {
+        await admin.query('SET client_min_messages = warning; DROP SCHEMA IF EXISTS fsh_queue CASCADE')
+      } finally {
+        await admin.end()
+      }
+      return url
     },
     cleanup: () => {
       backend.server?.remove()

@@ -121,13 +121,13 @@ if (backend) {
 
   test('the server restarted mid-run: workers reconnect, nothing is lost or run twice at once', async () => {
     const sb = await box()
-    const N = 120
-    await withQueue(sb, store => store.add(Array.from({ length: N }, () => ({ type: 'work', payload: { ms: 20 }, maxAttempts: 100 }))))
+    const N = 60
+    await withQueue(sb, store => store.add(Array.from({ length: N }, () => ({ type: 'work', payload: { ms: 10 }, maxAttempts: 100 }))))
     const workers = [startWorker(sb, '--lease 3s --concurrency 4'), startWorker(sb, '--lease 3s --concurrency 4')]
     try {
-      await until('some jobs ran', () => logLines(sb).filter(l => l.startsWith('done ')).length >= 20)
+      await until('some jobs ran', () => logLines(sb).filter(l => l.startsWith('done ')).length >= 10)
       await backend.server!.stop('immediate')
-      await new Promise(r => setTimeout(r, 500))
+      await new Promise(r => setTimeout(r, 200))
       await backend.server!.start()
       await until('every job succeeded', async () => (await stats(sb)).succeeded === N, 30_000)
       assert.ok(workers.every(w => w.exitCode === null), 'the workers kept running')
