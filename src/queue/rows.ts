@@ -1,8 +1,31 @@
 // What both backends share: their tables have the same columns, so rows become jobs, claims,
 // events and schedules the same way, and per-type limits are budgeted the same way.
-import type { Claimed, CronSchedule, Job, JobEvent, JobStatus } from './store.ts'
+import { JOB_STATUSES, type Claimed, type CronSchedule, type Job, type JobEvent, type JobFilter, type JobStatus } from './store.ts'
 
 export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
+
+/** Rows per page when listing jobs. */
+export const PAGE = 500
+
+/** Jobs in id order, a page at a time from `page(afterId, limit)`, up to the filter's limit. */
+export async function* pagedJobs(filter: JobFilter, page: (afterId: number, limit: number) => JobRow[] | Promise<JobRow[]>): AsyncIterable<Job> {
+  let after = filter.afterId ?? 0
+  let left = filter.limit ?? Infinity
+  while (left > 0) {
+    const rows = await page(after, Math.min(PAGE, left))
+    for (const row of rows) yield toJob(row)
+    if (rows.length < PAGE) return
+    after = rows[rows.length - 1]!.id
+    left -= rows.length
+  }
+}
+
+/** Counts per status, every status present. */
+export function statusCounts(rows: readonly { status: JobStatus; n: number }[]): Record<JobStatus, number> {
+  const out = Object.fromEntries(JOB_STATUSES.map(s => [s, 0])) as Record<JobStatus, number>
+  for (const r of rows) out[r.status] = r.n
+  return out
+}
 
 export interface JobRow {
   id: number; type: string; status: JobStatus; payload: string; priority: number; run_at: number

@@ -7,13 +7,12 @@
 import pg from 'pg'
 import { FshError } from '../../base/errors.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, PoolUse, TypeLimit } from '../store.ts'
-import { JOB_STATUSES, StoreUnavailable } from '../store.ts'
+import { StoreUnavailable } from '../store.ts'
 import { APPLICATION_NAME, clientConfig, createPool, parseTarget, postgresError, type Target } from './connect.ts'
 import { CHANNEL, MIGRATION_LOCK, MIGRATIONS, SCHEMA } from './migrations.ts'
-import { DEFAULTS, limitBudgets, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
+import { DEFAULTS, limitBudgets, pagedJobs, statusCounts, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
 import type { Migration } from '../../state/sqlite.ts'
 
-const PAGE = 500
 const J = `${SCHEMA}.jobs`
 const CLAIMED_COLUMNS = 'j.id, j.type, j.payload, j.attempts, j.max_attempts, j.backoff_ms, j.timeout_ms'
 const LISTEN_RETRY_MAX_MS = 5000
@@ -147,23 +146,13 @@ class PostgresJobStore implements JobStore {
     return row && toJob(row)
   }
 
-  async *list(filter: JobFilter = {}): AsyncIterable<Job> {
-    let after = filter.afterId ?? 0
-    let left = filter.limit ?? Infinity
-    while (left > 0) {
-      const rows = (await this.query<JobRow>(`SELECT * FROM ${J} WHERE id > $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3) ORDER BY id LIMIT $4`,
-        [after, filter.status ?? null, filter.type ?? null, Math.min(PAGE, left)])).rows
-      for (const row of rows) yield toJob(row)
-      if (rows.length < PAGE) return
-      after = rows[rows.length - 1]!.id
-      left -= rows.length
-    }
+  list(filter: JobFilter = {}): AsyncIterable<Job> {
+    return pagedJobs(filter, async (after, limit) => (await this.query<JobRow>(`SELECT * FROM ${J} WHERE id > $1 AND ($2::text IS NULL OR status = $2)
+      AND ($3::text IS NULL OR type = $3) ORDER BY id LIMIT $4`, [after, filter.status ?? null, filter.type ?? null, limit])).rows)
   }
 
   async counts(): Promise<Record<JobStatus, number>> {
-    const out = Object.fromEntries(JOB_STATUSES.map(s => [s, 0])) as Record<JobStatus, number>
-    for (const r of (await this.query<{ status: JobStatus; n: number }>(`SELECT status, count(*)::int AS n FROM ${J} GROUP BY status`)).rows) out[r.status] = r.n
-    return out
+    return statusCounts((await this.query<{ status: JobStatus; n: number }>(`SELECT status, count(*)::int AS n FROM ${J} GROUP BY status`)).rows)
   }
 
   async settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Promise<Claimed[]> {

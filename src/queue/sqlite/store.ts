@@ -6,11 +6,8 @@ import type Database from 'better-sqlite3'
 import { FshError } from '../../base/errors.ts'
 import { openDatabase, sqliteGuard as guard } from '../../state/sqlite.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
-import { JOB_STATUSES } from '../store.ts'
 import { MIGRATIONS } from './migrations.ts'
-import { DEFAULTS, limitBudgets, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
-
-const PAGE = 500
+import { DEFAULTS, limitBudgets, pagedJobs, statusCounts, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
 
 /** Rows per multi-row INSERT (10 parameters each, well under SQLite's limit). */
 const INSERT_ROWS = 64
@@ -118,27 +115,17 @@ class SqliteJobStore implements JobStore {
     return row && toJob(row)
   }
 
-  async *list(filter: JobFilter = {}): AsyncIterable<Job> {
+  list(filter: JobFilter = {}): AsyncIterable<Job> {
     const where: string[] = ['id > ?']
     const params: unknown[] = []
     if (filter.status) { where.push('status = ?'); params.push(filter.status) }
     if (filter.type) { where.push('type = ?'); params.push(filter.type) }
     const page = this.read(() => this.db.prepare(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`))
-    let after = filter.afterId ?? 0
-    let left = filter.limit ?? Infinity
-    while (left > 0) {
-      const rows = this.read(() => page.all(after, ...params, Math.min(PAGE, left))) as JobRow[]
-      for (const row of rows) yield toJob(row)
-      if (rows.length < PAGE) return
-      after = rows[rows.length - 1]!.id
-      left -= rows.length
-    }
+    return pagedJobs(filter, (after, limit) => this.read(() => page.all(after, ...params, limit)) as JobRow[])
   }
 
   async counts(): Promise<Record<JobStatus, number>> {
-    const out = Object.fromEntries(JOB_STATUSES.map(s => [s, 0])) as Record<JobStatus, number>
-    for (const r of this.read(() => this.stmt.counts.all()) as { status: JobStatus; n: number }[]) out[r.status] = r.n
-    return out
+    return statusCounts(this.read(() => this.stmt.counts.all()) as { status: JobStatus; n: number }[])
   }
 
   async settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Promise<Claimed[]> {
