@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import type { Ctx, FlagSpec, Flags } from '../../src/prelude.ts'
 import { ensureDirSync } from '../../src/state/dirs.ts'
+import { isPostgresUrl } from '../../src/queue/open.ts'
 
 export const DEFAULT_NOTES_DB = 'notes.db'
 
@@ -17,7 +18,7 @@ export const SERVE_FLAGS = {
   ...dbFlag,
   static: { type: 'string', arg: 'DIR', describe: 'also serve the files in DIR (GET /PATH)' },
   queue: { type: 'boolean', describe: 'add the job API (/jobs) and job events, on the queue database' },
-  'queue-db': { type: 'string', arg: 'FILE', describe: 'the queue database (default: queue.db in the state dir)' },
+  'queue-db': { type: 'string', arg: 'FILE|URL', describe: 'the queue database: a SQLite file (default: queue.db in the state dir) or a postgres:// URL' },
   token: { type: 'string', arg: 'T', describe: 'writes need Authorization: Bearer T (or set FSH_SERVE_TOKEN)' },
   cors: { type: 'string', arg: 'ORIGIN', describe: 'allow browser requests from ORIGIN (or *)' },
   'rate-limit': { type: 'string', arg: 'N/UNIT', describe: 'requests per client, e.g. 100/min (units s, min, h)' },
@@ -77,7 +78,7 @@ export function serveConfig(ctx: Ctx<Flags<typeof SERVE_FLAGS>>): ServeConfig {
     db: notesDb(ctx, f.db),
     staticDir,
     queue: f.queue,
-    queueDb: f['queue-db'] === undefined ? undefined : ctx.resolve(f['queue-db']),
+    queueDb: f['queue-db'] === undefined ? undefined : isPostgresUrl(f['queue-db']) ? f['queue-db'] : ctx.resolve(f['queue-db']),
     token: token || undefined,
     cors: f.cors,
     rateLimit,

@@ -141,10 +141,18 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   // it could be renewed: another worker may be running it now.
   const heartbeatMs = Math.max(10, Math.min(opts.leaseMs / 3, 1000))
   let lastBeat = Date.now()
-  let beating = false
-  const beat = async (): Promise<void> => {
-    if (beating) return
-    beating = true
+  // An outage is reported once, not by every heartbeat and retry while it lasts.
+  let outage: string | undefined
+  const report = (err: unknown): void => {
+    if (err instanceof StoreUnavailable) {
+      if (err.message === outage) return
+      outage = err.message
+    }
+    opts.onError?.(err)
+  }
+  let beating: Promise<void> | undefined
+  const beat = (): Promise<void> => (beating ??= renew().finally(() => { beating = undefined }))
+  const renew = async (): Promise<void> => {
     const now = Date.now()
     lastBeat = now
     try {
@@ -173,12 +181,22 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       }
       opts.onProgress?.(summary)
     } catch (err) {
-      opts.onError?.(err)
-    } finally {
-      beating = false
+      report(err)
     }
   }
   const heartbeat = setInterval(beat, heartbeatMs)
+
+  // Leases that ran out go back to the queue, due schedules are enqueued: beside the claim loop, so
+  // a claim never waits for it.
+  let maintenance: Promise<number> | undefined
+  const maintain = (): Promise<number> => (maintenance ??= (async () => {
+    try {
+      return (await store.reclaimExpired()) + (await store.enqueueDueCrons(nextRun))
+    } catch (err) {
+      report(err)
+      return 0
+    }
+  })().finally(() => { maintenance = undefined }))
   const unsubscribe = store.onAdded?.(nudge)
   const idlePollMs = store.onAdded ? Math.max(pollMs, ANNOUNCED_POLL_MS) : pollMs
 
@@ -209,6 +227,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       try {
         claimed = await store.settleAndClaim(settling, free > 0 ? { worker, limit: free, leaseMs: opts.leaseMs, types: opts.types } : null)
         unreachable = 0
+        outage = undefined
       } catch (err) {
         if (!(err instanceof StoreUnavailable)) throw err
         // Settling is idempotent (it checks worker and attempt), so the outcomes are offered again;
@@ -216,7 +235,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         // what cannot be settled is left to the leases too.
         outcomes.unshift(...settling)
         if (stopping && graceOver && running.size === 0) break
-        opts.onError?.(err)
+        report(err)
         await pause(Math.min(RECONNECT_MAX_MS, 100 * 2 ** unreachable++) * (0.5 + Math.random() / 2), stopped)
         continue
       }
@@ -224,17 +243,15 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       // lease (a handler that held the event loop) is not reclaimed from under it.
       if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
         lastMaintenance = now
-        try {
-          await store.reclaimExpired()
-          await store.enqueueDueCrons(nextRun)
-        } catch (err) {
-          if (!(err instanceof StoreUnavailable)) throw err
-          opts.onError?.(err)
-        }
+        void maintain()
       }
       for (const job of claimed) start(job)
       if (outcomes.length) continue
-      if (running.size === 0 && (stopping || (opts.once && claimed.length === 0))) break
+      if (running.size === 0 && (stopping || (opts.once && claimed.length === 0))) {
+        // With --once, what maintenance hands back (expired leases, due schedules) is work too.
+        if (!stopping && (await maintain()) > 0) continue
+        break
+      }
       const idle = !stopping && claimed.length < free
       const sleep = idle ? await sleepFor(store, opts.types, idlePollMs) : 0
       let timer: NodeJS.Timeout | undefined
@@ -250,6 +267,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     clearInterval(heartbeat)
     clearTimeout(graceTimer)
     stopped.removeEventListener('abort', onStop)
+    // The caller closes the store next: nothing of the worker's may still be using it.
+    await Promise.all([beating, maintenance])
   }
   return summary
 }

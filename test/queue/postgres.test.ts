@@ -130,7 +130,7 @@ if (backend) {
       await new Promise(r => setTimeout(r, 200))
       await backend.server!.start()
       await until('every job succeeded', async () => (await stats(sb)).succeeded === N, 30_000)
-      assert.ok(workers.every(w => w.exitCode === null), 'the workers kept running')
+      assert.ok(workers.every(w => w.exitCode === null), `the workers kept running: ${workers.map(w => w.output()).join('\n')}`)
       assert.match(workers.map(w => w.output()).join(''), /queue work: cannot reach PostgreSQL at 127\.0\.0\.1:\d+: /, 'they said why they waited')
     } finally {
       for (const w of workers) w.kill('SIGINT')
