@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { skipped } from '../skips.ts'
 import { postgresBinDir, startPostgres, type PgServer } from './postgres-server.ts'
@@ -27,9 +28,11 @@ export function sqliteBackend(): Backend {
   return { name: 'sqlite', dir, fresh: async () => join(dir, `q${++n}.db`), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** PostgreSQL, started on first use; undefined (and the skip recorded) when it is not installed. */
-export function postgresBackend(what: string): Backend | undefined {
+/** PostgreSQL, started on first use; undefined when it is not installed: then `test` counts a
+ *  skip and the summary says why. */
+export function postgresBackend(what: string, test: Test): Backend | undefined {
   if (!postgresBinDir()) {
+    test.skip(`${what} on PostgreSQL`)
     skipped.push(`${what} on PostgreSQL (initdb/pg_ctl not found: apt-get install postgresql)`)
     return undefined
   }
@@ -66,8 +69,8 @@ export function postgresBackend(what: string): Backend | undefined {
 }
 
 /** Every backend this machine can run. */
-export function backends(what: string): Backend[] {
-  const pg = postgresBackend(what)
+export function backends(what: string, test: Test): Backend[] {
+  const pg = postgresBackend(what, test)
   return pg ? [sqliteBackend(), pg] : [sqliteBackend()]
 }
 

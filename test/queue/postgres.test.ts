@@ -11,7 +11,7 @@ import { postgresBackend, rejects } from './backends.ts'
 import { exited, fsh, logLines, sandbox, startWorker, stats, until, withQueue, type Sandbox } from './helpers.ts'
 import { PG_PASSWORD } from './postgres-server.ts'
 
-const backend = postgresBackend('the PostgreSQL backend tests')
+const backend = postgresBackend('the server, pool and migration tests', test)
 if (backend) {
   const boxes: Sandbox[] = []
   const box = async (): Promise<Sandbox> => { const sb = sandbox(await backend.fresh()); boxes.push(sb); return sb }

@@ -13,7 +13,7 @@ import { all, backends, rejects } from './backends.ts'
 const claim = (s: JobStore, limit = 10, worker = 'w', leaseMs = 30_000, types?: string[]): Promise<Claimed[]> => s.settleAndClaim([], { worker, limit, leaseMs, types })
 const ok = (job: Claimed) => ({ job, kind: 'succeeded' as const, result: null })
 
-for (const backend of backends('the job store tests')) {
+for (const backend of backends('the job store tests', test)) {
   const t = suite(`${backend.name} store`)
   const fresh = async (): Promise<JobStore> => openJobStore(await backend.fresh(), backend.dir)
   t.after(() => backend.cleanup())

@@ -4,12 +4,12 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { rmSync } from 'node:fs'
-import { suite } from 'uvu'
+import { suite, test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { backends } from './backends.ts'
 import { exited, fsh, logLines, sandbox, startWorker, stats, until, withQueue, type Sandbox } from './helpers.ts'
 
-for (const backend of backends('the worker process tests')) {
+for (const backend of backends('the worker process tests', test)) {
   const t = suite(`${backend.name} workers`)
   const boxes: Sandbox[] = []
   const box = async (): Promise<Sandbox> => { const sb = sandbox(await backend.fresh()); boxes.push(sb); return sb }
@@ -191,3 +191,5 @@ for (const backend of backends('the worker process tests')) {
 function addJobs(sb: Sandbox, n: number, type: string, payload: unknown, extra: Record<string, unknown> = {}): Promise<unknown> {
   return withQueue(sb, store => store.add(Array.from({ length: n }, () => ({ type, payload, ...extra }))))
 }
+
+test.run()
