@@ -1,6 +1,7 @@
 // What only the PostgreSQL backend has: a server that is down, restarted or refusing; the pool's
 // limit; migrations that fail part-way; NOTIFY waking an idle worker. On a throwaway server.
 import { rmSync } from 'node:fs'
+import pg from 'pg'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openJobStore } from '../../src/queue/open.ts'
@@ -81,6 +82,14 @@ if (backend) {
     const url = await backend.fresh()
     const broken = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE fsh_queue.half (x int); SELECT 1 / 0' }]
     await rejects(openPostgresStore(url, broken), /division by zero/)
+    const look = new pg.Client({ connectionString: url })
+    await look.connect()
+    try {
+      const tables = await look.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'fsh_queue'`)
+      assert.equal(tables.rows, [], 'not even the first migration stayed')
+    } finally {
+      await look.end()
+    }
     const store = await openPostgresStore(url)
     try {
       assert.equal(await store.add([{ type: 'x' }]), [{ id: 1, created: true }])
