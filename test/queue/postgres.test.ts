@@ -131,9 +131,12 @@ if (backend) {
   test('the server restarted mid-run: workers reconnect, nothing is lost or run twice at once', async () => {
     const sb = await box()
     const N = 60
-    await withQueue(sb, store => store.add(Array.from({ length: N }, () => ({ type: 'work', payload: { ms: 10 }, maxAttempts: 100 }))))
-    const workers = [startWorker(sb, '--lease 3s --concurrency 4'), startWorker(sb, '--lease 3s --concurrency 4')]
+    const workers = [startWorker(sb, '--lease 3s --concurrency 2'), startWorker(sb, '--lease 3s --concurrency 2')]
     try {
+      // Both are up and LISTENing before the jobs come (a worker that finds the server down when it
+      // starts stops, by design); NOTIFY hands the jobs to both at once.
+      await until('both workers are up', async () => (await listening(sb.db)) === 2)
+      await withQueue(sb, store => store.add(Array.from({ length: N }, () => ({ type: 'work', payload: { ms: 50 }, maxAttempts: 100 }))))
       await until('some jobs ran', () => logLines(sb).filter(l => l.startsWith('done ')).length >= 10)
       await backend.server!.stop('immediate')
       await new Promise(r => setTimeout(r, 200))
@@ -149,6 +152,17 @@ if (backend) {
     assert.equal(lines.filter(l => l.startsWith('double ')), [], 'no job ran in two places at once')
     assert.is(new Set(lines.filter(l => l.startsWith('done ')).map(l => l.split(' ')[1])).size, N, 'every job finished a run')
   })
+}
+
+/** Connections LISTENing for new jobs on the database: one per running worker. */
+async function listening(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    return (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`)).rows[0].n
+  } finally {
+    await c.end()
+  }
 }
 
 test.run()
