@@ -37,8 +37,9 @@ const common = {
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  // Ink imports react-devtools-core only in development; it is not installed.
-  external: ['better-sqlite3', 'react-devtools-core'],
+  // Ink imports react-devtools-core only in development; it is not installed. pg is loaded only for
+  // a postgres:// queue, from node_modules (its optional native binding is not bundled).
+  external: ['better-sqlite3', 'pg', 'react-devtools-core'],
   define: { 'process.env.NODE_ENV': '"production"' },
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },

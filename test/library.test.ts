@@ -98,14 +98,16 @@ test("fsh/queue: jobs added from a program run under a worker with JavaScript ha
     mkdirSync(join(dir, 'node_modules'))
     symlinkSync(resolve('.'), join(dir, 'node_modules', 'fsh'))
     writeFileSync(join(dir, 'work.mjs'), `import { openQueue, runWorker } from 'fsh/queue'
-const queue = openQueue('q.db')
-queue.add([1, 2, 3].map(n => ({ type: 'double', payload: { n } })))
+const queue = await openQueue('q.db')
+await queue.add([1, 2, 3].map(n => ({ type: 'double', payload: { n } })))
 const summary = await runWorker({
   store: queue, concurrency: 2, leaseMs: 30000, graceMs: 1000, once: true, signal: new AbortController().signal,
   handlers: { double: async (p, job) => ({ twice: p.n * 2, attempt: job.attempt }) },
 })
-console.log(JSON.stringify({ succeeded: summary.succeeded, results: [...queue.list()].map(j => j.result) }))
-queue.close()
+const results = []
+for await (const job of queue.list()) results.push(job.result)
+console.log(JSON.stringify({ succeeded: summary.succeeded, results }))
+await queue.close()
 `)
     const out = execFileSync(process.execPath, ['work.mjs'], { cwd: dir, encoding: 'utf8' })
     assert.equal(JSON.parse(out), { succeeded: 3, results: [{ twice: 2, attempt: 1 }, { twice: 4, attempt: 1 }, { twice: 6, attempt: 1 }] })

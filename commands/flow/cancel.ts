@@ -18,7 +18,7 @@ export default defineCommand({
   examples: [{ line: 'flow cancel nosuchrun', exit: 1 }],
   async *run(ctx) { yield* await withFlow(ctx, async store => {
     const run = store.mustRun(ctx.args[0])
-    cancelJobs(run, store.cancelRun(run.id, 'cancelled by flow cancel', ctx.flags.grace))
+    await cancelJobs(run, store.cancelRun(run.id, 'cancelled by flow cancel', ctx.flags.grace))
     // Wait for the workers to stop the running steps (they look every 200ms), a little past the grace.
     const deadline = Date.now() + ctx.flags.grace + 5000
     while (store.steps(run.id).some(s => s.status === 'running') && Date.now() < deadline && !ctx.signal.aborted) await sleep(100)

@@ -14,8 +14,8 @@ export default defineCommand({
     const run = store.mustRun(ctx.args[0])
     const afterSeq = store.events(run.id, 0, 1e9).pop()?.seq
     // A --local run's queue has no other worker: whatever it held is gone with the process.
-    enqueueSteps(store, run, store.reconcile(run.id, run.local ? () => false : jobsAlive(run)))
-    enqueueSteps(store, run, store.resume(run.id, 'resumed by flow resume'))
+    await enqueueSteps(store, run, store.reconcile(run.id, run.local ? () => false : await jobsAlive(run)))
+    await enqueueSteps(store, run, store.resume(run.id, 'resumed by flow resume'))
     if (ctx.flags.wait || run.local) await waitForRun(ctx, store, run, afterSeq)
     return run.id
   }),

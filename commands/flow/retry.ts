@@ -13,7 +13,7 @@ export default defineCommand({
   run: ctx => withFlow(ctx, async store => {
     const run = store.mustRun(ctx.args[0])
     const afterSeq = store.events(run.id, 0, 1e9).pop()?.seq
-    enqueueSteps(store, run, store.retryStep(run.id, ctx.args[1], 'retried by flow retry'))
+    await enqueueSteps(store, run, store.retryStep(run.id, ctx.args[1], 'retried by flow retry'))
     if (ctx.flags.wait || run.local) await waitForRun(ctx, store, run, afterSeq)
     return run.id
   }),

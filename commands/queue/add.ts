@@ -56,11 +56,11 @@ is dead. --key dedups: while a job with that key is queued or running, adding an
       type, payload: p, key, priority: f.priority, maxAttempts, backoffMs: f.backoff, timeoutMs: f.timeout,
       runAt: runAt ?? (f.delay !== undefined ? Date.now() + f.delay : undefined),
     })
-    const store = openStore(ctx)
+    const store = await openStore(ctx)
     try {
       // --payload makes one job; otherwise each upstream value is one, and no upstream makes one with payload null.
       if (payload !== undefined) {
-        yield batch(added(store.add([job(payload, f.key ?? null)]), [job(payload, null)]))
+        yield batch(added(await store.add([job(payload, f.key ?? null)]), [job(payload, null)]))
         return
       }
       let line = 0
@@ -71,12 +71,12 @@ is dead. --key dedups: while a job with that key is queued or running, adding an
             const p = typeof v === 'string' ? parsePayload(ctx, v, `input line ${line}`) : v
             return job(p, f.key === undefined ? null : keyOf(p, f.key))
           })
-          yield batch(added(store.add(jobs), jobs))
+          yield batch(added(await store.add(jobs), jobs))
         }
       }
-      if (line === 0) yield batch(added(store.add([job(null, f.key ?? null)]), [job(null, null)]))
+      if (line === 0) yield batch(added(await store.add([job(null, f.key ?? null)]), [job(null, null)]))
     } finally {
-      store.close()
+      await store.close()
     }
   },
 })

@@ -12,5 +12,5 @@ export default defineCommand({
   examples: [
     { line: `queue add noop | count; queue cancel 1 | select id status`, output: '1\nid  status\n 1  cancelled' },
   ],
-  run: ctx => withStore(ctx, store => jobRecord(store.cancel(ctx.args[0]))),
+  run: ctx => withStore(ctx, async store => jobRecord(await store.cancel(ctx.args[0]))),
 })

@@ -47,13 +47,13 @@ due job once, whichever worker gets there first; adding an existing NAME replace
       const payload = ctx.flags.payload === undefined ? null : parsePayload(ctx, ctx.flags.payload)
       const priority = ctx.flags.priority ?? 0
       if (!Number.isInteger(priority)) ctx.usage(`--priority expects an integer, got ${priority}`)
-      yield await withStore(ctx, store => {
-        store.addCron({ name, expr, type, payload, priority, nextRun: next })
-        return cronRecord(store.crons().find(c => c.name === name)!)
+      yield await withStore(ctx, async store => {
+        await store.addCron({ name, expr, type, payload, priority, nextRun: next })
+        return cronRecord((await store.crons()).find(c => c.name === name)!)
       })
     } else if (action === 'ls') {
       want(1)
-      yield batch(await withStore(ctx, store => store.crons().map(cronRecord)))
+      yield batch(await withStore(ctx, async store => (await store.crons()).map(cronRecord)))
     } else if (action === 'rm') {
       want(2)
       const name = rest[0]!

@@ -18,11 +18,11 @@ export default defineCommand({
     { line: 'queue add noop | count; queue work --once | count; queue events | select job from to attempt', output: '1\n1\njob  from     to         attempt\n  1           queued           0\n  1  queued   running          1\n  1  running  succeeded        1' },
   ],
   async *run(ctx) {
-    const store = openStore(ctx)
+    const store = await openStore(ctx)
     try {
       for await (const events of followEvents(store, ctx.flags.since, ctx.signal, { follow: ctx.flags.follow, jobId: ctx.flags.job })) yield batch(events.map(eventRecord))
     } finally {
-      store.close()
+      await store.close()
     }
   },
 })

@@ -24,7 +24,7 @@ export default defineCommand({
   async *run(ctx) {
     const f = ctx.flags
     if (ctx.args[0] === undefined) {
-      yield batch(await withStore(ctx, store => store.limits().map(limitRecord)))
+      yield batch(await withStore(ctx, async store => (await store.limits()).map(limitRecord)))
       return
     }
     const type = jobType(ctx, ctx.args[0])
@@ -37,8 +37,8 @@ export default defineCommand({
     const rate = f.rate === undefined ? undefined : parseRate(f.rate)
     if (rate === null) ctx.usage(`--rate expects N/PERIOD like 10/s or 100/min, got '${f.rate}'`)
     const limit: TypeLimit = { type, concurrency: f.concurrency ?? null, rate: rate?.n ?? null, rateWindowMs: rate?.ms ?? null }
-    yield await withStore(ctx, store => {
-      store.setLimit(limit)
+    yield await withStore(ctx, async store => {
+      await store.setLimit(limit)
       return limitRecord(limit)
     })
   },

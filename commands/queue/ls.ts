@@ -21,16 +21,16 @@ export default defineCommand({
     },
   ],
   async *run(ctx) {
-    const store = openStore(ctx)
+    const store = await openStore(ctx)
     try {
       let page = []
-      for (const job of store.list({ status: ctx.flags.status as never, type: ctx.flags.type })) {
+      for await (const job of store.list({ status: ctx.flags.status as never, type: ctx.flags.type })) {
         page.push(jobRecord(job))
         if (page.length === 500) { yield batch(page); page = [] }
       }
       if (page.length) yield batch(page)
     } finally {
-      store.close()
+      await store.close()
     }
   },
 })

@@ -20,6 +20,6 @@ export default defineCommand({
   run: ctx => {
     const status = ctx.flags.status as JobStatus | undefined
     if (!status) return ctx.usage('--status is required (succeeded, dead, cancelled or queued)')
-    return withStore(ctx, store => ({ purged: store.purge(status, Date.now() - ctx.flags['older-than']) }))
+    return withStore(ctx, async store => ({ purged: await store.purge(status, Date.now() - ctx.flags['older-than']) }))
   },
 })

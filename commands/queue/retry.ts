@@ -12,5 +12,5 @@ export default defineCommand({
   examples: [
     { line: `queue add noop --delay 1h | count; queue retry 1 | select id status attempts`, output: '1\nid  status  attempts\n 1  queued         0' },
   ],
-  run: ctx => withStore(ctx, store => jobRecord(store.retry(ctx.args[0]))),
+  run: ctx => withStore(ctx, async store => jobRecord(await store.retry(ctx.args[0]))),
 })

@@ -13,8 +13,8 @@ export default defineCommand({
     { line: `queue add noop --payload '{"n": 7}' | count; queue show 1 | select id type payload`, output: '1\nid  type  payload\n 1  noop  {"n":7}' },
     { line: 'queue show 99', exit: 1 },
   ],
-  run: ctx => withStore(ctx, store => {
-    const job = store.get(ctx.args[0])
+  run: ctx => withStore(ctx, async store => {
+    const job = await store.get(ctx.args[0])
     return job ? jobDetail(job) : ctx.fail(`no job ${ctx.args[0]}`)
   }),
 })

@@ -47,7 +47,7 @@ supervisor (pilot, systemd, a shell loop) that starts a fresh one.`,
     if (f.lease < 100) ctx.usage('--lease must be at least 100ms')
     const handlers = { ...builtinHandlers(ctx.shell), ...flowHandlers({ ...ctx.env }), ...(f.handlers ? await loadHandlers(ctx.resolve(f.handlers)) : {}) }
     const types = f.types?.split(',').map(t => t.trim()).filter(Boolean)
-    const store = openStore(ctx)
+    const store = await openStore(ctx)
     try {
       const summary = await runWorker({
         store, handlers, signal: ctx.signal, types, once: f.once,
@@ -59,7 +59,7 @@ supervisor (pilot, systemd, a shell loop) that starts a fresh one.`,
       const { worker: _, recycled, ...counts } = summary
       return recycled ? { ...counts, recycled } : counts
     } finally {
-      store.close()
+      await store.close()
     }
   },
 })

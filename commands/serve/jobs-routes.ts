@@ -9,19 +9,19 @@ const JOB_FIELDS = new Set(['type', 'payload', 'priority', 'delay_ms', 'run_at',
 const MAX_LIMIT = 100
 
 export function jobRoutes(app: HttpApp, store: JobStore): void {
-  app.post('/jobs', x => {
+  app.post('/jobs', async x => {
     const job = newJob(x.body)
-    const [added] = store.add([job])
-    const detail = store.get(added!.id)!
+    const [added] = await store.add([job])
+    const detail = (await store.get(added!.id))!
     x.json(added!.created ? 201 : 200, { ...jobDetail(detail), duplicate: !added!.created }, { location: `/jobs/${added!.id}` })
   })
-  app.get('/jobs/:id', x => {
+  app.get('/jobs/:id', async x => {
     const id = x.params.id!
-    const job = /^[1-9]\d{0,15}$/.test(id) ? store.get(Number(id)) : undefined
+    const job = /^[1-9]\d{0,15}$/.test(id) ? await store.get(Number(id)) : undefined
     if (!job) throw notFound(`job ${id}`)
     x.json(200, jobDetail(job))
   })
-  app.get('/jobs', x => {
+  app.get('/jobs', async x => {
     const q = x.query
     const status = q.get('status')
     if (status !== null && !(JOB_STATUSES as readonly string[]).includes(status)) {
@@ -37,7 +37,8 @@ export function jobRoutes(app: HttpApp, store: JobStore): void {
       if (!m) throw new HttpError(400, 'invalid_cursor', 'the cursor is not one this server gave out: start again without it')
       afterId = Number(m[1])
     }
-    const items = [...store.list({ status: (status ?? undefined) as JobStatus | undefined, afterId, limit: limit + 1 })]
+    const items = []
+    for await (const job of store.list({ status: (status ?? undefined) as JobStatus | undefined, afterId, limit: limit + 1 })) items.push(job)
     const more = items.length > limit
     if (more) items.pop()
     const last = items[items.length - 1]

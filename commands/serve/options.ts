@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs'
 import type { Ctx, FlagSpec, Flags } from '../../src/prelude.ts'
 import { ensureDirSync } from '../../src/state/dirs.ts'
 import { flowDbPath } from '../../src/flow/paths.ts'
+import { isPostgresUrl } from '../../src/queue/open.ts'
 
 export const DEFAULT_NOTES_DB = 'notes.db'
 
@@ -18,7 +19,7 @@ export const SERVE_FLAGS = {
   ...dbFlag,
   static: { type: 'string', arg: 'DIR', describe: 'also serve the files in DIR (GET /PATH)' },
   queue: { type: 'boolean', describe: 'add the job API (/jobs) and job events, on the queue database' },
-  'queue-db': { type: 'string', arg: 'FILE', describe: 'the queue database (default: queue.db in the state dir)' },
+  'queue-db': { type: 'string', arg: 'FILE|URL', describe: 'the queue database: a SQLite file (default: queue.db in the state dir) or a postgres:// URL' },
   flows: { type: 'boolean', describe: 'add the workflow runs (/runs, their logs and events) and their page at /' },
   'flow-db': { type: 'string', arg: 'FILE', describe: 'the flow database (default: flow.db in the state dir)' },
   token: { type: 'string', arg: 'T', describe: 'writes need Authorization: Bearer T (or set FSH_SERVE_TOKEN)' },
@@ -83,7 +84,7 @@ export function serveConfig(ctx: Ctx<Flags<typeof SERVE_FLAGS>>): ServeConfig {
     db: notesDb(ctx, f.db),
     staticDir,
     queue: f.queue,
-    queueDb: f['queue-db'] === undefined ? undefined : ctx.resolve(f['queue-db']),
+    queueDb: f['queue-db'] === undefined ? undefined : isPostgresUrl(f['queue-db']) ? f['queue-db'] : ctx.resolve(f['queue-db']),
     flowDb: f.flows ? flowDbPath(f['flow-db'] === undefined ? undefined : ctx.resolve(f['flow-db']), ctx.shell.home.state) : undefined,
     token: token || undefined,
     cors: f.cors,

@@ -28,7 +28,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
   let jobs: JobStore | undefined
   let flows: FlowStore | undefined
   try {
-    jobs = cfg.queue ? openJobStore(cfg.queueDb, stateDir) : undefined
+    jobs = cfg.queue ? await openJobStore(cfg.queueDb, stateDir) : undefined
     flows = cfg.flowDb ? new FlowStore(cfg.flowDb) : undefined
   } catch (err) {
     notes.close()
@@ -39,17 +39,17 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
     notes, jobs, flows, staticDir: cfg.staticDir, token: cfg.token, cors: cfg.cors, rateLimit: cfg.rateLimit,
     maxBody: cfg.maxBody, maxInflight: cfg.maxInflight, onLog: hooks.onLog, onError: hooks.onError, gauges: hooks.gauges,
   })
-  const closeStores = (): void => {
+  const closeStores = async (): Promise<void> => {
     service.stop()
     notes.close()
-    jobs?.close()
+    await jobs?.close()
     flows?.close()
   }
   let listening
   try {
     listening = await listen(service.app, { port: cfg.port, host: cfg.host })
   } catch (err) {
-    closeStores()
+    await closeStores()
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') throw new FshError(1, `port ${cfg.port} on ${cfg.host} is in use (another server?); pick another with --port`)
     if (code === 'EACCES') throw new FshError(1, `not allowed to listen on port ${cfg.port} (ports below 1024 need privileges)`)
@@ -63,7 +63,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
     stop: () => (stopping ??= (async () => {
       service.stop()
       await listening.close(cfg.graceMs)
-      closeStores()
+      await closeStores()
     })()),
   }
 }

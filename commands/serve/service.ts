@@ -67,16 +67,17 @@ export class Service {
     if (opts.jobs) {
       jobRoutes(app, opts.jobs)
       const jobs = opts.jobs
-      let seq = jobs.lastEventSeq()
+      // The feed starts at the newest event; one read at a time.
+      let seq: number | undefined
+      let reading: Promise<void> | undefined = jobs.lastEventSeq().then(n => { seq = n }, err => opts.onError?.(err)).finally(() => { reading = undefined })
       this.poller = setInterval(() => {
-        try {
-          for (const e of jobs.events(seq, 1000)) {
+        if (reading) return
+        reading = (seq === undefined ? jobs.lastEventSeq().then(n => { seq = n }) : jobs.events(seq, 1000).then(events => {
+          for (const e of events) {
             seq = e.seq
             hub.publish('job', eventRecord(e))
           }
-        } catch (err) {
-          opts.onError?.(err)
-        }
+        })).catch(err => opts.onError?.(err)).finally(() => { reading = undefined })
       }, opts.jobPollMs ?? 250)
       this.poller.unref()
     }

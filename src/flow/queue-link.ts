@@ -14,42 +14,42 @@ export const STEP_JOB_TYPE = 'flow.step'
 const JOB_MAX_ATTEMPTS = 20
 
 /** Hands steps to the run's queue and records which job carries each. */
-export function enqueueSteps(store: FlowStore, run: Run, jobs: readonly StepJob[]): void {
+export async function enqueueSteps(store: FlowStore, run: Run, jobs: readonly StepJob[]): Promise<void> {
   if (!jobs.length) return
   ensureDirSync(dirname(run.queue))
   const queue = openSqliteStore(run.queue)
   try {
     for (const j of jobs) {
       const payload: StepPayload = { db: store.location, run: j.runId, step: j.step }
-      const [added] = queue.add([{ type: STEP_JOB_TYPE, payload, runAt: j.runAt, key: `flow:${j.runId}:${j.step}:${j.attempt}`, maxAttempts: JOB_MAX_ATTEMPTS, backoffMs: 1000 }])
+      const [added] = await queue.add([{ type: STEP_JOB_TYPE, payload, runAt: j.runAt, key: `flow:${j.runId}:${j.step}:${j.attempt}`, maxAttempts: JOB_MAX_ATTEMPTS, backoffMs: 1000 }])
       store.setJob(j.runId, j.step, added!.id)
     }
   } finally {
-    queue.close()
+    await queue.close()
   }
 }
 
 /** Whether each job may still run (queued or running), asked of the run's queue. */
-export function jobsAlive(run: Run): (jobId: number) => boolean {
+export async function jobsAlive(run: Run): Promise<(jobId: number) => boolean> {
   const queue = openSqliteStore(run.queue)
   try {
     const seen = new Map<number, boolean>()
     const now = Date.now()
     // A running job whose lease ran out has no worker left, whether or not one reclaimed it yet.
-    for (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || (job.status === 'running' && (job.leaseUntil ?? 0) > now))
+    for await (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || (job.status === 'running' && (job.leaseUntil ?? 0) > now))
     return id => seen.get(id) ?? false
   } finally {
-    queue.close()
+    await queue.close()
   }
 }
 
-export function cancelJobs(run: Run, ids: readonly number[]): void {
+export async function cancelJobs(run: Run, ids: readonly number[]): Promise<void> {
   if (!ids.length) return
   const queue = openSqliteStore(run.queue)
   try {
-    for (const id of ids) { try { queue.cancel(id) } catch { /* already finished */ } }
+    for (const id of ids) { try { await queue.cancel(id) } catch { /* already finished */ } }
   } finally {
-    queue.close()
+    await queue.close()
   }
 }
 
@@ -69,6 +69,6 @@ export async function runLocalWorker(run: Run, env: Record<string, string>, sign
     // ready before it returns, so the claim after it takes them at once: polling is for nothing.
     await runWorker({ store, handlers: flowHandlers(env), concurrency: run.concurrency, leaseMs: 30_000, graceMs: 10_000, signal, pollMs: 1000 })
   } finally {
-    store.close()
+    await store.close()
   }
 }

@@ -35,7 +35,7 @@ export async function startRun(store: FlowStore, o: EvalOptions & { source: stri
     id, file: o.file, source: o.source, sha256: createHash('sha256').update(o.source).digest('hex'), args: o.args, cwd: o.cwd,
     concurrency: o.concurrency, queue: o.local ? localQueuePath(store.location, id) : sharedQueuePath(store.location), local: o.local,
   }, steps)
-  enqueueSteps(store, run, store.advance(id))
+  await enqueueSteps(store, run, store.advance(id))
   return run
 }
 
@@ -46,19 +46,23 @@ export async function seeThrough(store: FlowStore, run: Run, o: { env: Record<st
   o.signal.addEventListener('abort', onAbort, { once: true })
   const worker = run.local ? runLocalWorker(run, o.env, stop.signal) : undefined
   let last = 0
+  let reconciling: Promise<void> | undefined
+  const reconcile = async () => enqueueSteps(store, run, store.reconcile(run.id, await jobsAlive(run)))
   try {
     return await followRun(store, run.id, {
       afterSeq: o.afterSeq, signal: o.signal, onEvent: o.onEvent,
       tick: () => {
-        if (run.local || Date.now() - last < RECONCILE_MS) return
+        if (run.local || reconciling || Date.now() - last < RECONCILE_MS) return
         last = Date.now()
-        enqueueSteps(store, run, store.reconcile(run.id, jobsAlive(run)))
+        // A queue that cannot be read now is asked again at the next tick.
+        reconciling = reconcile().catch(() => {}).finally(() => { reconciling = undefined })
       },
     })
   } finally {
     stop.abort()
     o.signal.removeEventListener('abort', onAbort)
     await worker
+    await reconciling
     if (run.local) closeStepHosts()
   }
 }

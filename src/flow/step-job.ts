@@ -14,12 +14,12 @@ export async function runStepJob(payload: StepPayload, job: JobContext, opts: { 
     const started = store.startStep(payload.run, payload.step, job.id, opts.worker)
     if (started.t === 'none') {
       const run = store.run(payload.run)
-      if (run) enqueueSteps(store, run, started.enqueue)
+      if (run) await enqueueSteps(store, run, started.enqueue)
       return { ran: false, why: started.why }
     }
     const { run, step } = started
     const outcome = await runStepProcess({ store, run, step, env: opts.env, signal: job.signal })
-    enqueueSteps(store, run, store.finishStep(run.id, step.name, step.attempts, outcome))
+    await enqueueSteps(store, run, store.finishStep(run.id, step.name, step.attempts, outcome))
     return { ran: true, outcome: outcome.t }
   } finally {
     store.close()

@@ -10,8 +10,9 @@ export type { WorkerOptions, WorkerSummary } from './worker.ts'
 export type { Handlers, JobContext, JobHandler } from './handlers.ts'
 export type { Added, Claimed, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from './store.ts'
 
-/** Opens (creating and migrating as needed) the queue in `file`, or fsh's default queue.db under
- *  its state dir ($FSH_HOME, else XDG). Close it when done. */
-export function openQueue(file?: string): JobStore {
+/** Opens (creating and migrating as needed) the queue in `file` — a SQLite file or a postgres://
+ *  URL — or fsh's default queue.db under its state dir ($FSH_HOME, else XDG). Every method returns
+ *  a Promise (`list` is an async iterable); close it when done. */
+export function openQueue(file?: string): Promise<JobStore> {
   return openJobStore(file, fshDirs(process.env).state)
 }

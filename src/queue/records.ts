@@ -26,10 +26,10 @@ export function cronRecord(c: CronSchedule): Rec {
 }
 
 /** Events as they happen: polls the store from `afterSeq` until the signal fires. */
-export async function* followEvents(store: { events(after: number, limit: number, jobId?: number): JobEvent[] }, afterSeq: number, signal: AbortSignal, opts: { follow: boolean; jobId?: number; pollMs?: number }): AsyncGenerator<JobEvent[]> {
+export async function* followEvents(store: { events(after: number, limit: number, jobId?: number): Promise<JobEvent[]> }, afterSeq: number, signal: AbortSignal, opts: { follow: boolean; jobId?: number; pollMs?: number }): AsyncGenerator<JobEvent[]> {
   let seq = afterSeq
   for (;;) {
-    const batch = store.events(seq, 1000, opts.jobId)
+    const batch = await store.events(seq, 1000, opts.jobId)
     if (batch.length) { seq = batch[batch.length - 1]!.seq; yield batch; continue }
     if (!opts.follow || signal.aborted) return
     await new Promise<void>(resolve => {

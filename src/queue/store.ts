@@ -1,5 +1,6 @@
-// The job store: one interface for every backend (SQLite now, PostgreSQL later). Workers, the
+// The job store: one interface for every backend (SQLite, PostgreSQL). Workers, the
 // `queue` command and the HTTP API (`serve --queue`) speak only this. Times are epoch milliseconds.
+import { FshError } from '../base/errors.ts'
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'dead', 'cancelled'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
@@ -111,39 +112,64 @@ export interface JobFilter {
   limit?: number
 }
 
+export interface PoolUse {
+  /** Connections open now, of at most `max`. */
+  total: number
+  idle: number
+  /** Callers waiting for a connection. */
+  waiting: number
+  max: number
+  /** Connections of fsh queue clients (any process, any host) the server counts, when known. */
+  connections?: number
+}
+
 export interface JobStore {
   readonly location: string
-  add(jobs: readonly NewJob[]): Added[]
-  get(id: number): Job | undefined
-  /** Jobs in id order, read in pages so a large table streams. */
-  list(filter?: JobFilter): Iterable<Job>
-  counts(): Record<JobStatus, number>
+  add(jobs: readonly NewJob[]): Promise<Added[]>
+  get(id: number): Promise<Job | undefined>
+  /** Jobs in id order, read in pages so a large table streams in bounded memory. */
+  list(filter?: JobFilter): AsyncIterable<Job>
+  counts(): Promise<Record<JobStatus, number>>
   /** Settles finished attempts and claims new ones in one transaction. Returns the claims. */
-  settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Claimed[]
+  settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Promise<Claimed[]>
   /** Extends the leases of a worker's running jobs; returns the ids it still holds. */
-  heartbeat(worker: string, ids: readonly number[], leaseMs: number): Set<number>
+  heartbeat(worker: string, ids: readonly number[], leaseMs: number): Promise<Set<number>>
   /** Running jobs whose lease ran out go back to the queue (or die, attempts spent). */
-  reclaimExpired(): number
+  reclaimExpired(): Promise<number>
   /** Queued again, now, with fresh attempts (dead, cancelled, succeeded or delayed jobs). */
-  retry(id: number): Job
-  cancel(id: number): Job
+  retry(id: number): Promise<Job>
+  cancel(id: number): Promise<Job>
   /** Removes jobs in `status` that finished (or changed) before `before`; returns how many. */
-  purge(status: JobStatus, before: number): number
+  purge(status: JobStatus, before: number): Promise<number>
   /** Events after `afterSeq`, oldest first. */
-  events(afterSeq: number, limit: number, jobId?: number): JobEvent[]
+  events(afterSeq: number, limit: number, jobId?: number): Promise<JobEvent[]>
   /** The newest event's sequence number (0 when none): where a live feed starts. */
-  lastEventSeq(): number
+  lastEventSeq(): Promise<number>
   /** Status of jobs by id (the worker asks why it lost one). */
-  statuses(ids: readonly number[]): Map<number, JobStatus>
+  statuses(ids: readonly number[]): Promise<Map<number, JobStatus>>
   /** The earliest run_at among queued jobs, for a worker deciding how long to sleep. */
-  nextRunAt(types?: readonly string[]): number | null
-  setLimit(limit: TypeLimit): void
-  removeLimit(type: string): boolean
-  limits(): TypeLimit[]
-  addCron(schedule: Omit<CronSchedule, 'lastRun'>): void
-  removeCron(name: string): boolean
-  crons(): CronSchedule[]
+  nextRunAt(types?: readonly string[]): Promise<number | null>
+  setLimit(limit: TypeLimit): Promise<void>
+  removeLimit(type: string): Promise<boolean>
+  limits(): Promise<TypeLimit[]>
+  addCron(schedule: Omit<CronSchedule, 'lastRun'>): Promise<void>
+  removeCron(name: string): Promise<boolean>
+  crons(): Promise<CronSchedule[]>
   /** Enqueues every schedule that is due (once, whichever worker gets there first). */
-  enqueueDueCrons(next: (expr: string, after: number) => number): number
-  close(): void
+  enqueueDueCrons(next: (expr: string, after: number) => number): Promise<number>
+  /** Calls `listener` when another process may have added a job (PostgreSQL's NOTIFY), so an idle
+   *  worker wakes at once; returns the unsubscribe. Backends without it poll. */
+  onAdded?(listener: () => void): () => void
+  /** The connection pool's use, for backends with one (`queue stats`). */
+  poolUse?(): Promise<PoolUse>
+  close(): Promise<void>
+}
+
+/** A store call failed because the database is out of reach for now (a server restarting, a
+ *  connection dropped, no free connection in the pool): a worker backs off and tries again; a
+ *  one-off command fails with this one line. */
+export class StoreUnavailable extends FshError {
+  constructor(message: string) {
+    super(1, message)
+  }
 }

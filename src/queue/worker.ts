@@ -7,7 +7,7 @@ import { formatBytes, formatDuration } from '../base/units.ts'
 import { backoffDelay } from './backoff.ts'
 import { nextRun } from './cron.ts'
 import { MAX_TIMER_MS, type Handlers, type JobContext } from './handlers.ts'
-import type { Claimed, JobStore, Outcome } from './store.ts'
+import { StoreUnavailable, type Claimed, type JobStore, type Outcome } from './store.ts'
 
 export interface WorkerOptions {
   store: JobStore
@@ -22,7 +22,8 @@ export interface WorkerOptions {
   /** How long running jobs may take to finish after the stop signal. */
   graceMs: number
   signal: AbortSignal
-  /** Longest sleep when the queue is empty. */
+  /** Longest sleep when the queue is empty (stores that announce new jobs wake the worker sooner
+   *  and are polled far less often). */
   pollMs?: number
   /** Past this resident size (a handler leaking memory), the worker stops claiming, lets its
    *  running jobs finish within the grace period and returns, `recycled` set: its supervisor
@@ -30,7 +31,8 @@ export interface WorkerOptions {
   maxRssBytes?: number
   /** Called about once a second while the worker runs. */
   onProgress?(summary: WorkerSummary): void
-  /** A store call failed outside a claim (a heartbeat, say): the worker goes on. */
+  /** A store call failed outside a claim (a heartbeat, say), or the database is out of reach for
+   *  now (the worker backs off and tries again): the worker goes on. */
   onError?(err: unknown): void
 }
 
@@ -59,6 +61,9 @@ class Stop extends Error {
 }
 
 const MAINTENANCE_MS = 1000
+/** With a store that announces new jobs, polling is only the fallback for what it does not announce. */
+const ANNOUNCED_POLL_MS = 5000
+const RECONNECT_MAX_MS = 5000
 
 export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const { store, handlers, signal } = opts
@@ -73,7 +78,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const heldUntil = new Map<number, number>()
   const outcomes: Outcome[] = []
   let wake: (() => void) | undefined
-  const nudge = (): void => { const w = wake; wake = undefined; w?.() }
+  // A nudge while the loop is busy (awaiting the store) is kept for its next wait.
+  let woken = false
+  const nudge = (): void => { const w = wake; wake = undefined; if (w) w(); else woken = true }
 
   const finish = (o: Outcome, why?: Stop['why']): void => {
     running.delete(o.job.id)
@@ -134,19 +141,34 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   // it could be renewed: another worker may be running it now.
   const heartbeatMs = Math.max(10, Math.min(opts.leaseMs / 3, 1000))
   let lastBeat = Date.now()
-  const beat = (): void => {
+  // An outage is reported once, not by every heartbeat and retry while it lasts.
+  let outage: string | undefined
+  const report = (err: unknown): void => {
+    if (err instanceof StoreUnavailable) {
+      if (err.message === outage) return
+      outage = err.message
+    }
+    opts.onError?.(err)
+  }
+  let beating: Promise<void> | undefined
+  const beat = (): Promise<void> => (beating ??= renew().finally(() => { beating = undefined }))
+  const renew = async (): Promise<void> => {
     const now = Date.now()
     lastBeat = now
     try {
-      for (const [id, until] of heldUntil) if (until <= now) running.get(id)?.abort(new Stop('lost', 'lease ran out before the worker could renew it (it was too busy)'))
+      for (const [id, until] of heldUntil) if (until <= now) running.get(id)?.abort(new Stop('lost', 'lease ran out before the worker could renew it (it was too busy, or the database was out of reach)'))
       if (running.size) {
-        const ids = [...running.keys()]
-        const held = store.heartbeat(worker, ids, opts.leaseMs)
-        const gone = ids.filter(id => !held.has(id) && running.has(id))
-        for (const id of held) if (heldUntil.has(id)) heldUntil.set(id, now + opts.leaseMs)
+        // The attempts asked about: by the answer, one may have settled and its job been claimed again.
+        const asked = new Map(running)
+        const same = (id: number): boolean => running.get(id) === asked.get(id)
+        const ids = [...asked.keys()]
+        const held = await store.heartbeat(worker, ids, opts.leaseMs)
+        for (const id of held) if (same(id) && heldUntil.has(id)) heldUntil.set(id, now + opts.leaseMs)
+        const gone = ids.filter(id => !held.has(id) && same(id))
         if (gone.length) {
-          const statuses = store.statuses(gone)
+          const statuses = await store.statuses(gone)
           for (const id of gone) {
+            if (!same(id)) continue
             const cancelled = statuses.get(id) === 'cancelled'
             running.get(id)?.abort(cancelled ? new Stop('cancelled', 'cancelled while running') : new Stop('lost', 'lease lost to another worker'))
           }
@@ -159,14 +181,30 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       }
       opts.onProgress?.(summary)
     } catch (err) {
-      opts.onError?.(err)
+      report(err)
     }
   }
   const heartbeat = setInterval(beat, heartbeatMs)
 
+  // Leases that ran out go back to the queue, due schedules are enqueued: beside the claim loop, so
+  // a claim never waits for it.
+  let maintenance: Promise<number> | undefined
+  const maintain = (): Promise<number> => (maintenance ??= (async () => {
+    try {
+      return (await store.reclaimExpired()) + (await store.enqueueDueCrons(nextRun))
+    } catch (err) {
+      report(err)
+      return 0
+    }
+  })().finally(() => { maintenance = undefined }))
+  const unsubscribe = store.onAdded?.(nudge)
+  const idlePollMs = store.onAdded ? Math.max(pollMs, ANNOUNCED_POLL_MS) : pollMs
+
   let graceTimer: NodeJS.Timeout | undefined
+  let graceOver = false
   const onStop = (): void => {
     graceTimer = setTimeout(() => {
+      graceOver = true
       for (const ac of running.values()) ac.abort(new Stop('shutdown', 'worker shutting down'))
     }, Math.min(opts.graceMs, MAX_TIMER_MS))
     nudge()
@@ -175,39 +213,85 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   if (stopped.aborted) onStop()
 
   let lastMaintenance = 0
+  // Consecutive failures to reach the database: the wait before the next try doubles with each.
+  let unreachable = 0
   try {
     for (;;) {
       const stopping = stopped.aborted
+      woken = false
       const now = Date.now()
-      if (now - lastBeat >= heartbeatMs) beat()
+      if (now - lastBeat >= heartbeatMs) void beat()
+      const free = stopping ? 0 : opts.concurrency - running.size
+      const settling = outcomes.splice(0)
+      let claimed: Claimed[]
+      try {
+        claimed = await store.settleAndClaim(settling, free > 0 ? { worker, limit: free, leaseMs: opts.leaseMs, types: opts.types } : null)
+        unreachable = 0
+        outage = undefined
+      } catch (err) {
+        if (!(err instanceof StoreUnavailable)) throw err
+        // Settling is idempotent (it checks worker and attempt), so the outcomes are offered again;
+        // a claim that committed unseen is the lease's to return. Past the grace period of a stop,
+        // what cannot be settled is left to the leases too.
+        outcomes.unshift(...settling)
+        if (stopping && graceOver && running.size === 0) break
+        report(err)
+        await pause(Math.min(RECONNECT_MAX_MS, 100 * 2 ** unreachable++) * (0.5 + Math.random() / 2), stopped)
+        continue
+      }
+      // After settling and before running what was claimed: a job this worker finished past its
+      // lease (a handler that held the event loop) is not reclaimed from under it.
       if (!stopping && now - lastMaintenance >= MAINTENANCE_MS) {
         lastMaintenance = now
-        store.reclaimExpired()
-        store.enqueueDueCrons(nextRun)
+        void maintain()
       }
-      const free = stopping ? 0 : opts.concurrency - running.size
-      const claimed = store.settleAndClaim(outcomes.splice(0), free > 0 ? { worker, limit: free, leaseMs: opts.leaseMs, types: opts.types } : null)
       for (const job of claimed) start(job)
       if (outcomes.length) continue
-      if (running.size === 0 && (stopping || (opts.once && claimed.length === 0))) break
+      if (running.size === 0 && (stopping || (opts.once && claimed.length === 0))) {
+        // With --once, what maintenance hands back (expired leases, due schedules) is work too.
+        if (!stopping && (await maintain()) > 0) continue
+        break
+      }
       const idle = !stopping && claimed.length < free
+      const sleep = idle ? await sleepFor(store, opts.types, idlePollMs) : 0
+      let timer: NodeJS.Timeout | undefined
       await new Promise<void>(resolve => {
+        if (woken) return resolve()
         wake = resolve
-        if (idle) setTimeout(nudge, sleepFor(store, opts.types, pollMs)).unref?.()
+        if (idle) timer = setTimeout(nudge, sleep)
       })
+      clearTimeout(timer)
     }
   } finally {
+    unsubscribe?.()
     clearInterval(heartbeat)
     clearTimeout(graceTimer)
     stopped.removeEventListener('abort', onStop)
+    // The caller closes the store next: nothing of the worker's may still be using it.
+    await Promise.all([beating, maintenance])
   }
   return summary
 }
 
 /** Until the next queued job is due, at most pollMs (other processes may add jobs any time). */
-function sleepFor(store: JobStore, types: readonly string[] | undefined, pollMs: number): number {
-  const next = store.nextRunAt(types)
+async function sleepFor(store: JobStore, types: readonly string[] | undefined, pollMs: number): Promise<number> {
+  let next: number | null
+  try {
+    next = await store.nextRunAt(types)
+  } catch (err) {
+    if (err instanceof StoreUnavailable) return pollMs
+    throw err
+  }
   return next === null ? pollMs : Math.max(1, Math.min(pollMs, next - Date.now()))
+}
+
+/** Waits `ms`, or less if the signal fires. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
+    const t = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 function untilAborted<T>(p: PromiseLike<T>, signal: AbortSignal): Promise<T> {

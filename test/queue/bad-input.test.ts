@@ -9,21 +9,21 @@ import { BIN, exited, fsh, sandbox, stats } from './helpers.ts'
 const sb = sandbox()
 test.after(() => rmSync(sb.dir, { recursive: true, force: true }))
 
-test('an invalid JSON payload: exit 2, a message that says where, no job added', () => {
+test('an invalid JSON payload: exit 2, a message that says where, no job added', async () => {
   const r = fsh(sb, `queue add noop --db ${sb.db} --payload '{"a": 1,}'`)
   assert.is(r.code, 2)
   assert.match(r.err, /^fsh: queue add: --payload is not valid JSON: .*position \d+/)
   assert.match(r.err, /hint: fsh help queue add/)
   assert.not.match(r.err, /\n\s+at /, 'no stack trace')
-  assert.is(stats(sb).queued, 0)
+  assert.is((await stats(sb)).queued, 0)
 })
 
-test('a bad JSON line upstream: exit 2 naming the line; the batch it was in is not added', () => {
+test('a bad JSON line upstream: exit 2 naming the line; the batch it was in is not added', async () => {
   writeFileSync(join(sb.dir, 'jobs.txt'), '{"n": 1}\n{"n": 2\n')
   const r = fsh(sb, `cat jobs.txt | queue add noop --db ${sb.db}`)
   assert.is(r.code, 2)
   assert.match(r.err, /fsh: queue add: input line 2 is not valid JSON/)
-  assert.is(stats(sb).queued, 0)
+  assert.is((await stats(sb)).queued, 0)
 })
 
 test('usage errors: bad id, bad priority, --delay with --run-at, unknown status', () => {

@@ -14,8 +14,8 @@ test('a long job keeps its lease while a stream of quick jobs keeps the worker b
   const store = openSqliteStore(join(dir, 'busy.db'))
   // Long enough that a loaded machine pausing this process (a GC under CPU starvation) still renews it.
   const LEASE = 1200
-  store.add([{ type: 'slow', payload: null, priority: 10 }])
-  store.add(Array.from({ length: 3000 }, () => ({ type: 'quick', payload: null })))
+  await store.add([{ type: 'slow', payload: null, priority: 10 }])
+  await store.add(Array.from({ length: 3000 }, () => ({ type: 'quick', payload: null })))
   let slowRuns = 0
   const summary = await runWorker({
     store, concurrency: 4, leaseMs: LEASE, graceMs: 1000, once: true, signal: new AbortController().signal,
@@ -26,8 +26,8 @@ test('a long job keeps its lease while a stream of quick jobs keeps the worker b
       quick: () => { const end = Date.now() + 1; while (Date.now() < end); },
     },
   })
-  const slow = store.get(1)!
-  store.close()
+  const slow = (await store.get(1))!
+  await store.close()
   assert.is(slowRuns, 1, 'the long job ran once')
   assert.is(slow.status, 'succeeded')
   assert.is(slow.attempts, 1)
@@ -38,8 +38,8 @@ test('a long job keeps its lease while a stream of quick jobs keeps the worker b
 test('a worker blocked past a lease gives that job up at once: it may be running elsewhere now', async () => {
   const store = openSqliteStore(join(dir, 'blocked.db'))
   const LEASE = 400
-  store.add([{ type: 'long', payload: null, priority: 10, backoffMs: 1 }])
-  store.add([{ type: 'block', payload: null }])
+  await store.add([{ type: 'long', payload: null, priority: 10, backoffMs: 1 }])
+  await store.add([{ type: 'block', payload: null }])
   const attempts: { aborted: boolean }[] = []
   const summary = await runWorker({
     store, concurrency: 2, leaseMs: LEASE, graceMs: 1000, once: true, signal: new AbortController().signal,
@@ -56,8 +56,8 @@ test('a worker blocked past a lease gives that job up at once: it may be running
       block: () => { const end = Date.now() + LEASE * 2.5; while (Date.now() < end); },
     },
   })
-  const long = store.get(1)!
-  store.close()
+  const long = (await store.get(1))!
+  await store.close()
   assert.is(summary.lost, 1, 'the first attempt was given up')
   assert.ok(attempts[0]!.aborted, 'its signal fired')
   assert.is(long.status, 'succeeded')

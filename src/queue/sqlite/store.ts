@@ -6,12 +6,8 @@ import type Database from 'better-sqlite3'
 import { FshError } from '../../base/errors.ts'
 import { openDatabase, sqliteGuard as guard } from '../../state/sqlite.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, TypeLimit } from '../store.ts'
-import { JOB_STATUSES } from '../store.ts'
 import { MIGRATIONS } from './migrations.ts'
-
-export const DEFAULTS = { maxAttempts: 5, backoffMs: 1000 } as const
-
-const PAGE = 500
+import { DEFAULTS, limitBudgets, pagedJobs, statusCounts, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
 
 /** Rows per multi-row INSERT (10 parameters each, well under SQLite's limit). */
 const INSERT_ROWS = 64
@@ -20,14 +16,6 @@ const INSERT_ROW = "(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 const PENDING_KEY_CONFLICT = "ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING"
 
 const CLAIMED_COLUMNS = 'id, type, payload, attempts, max_attempts, backoff_ms, timeout_ms'
-
-interface JobRow {
-  id: number; type: string; status: JobStatus; payload: string; priority: number; run_at: number
-  attempts: number; max_attempts: number; backoff_ms: number; timeout_ms: number | null; key: string | null
-  last_error: string | null; result: string | null; worker: string | null; lease_until: number | null
-  created_at: number; updated_at: number; finished_at: number | null
-}
-type ClaimedRow = Pick<JobRow, 'id' | 'type' | 'payload' | 'attempts' | 'max_attempts' | 'backoff_ms' | 'timeout_ms'>
 
 export function openSqliteStore(path: string): JobStore {
   return new SqliteJobStore(path)
@@ -90,7 +78,7 @@ class SqliteJobStore implements JobStore {
     }
   }
 
-  add(jobs: readonly NewJob[]): Added[] {
+  async add(jobs: readonly NewJob[]): Promise<Added[]> {
     const now = Date.now()
     return this.write(() => {
       const out: Added[] = []
@@ -122,35 +110,25 @@ class SqliteJobStore implements JobStore {
     return { id, created: true }
   }
 
-  get(id: number): Job | undefined {
+  async get(id: number): Promise<Job | undefined> {
     const row = this.read(() => this.stmt.get.get(id)) as JobRow | undefined
     return row && toJob(row)
   }
 
-  *list(filter: JobFilter = {}): Iterable<Job> {
+  list(filter: JobFilter = {}): AsyncIterable<Job> {
     const where: string[] = ['id > ?']
     const params: unknown[] = []
     if (filter.status) { where.push('status = ?'); params.push(filter.status) }
     if (filter.type) { where.push('type = ?'); params.push(filter.type) }
     const page = this.read(() => this.db.prepare(`SELECT * FROM jobs WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`))
-    let after = filter.afterId ?? 0
-    let left = filter.limit ?? Infinity
-    while (left > 0) {
-      const rows = this.read(() => page.all(after, ...params, Math.min(PAGE, left))) as JobRow[]
-      for (const row of rows) yield toJob(row)
-      if (rows.length < PAGE) return
-      after = rows[rows.length - 1]!.id
-      left -= rows.length
-    }
+    return pagedJobs(filter, (after, limit) => this.read(() => page.all(after, ...params, limit)) as JobRow[])
   }
 
-  counts(): Record<JobStatus, number> {
-    const out = Object.fromEntries(JOB_STATUSES.map(s => [s, 0])) as Record<JobStatus, number>
-    for (const r of this.read(() => this.stmt.counts.all()) as { status: JobStatus; n: number }[]) out[r.status] = r.n
-    return out
+  async counts(): Promise<Record<JobStatus, number>> {
+    return statusCounts(this.read(() => this.stmt.counts.all()) as { status: JobStatus; n: number }[])
   }
 
-  settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Claimed[] {
+  async settleAndClaim(outcomes: readonly Outcome[], claim: ClaimRequest | null): Promise<Claimed[]> {
     if (!outcomes.length && !claim) return []
     return this.write(() => {
       const now = Date.now()
@@ -195,51 +173,28 @@ class SqliteJobStore implements JobStore {
   private claimWithinLimits(req: ClaimRequest, now: number): ClaimedRow[] {
     const limits = this.stmt.limits.all() as LimitRow[]
     const running = new Map((this.stmt.runningOf.all() as { type: string; n: number }[]).map(r => [r.type, r.n]))
-    const budget = new Map<string, number>()
-    for (const l of limits) {
-      let room = Infinity
-      if (l.concurrency !== null) room = Math.max(0, l.concurrency - (running.get(l.type) ?? 0))
-      if (l.rate !== null && l.rate_window_ms !== null) {
-        const fresh = now >= l.window_start + l.rate_window_ms
-        room = Math.min(room, Math.max(0, l.rate - (fresh ? 0 : l.window_count)))
-      }
-      budget.set(l.type, room)
-    }
+    const { budget, blocked } = limitBudgets(limits, running, now)
     const types = req.types?.filter(t => budget.get(t) !== 0) ?? null
-    const blocked = [...budget].filter(([, n]) => n === 0).map(([t]) => t)
     const candidates = this.db.prepare(`SELECT id, type FROM jobs WHERE status = 'queued' AND run_at <= ?
       AND type NOT IN (SELECT value FROM json_each(?))${types ? ' AND type IN (SELECT value FROM json_each(?))' : ''}
       ORDER BY priority DESC, run_at, id LIMIT ?`).all(now, JSON.stringify(blocked), ...(types ? [JSON.stringify(types)] : []), req.limit * 4) as { id: number; type: string }[]
-    const ids: number[] = []
-    const taken = new Map<string, number>()
-    for (const c of candidates) {
-      if (ids.length >= req.limit) break
-      const room = budget.get(c.type)
-      if (room !== undefined && (taken.get(c.type) ?? 0) >= room) continue
-      taken.set(c.type, (taken.get(c.type) ?? 0) + 1)
-      ids.push(c.id)
-    }
-    for (const l of limits) {
-      const n = taken.get(l.type)
-      if (!n || l.rate === null || l.rate_window_ms === null) continue
-      const fresh = now >= l.window_start + l.rate_window_ms
-      this.stmt.countWindow.run(fresh ? now : l.window_start, (fresh ? 0 : l.window_count) + n, l.type)
-    }
+    const { ids, windows } = pickWithinLimits(candidates, req.limit, limits, budget, now)
+    for (const [type, start, count] of windows) this.stmt.countWindow.run(start, count, type)
     if (!ids.length) return []
     return this.claimStatement(false, true).all(req.worker, now + req.leaseMs, now, JSON.stringify(ids)) as ClaimedRow[]
   }
 
-  heartbeat(worker: string, ids: readonly number[], leaseMs: number): Set<number> {
+  async heartbeat(worker: string, ids: readonly number[], leaseMs: number): Promise<Set<number>> {
     if (!ids.length) return new Set()
     const held = this.write(() => this.stmt.heartbeat.all(Date.now() + leaseMs, worker, JSON.stringify(ids))) as number[]
     return new Set(held)
   }
 
-  reclaimExpired(): number {
+  async reclaimExpired(): Promise<number> {
     return this.write(() => this.stmt.reclaim.run({ now: Date.now() }).changes)
   }
 
-  retry(id: number): Job {
+  async retry(id: number): Promise<Job> {
     return this.write(() => {
       const job = this.mustGet(id)
       if (job.status === 'running') throw new FshError(1, `job ${id} is running; cancel it first`)
@@ -254,7 +209,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  cancel(id: number): Job {
+  async cancel(id: number): Promise<Job> {
     return this.write(() => {
       const job = this.mustGet(id)
       if (job.status !== 'queued' && job.status !== 'running') throw new FshError(1, `job ${id} is ${job.status}: only queued or running jobs can be cancelled`)
@@ -264,7 +219,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  purge(status: JobStatus, before: number): number {
+  async purge(status: JobStatus, before: number): Promise<number> {
     return this.write(() => {
       const n = this.stmt.purge.run(status, before).changes
       if (n) this.stmt.purgeEvents.run()
@@ -272,45 +227,45 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  events(afterSeq: number, limit: number, jobId?: number): JobEvent[] {
+  async events(afterSeq: number, limit: number, jobId?: number): Promise<JobEvent[]> {
     const rows = this.read(() => jobId === undefined ? this.stmt.events.all(afterSeq, limit) : this.stmt.jobEvents.all(afterSeq, jobId, limit)) as EventRow[]
-    return rows.map(r => ({ seq: r.seq, ts: r.ts, jobId: r.job_id, type: r.type, from: r.from_status, to: r.to_status, attempt: r.attempt, error: r.error }))
+    return rows.map(toEvent)
   }
 
-  lastEventSeq(): number {
+  async lastEventSeq(): Promise<number> {
     return this.read(() => this.stmt.lastSeq.get()) as number
   }
 
-  statuses(ids: readonly number[]): Map<number, JobStatus> {
+  async statuses(ids: readonly number[]): Promise<Map<number, JobStatus>> {
     const rows = this.read(() => this.stmt.statuses.all(JSON.stringify(ids))) as { id: number; status: JobStatus }[]
     return new Map(rows.map(r => [r.id, r.status]))
   }
 
-  nextRunAt(types?: readonly string[]): number | null {
+  async nextRunAt(types?: readonly string[]): Promise<number | null> {
     return this.read(() => (types ? this.stmt.nextRunAtOf.get(JSON.stringify(types)) : this.stmt.nextRunAt.get())) as number | null
   }
 
-  setLimit(l: TypeLimit): void {
+  async setLimit(l: TypeLimit): Promise<void> {
     this.write(() => this.stmt.setLimit.run(l.type, l.concurrency, l.rate, l.rateWindowMs))
   }
-  removeLimit(type: string): boolean {
+  async removeLimit(type: string): Promise<boolean> {
     return this.write(() => this.stmt.removeLimit.run(type).changes > 0)
   }
-  limits(): TypeLimit[] {
+  async limits(): Promise<TypeLimit[]> {
     return (this.read(() => this.stmt.limits.all()) as LimitRow[]).map(r => ({ type: r.type, concurrency: r.concurrency, rate: r.rate, rateWindowMs: r.rate_window_ms }))
   }
 
-  addCron(c: Omit<CronSchedule, 'lastRun'>): void {
+  async addCron(c: Omit<CronSchedule, 'lastRun'>): Promise<void> {
     this.write(() => this.stmt.addCron.run(c.name, c.expr, c.type, JSON.stringify(c.payload ?? null), c.priority, c.nextRun))
   }
-  removeCron(name: string): boolean {
+  async removeCron(name: string): Promise<boolean> {
     return this.write(() => this.stmt.removeCron.run(name).changes > 0)
   }
-  crons(): CronSchedule[] {
+  async crons(): Promise<CronSchedule[]> {
     return (this.read(() => this.stmt.crons.all()) as CronRow[]).map(toCron)
   }
 
-  enqueueDueCrons(next: (expr: string, after: number) => number): number {
+  async enqueueDueCrons(next: (expr: string, after: number) => number): Promise<number> {
     return this.write(() => {
       const now = Date.now()
       const due = (this.stmt.dueCrons.all(now) as CronRow[]).map(toCron)
@@ -323,7 +278,7 @@ class SqliteJobStore implements JobStore {
     })
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close()
   }
 
@@ -341,9 +296,6 @@ class SqliteJobStore implements JobStore {
   }
 }
 
-interface LimitRow { type: string; concurrency: number | null; rate: number | null; rate_window_ms: number | null; window_start: number; window_count: number }
-interface EventRow { seq: number; ts: number; job_id: number; type: string; from_status: JobStatus | null; to_status: JobStatus; attempt: number; error: string | null }
-interface CronRow { name: string; expr: string; type: string; payload: string; priority: number; next_run: number; last_run: number | null }
 
 function insertParams(j: NewJob, now: number): unknown[] {
   return [j.type, JSON.stringify(j.payload ?? null), j.priority ?? 0, j.runAt ?? now, j.maxAttempts ?? DEFAULTS.maxAttempts,
@@ -361,22 +313,3 @@ function typeParams(types?: readonly string[]): string[] {
   return types ? [JSON.stringify(types)] : []
 }
 
-function toClaimed(r: ClaimedRow, worker: string): Claimed {
-  return {
-    id: r.id, type: r.type, payload: JSON.parse(r.payload), attempt: r.attempts, maxAttempts: r.max_attempts,
-    backoffMs: r.backoff_ms, timeoutMs: r.timeout_ms, worker,
-  }
-}
-
-function toJob(r: JobRow): Job {
-  return {
-    id: r.id, type: r.type, status: r.status, payload: JSON.parse(r.payload), priority: r.priority, runAt: r.run_at,
-    attempts: r.attempts, maxAttempts: r.max_attempts, backoffMs: r.backoff_ms, timeoutMs: r.timeout_ms, key: r.key,
-    lastError: r.last_error, result: r.result === null ? null : JSON.parse(r.result), worker: r.worker, leaseUntil: r.lease_until,
-    createdAt: r.created_at, updatedAt: r.updated_at, finishedAt: r.finished_at,
-  }
-}
-
-function toCron(r: CronRow): CronSchedule {
-  return { name: r.name, expr: r.expr, type: r.type, payload: JSON.parse(r.payload), priority: r.priority, nextRun: r.next_run, lastRun: r.last_run }
-}
