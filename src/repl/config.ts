@@ -25,6 +25,8 @@ export type Directive =
   | { t: 'abbr'; name: string; text: string }
   | { t: 'theme'; kind: string; colours: string[] }
   | { t: 'bind'; key: string; action: EditorAction }
+  /** `bind --vi` / `bind --emacs`: vi keys (vi.ts) or the usual ones. */
+  | { t: 'keymap'; vi: boolean }
   | { t: 'list'; what: 'alias' | 'abbr' | 'bind' }
   | { t: 'error'; message: string }
 
@@ -45,6 +47,7 @@ export function directive(line: string): Directive | undefined {
   const rest = m[2] ?? ''
   if (!rest) return what === 'theme' ? { t: 'error', message: 'theme: usage: theme KIND COLOUR...' } : { t: 'list', what }
   if (what === 'bind') {
+    if (rest === '--vi' || rest === '--emacs') return { t: 'keymap', vi: rest === '--vi' }
     const [key, action, more] = rest.split(/\s+/)
     const k = key!.toLowerCase()
     if (!KEY.test(k) || more !== undefined || !(EDITOR_ACTIONS as readonly string[]).includes(action ?? '')) {

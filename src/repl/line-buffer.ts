@@ -165,13 +165,13 @@ function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, n))
 }
 
-function prevIndex(s: string, i: number): number {
+export function prevIndex(s: string, i: number): number {
   if (i <= 0) return 0
   const c = s.charCodeAt(i - 1)
   return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1
 }
 
-function nextIndex(s: string, i: number): number {
+export function nextIndex(s: string, i: number): number {
   if (i >= s.length) return s.length
   const c = s.charCodeAt(i)
   return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? i + 2 : i + 1

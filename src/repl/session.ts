@@ -26,6 +26,7 @@ import type { EarlyRun } from './early-lines.ts'
 import { ShellKnowledge } from './shell-knowledge.ts'
 import { isMeta, PARSE_AS_YOU_TYPE_CHARS, sourceStatus } from './source-status.ts'
 import type { Theme } from './theme.ts'
+import { ViKeys } from './vi.ts'
 import { HELD_KEYS_CAP, TYPED_AHEAD_CAP } from '../base/limits.ts'
 
 /** What the session needs from the terminal it runs in. */
@@ -149,6 +150,8 @@ export class ReplSession {
   private readonly abbrs = new Map<string, string>()
   /** `bind KEY ACTION`: keys (as `ctrl-alt-x`) that do an editor action instead of what they usually do. */
   private readonly bindings = new Map<string, EditorAction>()
+  /** `bind --vi`: vi's insert and normal modes; undefined: the usual keys. */
+  private vi: ViKeys | undefined
   /** Resolves when config.fsh has run: a line typed before waits for it. */
   private configured: Promise<void> | undefined
   /** What the user's `def prompt` / `def right_prompt` printed last; undefined: the built-in prompt. */
@@ -189,7 +192,7 @@ export class ReplSession {
       text,
       cursor: this.editor.cursor,
       segments: tail ? [...this.lexCache.segments, { text: shownTail(tail), style: 'suggestion' }] : this.lexCache.segments,
-      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : this.prompts.left ?? renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme),
+      prompt: this.codeFor?.view.code ? codePrompt(this.codeFor.view.code.prompt, theme) : this.modeMark(this.prompts.left ?? renderPrompt({ cwd: sh.cwd, home: sh.homeDir, lastExit: sh.lastExit, lastMs: this.lastMs, columns: this.opts.terminal.columns() }, theme)),
       rightPrompt: this.codeFor ? undefined : this.prompts.right,
       cont: continuationPrompt(theme),
       columns: this.opts.terminal.columns(),
@@ -206,6 +209,13 @@ export class ReplSession {
       now: this.now(),
     }
     for (const fn of this.listeners) fn()
+  }
+
+  /** In vi mode the prompt starts with the mode, as fish's does: `[I]` insert, `[N]` normal. */
+  private modeMark(prompt: Prefix): Prefix {
+    if (!this.vi) return prompt
+    const mark = this.vi.mode === 'normal' ? '[N] ' : '[I] '
+    return { text: this.opts.theme.style('keyword', mark) + prompt.text, width: prompt.width + mark.length }
   }
 
   /** The suggestion for the text as it is now, looked up when the text changed; none mid-line or in a menu. */
@@ -306,6 +316,12 @@ export class ReplSession {
   private editKey(ev: KeyEvent, idle: boolean): void {
     const b = this.editor
     this.hint = undefined
+    if (this.vi) {
+      const r = this.vi.key(ev, { buffer: b, history: dir => this.historyKey(dir) })
+      if (r === 'edited') return this.edited()
+      if (r === 'moved' || r === 'none') return this.emit()
+      if (r === 'submit') ev = { t: 'key', name: 'enter', ctrl: false, alt: false, shift: false }
+    }
     if (ev.t === 'text') { this.type(ev.text); return this.edited() }
     if (ev.t === 'paste') {
       b.insert(ev.text)
@@ -417,6 +433,7 @@ export class ReplSession {
   private cancelLine(): void {
     this.echo(this.editor.text, this.opts.theme.dim('^C'))
     this.editor.set('')
+    this.vi?.reset()
     this.history.reset()
     this.emit()
   }
@@ -551,6 +568,7 @@ export class ReplSession {
     this.echo(text)
     this.editor.set('')
     this.editor.clearUndo()
+    this.vi?.reset()
     this.history.reset()
     this.menu = undefined
     void this.execute(text)
@@ -604,9 +622,10 @@ export class ReplSession {
     if (d.t === 'alias') this.aliases.set(d.name, d.text)
     else if (d.t === 'abbr') this.abbrs.set(d.name, d.text)
     else if (d.t === 'bind') this.bindings.set(d.key, d.action)
+    else if (d.t === 'keymap') this.vi = d.vi ? this.vi ?? new ViKeys() : undefined
     else if (d.t === 'list') {
       const all: ReadonlyMap<string, string> = d.what === 'alias' ? this.aliases : d.what === 'abbr' ? this.abbrs : this.bindings
-      say([...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `${d.what} ${n} ${t}\n`)).join(''))
+      say((d.what === 'bind' && this.vi ? 'bind --vi\n' : '') + [...all].map(([n, t]) => (d.what === 'alias' ? `alias ${n} = ${t}\n` : `${d.what} ${n} ${t}\n`)).join(''))
     } else if (d.t === 'theme') {
       const bad = this.opts.theme.restyle(d.kind, d.colours)
       if (bad) { say(`fsh: ${where}theme: ${bad}\n`); sh.lastExit = 2 }

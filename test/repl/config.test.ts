@@ -14,6 +14,8 @@ test('alias (both spellings), abbr, theme, bind; listing; and what is not one of
   assert.equal(directive('alias'), { t: 'list', what: 'alias' })
   assert.is(directive('abbr gco')?.t, 'error')
   assert.is(directive('bind ctrl-t fly')?.t, 'error')
+  assert.equal(directive('bind --vi'), { t: 'keymap', vi: true })
+  assert.equal(directive('bind --emacs'), { t: 'keymap', vi: false })
   assert.is(directive('alias __proto__x = ls')?.t, 'alias')
   assert.is(directive('aliases x'), undefined)
   assert.is(directive('echo alias x = y'), undefined)
