@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import type { Out } from '../runtime/scope.ts'
 import type { Shell } from '../runtime/shell.ts'
 import type { Prefix } from './editor-layout.ts'
+import { EDITOR_ACTIONS, parseKey, type EditorAction } from './keymap.ts'
 import { lex, type LexOptions } from './lex.ts'
 import { printedPrompt } from './prompt.ts'
 import { sourceStatus } from './source-status.ts'
@@ -20,6 +21,8 @@ const CONFIG_MAX_BYTES = 1024 * 1024
 /** How long the user's prompt function may take before the built-in prompt is used. */
 const PROMPT_LIMIT_MS = 1000
 
+export type { EditorAction }
+
 export type Directive =
   | { t: 'alias'; name: string; text: string }
   | { t: 'abbr'; name: string; text: string }
@@ -28,16 +31,11 @@ export type Directive =
   /** `bind --vi` / `bind --emacs`: vi keys (vi.ts) or the usual ones. */
   | { t: 'keymap'; vi: boolean }
   | { t: 'list'; what: 'alias' | 'abbr' | 'bind' }
+  /** `bind --list`: the editor's actions and their keys. */
+  | { t: 'actions' }
   | { t: 'error'; message: string }
 
 const NAME = /^[A-Za-z0-9_][\w.-]*$/
-
-/** What `bind KEY ACTION` may bind a key to. */
-export const EDITOR_ACTIONS = ['accept-suggestion', 'accept-word', 'undo', 'history-search', 'complete', 'clear-screen', 'kill-line', 'line-start', 'line-end'] as const
-export type EditorAction = typeof EDITOR_ACTIONS[number]
-
-/** A key as `bind` names it: ctrl-x, alt-x, ctrl-alt-x, f1..f4, and the names of keys.ts (`alt-left`). */
-const KEY = /^(ctrl-)?(alt-)?([a-z0-9_\\\]^]|left|right|up|down|home|end|pageup|pagedown|delete|insert|f[1-4])$/
 
 /** A line the REPL itself reads (alias, abbr, theme), or undefined for fsh code. */
 export function directive(line: string): Directive | undefined {
@@ -48,11 +46,12 @@ export function directive(line: string): Directive | undefined {
   if (!rest) return what === 'theme' ? { t: 'error', message: 'theme: usage: theme KIND COLOUR...' } : { t: 'list', what }
   if (what === 'bind') {
     if (rest === '--vi' || rest === '--emacs') return { t: 'keymap', vi: rest === '--vi' }
+    if (rest === '--list') return { t: 'actions' }
     const [key, action, more] = rest.split(/\s+/)
-    const k = key!.toLowerCase()
-    if (!KEY.test(k) || more !== undefined || !(EDITOR_ACTIONS as readonly string[]).includes(action ?? '')) {
-      return { t: 'error', message: `bind: usage: bind KEY ACTION (KEY like ctrl-t, alt-s, f2; ACTION one of ${EDITOR_ACTIONS.join(', ')})` }
-    }
+    if (action === undefined || more !== undefined) return { t: 'error', message: 'bind: usage: bind KEY ACTION, bind --list, bind --vi, bind --emacs' }
+    const k = parseKey(key!)
+    if (!k) return { t: 'error', message: `bind: unknown key '${key}' (keys look like ctrl-t, alt-f, ctrl-alt-left, shift-tab, f5)` }
+    if (!(EDITOR_ACTIONS as readonly string[]).includes(action)) return { t: 'error', message: `bind: unknown action '${action}' (bind --list shows them)` }
     return { t: 'bind', key: k, action: action as EditorAction }
   }
   if (what === 'theme') {

@@ -7,7 +7,7 @@ import { PASTE_CAP_CHARS } from '../base/limits.ts'
 export type KeyName =
   | 'enter' | 'tab' | 'backspace' | 'delete' | 'insert' | 'escape'
   | 'left' | 'right' | 'up' | 'down' | 'home' | 'end' | 'pageup' | 'pagedown'
-  | 'f1' | 'f2' | 'f3' | 'f4' | 'unknown'
+  | 'f1' | 'f2' | 'f3' | 'f4' | 'f5' | 'f6' | 'f7' | 'f8' | 'f9' | 'f10' | 'f11' | 'f12' | 'unknown'
   | string // letters for Ctrl-X / Alt-X, as lower-case 'a'..'z' and punctuation
 
 export interface KeyPress { t: 'key'; name: KeyName; ctrl: boolean; alt: boolean; shift: boolean }
@@ -135,7 +135,7 @@ function mods(param: number | undefined): { shift: boolean; alt: boolean; ctrl: 
 }
 
 const CSI_LETTER: Record<string, KeyName> = { A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end', P: 'f1', Q: 'f2', R: 'f3', S: 'f4' }
-const CSI_TILDE: Record<number, KeyName> = { 1: 'home', 2: 'insert', 3: 'delete', 4: 'end', 5: 'pageup', 6: 'pagedown', 7: 'home', 8: 'end', 11: 'f1', 12: 'f2', 13: 'f3', 14: 'f4' }
+const CSI_TILDE: Record<number, KeyName> = { 1: 'home', 2: 'insert', 3: 'delete', 4: 'end', 5: 'pageup', 6: 'pagedown', 7: 'home', 8: 'end', 11: 'f1', 12: 'f2', 13: 'f3', 14: 'f4', 15: 'f5', 17: 'f6', 18: 'f7', 19: 'f8', 20: 'f9', 21: 'f10', 23: 'f11', 24: 'f12' }
 
 function parseEscape(s: string, i: number, final: boolean): Parsed | 'incomplete' {
   const n = s[i + 1]

@@ -19,7 +19,8 @@ import { SavedHistory } from './saved-history.ts'
 import { needsTerminal } from './needs-terminal.ts'
 import { ProgressBoard, type ProgressEntry } from './progress-board.ts'
 import { codePrompt, continuationPrompt, renderPrompt } from './prompt.ts'
-import { abbreviationAt, CONFIG_LIMIT_MS, directive, expandAliases, runConfig, runPrompts, type Directive, type EditorAction } from './config.ts'
+import { abbreviationAt, CONFIG_LIMIT_MS, directive, expandAliases, runConfig, runPrompts, type Directive } from './config.ts'
+import { DEFAULT_KEYS, keyName, listActions, type EditorAction } from './keymap.ts'
 import { ScreenOut } from './screen-out.ts'
 import { completionTail, firstWord, historyTail, shownTail } from './suggest.ts'
 import type { EarlyRun } from './early-lines.ts'
@@ -296,11 +297,11 @@ export class ReplSession {
       if (this.heldKeys.length < HELD_KEYS_CAP) this.heldKeys.push(ev)
       return
     }
-    if (!this.saved.loaded && needsHistory(ev)) {
+    if (!this.saved.loaded && this.needsHistory(ev)) {
       this.heldKeys = [ev]
       return
     }
-    if (needsHistory(ev) && !this.run && !this.synced && this.saved.changed()) {
+    if (this.needsHistory(ev) && !this.run && !this.synced && this.saved.changed()) {
       // Another running shell has added lines: they are read first, so ↑ recalls them at once.
       this.heldKeys = [ev]
       void this.saved.sync().finally(() => { this.synced = true; this.replayHeldKeys(); this.synced = false })
@@ -313,6 +314,13 @@ export class ReplSession {
     this.editKey(ev, true)
   }
 
+  /** Keys that recall the history: they wait for it to be read. */
+  private needsHistory(ev: KeyEvent): boolean {
+    if (ev.t !== 'key') return false
+    const a = this.actionOf(ev)
+    return a === 'history-up' || a === 'history-down' || a === 'history-search'
+  }
+
   private editKey(ev: KeyEvent, idle: boolean): void {
     const b = this.editor
     this.hint = undefined
@@ -320,7 +328,7 @@ export class ReplSession {
       const r = this.vi.key(ev, { buffer: b, history: dir => this.historyKey(dir) })
       if (r === 'edited') return this.edited()
       if (r === 'moved' || r === 'none') return this.emit()
-      if (r === 'submit') ev = { t: 'key', name: 'enter', ctrl: false, alt: false, shift: false }
+      if (r === 'submit') return this.perform('accept-line', idle)
     }
     if (ev.t === 'text') { this.type(ev.text); return this.edited() }
     if (ev.t === 'paste') {
@@ -328,76 +336,52 @@ export class ReplSession {
       if (ev.truncated) this.hint = 'the paste was too long: only its first 8 MiB were kept'
       return this.edited()
     }
-    const { name, ctrl, alt } = ev
-    const bound = this.bindings.get(`${ctrl ? 'ctrl-' : ''}${alt ? 'alt-' : ''}${name}`)
-    if (bound) return this.perform(bound)
-    if (name === 'enter') {
-      if (alt) { b.insert('\n'); return this.edited() }
-      this.expandAbbreviation()
-      return idle ? this.submit() : this.enqueue()
-    }
-    if (ctrl) {
-      switch (name) {
-        case 'a': b.lineStart(); return this.emit()
-        case 'e': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
-        case 'b': b.left(); return this.emit()
-        case 'f': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
-        case 'k': b.killToEnd(); return this.edited()
-        case 'u': b.killToStart(); return this.edited()
-        case 'w': b.killBigWordBack(); return this.edited()
-        case 'y': b.yank(); return this.edited()
-        case 'h': b.backspace(); return this.edited()
-        case 'left': b.wordLeft(); return this.emit()
-        case 'right': b.wordRight(); return this.emit()
-        case 'p': return this.historyKey('up')
-        case 'n': return this.historyKey('down')
-        case 'r': return this.startSearch()
-        case 'l': this.opts.terminal.clearScreen(); return this.emit()
-        case 'c': return idle ? this.cancelLine() : this.stop()
-        case 'd':
-          if (!b.isEmpty) { b.del(); return this.edited() }
-          if (idle) { this.leavePrompt = true; return this.exit(this.opts.shell.lastExit) }
-          return
-        case 'g': return this.emit()
-        // Undo; Ctrl-Z too, since at the prompt no program runs that it could stop.
-        case '_': case 'z': b.undo(); return this.edited()
-      }
-      return
-    }
-    if (alt) {
-      switch (name) {
-        case 'b': case 'left': b.wordLeft(); return this.emit()
-        case 'f': case 'right': if (this.acceptSuggestion(true)) return; b.wordRight(); return this.emit()
-        case 'd': b.killWordForward(); return this.edited()
-        case 'backspace': b.killWordBack(); return this.edited()
-      }
-      return
-    }
-    switch (name) {
-      case 'left': b.left(); return this.emit()
-      case 'right': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
-      case 'home': b.lineStart(); return this.emit()
-      case 'end': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
-      case 'backspace': b.backspace(); return this.edited()
-      case 'delete': b.del(); return this.edited()
-      case 'up': case 'down': return this.historyKey(name)
-      case 'tab': if (!ev.shift) void this.startCompletion(); return
-      case 'escape': return this.emit()
-    }
+    const action = this.actionOf(ev)
+    if (action) this.perform(action, idle)
   }
 
-  private perform(action: EditorAction): void {
+  /** What a key does: bound with `bind`, else its usual action. */
+  private actionOf(k: KeyPress): EditorAction | undefined {
+    const name = keyName(k)
+    return this.bindings.get(name) ?? DEFAULT_KEYS.get(name)
+  }
+
+  private perform(action: EditorAction, idle: boolean): void {
     const b = this.editor
     switch (action) {
-      case 'accept-suggestion': this.acceptSuggestion(false); return
-      case 'accept-word': this.acceptSuggestion(true); return
+      case 'backward-char': b.left(); return this.emit()
+      case 'forward-char': if (this.acceptSuggestion(false)) return; b.right(); return this.emit()
+      case 'backward-word': b.wordLeft(); return this.emit()
+      case 'forward-word': if (this.acceptSuggestion(true)) return; b.wordRight(); return this.emit()
+      case 'line-start': b.lineStart(); return this.emit()
+      case 'line-end': if (this.acceptSuggestion(false)) return; b.lineEnd(); return this.emit()
+      case 'accept-suggestion': if (!this.acceptSuggestion(false)) this.emit(); return
+      case 'accept-word': if (!this.acceptSuggestion(true)) this.emit(); return
+      case 'backward-delete-char': b.backspace(); return this.edited()
+      case 'delete-char': b.del(); return this.edited()
+      case 'delete-or-exit':
+        if (!b.isEmpty) { b.del(); return this.edited() }
+        if (idle) { this.leavePrompt = true; return this.exit(this.opts.shell.lastExit) }
+        return
+      case 'kill-line': b.killToEnd(); return this.edited()
+      case 'backward-kill-line': b.killToStart(); return this.edited()
+      case 'backward-kill-bigword': b.killBigWordBack(); return this.edited()
+      case 'kill-word': b.killWordForward(); return this.edited()
+      case 'backward-kill-word': b.killWordBack(); return this.edited()
+      case 'yank': b.yank(); return this.edited()
+      // Ctrl-Z too, since at the prompt no program runs that it could stop.
       case 'undo': b.undo(); return this.edited()
+      case 'history-up': return this.historyKey('up')
+      case 'history-down': return this.historyKey('down')
       case 'history-search': return this.startSearch()
       case 'complete': void this.startCompletion(); return
       case 'clear-screen': this.opts.terminal.clearScreen(); return this.emit()
-      case 'kill-line': b.killToEnd(); return this.edited()
-      case 'line-start': b.lineStart(); return this.emit()
-      case 'line-end': b.lineEnd(); return this.emit()
+      case 'cancel': return idle ? this.cancelLine() : this.stop()
+      case 'accept-line':
+        this.expandAbbreviation()
+        return idle ? this.submit() : this.enqueue()
+      case 'newline': b.insert('\n'); return this.edited()
+      case 'nothing': return this.emit()
     }
   }
 
@@ -622,6 +606,7 @@ export class ReplSession {
     if (d.t === 'alias') this.aliases.set(d.name, d.text)
     else if (d.t === 'abbr') this.abbrs.set(d.name, d.text)
     else if (d.t === 'bind') this.bindings.set(d.key, d.action)
+    else if (d.t === 'actions') say(listActions(this.bindings))
     else if (d.t === 'keymap') this.vi = d.vi ? this.vi ?? new ViKeys() : undefined
     else if (d.t === 'list') {
       const all: ReadonlyMap<string, string> = d.what === 'alias' ? this.aliases : d.what === 'abbr' ? this.abbrs : this.bindings
@@ -906,8 +891,3 @@ export class ReplSession {
   }
 }
 
-/** Keys that recall the history. */
-function needsHistory(ev: KeyEvent): boolean {
-  if (ev.t !== 'key') return false
-  return (!ev.ctrl && !ev.alt && (ev.name === 'up' || ev.name === 'down')) || (ev.ctrl && (ev.name === 'p' || ev.name === 'n' || ev.name === 'r'))
-}

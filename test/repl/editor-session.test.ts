@@ -259,6 +259,21 @@ test('vi mode from config.fsh: [I] and [N] in the prompt, normal-mode edits, Ent
   assert.is(r.snap().text, 'abx', 'the usual keys again')
 })
 
+test('bind: any action on a readable key, a bad line named with its line in config.fsh, bind --list at the prompt', async () => {
+  const r = await setup({ config: 'bind ctrl-b history-up\nbind ctrl-q fly\nbind f5 backward-kill-line\nbind ctrl-x-y undo\n', history: [['echo old']] })
+  assert.equal(r.term.written.split('\n').filter(Boolean), [
+    "fsh: config.fsh:2: bind: unknown action 'fly' (bind --list shows them)",
+    "fsh: config.fsh:4: bind: unknown key 'ctrl-x-y' (keys look like ctrl-t, alt-f, ctrl-alt-left, shift-tab, f5)",
+  ])
+  await r.keys('\x02')
+  assert.is(r.snap().text, 'echo old', 'Ctrl-B bound to the history')
+  await r.keys('\x1b[15~')
+  assert.is(r.snap().text, '', 'F5 cuts to the start of the line')
+  await r.keys('bind --list\r')
+  await until(() => r.term.written.includes('history-search'), () => r.term.written)
+  assert.match(r.term.written, /^history-up +up ctrl-p ctrl-b +an older history line/m)
+})
+
 test('config.fsh that fails: each error with its line, the rest still runs; a broken prompt falls back, said once', async () => {
   const r = await setup({ config: 'let a = 1\nnosuchcmd here\ndef prompt [] { nosuchcmd-either }\ntheme nope red\nabbr ok echo ok\n' })
   const said = r.term.written.split('\n').filter(Boolean)
