@@ -34,8 +34,14 @@ export class HistoryNav {
   get size(): number { return this.lines.length }
   all(): readonly string[] { return this.lines }
 
-  /** Replaces everything (a fresh load from the store), keeping the newest of each line. */
+  /**
+   * Replaces everything (a fresh load from the store), keeping the newest of each line. A walk with
+   * ↑ goes on from the line it is on (a load may land between two presses); when that line is gone,
+   * from the newest.
+   */
   replace(lines: (string | Recalled)[]): void {
+    const walk = this.nav
+    const on = walk && this.lines[walk.at]
     const seen = new Set<string>()
     const out: string[] = []
     this.info.clear()
@@ -52,7 +58,8 @@ export class HistoryNav {
     this.version++
     this.sorted = undefined
     this.index() // now, not at the next keystroke
-    this.nav = undefined
+    const at = on === undefined ? -1 : this.lines.lastIndexOf(on)
+    this.nav = walk && { ...walk, at: at === -1 ? this.lines.length : at }
   }
 
   add(line: string, cwd?: string): void {

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { HistoryStore } from '../state/history.ts'
-import { HistoryNav } from './history-nav.ts'
+import { HistoryNav, type Recalled } from './history-nav.ts'
 
 /** A line still running after this long is saved without waiting for its exit status. */
 const SAVE_RUNNING_AFTER_MS = 3000
@@ -20,8 +20,11 @@ export class SavedHistory {
    * appended since. Any other size means another shell wrote (or compacted) and we read it again.
    */
   private size: number | undefined
-  /** Lines of this session still on their way to the file (a load must not drop them). */
-  private unsaved: string[] = []
+  /**
+   * Lines of this session still on their way to the file: a load puts them after what it read, so
+   * they stay the newest even when the file has the same text further back.
+   */
+  private unsaved: Recalled[] = []
   private warned = false
 
   constructor(
@@ -46,7 +49,8 @@ export class SavedHistory {
     const store = this.store
     if (repeat || !store) return () => {}
     const ts = Date.now()
-    this.unsaved.push(line)
+    const pending = { cmd: line, cwd }
+    this.unsaved.push(pending)
     let saved = false
     const save = (exit?: number) => {
       if (saved) return
@@ -55,7 +59,7 @@ export class SavedHistory {
       this.saving = this.saving.then(async () => {
         const added = await store.add({ cmd: line, ts, cwd, exit })
         if (this.size !== undefined) this.size += added
-        this.unsaved.splice(this.unsaved.indexOf(line), 1)
+        this.unsaved.splice(this.unsaved.indexOf(pending), 1)
       }).catch(e => this.problem(e))
     }
     const timer = setTimeout(save, this.saveRunningAfterMs)
@@ -101,10 +105,8 @@ export class SavedHistory {
       const size = await sizeOf(store.file)
       const entries = await store.load()
       this.size = size ?? 0
-      const inFile = new Set(entries.map(e => e.cmd))
-      this.unsaved = this.unsaved.filter(l => !inFile.has(l))
-      const cwd = this.cwd()
-      this.nav.replace([...entries, ...this.unsaved.map(cmd => ({ cmd, cwd }))])
+      // A line saved while we read may be in both: the later copy is the one kept.
+      this.nav.replace([...entries, ...this.unsaved])
     } catch (e) {
       this.problem(e)
     }

@@ -840,7 +840,6 @@ export class ReplSession {
     this.emit()
   }
 
-  /** Loads the saved history; keys held meanwhile (a ↑ pressed too early) then run, in order. */
   /** A line that started before the editor was ready (start.ts) and still runs: shown, stopped
    *  and waited for as this session's own from now on; the lines typed meanwhile run after it. */
   async adoptEarly(r: EarlyRun): Promise<void> {
@@ -873,10 +872,10 @@ export class ReplSession {
     if (lines.length) this.emit()
   }
 
+  /** Loads the saved history; keys held meanwhile (a ↑ pressed too early) then run, in order. */
   async loadHistory(): Promise<void> {
     try {
-      // Lines run before the load (typed ahead) are in the file first: read, they stay the newest.
-      await this.saved.settled()
+      // Lines run before the load (typed ahead) stay the newest whether or not they are saved yet.
       await this.saved.load()
     } finally {
       this.replayHeldKeys()

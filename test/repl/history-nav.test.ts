@@ -56,6 +56,20 @@ test('↑ matches text anywhere in a line, not only at its start', () => {
   assert.is(h.older('open web.log | count'), undefined)
 })
 
+test('lines read again while ↑ walks them: the walk goes on from the same line', () => {
+  const h = new HistoryNav(['a1', 'b', 'a2', 'a3'])
+  assert.is(h.older('a'), 'a3')
+  assert.is(h.older('a3'), 'a2')
+  h.replace(['a0', 'a1', 'b', 'a2', 'a3', 'a4'])
+  assert.ok(h.navigating)
+  assert.is(h.older('a2'), 'a1')
+  assert.is(h.older('a1'), 'a0')
+  assert.is(h.newer(), 'a1')
+  h.replace(['a9', 'b'])
+  assert.is(h.older('a1'), 'a9', 'the line is gone: again from the newest')
+  assert.is(h.newer(), 'a', 'past the newest: what was typed')
+})
+
 test('a keystroke with 100k history lines finds its suggestion within 16 ms, even when nothing matches', () => {
   const lines = Array.from({ length: 100_000 }, (_, k) => ({ cmd: `open logs/web-${k}.log | where status >= 500`, cwd: `/srv/${k % 50}` }))
   const h = new HistoryNav(lines, 100_000)

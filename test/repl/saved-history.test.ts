@@ -61,6 +61,35 @@ test('a line another shell appends while ours is being saved is still read (issu
   assert.equal(a.nav.matches('from-', 10).map(m => m.line), ['echo from-b'])
 })
 
+test('a line run before the history is read stays the newest, even when the file has it further back', async () => {
+  const file = join(dir, 'early.ndjson')
+  const other = new HistoryStore(file)
+  for (const cmd of ['echo early', 'ls', 'pwd']) await other.add({ cmd, ts: Date.now(), cwd: dir })
+  const h = new SavedHistory(new HistoryStore(file), () => dir, m => assert.unreachable(m))
+  const ran = h.remember('echo early') // typed at once: runs before the load, not saved yet
+  await h.load()
+  assert.equal(h.nav.all(), ['ls', 'pwd', 'echo early'])
+  ran(0)
+  await h.settled()
+  await h.sync()
+  assert.equal(h.nav.all(), ['ls', 'pwd', 'echo early'])
+})
+
+test('a sync that lands while ↑ walks the history keeps the walk where it was', async () => {
+  const file = join(dir, 'walk.ndjson')
+  const [a, b] = await shells(file)
+  for (const l of ['one', 'two', 'three']) { a.remember(l)(0); await a.settled() }
+  b.remember('from-b')(0)
+  await b.settled()
+  const syncing = a.sync() // started as a line finished...
+  assert.is(a.nav.older(''), 'three') // ...and ↑ pressed before it read the file
+  await syncing
+  assert.is(a.nav.older(''), 'two', 'the next ↑ goes on from where the walk was')
+  assert.is(a.nav.newer(), 'three')
+  assert.is(a.nav.newer(), 'from-b', 'the line read meanwhile is newer')
+  assert.is(a.nav.newer(), '')
+})
+
 test('each saved line carries the exit status it ended with and the folder it ran in', async () => {
   const file = join(dir, 'exit.ndjson')
   const a = new SavedHistory(new HistoryStore(file), () => '/srv', m => assert.unreachable(m))
