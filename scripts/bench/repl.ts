@@ -9,15 +9,29 @@
 //   4. the first command: `echo hi` typed the moment the prompt shows, timed from launch to `hi` on
 //      screen, less the same for `dash -i` (tmux's own cost), beside fish (nushell when installed)
 //      (goal: fsh <= 3x fish).
-//   node --import tsx scripts/bench/repl.ts [--runs N] [--records N] [--only first]
+//   5. the autosuggestion: ms from a keystroke in (its bytes to the key decoder) to the frame with the
+//      suggestion out (Ink's write, at the REPL's own render settings), 200 keystrokes typed 40 ms
+//      apart over a history file of 100k entries, in this process (goal: < 16 ms).
+//   node --import tsx scripts/bench/repl.ts [--runs N] [--records N] [--only first|suggest]
 // Screen polling costs a few ms itself: latencies are upper bounds. Needs tmux and `npm run build`.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { PassThrough, Writable } from 'node:stream'
+import React from 'react'
+import { render } from 'ink'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as wait } from 'node:timers/promises'
 import { generateFile } from '../gen-records.ts'
 import { median, table } from './measure.ts'
+import { CommandSet } from '../../src/builtins.ts'
+import { Shell } from '../../src/runtime/shell.ts'
+import { HistoryStore } from '../../src/state/history.ts'
+import { KeyDecoder } from '../../src/repl/keys.ts'
+import { ScreenOut } from '../../src/repl/screen-out.ts'
+import { ReplSession } from '../../src/repl/session.ts'
+import { makeTheme } from '../../src/repl/theme.ts'
+import { ReplView } from '../../src/repl/view.tsx'
 
 const args = process.argv.slice(2)
 const opt = (name: string, dflt: number) => { const k = args.indexOf(name); return k >= 0 ? Number(args[k + 1]) || dflt : dflt }
@@ -29,6 +43,84 @@ const DIR = join(tmpdir(), 'fsh-bench-repl')
 const ROWS = join(DIR, `rows-${N}.ndjson`)
 const LINE = `open ${ROWS}`
 const HOME = mkdtempSync(join(tmpdir(), 'fsh-bench-home-'))
+
+// ---------------------------------------------------------------- 5. the autosuggestion
+/** The REPL's session and Ink view as the terminal layer mounts them, on a fake terminal that times each frame. */
+async function suggestFigure(): Promise<void> {
+  const HISTORY_ENTRIES = 100_000
+  const KEYS = 200
+  const GAP_MS = 40
+  const home = join(HOME, 'suggest')
+  mkdirSync(join(home, 'state'), { recursive: true })
+  const file = join(home, 'state', 'history.ndjson')
+  const verbs = ['git commit -m', 'git checkout', 'ls -la', 'open logs/app', 'fetch https://example.com/api/v1/items', 'cd ~/src/project', 'grep -r TODO']
+  const lines: string[] = []
+  for (let i = 0; i < HISTORY_ENTRIES; i++) lines.push(JSON.stringify({ cmd: `${verbs[i % verbs.length]} ${(i * 7919) % 99_991} ${'x'.repeat(i % 13)}`, ts: 1_700_000_000_000 + i, cwd: `/srv/${i % 50}` }))
+  writeFileSync(file, lines.join('\n') + '\n')
+
+  const theme = makeTheme(true, true)
+  const shell = new Shell({ commands: new CommandSet(), cwd: home, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin' }, home: { config: home, state: join(home, 'state') } })
+  const frames: { at: number; text: string }[] = []
+  const stdout = Object.assign(new Writable({ write(chunk, _enc, done) { frames.push({ at: performance.now(), text: String(chunk) }); done() } }), { columns: 120, rows: 40, isTTY: true })
+  const term = {
+    write() {}, async release() {}, async reclaim() {}, clearScreen() {}, columns: () => 120, rows: () => 40,
+    terminalIO() { const out = new ScreenOut({ writer: { write() {} }, theme, columns: () => 120, partialLines: false }); return { source: { t: 'none' as const }, out, err: out.err, finish: () => out.end() } },
+  }
+  const session = new ReplSession({ shell, terminal: term, theme, history: new HistoryStore(file) })
+  const t0 = performance.now()
+  await session.loadHistory()
+  const loadMs = performance.now() - t0
+  const ink = render(React.createElement(ReplView, { session, theme }), {
+    stdout: stdout as unknown as NodeJS.WriteStream, stdin: Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: false,
+  })
+  const decoder = new KeyDecoder()
+  const plain = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+  // Lines typed over and over, a character at a time; each prefix has a suggestion from the history.
+  const typedLines = ['git commit -m 4', 'open logs/app 1', 'fetch https://example.com/api/v1/items 9', 'cd ~/src/project 2']
+  const lat: number[] = []
+  /** The part before drawing: key decoded, line edited, suggestion looked up. */
+  const handled: number[] = []
+  let missed = 0
+  for (let k = 0, line = 0, col = 0; k < KEYS; k++) {
+    const text = typedLines[line % typedLines.length]!
+    if (col === text.length) { for (const ev of decoder.push('\x15')) session.handle(ev); line++; col = 0; await wait(GAP_MS); k--; continue }
+    const ch = text[col++]!
+    const from = frames.length
+    const start = performance.now()
+    for (const ev of decoder.push(ch)) session.handle(ev)
+    handled.push(performance.now() - start)
+    const segs = session.getSnapshot().segments
+    const tail = segs.find(s => s.style === 'suggestion')?.text
+    if (!tail) { missed++; await wait(GAP_MS); continue }
+    const want = text.slice(0, col) + tail
+    const deadline = start + 1000
+    let shown: number | undefined
+    while (shown === undefined && performance.now() < deadline) {
+      const f = frames.slice(from).find(f => plain(f.text).includes(want))
+      if (f) shown = f.at - start
+      else await new Promise(r => setImmediate(r))
+    }
+    if (shown === undefined) missed++
+    else lat.push(shown)
+    await wait(GAP_MS)
+  }
+  ink.unmount()
+  const sorted = [...lat].sort((a, b) => a - b)
+  const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))] ?? NaN
+  console.log(`The autosuggestion, keystroke in to the frame with it out (${new Date().toISOString()})\n`)
+  table(['history', 'loaded ms', 'keystrokes', 'no suggestion', 'median ms', 'p99 ms', 'max ms', 'of which key handled: median / p99 ms'], [[
+    `${HISTORY_ENTRIES.toLocaleString('en')} entries in the file (${session.history.size.toLocaleString('en')} distinct kept)`,
+    loadMs.toFixed(0), String(lat.length), String(missed), median(lat).toFixed(1), p99(lat).toFixed(1), (sorted.at(-1) ?? NaN).toFixed(1),
+    `${median(handled).toFixed(2)} / ${p99(handled).toFixed(2)}`,
+  ]])
+  console.log('goal: < 16 ms\n')
+}
+if (ONLY === 'suggest') {
+  await suggestFigure()
+  rmSync(HOME, { recursive: true, force: true })
+  process.exit(0)
+}
 
 if (spawnSync('tmux', ['-V']).status !== 0) { console.error('tmux is needed'); process.exit(1) }
 mkdirSync(DIR, { recursive: true })
@@ -260,5 +352,6 @@ table(['keystroke to echo', 'samples', 'median ms', 'p95 ms'], [
 ])
 console.log('goal: < 50 ms while streaming\n')
 await firstCommands()
+await suggestFigure()
 rmSync(resolve(FSH, '../..'), { recursive: true, force: true })
 rmSync(HOME, { recursive: true, force: true })
