@@ -1,7 +1,7 @@
 // The REPL's configuration, config.fsh in fsh's config folder ($FSH_HOME, else ~/.config/fsh), run
 // when the REPL starts: fsh code (a `def prompt` / `def right_prompt` draws the prompt), plus lines
 // only the REPL reads — `alias NAME = TEXT`, fish-style `abbr NAME TEXT` (expanded as you type),
-// `theme KIND COLOUR...` and `bind KEY ACTION`. These lines can be typed at the prompt too. The file runs one
+// `theme KIND COLOUR...`, `bind KEY ACTION` (keymap.ts) and `bind --vi`. These lines can be typed at the prompt too. The file runs one
 // top-level statement at a time, so an error names its line and the rest still runs; the whole
 // file gets CONFIG_LIMIT_MS, past which it is stopped and the shell starts without the rest.
 import { readFile, stat } from 'node:fs/promises'
