@@ -316,6 +316,7 @@ export class ReplSession {
 
   /** Keys that recall the history: they wait for it to be read. */
   private needsHistory(ev: KeyEvent): boolean {
+    if (ev.t === 'text') return this.vi?.mode === 'normal' && /[jk]/.test(ev.text) // vi's ↓ ↑
     if (ev.t !== 'key') return false
     const a = this.actionOf(ev)
     return a === 'history-up' || a === 'history-down' || a === 'history-search'

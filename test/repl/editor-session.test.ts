@@ -10,6 +10,7 @@ import { setTimeout as wait } from 'node:timers/promises'
 import { CommandSet } from '../../src/builtins.ts'
 import type { IO } from '../../src/runtime/scope.ts'
 import { Shell } from '../../src/runtime/shell.ts'
+import { HistoryStore } from '../../src/state/history.ts'
 import { KeyDecoder } from '../../src/repl/keys.ts'
 import { ScreenOut } from '../../src/repl/screen-out.ts'
 import { ReplSession, type Terminal } from '../../src/repl/session.ts'
@@ -36,7 +37,7 @@ class NullTerminal implements Terminal {
   }
 }
 
-async function setup(opts: { history?: [string, string?][]; files?: string[]; config?: string; configLimitMs?: number } = {}) {
+async function setup(opts: { history?: [string, string?][]; files?: string[]; config?: string; configLimitMs?: number; store?: string } = {}) {
   const dir = join(root, String(++n))
   mkdirSync(dir)
   for (const f of opts.files ?? []) {
@@ -45,7 +46,7 @@ async function setup(opts: { history?: [string, string?][]; files?: string[]; co
   }
   const shell = new Shell({ commands: new CommandSet(), cwd: dir, env: { HOME: dir, PATH: '/usr/bin:/bin' }, home: { config: join(dir, 'h'), state: join(dir, 'h', 'state') } })
   const term = new NullTerminal()
-  const session = new ReplSession({ shell, terminal: term, theme })
+  const session = new ReplSession({ shell, terminal: term, theme, history: opts.store === undefined ? undefined : new HistoryStore(opts.store) })
   if (opts.config !== undefined) {
     mkdirSync(join(dir, 'h'), { recursive: true })
     writeFileSync(join(dir, 'h', 'config.fsh'), opts.config)
@@ -257,6 +258,15 @@ test('vi mode from config.fsh: [I] and [N] in the prompt, normal-mode edits, Ent
   await r.keys('\x1b')
   await r.keys('x')
   assert.is(r.snap().text, 'abx', 'the usual keys again')
+})
+
+test('vi mode: k reads what another shell saved first, as ↑ does', async () => {
+  const store = join(root, `shared-${n}.ndjson`)
+  const r = await setup({ config: 'bind --vi\n', store })
+  await new HistoryStore(store).add({ cmd: 'echo from-the-other-shell', ts: Date.now() })
+  await r.keys('\x1b')
+  await r.keys('k')
+  await until(() => r.snap().text === 'echo from-the-other-shell', () => r.snap().text)
 })
 
 test('bind: any action on a readable key, a bad line named with its line in config.fsh, bind --list at the prompt', async () => {
