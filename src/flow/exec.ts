@@ -29,12 +29,12 @@ export interface Assignment {
   mark: string
 }
 
-/** How a host's attempt ended, as it tells the worker (one JSON line on the socket). */
+/** How a host's attempt ended, as it tells the worker (one JSON line on the socket). A second line,
+ *  `{"clean": false}` when the step left processes running in the host's group, follows: the worker
+ *  reads it while it records the end, and retires such a host (those processes end with it). */
 export interface AttemptEnd {
   status: number
   skipped?: string
-  /** Processes the step left running in the host's group: the worker retires the host. */
-  leftover: boolean
 }
 
 export interface ExecOptions {
@@ -72,8 +72,9 @@ export async function execStep(o: ExecOptions): Promise<number> {
       end = { t: 'ran', status: e instanceof FshError ? e.code : 1 }
     }
     await Promise.all([process.stdout, process.stderr].map(s => new Promise<void>(resolve => s.write(a.mark, () => resolve()))))
-    const report: AttemptEnd = { status: end.t === 'ran' ? end.status : 0, skipped: end.t === 'skipped' ? end.reason : undefined, leftover: othersInGroup() }
+    const report: AttemptEnd = { status: end.t === 'ran' ? end.status : 0, skipped: end.t === 'skipped' ? end.reason : undefined }
     control.write(JSON.stringify(report) + '\n')
+    control.write(JSON.stringify({ clean: !othersInGroup() }) + '\n')
   }
 }
 
@@ -85,8 +86,8 @@ async function attempt(a: Assignment, o: ExecOptions): Promise<StepEnd> {
   return end
 }
 
-/** The lines arriving on the worker's socket, one per call. */
-function lineReader(link: Socket): () => Promise<string> {
+/** The lines arriving on a host's socket, one per call (either end). */
+export function lineReader(link: Socket): () => Promise<string> {
   const lines: string[] = []
   let waiting: ((line: string) => void) | undefined
   let text = ''

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import type { Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { killGroup } from '../runtime/external.ts'
-import { WORKER_LINK_ENV, type Assignment } from './exec.ts'
+import { lineReader, WORKER_LINK_ENV, type Assignment } from './exec.ts'
 
 /** Hosts kept started and waiting: two keep a chain of short steps from waiting on a start. */
 const SPARES = 2
@@ -24,8 +24,12 @@ export interface HostExit { code: number | null; sig: NodeJS.Signals | null; spa
 
 export interface Host {
   child: ChildProcess
-  /** The socket on the host's fd 3: its assignment goes in, its `skipped` note comes out. */
+  /** The socket on the host's fd 3: assignments go in, how each ended comes out. */
   link: Socket
+  /** The next line from the host. */
+  next(): Promise<string>
+  /** Whether the last attempt left nothing behind in its group (told after the attempt's end). */
+  clean: Promise<boolean>
   exited: Promise<HostExit>
   env: Record<string, string>
   /** Attempts handed to it so far. */
@@ -39,12 +43,12 @@ let exitHooked = false
 let idleTimer: NodeJS.Timeout | undefined
 
 /** A started host for a step attempt under `env`; the next one starts meanwhile. */
-export function takeHost(env: Record<string, string>): Host {
+export async function takeHost(env: Record<string, string>): Promise<Host> {
   const key = JSON.stringify(env)
   if (key !== sparesEnv) { closeStepHosts(); sparesEnv = key }
   let host: Host | undefined
   // The one used last first: its code is the warmest.
-  while ((host = spares.pop()) && !alive(host)) killGroup(host.child.pid, 'SIGKILL')
+  while ((host = spares.pop()) && !(alive(host) && await host.clean)) killGroup(host.child.pid, 'SIGKILL')
   host ??= startHost(env)
   refAll(host, true)
   // Started after this step got going, not on its critical path; a launcher gone missing shows
@@ -60,6 +64,9 @@ export function takeHost(env: Record<string, string>): Host {
 export function releaseHost(host: Host, retire: boolean): void {
   if (retire || host.attempts >= MAX_ATTEMPTS || !alive(host) || JSON.stringify(host.env) !== sparesEnv) { killGroup(host.child.pid, 'SIGKILL'); return }
   refAll(host, false)
+  host.clean = Promise.race([host.next().then(line => (JSON.parse(line) as { clean?: boolean }).clean === true), host.exited.then(() => false)])
+  // Retired as soon as it says a step left processes behind: they end now, not at the next step.
+  void host.clean.then(ok => { if (!ok) { killGroup(host.child.pid, 'SIGKILL'); spares = spares.filter(h => h !== host) } })
   spares.push(host)
   idleFromNow()
 }
@@ -99,7 +106,7 @@ function startHost(env: Record<string, string>): Host {
   })
   const link = child.stdio[3] as Socket
   link.on('error', () => {})
-  const host = { child, link, exited, env, attempts: 0 }
+  const host = { child, link, next: lineReader(link), clean: Promise.resolve(true), exited, env, attempts: 0 }
   // A waiting host keeps nothing alive: the worker may end with hosts still waiting.
   refAll(host, false)
   return host

@@ -38,12 +38,12 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   if (!existsSync(run.cwd)) { log.close(); return { t: 'failed', exitCode: null, error: `the run's directory ${run.cwd} is gone`, durationMs: elapsed() } }
   let host
   try {
-    host = takeHost(env)
+    host = await takeHost(env)
   } catch (e) {
     log.close()
     return { t: 'failed', exitCode: null, error: `cannot start the step: ${(e as Error).message}`, durationMs: elapsed() }
   }
-  const { child, link: control } = host
+  const { child } = host
   const mark = `\n--- fsh step end ${randomBytes(12).toString('hex')} ---\n`
   assign(host, {
     run: run.id, step: step.name, file: run.file, source: run.source, args: run.args, cwd: run.cwd,
@@ -73,15 +73,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   const marked = new Set<Readable>()
   const check = () => { if (report && marked.size === 2) settle() }
   const copiers = [child.stdout, child.stderr].map(from => from && untilMark(from, mark, toLog, () => { marked.add(from); check() }))
-  let controlText = ''
-  const onControl = (c: Buffer) => {
-    controlText += c.toString()
-    const nl = controlText.indexOf('\n')
-    if (nl < 0 || report) return
-    report = JSON.parse(controlText.slice(0, nl)) as AttemptEnd
-    check()
-  }
-  control.on('data', onControl)
+  void host.next().then(line => { report = JSON.parse(line) as AttemptEnd; check() })
 
   const timeout = step.timeoutMs
   const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => end('timeout', `timed out after ${formatDuration(timeout)}`, TIMEOUT_GRACE_MS), timeout) : undefined
@@ -114,11 +106,9 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   clearTimeout(killTimer)
   clearInterval(poll)
   signal.removeEventListener('abort', onAbort)
-  control.off('data', onControl)
   for (const off of copiers) off?.()
-  if (exit) { child.stdout?.destroy(); child.stderr?.destroy(); control.destroy() }
-  // A step that left processes behind in the host's group retires the host, and they end with it.
-  else releaseHost(host, stop !== undefined || report!.leftover)
+  if (exit) { child.stdout?.destroy(); child.stderr?.destroy(); host.link.destroy() }
+  else releaseHost(host, stop !== undefined)
   log.close()
 
   const durationMs = elapsed()
