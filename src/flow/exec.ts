@@ -10,7 +10,8 @@ import { TextRenderer } from '../runtime/render.ts'
 import { writeStream } from '../runtime/pipeline.ts'
 import type { ErrOut, IO, Out } from '../runtime/scope.ts'
 import { FshError } from '../base/errors.ts'
-import { runDeclaredStep, type StepEnd } from './declare.ts'
+import { parseWorkflow, runDeclaredStep, type StepEnd } from './declare.ts'
+import type { Program } from '../lang/ast.ts'
 import type { FlowStore } from './store.ts'
 
 /** Set by the worker that starts a step's process: the descriptor of the socket that ties them. */
@@ -78,9 +79,18 @@ export async function execStep(o: ExecOptions): Promise<number> {
   }
 }
 
+/** The workflow of the run last seen, parsed: a host runs step after step of one run. */
+let parsed: { run: string; source: string; program: Program } | undefined
+
 async function attempt(a: Assignment, o: ExecOptions): Promise<StepEnd> {
   const io = stdIO()
-  const end = await runDeclaredStep(a.source, a.step, { file: a.file, args: a.args, cwd: a.cwd, env: a.env, home: o.home, signal: o.signal }, io)
+  let program: Program | undefined
+  if (parsed?.run === a.run && parsed.source === a.source) program = parsed.program
+  else {
+    // A syntax error is reported by running the text, as before.
+    try { program = parseWorkflow(a.source); parsed = { run: a.run, source: a.source, program } } catch { parsed = undefined }
+  }
+  const end = await runDeclaredStep(a.source, a.step, { file: a.file, args: a.args, cwd: a.cwd, env: a.env, home: o.home, signal: o.signal }, io, program)
   await io.out.flush?.()
   if (end.t === 'missing') throw new FshError(1, `run ${a.run}'s workflow declares no step ${a.step}`)
   return end
