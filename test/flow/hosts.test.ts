@@ -10,15 +10,21 @@ import { flowBox, type FlowBox } from './helpers.ts'
 
 const read = (b: FlowBox, name: string): string => { try { return readFileSync(join(b.dir, name), 'utf8').trim() } catch { return '' } }
 
+/** Runs a workflow of these lines with --local; it must succeed. Returns the run id. */
+async function runLocal(b: FlowBox, lines: string[]): Promise<string> {
+  b.write('w.fsh', lines.join('\n') + '\n')
+  const r = await b.sh.run('flow run --local w.fsh')
+  assert.is(r.exitCode, 0, r.stderr)
+  return r.stdout.trim()
+}
+
 test("two steps run in one host; the first's cd, export and variables are not seen by the second", async () => {
   const b = flowBox()
   mkdirSync(join(b.dir, 'sub'))
-  b.write('h.fsh', [
+  await runLocal(b, [
     'step first { ^sh -c \'echo $PPID\' > first.txt; cd sub; export LEAK=yes; let mine = 1 }',
     'step second --needs first { ^sh -c \'echo "$PPID ${LEAK-unset} $PWD"\' > second.txt; echo "[${mine}]" > mine.txt }',
-  ].join('\n') + '\n')
-  const r = await b.sh.run('flow run --local h.fsh')
-  assert.is(r.exitCode, 0, r.stderr)
+  ])
   const [host, leak, cwd] = read(b, 'second.txt').split(' ')
   assert.is(host, read(b, 'first.txt'), 'the same host ran both')
   assert.is(leak, 'unset')
@@ -28,16 +34,14 @@ test("two steps run in one host; the first's cd, export and variables are not se
 
 test('a step that leaves a process behind: the host is retired and the process ends with it; the next step gets another host', async () => {
   const b = flowBox()
-  b.write('bg.fsh', [
+  const id = await runLocal(b, [
     'step leave { ^sh -c \'sleep 30 & echo $! > bg.txt; echo $PPID > leave.txt; echo said\' }',
     'step next --needs leave { ^sh -c \'echo $PPID\' > next.txt }',
-  ].join('\n') + '\n')
-  const r = await b.sh.run('flow run --local bg.fsh')
-  assert.is(r.exitCode, 0, r.stderr)
+  ])
   const bg = Number(read(b, 'bg.txt'))
   await until(() => !alive(bg), 'the leftover process to be ended', 5000)
   assert.is.not(read(b, 'next.txt'), read(b, 'leave.txt'), 'the next step ran in a fresh host')
-  assert.is((await b.sh.run(`flow logs ${r.stdout.trim()} leave`)).stdout, 'said\n', 'the log is the step output, no more')
+  assert.is((await b.sh.run(`flow logs ${id} leave`)).stdout, 'said\n', 'the log is the step output, no more')
 })
 
 test('cancel of a step in a reused host that ignores SIGTERM: SIGKILL after the grace', async () => {
