@@ -47,10 +47,14 @@ export async function takeHost(env: Record<string, string>): Promise<Host> {
   const key = JSON.stringify(env)
   if (key !== sparesEnv) { closeStepHosts(); sparesEnv = key }
   let host: Host | undefined
-  // The one used last first: its code is the warmest.
-  while ((host = spares.pop()) && !(alive(host) && await host.clean)) killGroup(host.child.pid, 'SIGKILL')
-  host ??= startHost(env)
-  refAll(host, true)
+  // The one used last first: its code is the warmest. It may still be telling whether its last
+  // step left anything behind: waiting for that keeps this process up.
+  while ((host = spares.pop())) {
+    refAll(host, true)
+    if (alive(host) && await host.clean) break
+    killGroup(host.child.pid, 'SIGKILL')
+  }
+  if (!host) refAll(host = startHost(env), true)
   // Started after this step got going, not on its critical path; a launcher gone missing shows
   // when the next step takes a host.
   setImmediate(() => {
