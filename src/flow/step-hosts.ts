@@ -68,11 +68,16 @@ export async function takeHost(env: Record<string, string>): Promise<Host> {
 export function releaseHost(host: Host, retire: boolean): void {
   if (retire || host.attempts >= MAX_ATTEMPTS || !alive(host) || JSON.stringify(host.env) !== sparesEnv) { killGroup(host.child.pid, 'SIGKILL'); return }
   refAll(host, false)
-  host.clean = Promise.race([host.next().then(line => (JSON.parse(line) as { clean?: boolean }).clean === true), host.exited.then(() => false)])
+  host.clean = toldClean(host)
   // Retired as soon as it says a step left processes behind: they end now, not at the next step.
   void host.clean.then(ok => { if (!ok) { killGroup(host.child.pid, 'SIGKILL'); spares = spares.filter(h => h !== host) } })
   spares.push(host)
   idleFromNow()
+}
+
+/** The host's word, after an attempt's end, on whether the step left nothing in its group. */
+export function toldClean(host: Host): Promise<boolean> {
+  return Promise.race([host.next().then(line => (JSON.parse(line) as { clean?: boolean }).clean === true), host.exited.then(() => false)])
 }
 
 function idleFromNow(): void {

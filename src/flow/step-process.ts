@@ -10,7 +10,7 @@ import { formatDuration } from '../base/units.ts'
 import { killGroup } from '../runtime/external.ts'
 import { logPath } from './paths.ts'
 import { StepLog } from './logs.ts'
-import { assign, releaseHost, takeHost } from './step-hosts.ts'
+import { assign, releaseHost, takeHost, toldClean } from './step-hosts.ts'
 import type { AttemptEnd } from './exec.ts'
 import type { FlowStore, Run, Step, StepOutcome } from './store.ts'
 
@@ -91,7 +91,10 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   signal.addEventListener('abort', onAbort, { once: true })
   if (signal.aborted) onAbort()
 
-  const exit = await Promise.race([host.exited, ended.then(() => undefined)])
+  let exit = await Promise.race([host.exited, ended.then(() => undefined)])
+  // Stopped, and its host ended the attempt: if what the step started is still there (ignoring
+  // SIGTERM), it has until the grace is over, as ever.
+  if (!exit && stop && !(await toldClean(host))) exit = await host.exited
   if (exit && !exit.spawnError) {
     // The step's group may hold the pipes open (a background job): end it, then read what is left.
     killGroup(child.pid, 'SIGKILL')
