@@ -2,7 +2,7 @@
 // statement is collected (name, needs, options, where it is) instead of run, so loops, `let` and
 // `def` can generate steps. The same evaluation, told which step to run, runs that block in place
 // (with the variables the loop or the script had bound at that point) and stops there.
-import type { Pos } from '../lang/ast.ts'
+import type { Pos, Program } from '../lang/ast.ts'
 import { ParseError } from '../lang/parser.ts'
 import { CommandSet } from '../builtins.ts'
 import { Shell } from '../runtime/shell.ts'
@@ -159,8 +159,8 @@ export async function declareWorkflow(source: string, opts: EvalOptions): Promis
 export type StepEnd = { t: 'ran'; status: number } | { t: 'skipped'; reason: string } | { t: 'missing' }
 
 /** Evaluates the workflow up to step `target` and runs its block in place, on `io`; the rest of
- *  the file does not run. Checks the step's `--if` first. */
-export async function runDeclaredStep(source: string, target: string, opts: EvalOptions, io: IO): Promise<StepEnd> {
+ *  the file does not run. Checks the step's `--if` first. `program` is `source` parsed, if it was. */
+export async function runDeclaredStep(source: string, target: string, opts: EvalOptions, io: IO, program?: Program): Promise<StepEnd> {
   let end = { t: 'missing' } as StepEnd
   const shell = workflowShell(opts, async (call: StepCall) => {
     const decl = readStep(call.words, call.pos)
@@ -174,9 +174,14 @@ export async function runDeclaredStep(source: string, target: string, opts: Eval
     end = { t: 'ran', status }
     throw new ExitSignal(status)
   })
-  const { status } = await shell.execute(source, io, { errexit: true, positional: opts.args, signal: opts.signal })
+  const { status } = await shell.execute(source, io, { errexit: true, positional: opts.args, signal: opts.signal, program })
   // A failing block ends the script by errexit: its status is the step's.
   return end.t === 'ran' ? { t: 'ran', status } : end
+}
+
+/** `source` parsed as a workflow is (a host parses each run's copy once, not once per step). */
+export function parseWorkflow(source: string): Program {
+  return workflowShell({ file: '', args: [], cwd: '/', env: {}, home: { config: '', state: '' } }, async () => 0).parse(source)
 }
 
 function workflowShell(opts: EvalOptions, onStep: (call: StepCall) => Promise<number>): Shell {

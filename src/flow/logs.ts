@@ -9,18 +9,20 @@ import { dirname } from 'node:path'
 export const LOG_CAP_BYTES = 64 * 1024 * 1024
 
 export class StepLog {
-  private fd: number
-  private size: number
+  private fd = -1
+  private size = 0
 
-  constructor(readonly path: string, private readonly cap = LOG_CAP_BYTES) {
-    ensureDirSync(dirname(path))
-    this.fd = openSync(path, 'a', 0o600)
-    this.size = fstatSync(this.fd).size
-  }
+  /** The file is made at the first write: a step that prints nothing costs no file. */
+  constructor(readonly path: string, private readonly cap = LOG_CAP_BYTES) {}
 
   /** Appends every byte or throws (a full disk: ENOSPC). */
   write(chunk: Uint8Array | string): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (this.fd < 0) {
+      ensureDirSync(dirname(this.path))
+      this.fd = openSync(this.path, 'a', 0o600)
+      this.size = fstatSync(this.fd).size
+    }
     if (this.size + bytes.byteLength > this.cap / 2 && this.size > 0) this.rotate()
     for (let off = 0; off < bytes.byteLength;) off += writeSync(this.fd, bytes, off)
     this.size += bytes.byteLength
@@ -33,7 +35,7 @@ export class StepLog {
     this.size = 0
   }
 
-  close(): void { closeSync(this.fd) }
+  close(): void { if (this.fd >= 0) closeSync(this.fd); this.fd = -1 }
 }
 
 /** The parts of a step's log, oldest first (the older half, when it was rotated). */

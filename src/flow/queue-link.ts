@@ -4,6 +4,7 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { ensureDirSync } from '../state/dirs.ts'
 import { openSqliteStore } from '../queue/sqlite/store.ts'
+import { keptOpen } from './kept-open.ts'
 import type { Handlers, JobContext } from '../queue/handlers.ts'
 import type { FlowStore, Run, StepJob } from './store.ts'
 import { runStepJob, type StepPayload } from './step-job.ts'
@@ -16,18 +17,16 @@ const JOB_MAX_ATTEMPTS = 20
 /** Hands steps to the run's queue and records which job carries each. */
 export async function enqueueSteps(store: FlowStore, run: Run, jobs: readonly StepJob[]): Promise<void> {
   if (!jobs.length) return
-  ensureDirSync(dirname(run.queue))
-  const queue = openSqliteStore(run.queue)
-  try {
-    for (const j of jobs) {
-      const payload: StepPayload = { db: store.location, run: j.runId, step: j.step }
-      const [added] = await queue.add([{ type: STEP_JOB_TYPE, payload, runAt: j.runAt, key: `flow:${j.runId}:${j.step}:${j.attempt}`, maxAttempts: JOB_MAX_ATTEMPTS, backoffMs: 1000 }])
-      store.setJob(j.runId, j.step, added!.id)
-    }
-  } finally {
-    await queue.close()
+  const queue = keptOpen(queueKey(run), () => { ensureDirSync(dirname(run.queue)); return openSqliteStore(run.queue) })
+  for (const j of jobs) {
+    const payload: StepPayload = { db: store.location, run: j.runId, step: j.step }
+    const [added] = await queue.add([{ type: STEP_JOB_TYPE, payload, runAt: j.runAt, key: `flow:${j.runId}:${j.step}:${j.attempt}`, maxAttempts: JOB_MAX_ATTEMPTS, backoffMs: 1000 }])
+    store.setJob(j.runId, j.step, added!.id)
   }
 }
+
+/** Under what the run's queue is kept open (see kept-open.ts). */
+export const queueKey = (run: Run): string => `queue:${run.queue}`
 
 /** Whether each job may still run (queued or running), asked of the run's queue. */
 export async function jobsAlive(run: Run): Promise<(jobId: number) => boolean> {

@@ -4,7 +4,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { FshError } from '../base/errors.ts'
 import { declareWorkflow, type EvalOptions, type Problem } from './declare.ts'
-import { enqueueSteps, jobsAlive, runLocalWorker } from './queue-link.ts'
+import { enqueueSteps, jobsAlive, queueKey, runLocalWorker } from './queue-link.ts'
+import { closeKept } from './kept-open.ts'
+import { flowKey } from './step-job.ts'
 import { localQueuePath, sharedQueuePath } from './paths.ts'
 import { followRun } from './report.ts'
 import { closeStepHosts } from './step-hosts.ts'
@@ -63,6 +65,6 @@ export async function seeThrough(store: FlowStore, run: Run, o: { env: Record<st
     o.signal.removeEventListener('abort', onAbort)
     await worker
     await reconciling
-    if (run.local) closeStepHosts()
+    if (run.local) { closeStepHosts(); closeKept(queueKey(run), flowKey(store.location)) }
   }
 }

@@ -1,8 +1,9 @@
 // Warm step hosts. A step attempt runs in a process of its own (`fsh -c 'flow exec-step'`), and
-// starting one costs far more than a short step: so the worker starts them ahead of time. A host
-// is the leader of its own process group and tied to this worker by the socket on its fd 3 from
-// the start; it loads fsh, then waits on that socket for the one step attempt it will run (see
-// exec.ts), and exits after it. Taking a host starts the next one while the step runs.
+// starting one costs far more than a short step: so the worker starts them ahead of time and
+// reuses them. A host is the leader of its own process group and tied to this worker by the socket
+// on its fd 3 from the start; it loads fsh, then runs the attempts handed to it on that socket, one
+// at a time (see exec.ts). After an attempt it goes back to wait, unless it is retired: stopped
+// (cancel, timeout), a step left processes behind in its group, or it ran MAX_ATTEMPTS.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,20 +11,29 @@ import { dirname, join } from 'node:path'
 import type { Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { killGroup } from '../runtime/external.ts'
-import { WORKER_LINK_ENV, type Assignment } from './exec.ts'
+import { lineReader, WORKER_LINK_ENV, type Assignment } from './exec.ts'
 
 /** Hosts kept started and waiting: two keep a chain of short steps from waiting on a start. */
 const SPARES = 2
 /** Waiting hosts unused this long are ended (a worker run from a long-lived shell went idle). */
 const IDLE_MS = 30_000
+/** Attempts a host runs before it is retired: what a long-lived process may gather stays bounded. */
+export const MAX_ATTEMPTS = 100
 
 export interface HostExit { code: number | null; sig: NodeJS.Signals | null; spawnError?: Error }
 
 export interface Host {
   child: ChildProcess
-  /** The socket on the host's fd 3: its assignment goes in, its `skipped` note comes out. */
+  /** The socket on the host's fd 3: assignments go in, how each ended comes out. */
   link: Socket
+  /** The next line from the host. */
+  next(): Promise<string>
+  /** Whether the last attempt left nothing behind in its group (told after the attempt's end). */
+  clean: Promise<boolean>
   exited: Promise<HostExit>
+  env: Record<string, string>
+  /** Attempts handed to it so far. */
+  attempts: number
 }
 
 /** The waiting hosts, all started with one environment (a worker has one). */
@@ -33,21 +43,46 @@ let exitHooked = false
 let idleTimer: NodeJS.Timeout | undefined
 
 /** A started host for a step attempt under `env`; the next one starts meanwhile. */
-export function takeHost(env: Record<string, string>): Host {
+export async function takeHost(env: Record<string, string>): Promise<Host> {
   const key = JSON.stringify(env)
   if (key !== sparesEnv) { closeStepHosts(); sparesEnv = key }
   let host: Host | undefined
-  while ((host = spares.shift()) && !alive(host)) killGroup(host.child.pid, 'SIGKILL')
-  host ??= startHost(env)
-  refAll(host, true)
+  // The one used last first: its code is the warmest. It may still be telling whether its last
+  // step left anything behind: waiting for that keeps this process up.
+  while ((host = spares.pop())) {
+    refAll(host, true)
+    if (alive(host) && await host.clean) break
+    killGroup(host.child.pid, 'SIGKILL')
+  }
+  if (!host) refAll(host = startHost(env), true)
   // Started after this step got going, not on its critical path; a launcher gone missing shows
   // when the next step takes a host.
   setImmediate(() => {
     try { if (sparesEnv === key) while (spares.length < SPARES) spares.push(startHost(env)) } catch { /* see above */ }
   }).unref()
+  idleFromNow()
+  return host
+}
+
+/** After an attempt: the host waits for the next one, or is retired (its whole group ended). */
+export function releaseHost(host: Host, retire: boolean): void {
+  if (retire || host.attempts >= MAX_ATTEMPTS || !alive(host) || JSON.stringify(host.env) !== sparesEnv) { killGroup(host.child.pid, 'SIGKILL'); return }
+  refAll(host, false)
+  host.clean = toldClean(host)
+  // Retired as soon as it says a step left processes behind: they end now, not at the next step.
+  void host.clean.then(ok => { if (!ok) { killGroup(host.child.pid, 'SIGKILL'); spares = spares.filter(h => h !== host) } })
+  spares.push(host)
+  idleFromNow()
+}
+
+/** The host's word, after an attempt's end, on whether the step left nothing in its group. */
+export function toldClean(host: Host): Promise<boolean> {
+  return Promise.race([host.next().then(line => (JSON.parse(line) as { clean?: boolean }).clean === true), host.exited.then(() => false)])
+}
+
+function idleFromNow(): void {
   clearTimeout(idleTimer)
   idleTimer = setTimeout(closeStepHosts, IDLE_MS).unref()
-  return host
 }
 
 /** Ends the waiting hosts (a worker that stops; they would end with it anyway). */
@@ -58,7 +93,7 @@ export function closeStepHosts(): void {
 
 /** Hands the host its step attempt. */
 export function assign(host: Host, a: Assignment): void {
-  host.link.on('error', () => {})
+  host.attempts++
   host.link.write(JSON.stringify(a) + '\n')
 }
 
@@ -79,7 +114,8 @@ function startHost(env: Record<string, string>): Host {
     child.once('exit', (code, sig) => resolve({ code, sig }))
   })
   const link = child.stdio[3] as Socket
-  const host = { child, link, exited }
+  link.on('error', () => {})
+  const host = { child, link, next: lineReader(link), clean: Promise.resolve(true), exited, env, attempts: 0 }
   // A waiting host keeps nothing alive: the worker may end with hosts still waiting.
   refAll(host, false)
   return host

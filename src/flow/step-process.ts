@@ -3,13 +3,15 @@
 // lost lease ends all of it. Its stdout and stderr go to the step's log as they are written. A
 // socket on fd 3 ties it to this worker: when the worker dies, the step's group dies with it, so a
 // step never runs twice at once.
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { formatDuration } from '../base/units.ts'
 import { killGroup } from '../runtime/external.ts'
 import { logPath } from './paths.ts'
 import { StepLog } from './logs.ts'
-import { assign, takeHost } from './step-hosts.ts'
+import { assign, releaseHost, takeHost, toldClean } from './step-hosts.ts'
+import type { AttemptEnd } from './exec.ts'
 import type { FlowStore, Run, Step, StepOutcome } from './store.ts'
 
 /** setTimeout's ceiling: a longer grace would fire at once. */
@@ -36,15 +38,16 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   if (!existsSync(run.cwd)) { log.close(); return { t: 'failed', exitCode: null, error: `the run's directory ${run.cwd} is gone`, durationMs: elapsed() } }
   let host
   try {
-    host = takeHost(env)
+    host = await takeHost(env)
   } catch (e) {
     log.close()
     return { t: 'failed', exitCode: null, error: `cannot start the step: ${(e as Error).message}`, durationMs: elapsed() }
   }
-  const { child, link: control } = host
+  const { child } = host
+  const mark = `\n--- fsh step end ${randomBytes(12).toString('hex')} ---\n`
   assign(host, {
     run: run.id, step: step.name, file: run.file, source: run.source, args: run.args, cwd: run.cwd,
-    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location },
+    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location }, mark,
   })
   if (child.pid) store.setPid(run.id, step.name, child.pid)
 
@@ -58,20 +61,19 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
     killGroup(child.pid, 'SIGTERM')
     killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, Math.min(graceMs, MAX_TIMER_MS))
   }
-
-  const copy = (from: Readable | null) => from?.on('data', (chunk: Buffer) => {
+  const toLog = (chunk: Buffer) => {
     if (stop?.why === 'log') return
     try { log.write(chunk) } catch (e) { end('log', `the step's log cannot be written: ${(e as Error).message}`, 0) }
-  })
-  copy(child.stdout)
-  copy(child.stderr)
-  let skipped: string | undefined
-  let controlText = ''
-  control.on('data', (c: Buffer) => {
-    controlText += c.toString()
-    const m = /^skipped (.*)\n/m.exec(controlText)
-    if (m) skipped = m[1]
-  }).on('error', () => {})
+  }
+
+  // The attempt is over when the host has reported its end and both pipes have carried the mark.
+  let report: AttemptEnd | undefined
+  let settle!: () => void
+  const ended = new Promise<void>(resolve => { settle = resolve })
+  const marked = new Set<Readable>()
+  const check = () => { if (report && marked.size === 2) settle() }
+  const copiers = [child.stdout, child.stderr].map(from => from && untilMark(from, mark, toLog, () => { marked.add(from); check() }))
+  void host.next().then(line => { report = JSON.parse(line) as AttemptEnd; check() })
 
   const timeout = step.timeoutMs
   const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => end('timeout', `timed out after ${formatDuration(timeout)}`, TIMEOUT_GRACE_MS), timeout) : undefined
@@ -89,8 +91,11 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   signal.addEventListener('abort', onAbort, { once: true })
   if (signal.aborted) onAbort()
 
-  const { code, sig, spawnError } = await host.exited
-  if (!spawnError) {
+  let exit = await Promise.race([host.exited, ended.then(() => undefined)])
+  // Stopped, and its host ended the attempt: if what the step started is still there (ignoring
+  // SIGTERM), it has until the grace is over, as ever.
+  if (!exit && stop && !(await toldClean(host))) exit = await host.exited
+  if (exit && !exit.spawnError) {
     // The step's group may hold the pipes open (a background job): end it, then read what is left.
     killGroup(child.pid, 'SIGKILL')
     await new Promise<void>(resolve => {
@@ -104,16 +109,44 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   clearTimeout(killTimer)
   clearInterval(poll)
   signal.removeEventListener('abort', onAbort)
-  child.stdout?.destroy()
-  child.stderr?.destroy()
-  control.destroy()
+  for (const off of copiers) off?.()
+  if (exit) { child.stdout?.destroy(); child.stderr?.destroy(); host.link.destroy() }
+  else releaseHost(host, stop !== undefined)
   log.close()
 
   const durationMs = elapsed()
-  if (spawnError) return { t: 'failed', exitCode: null, error: `cannot start the step: ${spawnError.message}`, durationMs }
+  if (exit?.spawnError) return { t: 'failed', exitCode: null, error: `cannot start the step: ${exit.spawnError.message}`, durationMs }
   if (stop?.why === 'cancelled') return { t: 'cancelled', reason: stop.message, durationMs }
   if (stop) return { t: 'failed', exitCode: null, error: stop.message, durationMs }
-  if (skipped !== undefined && code === 0) return { t: 'skipped', reason: skipped }
-  if (code === 0) return { t: 'succeeded', durationMs }
-  return { t: 'failed', exitCode: code, error: code !== null ? `exit=${code}` : `killed by ${sig}`, durationMs }
+  if (exit) return { t: 'failed', exitCode: exit.code, error: exit.code !== null ? `the step's process ended (exit=${exit.code})` : `killed by ${exit.sig}`, durationMs }
+  if (report!.skipped !== undefined && report!.status === 0) return { t: 'skipped', reason: report!.skipped }
+  if (report!.status === 0) return { t: 'succeeded', durationMs }
+  return { t: 'failed', exitCode: report!.status, error: `exit=${report!.status}`, durationMs }
+}
+
+/** Copies `from` to `write` until `mark`, then calls `onMark` (what follows is not the attempt's:
+ *  a leftover process, whose host is retired). The tail that could be the start of the mark is held
+ *  back until the next chunk. Returns what stops the copying. */
+function untilMark(from: Readable, mark: string, write: (chunk: Buffer) => void, onMark: () => void): () => void {
+  const needle = Buffer.from(mark)
+  let held = Buffer.alloc(0)
+  let done = false
+  const onData = (chunk: Buffer) => {
+    if (done) return
+    const text = held.length ? Buffer.concat([held, chunk]) : chunk
+    const at = text.indexOf(needle)
+    if (at >= 0) {
+      done = true
+      if (at > 0) write(text.subarray(0, at))
+      onMark()
+      return
+    }
+    const keep = Math.min(needle.length - 1, text.length)
+    if (text.length > keep) write(text.subarray(0, text.length - keep))
+    held = Buffer.from(text.subarray(text.length - keep))
+  }
+  // Once the host is gone, what was held back is output too.
+  const onEnd = () => { if (!done && held.length) write(held); held = Buffer.alloc(0) }
+  from.on('data', onData).on('end', onEnd)
+  return () => { onEnd(); from.off('data', onData).off('end', onEnd) }
 }

@@ -99,18 +99,26 @@ export class FlowStore {
 
   close(): void { this.db.close() }
 
+  /** Statements are prepared once per store: a worker runs the same few for every step. */
+  private readonly statements = new Map<string, Database.Statement>()
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text)
+    if (!st) this.statements.set(text, st = this.db.prepare(text))
+    return st
+  }
+
   private tx<T>(fn: () => T): T {
     return sqliteGuard(this.location, () => this.db.transaction(fn).immediate())
   }
 
   private event(runId: string, step: string | null, from: string | null, to: string, reason: string, x: Extra = {}): void {
-    this.db.prepare('INSERT INTO events (ts, run_id, step, from_status, to_status, attempt, exit_code, duration_ms, retry_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO events (ts, run_id, step, from_status, to_status, attempt, exit_code, duration_ms, retry_ms, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(Date.now(), runId, step, from, to, x.attempt ?? null, x.exitCode ?? null, x.durationMs ?? null, x.retryMs ?? null, reason)
   }
 
   private moveStep(s: Step, to: StepStatus, reason: string, set: Record<string, unknown> = {}, x: Extra = {}): void {
     const cols = Object.keys(set)
-    this.db.prepare(`UPDATE steps SET status = ?${cols.map(c => `, ${c} = ?`).join('')} WHERE run_id = ? AND name = ?`).run(to, ...Object.values(set), s.runId, s.name)
+    this.sql(`UPDATE steps SET status = ?${cols.map(c => `, ${c} = ?`).join('')} WHERE run_id = ? AND name = ?`).run(to, ...Object.values(set), s.runId, s.name)
     this.event(s.runId, s.name, s.status, to, reason, { attempt: s.attempts, ...x })
     s.status = to
   }
@@ -118,7 +126,7 @@ export class FlowStore {
   private moveRun(r: Run, to: RunStatus, reason: string): void {
     const now = Date.now()
     const set = to === 'running' ? ', started_at = coalesce(started_at, ?), finished_at = NULL' : TERMINAL_RUN.has(to) ? ', finished_at = ?' : ''
-    this.db.prepare(`UPDATE runs SET status = ?${set} WHERE id = ?`).run(...(set ? [to, now, r.id] : [to, r.id]))
+    this.sql(`UPDATE runs SET status = ?${set} WHERE id = ?`).run(...(set ? [to, now, r.id] : [to, r.id]))
     this.event(r.id, null, r.status, to, reason)
     r.status = to
   }
@@ -126,7 +134,7 @@ export class FlowStore {
   // ---------------------------------------------------------------- reading
 
   run(id: string): Run | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined
+    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined
     return row && toRun(row)
   }
 
@@ -138,20 +146,20 @@ export class FlowStore {
   }
 
   runs(): Run[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at, rowid').all() as Row[]).map(toRun)
+    return (this.sql('SELECT * FROM runs ORDER BY created_at, rowid').all() as Row[]).map(toRun)
   }
 
   steps(runId: string): Step[] {
-    return (this.db.prepare('SELECT * FROM steps WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map(toStep)
+    return (this.sql('SELECT * FROM steps WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map(toStep)
   }
 
   step(runId: string, name: string): Step | undefined {
-    const row = this.db.prepare('SELECT * FROM steps WHERE run_id = ? AND name = ?').get(runId, name) as Row | undefined
+    const row = this.sql('SELECT * FROM steps WHERE run_id = ? AND name = ?').get(runId, name) as Row | undefined
     return row && toStep(row)
   }
 
   events(runId: string, afterSeq = 0, limit = 1000): FlowEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, afterSeq, limit) as Row[]).map(toEvent)
+    return (this.sql('SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(runId, afterSeq, limit) as Row[]).map(toEvent)
   }
 
   // ---------------------------------------------------------------- changes
@@ -159,10 +167,10 @@ export class FlowStore {
   createRun(r: Omit<Run, 'status' | 'createdAt' | 'startedAt' | 'finishedAt'>, steps: readonly StepDecl[]): Run {
     return this.tx(() => {
       const now = Date.now()
-      this.db.prepare('INSERT INTO runs (id, file, source, sha256, args, cwd, status, concurrency, queue, local, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO runs (id, file, source, sha256, args, cwd, status, concurrency, queue, local, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(r.id, r.file, r.source, r.sha256, JSON.stringify(r.args), r.cwd, 'queued', r.concurrency, r.queue, r.local ? 1 : 0, now)
       this.event(r.id, null, null, 'queued', `flow run ${r.file}`)
-      const add = this.db.prepare('INSERT INTO steps (run_id, name, seq, needs, retries, backoff_ms, timeout_ms, if_expr, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      const add = this.sql('INSERT INTO steps (run_id, name, seq, needs, retries, backoff_ms, timeout_ms, if_expr, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       steps.forEach((s, k) => {
         add.run(r.id, s.name, k, JSON.stringify(s.needs), s.retries, s.backoffMs, s.timeoutMs, s.if, 'waiting')
         this.event(r.id, s.name, null, 'waiting', s.needs.length ? `declared, needs ${s.needs.join(', ')}` : 'declared')
@@ -211,7 +219,7 @@ export class FlowStore {
 
   /** The queue job that carries a step's next attempt. */
   setJob(runId: string, step: string, jobId: number): void {
-    this.db.prepare("UPDATE steps SET job_id = ? WHERE run_id = ? AND name = ? AND status = 'queued'").run(jobId, runId, step)
+    this.sql("UPDATE steps SET job_id = ? WHERE run_id = ? AND name = ? AND status = 'queued'").run(jobId, runId, step)
   }
 
   /** A worker took job `jobId` for the step. `start`: run it as attempt N. `none`: nothing to do
@@ -247,7 +255,7 @@ export class FlowStore {
   }
 
   setPid(runId: string, name: string, pid: number | null): void {
-    this.db.prepare('UPDATE steps SET pid = ? WHERE run_id = ? AND name = ?').run(pid, runId, name)
+    this.sql('UPDATE steps SET pid = ? WHERE run_id = ? AND name = ?').run(pid, runId, name)
   }
 
   /** Records how an attempt ended; a failure with retries left is queued again after its delay. */
@@ -284,7 +292,7 @@ export class FlowStore {
           this.moveStep(s, 'cancelled', reason, { finished_at: Date.now() })
         } else if (s.status === 'running') {
           // Its worker sees this within a poll and stops it with this grace; the job stays its own.
-          this.db.prepare('UPDATE steps SET cancel_requested = ? WHERE run_id = ? AND name = ?').run(Math.max(1, Math.round(graceMs)), runId, s.name)
+          this.sql('UPDATE steps SET cancel_requested = ? WHERE run_id = ? AND name = ?').run(Math.max(1, Math.round(graceMs)), runId, s.name)
         }
       }
       this.moveRun(run, 'cancelled', reason)
@@ -343,16 +351,16 @@ export class FlowStore {
   }
 
   private skippedByNeed(s: Step): boolean {
-    const last = this.db.prepare("SELECT reason FROM events WHERE run_id = ? AND step = ? AND to_status = 'skipped' ORDER BY seq DESC LIMIT 1").pluck().get(s.runId, s.name) as string | undefined
+    const last = this.sql("SELECT reason FROM events WHERE run_id = ? AND step = ? AND to_status = 'skipped' ORDER BY seq DESC LIMIT 1").pluck().get(s.runId, s.name) as string | undefined
     return last?.startsWith('needs ') ?? false
   }
 
   addArtifact(a: Omit<Artifact, 'createdAt'>): void {
-    this.db.prepare('INSERT OR REPLACE INTO artifacts (run_id, name, step, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(a.runId, a.name, a.step, a.size, a.sha256, Date.now())
+    this.sql('INSERT OR REPLACE INTO artifacts (run_id, name, step, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(a.runId, a.name, a.step, a.size, a.sha256, Date.now())
   }
 
   artifacts(runId: string): Artifact[] {
-    return (this.db.prepare('SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, name').all(runId) as Row[]).map(toArtifact)
+    return (this.sql('SELECT * FROM artifacts WHERE run_id = ? ORDER BY created_at, name').all(runId) as Row[]).map(toArtifact)
   }
 }
 

@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   state?: RunState
   /** The script's file name: its errors say FILE:LINE:COL. */
   file?: string
+  /** `source` already parsed (a caller that runs one text many times parses it once). */
+  program?: Program
 }
 
 export interface ExecuteResult {
@@ -97,7 +99,7 @@ export class Shell {
     const state = opts.state ?? this.interp.state
     let prog
     try {
-      prog = this.interp.parse(source)
+      prog = opts.program ?? this.interp.parse(source)
     } catch (e) {
       io.err.write(formatError(e) + '\n')
       state.lastExit = EXIT.usage
