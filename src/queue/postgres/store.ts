@@ -357,7 +357,9 @@ class PostgresJobStore implements JobStore {
 
   private async query<R>(text: string, values: readonly unknown[] = [], db: Db = this.pool): Promise<pg.QueryResult<R>> {
     try {
-      return await db.query<R>(text, values)
+      // A statement of its own is rolled back whole when the server breaks a deadlock with it (a
+      // worker's heartbeat and its settle lock the same rows from two connections): run it again.
+      return db === this.pool ? await retryingConflicts(() => db.query<R>(text, values)) : await db.query<R>(text, values)
     } catch (err) {
       throw postgresError(this.target, err)
     }
@@ -374,15 +376,39 @@ class PostgresJobStore implements JobStore {
     }
     let broken: unknown
     try {
-      await c.query('BEGIN')
-      const out = await fn(c)
-      await c.query('COMMIT')
-      return out
+      // A transaction the server broke off to end a deadlock left nothing behind: it runs again.
+      return await retryingConflicts(async () => {
+        await c.query('BEGIN')
+        try {
+          const out = await fn(c)
+          await c.query('COMMIT')
+          return out
+        } catch (err) {
+          await c.query('ROLLBACK').catch(e => { broken = e })
+          if (broken) throw broken
+          throw err
+        }
+      })
     } catch (err) {
-      await c.query('ROLLBACK').catch(e => { broken = e })
       throw postgresError(this.target, err)
     } finally {
       c.release(broken instanceof Error ? broken : undefined)
+    }
+  }
+}
+
+/** SQLSTATEs of work the server undid whole to let another go on: deadlock, serialization failure. */
+const CONFLICTS = new Set(['40P01', '40001'])
+const CONFLICT_TRIES = 5
+
+async function retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (err) {
+      if (attempt >= CONFLICT_TRIES || !CONFLICTS.has((err as { code?: string }).code ?? '')) throw err
+      // Full jitter, so the two sides do not meet again at once.
+      await new Promise(r => setTimeout(r, Math.random() * 10 * attempt))
     }
   }
 }
