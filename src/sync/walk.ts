@@ -46,7 +46,7 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
     let dirents: Dirent[]
     const prefix = dir ? dir + '/' : ''
     try {
-      dirents = readdirSync(fullPath(root, dir), { withFileTypes: true, encoding: 'latin1' as BufferEncoding })
+      dirents = readdirSync(fullPath(root, dir), { withFileTypes: true, encoding: 'latin1' })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dir === start) into.errors.push({ path: dir, reason: reasonOf(err) })
       continue
