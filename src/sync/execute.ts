@@ -43,6 +43,8 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
   const inFlight = new Set<Buffer>()
   const fail = (op: Op, err: unknown): void => o.onOp({ op: 'error', path: op.path, bytes: 0, reason: `${op.op}: ${reasonOf(err)}` })
   const dst = (key: string) => fullPath(o.dstRoot, key)
+  /** The previous batch of files being flushed and renamed into place. */
+  let landing: Promise<void> = Promise.resolve()
 
   try {
     // Deletes: all but directories at once, then directories a level at a time, deepest first.
@@ -74,7 +76,8 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
     // Files are copied in batches: each file into its temporary, then the batch's data made
     // durable at once, then the renames. One flush per batch instead of one fsync per file (which
     // costs milliseconds each on a journaling disk) and the same promise: no name shows a file
-    // whose data is not on disk.
+    // whose data is not on disk. While a batch is flushed and renamed the next one is copied, so
+    // the disk writes out the one while the other is read.
     for (const batch of batches(plan.transfers)) {
       const ready: { op: Op; tmp: Buffer }[] = []
       const perFile = batch.length < FLUSH_FROM_FILES
@@ -94,13 +97,11 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
           fail(op, err)
         }
       })
-      if (!perFile && ready.length) {
-        await flushFileSystem(o.dstRoot).catch(() => forEachLimit(ready, o.concurrency, signal, ({ tmp }) => syncFile(tmp)))
-      }
-      await forEachLimit(ready, o.concurrency, signal, async ({ op, tmp }) => {
-        try { await rename(tmp, dst(op.path)); inFlight.delete(tmp); finish(op) } catch (err) { fail(op, err) }
-      })
+      await landing
+      landing = land(ready, !perFile)
+      landing.catch(() => {}) // awaited before the next batch lands, or in finally
     }
+    await landing
 
     for (const level of byDepth(plan.dirAttrs.map(path => ({ path })), true)) {
       await forEachLimit(level, o.concurrency, signal, async ({ path }) => {
@@ -109,7 +110,18 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
       })
     }
   } finally {
+    await landing.catch(() => {})
     await Promise.all([...inFlight].map(p => unlink(p).catch(() => {})))
+  }
+
+  /** Makes a batch's temporaries durable (flushed together unless each was synced) and renames them into place. */
+  async function land(ready: { op: Op; tmp: Buffer }[], flush: boolean): Promise<void> {
+    if (flush && ready.length) {
+      await flushFileSystem(o.dstRoot).catch(() => forEachLimit(ready, o.concurrency, signal, ({ tmp }) => syncFile(tmp)))
+    }
+    await forEachLimit(ready, o.concurrency, signal, async ({ op, tmp }) => {
+      try { await rename(tmp, dst(op.path)); inFlight.delete(tmp); finish(op) } catch (err) { fail(op, err) }
+    })
   }
 
   function finish(op: Op): void {

@@ -7,7 +7,7 @@
 import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs'
 import type { ExcludeTest } from './exclude.ts'
 import { isTempName } from './temp-files.ts'
-import { fullPath, joinKey, shownPath, type Entry, type EntryType, type Tree, type WalkError } from './tree.ts'
+import { fullPath, shownPath, type Entry, type EntryType, type Tree, type WalkError } from './tree.ts'
 
 export interface WalkOptions {
   signal: AbortSignal
@@ -23,8 +23,6 @@ export interface Walk {
   temps: string[]
 }
 
-const SLASH = Buffer.from('/')
-
 /** Entries read between two turns of the event loop, at most (a huge directory is read at once). */
 const ENTRIES_PER_TURN = 2048
 
@@ -33,6 +31,8 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
   const { signal, exclude } = opts
   const recursive = opts.recursive ?? true
   const pending: string[] = [start]
+  // The root's bytes (UTF-8) as latin1, to prefix keys with: the full path of an entry as bytes.
+  const rootPrefix = Buffer.from(root.endsWith('/') ? root : root + '/').toString('latin1')
   let sinceTurn = 0
   while (pending.length) {
     if (sinceTurn >= ENTRIES_PER_TURN) {
@@ -41,23 +41,23 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
     }
     signal.throwIfAborted()
     const dir = pending.pop()!
+    // Names as latin1 strings: one char per byte, so they are keys already (tree.ts), with no
+    // Buffer per name to allocate, convert and collect.
     let dirents: Dirent[]
-    const dirPath = fullPath(root, dir)
-    const prefix = Buffer.concat([dirPath, SLASH])
+    const prefix = dir ? dir + '/' : ''
     try {
-      dirents = readdirSync(dirPath, { withFileTypes: true, encoding: 'buffer' }) as unknown as Dirent[]
+      dirents = readdirSync(fullPath(root, dir), { withFileTypes: true, encoding: 'latin1' })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dir === start) into.errors.push({ path: dir, reason: reasonOf(err) })
       continue
     }
     sinceTurn += dirents.length + 1
     for (const d of dirents) {
-      const nameBytes = d.name as unknown as Buffer
-      const name = nameBytes.toString('latin1')
-      const key = joinKey(dir, name)
+      const name = d.name
+      const key = prefix + name
       if (isTempName(name)) { if (!d.isDirectory()) into.temps.push(key); continue }
       if (exclude && exclude(shownPath(key), d.isDirectory())) continue
-      const path = Buffer.concat([prefix, nameBytes], prefix.length + nameBytes.length)
+      const path = Buffer.from(rootPrefix + key, 'latin1')
       let st: Stats
       try { st = lstatSync(path) } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') into.errors.push({ path: key, reason: reasonOf(err) })

@@ -128,6 +128,17 @@ test('names that are not UTF-8 or hold a newline survive byte for byte', async (
   assert.equal((await sync(t.dir, '')).ops, [], 'and compare equal next time')
 })
 
+test('SRC and DST under a directory whose name is not ASCII', async () => {
+  const dir = join(root, `${++n}-dé-ü`)
+  mkdirSync(join(dir, 'src/sub'), { recursive: true })
+  writeFileSync(join(dir, 'src/sub/f.txt'), 'f')
+  const r = await sync(dir, '')
+  assert.is(r.exitCode, 0, r.stderr)
+  assert.equal(r.ops, ['copy sub/f.txt', 'mkdir sub'])
+  assert.is(readFileSync(join(dir, 'dst/sub/f.txt'), 'utf8'), 'f')
+  assert.equal((await sync(dir, '')).ops, [], 'and compare equal next time')
+})
+
 test('a symlink loop is copied as links, never followed', async () => {
   const t = pair({ 'd/f': 'f' })
   symlinkSync('.', join(t.src, 'd/self'))
