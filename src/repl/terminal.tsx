@@ -135,7 +135,16 @@ class InkTerminal implements Terminal {
     })
   }
 
-  private readonly setWriter = (w: (data: string) => void) => { this.writer = w }
+  /** Output written after Ink drew its first frame and before the view gave us its writer: sent
+   *  straight to the terminal, it would sit where Ink's next frame clears its own lines. */
+  private held: (Uint8Array | string)[] = []
+
+  private readonly setWriter = (w: (data: string) => void) => {
+    this.writer = w
+    const held = this.held
+    this.held = []
+    for (const chunk of held) this.write(chunk)
+  }
 
   private async unmount(): Promise<void> {
     if (!this.ink) return
@@ -144,6 +153,9 @@ class InkTerminal implements Terminal {
     this.ink.unmount()
     this.ink = undefined
     this.writer = undefined
+    const held = this.held
+    this.held = []
+    for (const chunk of held) this.print(chunk)
   }
 
   listen(typedAlready: Buffer[] = []): void {
@@ -197,7 +209,8 @@ class InkTerminal implements Terminal {
       this.tty.stream.cork()
       this.writer(chunk as string)
       this.tty.stream.uncork()
-    } else this.print(chunk)
+    } else if (this.ink) this.held.push(chunk)
+    else this.print(chunk)
   }
 
   /** Straight to the terminal, in order with everything else we wrote. */
