@@ -3,11 +3,8 @@
 // records here in batches over the IPC channel, and exits when that channel closes, so nothing
 // outlives this process. A worker that dies while serving is replaced.
 import cluster, { type Worker } from 'node:cluster'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { RequestLog } from '../../src/http/app.ts'
-import { FshError, type Ctx } from '../../src/prelude.ts'
+import { FshError, fshLauncher, type Ctx } from '../../src/prelude.ts'
 import type { ServeConfig } from './options.ts'
 import type { RecordFeed } from './record-feed.ts'
 import { startServer } from './server.ts'
@@ -106,11 +103,9 @@ export async function runWorker(cfg: ServeConfig, ctx: Ctx<any>): Promise<void> 
 
 /** The fsh launcher of this installation (bin/fsh.js), from the source tree or the bundle. */
 function fshBin(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const bin = join(dir, 'bin', 'fsh.js')
-    if (existsSync(bin)) return bin
-  }
-  throw new FshError(1, '--workers needs the fsh launcher (bin/fsh.js), which this installation lacks')
+  const bin = fshLauncher()
+  if (!bin) throw new FshError(1, '--workers needs the fsh launcher (bin/fsh.js), which this installation lacks')
+  return bin
 }
 
 export const isClusterWorker = (): boolean => cluster.isWorker

@@ -5,11 +5,9 @@
 // at a time (see exec.ts). After an attempt it goes back to wait, unless it is retired: stopped
 // (cancel, timeout), a step left processes behind in its group, or it ran MAX_ATTEMPTS.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
 import type { Socket } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { fshLauncher } from '../base/launcher.ts'
 import { killGroup } from '../runtime/external.ts'
 import { lineReader, WORKER_LINK_ENV, type Assignment } from './exec.ts'
 
@@ -127,9 +125,7 @@ function refAll({ child, link }: Host, on: boolean): void {
 
 /** The fsh launcher of this installation (bin/fsh.js), from the source tree or the bundle. */
 function fshBin(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const bin = join(dir, 'bin', 'fsh.js')
-    if (existsSync(bin)) return bin
-  }
-  throw new Error('the fsh launcher (bin/fsh.js) is missing from this installation: steps cannot start')
+  const bin = fshLauncher()
+  if (!bin) throw new Error('the fsh launcher (bin/fsh.js) is missing from this installation: steps cannot start')
+  return bin
 }
