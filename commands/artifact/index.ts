@@ -1,7 +1,7 @@
 // `artifact save PATH [--name N]`: inside a flow step, keeps a file with the run.
 import { basename } from 'node:path'
 import { defineCommand } from '../../src/prelude.ts'
-import { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 import { saveArtifact } from '../../src/flow/artifacts.ts'
 
 const save = defineCommand({
@@ -12,15 +12,15 @@ const save = defineCommand({
   output: 'record',
   examples: [{ line: 'artifact save report.txt', files: { 'report.txt': 'ok\n' }, exit: 1, description: 'outside a flow step it says so' }],
   async run(ctx) {
-    const { FLOW_RUN: runId, FLOW_DB: db, FLOW_STEP: step } = ctx.env
+    const { FLOW_RUN: runId, FLOW_DB: db, FLOW_DIR: dir, FLOW_STEP: step } = ctx.env
     if (!runId || !db) return ctx.fail('artifact save works inside a flow step (FLOW_RUN and FLOW_DB are not set)')
     const [path] = ctx.args
-    const store = new FlowStore(db)
+    const store = await openFlowStore(db, dir ?? ctx.shell.home.state)
     try {
       const a = await saveArtifact(store, { runId, step: step ?? null, cwd: ctx.cwd, path: ctx.resolve(path), shown: path, name: ctx.flags.name ?? basename(path), signal: ctx.signal })
       return { name: a.name, size: a.size, sha256: a.sha256 }
     } finally {
-      store.close()
+      await store.close()
     }
   },
 })

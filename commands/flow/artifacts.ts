@@ -10,6 +10,6 @@ export default defineCommand({
   output: 'records',
   examples: [{ line: 'flow artifacts nosuchrun', exit: 1 }],
   async *run(ctx) {
-    yield* await withFlow(ctx, store => store.artifacts(store.mustRun(ctx.args[0]).id).map(a => ({ name: a.name, step: a.step, size: a.size, sha256: a.sha256, created: new Date(a.createdAt).toISOString() })))
+    yield* await withFlow(ctx, async store => (await store.artifacts((await store.mustRun(ctx.args[0])).id)).map(a => ({ name: a.name, step: a.step, size: a.size, sha256: a.sha256, created: new Date(a.createdAt).toISOString() })))
   },
 })

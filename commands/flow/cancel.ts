@@ -17,11 +17,11 @@ export default defineCommand({
   output: 'records',
   examples: [{ line: 'flow cancel nosuchrun', exit: 1 }],
   async *run(ctx) { yield* await withFlow(ctx, async store => {
-    const run = store.mustRun(ctx.args[0])
-    await cancelJobs(run, store.cancelRun(run.id, 'cancelled by flow cancel', ctx.flags.grace))
+    const run = await store.mustRun(ctx.args[0])
+    await cancelJobs(store, run, await store.cancelRun(run.id, 'cancelled by flow cancel', ctx.flags.grace))
     // Wait for the workers to stop the running steps (they look every 200ms), a little past the grace.
     const deadline = Date.now() + ctx.flags.grace + 5000
-    while (store.steps(run.id).some(s => s.status === 'running') && Date.now() < deadline && !ctx.signal.aborted) await sleep(100)
-    return store.steps(run.id).map(stepRecord)
+    while ((await store.steps(run.id)).some(s => s.status === 'running') && Date.now() < deadline && !ctx.signal.aborted) await sleep(100)
+    return (await store.steps(run.id)).map(stepRecord)
   }) },
 })

@@ -1,26 +1,28 @@
 // What the `flow` subcommands share: the --db flag, opening the store, following a run.
 import type { Ctx, FlagSpec } from '../../src/prelude.ts'
-import { FlowStore, type Run } from '../../src/flow/store.ts'
-import { flowDbPath } from '../../src/flow/paths.ts'
+import type { FlowStore, Run } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
+import { isPostgresUrl } from '../../src/queue/open.ts'
 import { seeThrough } from '../../src/flow/runner.ts'
 import { tailLine } from '../../src/flow/report.ts'
 
 export const dbFlag = {
-  db: { type: 'string', arg: 'FILE', describe: 'the flow database (default: flow.db in the state dir; the queue is queue.db beside it)' },
+  db: { type: 'string', arg: 'FILE', describe: 'the flow database: a file (default: flow.db in the state dir; the queue is queue.db beside it) or a postgres:// URL (the queue is in the same database)' },
 } as const satisfies Record<string, FlagSpec>
 
 export const runArg = { name: 'run', type: 'string', describe: 'the run id' } as const
 
-export function openFlow(ctx: Ctx<{ db?: string }>): FlowStore {
-  return new FlowStore(flowDbPath(ctx.flags.db === undefined ? undefined : ctx.resolve(ctx.flags.db), ctx.shell.home.state))
+export function openFlow(ctx: Ctx<{ db?: string }>): Promise<FlowStore> {
+  const db = ctx.flags.db
+  return openFlowStore(db === undefined || isPostgresUrl(db) ? db : ctx.resolve(db), ctx.shell.home.state)
 }
 
 export async function withFlow<T>(ctx: Ctx<{ db?: string }>, fn: (store: FlowStore) => T | Promise<T>): Promise<T> {
-  const store = openFlow(ctx)
+  const store = await openFlow(ctx)
   try {
     return await fn(store)
   } finally {
-    store.close()
+    await store.close()
   }
 }
 

@@ -16,11 +16,11 @@ socket, runs it and exits.`,
   async run(ctx) {
     const [runId, step] = ctx.args
     if (runId !== undefined && step === undefined) ctx.usage('expects a STEP after RUN')
-    const store = runId !== undefined ? openFlow(ctx) : undefined
+    const store = runId !== undefined ? await openFlow(ctx) : undefined
     try {
       ctx.exitCode = await execStep({ from: store && { store, runId: runId!, step: step! }, env: { ...ctx.env }, home: ctx.shell.home, signal: ctx.signal })
     } finally {
-      store?.close()
+      await store?.close()
     }
   },
 })

@@ -12,7 +12,7 @@ export default defineCommand({
   output: 'bytes',
   examples: [{ line: 'flow get nosuchrun report.txt', exit: 1 }],
   async *run(ctx) {
-    const path = await withFlow(ctx, store => artifactPath(store, store.mustRun(ctx.args[0]).id, ctx.args[1]))
+    const path = await withFlow(ctx, async store => artifactPath(store, (await store.mustRun(ctx.args[0])).id, ctx.args[1]))
     if (ctx.flags.out !== undefined) { await writeFileFromStream(ctx.resolve(ctx.flags.out), path, ctx.signal); return }
     for await (const chunk of createReadStream(path, { signal: ctx.signal }) as AsyncIterable<Buffer>) yield chunk
   },

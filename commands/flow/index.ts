@@ -21,7 +21,10 @@ A workflow is an fsh script whose \`step NAME [--needs a,b] [--retries N] [--bac
 [--timeout 10m] [--if COND] { ... }\` statements declare steps; the rest of the file is ordinary fsh
 (let, def, loops that generate steps), evaluated again for each step so the block sees the same
 variables. --if COND is a command line checked when the step is ready (true/false decide at once).
-Runs live in flow.db in the state dir; steps become flow.step jobs in queue.db beside it.
+Runs live in flow.db in the state dir; steps become flow.step jobs in queue.db beside it. With
+--db postgres://..., runs live in that database beside the queue's tables (workers on many hosts:
+\`queue work --db\` with the same URL); step logs and artifacts stay in the state dir of the host
+that ran the step.
 Run: queued -> running -> succeeded | failed | cancelled. Step: waiting -> queued -> running ->
 succeeded | failed | skipped | cancelled; every change is an event with its reason. A failure with
 retries left waits --backoff (doubling each time) and runs again; a worker killed mid-step loses

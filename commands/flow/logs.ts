@@ -19,19 +19,19 @@ ${LOG_CAP_BYTES / 1024 / 1024} MiB: past half of it, the older half is dropped.`
   examples: [{ line: 'flow logs nosuchrun', exit: 1 }],
   async *run(ctx) {
     const [runId, only] = ctx.args
-    const flow = openFlow(ctx)
+    const flow = await openFlow(ctx)
     try {
-      const run = flow.mustRun(runId)
-      const names = flow.steps(run.id).map(s => s.name)
+      const run = await flow.mustRun(runId)
+      const names = (await flow.steps(run.id)).map(s => s.name)
       if (only !== undefined && !names.includes(only)) ctx.fail(`run ${run.id} has no step ${only}`)
       const wanted = only === undefined ? names : [only]
       if (ctx.flags.follow) { yield* followLogs(flow, run.id, wanted, only === undefined, ctx.signal); return }
       for (const name of wanted) {
         if (only === undefined) yield Buffer.from(`== ${name} ==\n`)
-        for (const part of logParts(logPath(flow.location, run.id, name))) yield* readFrom(part, 0)
+        for (const part of logParts(logPath(flow.files, run.id, name))) yield* readFrom(part, 0)
       }
     } finally {
-      flow.close()
+      await flow.close()
     }
   },
 })
@@ -39,16 +39,16 @@ ${LOG_CAP_BYTES / 1024 / 1024} MiB: past half of it, the older half is dropped.`
 async function* followLogs(flow: FlowStore, runId: string, names: string[], headers: boolean, signal: AbortSignal): AsyncGenerator<Buffer> {
   for (const name of names) {
     // Wait for the step to start (or to end without running).
-    let step = flow.step(runId, name)!
-    while ((step.status === 'waiting' || step.status === 'queued') && !signal.aborted) { await sleep(100); step = flow.step(runId, name)! }
-    const path = logPath(flow.location, runId, name)
+    let step = (await flow.step(runId, name))!
+    while ((step.status === 'waiting' || step.status === 'queued') && !signal.aborted) { await sleep(100); step = (await flow.step(runId, name))! }
+    const path = logPath(flow.files, runId, name)
     if (headers) yield Buffer.from(`== ${name} ==\n`)
     let offset = 0
     for (;;) {
       const size = sizeOf(path)
       if (size < offset) offset = 0 // rotated
       for (const c of readFrom(path, offset)) { offset += c.byteLength; yield c }
-      if (TERMINAL_STEP.has(flow.step(runId, name)!.status) && sizeOf(path) === offset) break
+      if (TERMINAL_STEP.has((await flow.step(runId, name))!.status) && sizeOf(path) === offset) break
       if (signal.aborted) return
       await sleep(100)
     }

@@ -9,5 +9,9 @@ export default defineCommand({
   flags: { ...dbFlag },
   output: 'records',
   examples: [{ line: 'flow ls | count', output: '0' }],
-  async *run(ctx) { yield* await withFlow(ctx, store => store.runs().map(r => runRecord(r, store.steps(r.id)))) },
+  async *run(ctx) { yield* await withFlow(ctx, async store => {
+    const out = []
+    for (const r of await store.runs()) out.push(runRecord(r, await store.steps(r.id)))
+    return out
+  }) },
 })

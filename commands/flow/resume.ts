@@ -11,11 +11,11 @@ export default defineCommand({
   output: 'any',
   examples: [{ line: 'flow resume nosuchrun', exit: 1 }],
   run: ctx => withFlow(ctx, async store => {
-    const run = store.mustRun(ctx.args[0])
-    const afterSeq = store.events(run.id, 0, 1e9).pop()?.seq
+    const run = await store.mustRun(ctx.args[0])
+    const afterSeq = await store.lastEventSeq(run.id)
     // A --local run's queue has no other worker: whatever it held is gone with the process.
-    await enqueueSteps(store, run, store.reconcile(run.id, run.local ? () => false : await jobsAlive(run)))
-    await enqueueSteps(store, run, store.resume(run.id, 'resumed by flow resume'))
+    await enqueueSteps(store, run, await store.reconcile(run.id, run.local ? () => false : await jobsAlive(store, run)))
+    await enqueueSteps(store, run, await store.resume(run.id, 'resumed by flow resume'))
     if (ctx.flags.wait || run.local) await waitForRun(ctx, store, run, afterSeq)
     return run.id
   }),

@@ -11,9 +11,9 @@ export default defineCommand({
   output: 'any',
   examples: [{ line: 'flow retry nosuchrun build', exit: 1 }],
   run: ctx => withFlow(ctx, async store => {
-    const run = store.mustRun(ctx.args[0])
-    const afterSeq = store.events(run.id, 0, 1e9).pop()?.seq
-    await enqueueSteps(store, run, store.retryStep(run.id, ctx.args[1], 'retried by flow retry'))
+    const run = await store.mustRun(ctx.args[0])
+    const afterSeq = await store.lastEventSeq(run.id)
+    await enqueueSteps(store, run, await store.retryStep(run.id, ctx.args[1], 'retried by flow retry'))
     if (ctx.flags.wait || run.local) await waitForRun(ctx, store, run, afterSeq)
     return run.id
   }),

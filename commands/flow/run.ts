@@ -8,7 +8,7 @@ export default defineCommand({
   summary: 'Start a run of a workflow; print its id (--wait: follow it to the end)',
   description: `
 Steps whose needs succeeded become jobs of type flow.step in the queue (queue.db beside the flow
-database), run by \`queue work\` workers; with --local, this process runs them itself and waits.
+database, or the queue in the same PostgreSQL database), run by \`queue work\` workers; with --local, this process runs them itself and waits.
 Each step runs in a process group of its own; its stdout and stderr go to its log. The workflow's
 text is recorded with the run: editing the file later does not change a run.`,
   args: [{ name: 'file', type: 'path', describe: 'the workflow (.fsh)' }, { name: 'args', type: 'string', optional: true, variadic: true, describe: 'its arguments ($1 ...)' }],

@@ -10,5 +10,5 @@ export default defineCommand({
   args: [runArg],
   output: 'records',
   examples: [{ line: 'flow show nosuchrun', exit: 1 }],
-  async *run(ctx) { yield* await withFlow(ctx, store => store.steps(store.mustRun(ctx.args[0]).id).map(stepRecord)) },
+  async *run(ctx) { yield* await withFlow(ctx, async store => (await store.steps((await store.mustRun(ctx.args[0])).id)).map(stepRecord)) },
 })

@@ -17,7 +17,7 @@ export default defineCommand({
     let wake: (() => void) | undefined
     let finished = false
     const done = withFlow(ctx, async store => {
-      const run = store.mustRun(ctx.args[0])
+      const run = await store.mustRun(ctx.args[0])
       const end = await seeThrough(store, { ...run, local: false }, {
         env: { ...ctx.env }, signal: ctx.signal,
         onEvent: e => { const line = tailLine(e); if (line) { lines.push(line); wake?.() } },

@@ -6,6 +6,7 @@ import { runWorker } from '../../src/queue/worker.ts'
 import { flowHandlers } from '../../src/flow/queue-link.ts'
 import { formatError } from '../../src/prelude.ts'
 import { dbFlag, openStore } from './common.ts'
+import { isPostgresUrl } from '../../src/queue/open.ts'
 
 export default defineCommand({
   name: 'work',
@@ -45,7 +46,7 @@ supervisor (pilot, systemd, a shell loop) that starts a fresh one.`,
     const f = ctx.flags
     if (!(Number.isInteger(f.concurrency) && f.concurrency >= 1 && f.concurrency <= 10_000)) ctx.usage(`--concurrency expects a whole number from 1 to 10000, got ${f.concurrency}`)
     if (f.lease < 100) ctx.usage('--lease must be at least 100ms')
-    const handlers = { ...builtinHandlers(ctx.shell), ...flowHandlers({ ...ctx.env }), ...(f.handlers ? await loadHandlers(ctx.resolve(f.handlers)) : {}) }
+    const handlers = { ...builtinHandlers(ctx.shell), ...flowHandlers({ ...ctx.env }, { stateDir: ctx.shell.home.state, postgres: f.db !== undefined && isPostgresUrl(f.db) ? f.db : undefined }), ...(f.handlers ? await loadHandlers(ctx.resolve(f.handlers)) : {}) }
     const types = f.types?.split(',').map(t => t.trim()).filter(Boolean)
     const store = await openStore(ctx)
     try {

@@ -5,7 +5,8 @@ import { listen } from '../../src/http/server.ts'
 import { FshError } from '../../src/prelude.ts'
 import { openJobStore } from '../../src/queue/open.ts'
 import type { JobStore } from '../../src/queue/store.ts'
-import { FlowStore } from '../../src/flow/store.ts'
+import type { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 import { NoteStore } from './notes-store.ts'
 import type { ServeConfig } from './options.ts'
 import { Service } from './service.ts'
@@ -29,7 +30,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
   let flows: FlowStore | undefined
   try {
     jobs = cfg.queue ? await openJobStore(cfg.queueDb, stateDir) : undefined
-    flows = cfg.flowDb ? new FlowStore(cfg.flowDb) : undefined
+    flows = cfg.flowDb ? await openFlowStore(cfg.flowDb, stateDir) : undefined
   } catch (err) {
     notes.close()
     jobs?.close()
@@ -43,7 +44,7 @@ export async function startServer(cfg: ServeConfig, stateDir: string, hooks: Ser
     service.stop()
     notes.close()
     await jobs?.close()
-    flows?.close()
+    await flows?.close()
   }
   let listening
   try {

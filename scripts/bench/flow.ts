@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 import { median, run, table } from './measure.ts'
 
 const N = Number(process.env.FSH_BENCH_FLOW_STEPS ?? 200)
@@ -25,10 +25,10 @@ const env = { FSH_HOME: join(DIR, 'home'), NO_COLOR: '1' }
 const bash = await run('bash chain-ext.sh', { cwd: DIR })
 const flow = await run(`node ${join(ROOT, 'bin/fsh.js')} -c 'flow run --local chain.fsh' 2>/dev/null`, { cwd: DIR, env })
 
-const store = new FlowStore(join(DIR, 'home/state/flow.db'))
-const [r] = store.runs()
-const ends = store.steps(r!.id).map(s => s.finishedAt!).sort((a, b) => a - b)
-store.close()
+const store = await openFlowStore(join(DIR, 'home/state/flow.db'), DIR)
+const [r] = await store.runs()
+const ends = (await store.steps(r!.id)).map(s => s.finishedAt!).sort((a, b) => a - b)
+await store.close()
 const gaps = ends.slice(1).map((t, k) => t - ends[k]!)
 const ownMs = bash.ms / N
 const perStep = median(gaps) - ownMs
@@ -66,15 +66,15 @@ if (BIG_MB > 0) {
   const worker = fsh('flow run --local big.fsh')
   const done = new Promise(resolve => worker.on('exit', resolve))
   const db = join(DIR, 'home/state/flow.db')
-  const bigStore = new FlowStore(db)
+  const bigStore = await openFlowStore(db, DIR)
   let runId = ''
   let read = 0
   for (let finished = false; !finished;) {
     finished = await Promise.race([done.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 200))])
-    runId ||= bigStore.runs().find(r => r.file === 'big.fsh')?.id ?? ''
+    runId ||= (await bigStore.runs()).find(r => r.file === 'big.fsh')?.id ?? ''
     sample('worker (flow run --local)', worker.pid)
     sample('server (serve --flows)', server.pid)
-    if (runId) sample("step's process", bigStore.step(runId, 'big')?.pid)
+    if (runId) sample("step's process", (await bigStore.step(runId, 'big'))?.pid)
     // A reader of the log's tail meanwhile, as the page does.
     if (runId && !finished) { const res = await fetch(`${url}/runs/${runId}/steps/big/log`, { headers: { range: 'bytes=-1048576' } }); read += (await res.arrayBuffer()).byteLength }
   }
@@ -83,11 +83,11 @@ if (BIG_MB > 0) {
   const whole = await fetch(`${url}/runs/${runId}/steps/big/log`)
   for await (const chunk of whole.body!) read += chunk.byteLength
   sample('server (serve --flows)', server.pid)
-  const status = bigStore.run(runId)!.status
-  bigStore.close()
+  const status = (await bigStore.run(runId))!.status
+  await bigStore.close()
   server.kill('SIGTERM')
   // The log kept must be the output's last bytes: the line pattern, from where that tail starts.
-  const parts = logParts(logPath(db, runId, 'big'))
+  const parts = logParts(logPath(bigStore.files, runId, 'big'))
   const kept = parts.map(p => readFileSync(p)).reduce((a, b) => Buffer.concat([a, b]))
   const from = (total - kept.length) % LINE.length
   const expected = Buffer.from(LINE.repeat(Math.ceil((kept.length + from) / LINE.length) + 1)).subarray(from, from + kept.length)

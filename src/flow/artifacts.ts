@@ -19,18 +19,18 @@ export async function saveArtifact(store: FlowStore, o: { runId: string; step: s
   try { st = statSync(o.path) } catch { throw new FshError(1, `${o.shown}: no such file`) }
   if (!st.isFile()) throw new FshError(1, `${o.shown}: not a regular file`)
   if (!NAME.test(o.name)) throw new FshError(2, `artifact name '${o.name}' must be letters, digits and _ . -`)
-  store.mustRun(o.runId)
-  const dir = ensureDirSync(artifactDir(store.location, o.runId))
+  await store.mustRun(o.runId)
+  const dir = ensureDirSync(artifactDir(store.files, o.runId))
   const { size, sha256 } = await writeFileFromStream(join(dir, o.name), o.path, o.signal)
   const a = { runId: o.runId, name: o.name, step: o.step, size, sha256 }
-  store.addArtifact(a)
+  await store.addArtifact(a)
   return a
 }
 
 /** Where an artifact of the run is, or a clear error. */
-export function artifactPath(store: FlowStore, runId: string, name: string): string {
-  if (!store.artifacts(runId).some(a => a.name === name)) throw new FshError(1, `run ${runId} has no artifact ${name}`)
-  return join(artifactDir(store.location, runId), name)
+export async function artifactPath(store: FlowStore, runId: string, name: string): Promise<string> {
+  if (!(await store.artifacts(runId)).some(a => a.name === name)) throw new FshError(1, `run ${runId} has no artifact ${name}`)
+  return join(artifactDir(store.files, runId), name)
 }
 
 /** Copies `from` to `to` atomically (temp, fsync, rename); returns its size and SHA-256. */

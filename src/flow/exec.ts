@@ -51,7 +51,7 @@ export interface ExecOptions {
 export async function execStep(o: ExecOptions): Promise<number> {
   const { [WORKER_LINK_ENV]: _, ...env } = o.env
   if (o.from) {
-    const run = o.from.store.mustRun(o.from.runId)
+    const run = await o.from.store.mustRun(o.from.runId)
     const end = await attempt({ run: run.id, step: o.from.step, file: run.file, source: run.source, args: run.args, cwd: run.cwd, env, mark: '' }, o)
     return end.t === 'ran' ? end.status : 0
   }

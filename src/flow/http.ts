@@ -17,25 +17,30 @@ const MAX_BUFFERED = 1024 * 1024
 
 export function flowRoutes(app: HttpApp, store: FlowStore, opts: { pollMs?: number } = {}): { stop(): void } {
   const streams = new Set<() => void>()
-  const mustRun = (id: string): Run => {
-    const run = store.run(id)
+  const mustRun = async (id: string): Promise<Run> => {
+    const run = await store.run(id)
     if (!run) throw notFound(`run ${id}`)
     return run
   }
   app.get('/', x => x.send(200, FLOW_PAGE, 'text/html; charset=utf-8'))
-  app.get('/runs', x => x.json(200, { items: store.runs().reverse().map(r => runRecord(r, store.steps(r.id))) }))
-  app.get('/runs/:id', x => {
-    const run = mustRun(x.params.id!)
-    x.json(200, { ...runRecord(run, store.steps(run.id)), args: run.args, sha256: run.sha256, steps: store.steps(run.id).map(stepRecord) })
+  app.get('/runs', async x => {
+    const items = []
+    for (const r of (await store.runs()).reverse()) items.push(runRecord(r, await store.steps(r.id)))
+    x.json(200, { items })
   })
-  app.get('/runs/:id/steps/:step/log', x => {
-    const run = mustRun(x.params.id!)
+  app.get('/runs/:id', async x => {
+    const run = await mustRun(x.params.id!)
+    const steps = await store.steps(run.id)
+    x.json(200, { ...runRecord(run, steps), args: run.args, sha256: run.sha256, steps: steps.map(stepRecord) })
+  })
+  app.get('/runs/:id/steps/:step/log', async x => {
+    const run = await mustRun(x.params.id!)
     const step = x.params.step!
-    if (!store.step(run.id, step)) throw notFound(`step ${step} of run ${run.id}`)
-    sendLog(x, logParts(logPath(store.location, run.id, step)))
+    if (!(await store.step(run.id, step))) throw notFound(`step ${step} of run ${run.id}`)
+    sendLog(x, logParts(logPath(store.files, run.id, step)))
   })
-  app.get('/runs/:id/events', x => {
-    const run = mustRun(x.params.id!)
+  app.get('/runs/:id/events', async x => {
+    const run = await mustRun(x.params.id!)
     const last = x.req.headers['last-event-id'] ?? x.query.get('after') ?? '0'
     let seq = /^\d{1,15}$/.test(String(last)) ? Number(last) : 0
     const res = x.head(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
@@ -49,21 +54,22 @@ export function flowRoutes(app: HttpApp, store: FlowStore, opts: { pollMs?: numb
     const stop = () => { clearTimeout(timer); streams.delete(stop); if (!res.writableEnded) res.end() }
     streams.add(stop)
     res.on('close', stop)
-    const pump = () => {
+    const pump = async () => {
       try {
         if (res.writableLength > MAX_BUFFERED) return stop()
-        const batch = store.events(run.id, seq)
+        const batch = await store.events(run.id, seq)
+        if (res.writableEnded) return
         for (const e of batch) { seq = e.seq; write(e) }
-        if (!batch.length && TERMINAL_RUN.has(store.mustRun(run.id).status) && !store.steps(run.id).some(s => s.status === 'running')) {
+        if (!batch.length && TERMINAL_RUN.has((await store.mustRun(run.id)).status) && !(await store.steps(run.id)).some(s => s.status === 'running')) {
           res.write('event: end\ndata: {}\n\n')
           return stop()
         }
       } catch {
         return stop()
       }
-      timer = setTimeout(pump, opts.pollMs ?? EVENT_POLL_MS)
+      if (!res.writableEnded) timer = setTimeout(pump, opts.pollMs ?? EVENT_POLL_MS)
     }
-    pump()
+    void pump()
   })
   return { stop: () => { for (const s of [...streams]) s() } }
 }

@@ -1,5 +1,5 @@
-// Where a run's files live: beside the flow database, one folder per run with its step logs and
-// artifacts. `--db` moves the lot.
+// Where a run's files live: one folder per run with its step logs and artifacts, beside the flow
+// database when it is a file (`--db` moves the lot), in the state dir when it is PostgreSQL.
 import { dirname, join } from 'node:path'
 import { ensureDirSync } from '../state/dirs.ts'
 
@@ -15,8 +15,9 @@ export function flowDbPath(db: string | undefined, stateDir: string): string {
 /** The queue beside the flow database. */
 export const sharedQueuePath = (flowDb: string): string => join(dirname(flowDb), QUEUE_DB_NAME)
 
-export const runDir = (flowDb: string, runId: string): string => join(dirname(flowDb), 'flow-runs', runId)
-export const logPath = (flowDb: string, runId: string, step: string): string => join(runDir(flowDb, runId), 'logs', `${step}.log`)
-export const artifactDir = (flowDb: string, runId: string): string => join(runDir(flowDb, runId), 'artifacts')
+/** `files`: the folder the runs' folders are in (FlowStore.files). */
+export const runDir = (files: string, runId: string): string => join(files, 'flow-runs', runId)
+export const logPath = (files: string, runId: string, step: string): string => join(runDir(files, runId), 'logs', `${step}.log`)
+export const artifactDir = (files: string, runId: string): string => join(runDir(files, runId), 'artifacts')
 /** A `--local` run's own queue: nobody else's worker takes its steps. */
-export const localQueuePath = (flowDb: string, runId: string): string => join(runDir(flowDb, runId), 'queue.db')
+export const localQueuePath = (files: string, runId: string): string => join(runDir(files, runId), 'queue.db')

@@ -49,10 +49,10 @@ export async function followRun(store: FlowStore, runId: string, opts: { afterSe
   let seq = opts.afterSeq ?? 0
   for (;;) {
     opts.tick?.()
-    const batch = store.events(runId, seq)
+    const batch = await store.events(runId, seq)
     for (const e of batch) { seq = e.seq; opts.onEvent(e) }
-    const run = store.mustRun(runId)
-    if (TERMINAL_RUN.has(run.status) && !store.steps(runId).some(s => s.status === 'running') && batch.length === 0) return run
+    const run = await store.mustRun(runId)
+    if (TERMINAL_RUN.has(run.status) && batch.length === 0 && !(await store.steps(runId)).some(s => s.status === 'running')) return run
     if (opts.signal.aborted) return run
     if (batch.length === 0) await sleep(opts.pollMs ?? 100, undefined, { signal: opts.signal }).catch(() => {})
   }

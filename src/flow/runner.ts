@@ -33,11 +33,12 @@ export async function startRun(store: FlowStore, o: EvalOptions & { source: stri
   const { steps, problems } = await declareWorkflow(o.source, o)
   if (problems.length) return problems
   const id = randomBytes(4).toString('hex')
-  const run = store.createRun({
+  const run = await store.createRun({
     id, file: o.file, source: o.source, sha256: createHash('sha256').update(o.source).digest('hex'), args: o.args, cwd: o.cwd,
-    concurrency: o.concurrency, queue: o.local ? localQueuePath(store.location, id) : sharedQueuePath(store.location), local: o.local,
+    concurrency: o.concurrency, local: o.local,
+    queue: o.local ? localQueuePath(store.files, id) : store.kind === 'sqlite' ? sharedQueuePath(store.location) : store.location,
   }, steps)
-  await enqueueSteps(store, run, store.advance(id))
+  await enqueueSteps(store, run, await store.advance(id))
   return run
 }
 
@@ -46,10 +47,10 @@ export async function seeThrough(store: FlowStore, run: Run, o: { env: Record<st
   const stop = new AbortController()
   const onAbort = () => stop.abort()
   o.signal.addEventListener('abort', onAbort, { once: true })
-  const worker = run.local ? runLocalWorker(run, o.env, stop.signal) : undefined
+  const worker = run.local ? runLocalWorker(store, run, o.env, stop.signal) : undefined
   let last = 0
   let reconciling: Promise<void> | undefined
-  const reconcile = async () => enqueueSteps(store, run, store.reconcile(run.id, await jobsAlive(run)))
+  const reconcile = async () => enqueueSteps(store, run, await store.reconcile(run.id, await jobsAlive(store, run)))
   try {
     return await followRun(store, run.id, {
       afterSeq: o.afterSeq, signal: o.signal, onEvent: o.onEvent,
@@ -65,6 +66,6 @@ export async function seeThrough(store: FlowStore, run: Run, o: { env: Record<st
     o.signal.removeEventListener('abort', onAbort)
     await worker
     await reconciling
-    if (run.local) { closeStepHosts(); closeKept(queueKey(run), flowKey(store.location)) }
+    if (run.local) { closeStepHosts(); closeKept(queueKey(store, run), flowKey(store.url)) }
   }
 }

@@ -30,7 +30,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   const elapsed = () => Date.now() - started
   let log: StepLog
   try {
-    log = new StepLog(logPath(store.location, run.id, step.name))
+    log = new StepLog(logPath(store.files, run.id, step.name))
     if (step.attempts > 1) log.write(`--- attempt ${step.attempts} ---\n`)
   } catch (e) {
     return { t: 'failed', exitCode: null, error: `cannot write the step's log: ${(e as Error).message}`, durationMs: elapsed() }
@@ -47,9 +47,11 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   const mark = `\n--- fsh step end ${randomBytes(12).toString('hex')} ---\n`
   assign(host, {
     run: run.id, step: step.name, file: run.file, source: run.source, args: run.args, cwd: run.cwd,
-    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.location }, mark,
+    env: { ...env, FLOW_RUN: run.id, FLOW_STEP: step.name, FLOW_ATTEMPT: String(step.attempts), FLOW_DB: store.url, FLOW_DIR: store.files }, mark,
   })
-  if (child.pid) store.setPid(run.id, step.name, child.pid)
+  // Not awaited here: the host's output may come at once, and the copiers below must be reading
+  // by then (a reused host's pipes are flowing). It is done before the attempt's end is recorded.
+  const pidSaved = child.pid ? store.setPid(run.id, step.name, child.pid).catch(() => {}) : undefined
 
   // How it is being stopped, if it is: the first reason wins.
   let stop: { why: 'cancelled' | 'timeout' | 'log' | 'lost'; message: string } | undefined
@@ -77,11 +79,14 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
 
   const timeout = step.timeoutMs
   const timer = timeout !== null && timeout <= MAX_TIMER_MS ? setTimeout(() => end('timeout', `timed out after ${formatDuration(timeout)}`, TIMEOUT_GRACE_MS), timeout) : undefined
+  let asking = false
   const poll = setInterval(() => {
-    try {
-      const now = store.step(run.id, step.name)
-      if (now?.cancelRequested) end('cancelled', 'cancelled by flow cancel', now.cancelGraceMs)
-    } catch { /* the next poll asks again */ }
+    if (asking) return
+    asking = true
+    store.step(run.id, step.name)
+      .then(now => { if (now?.cancelRequested) end('cancelled', 'cancelled by flow cancel', now.cancelGraceMs) })
+      .catch(() => { /* the next poll asks again */ })
+      .finally(() => { asking = false })
   }, CANCEL_POLL_MS)
   const onAbort = () => {
     const why = (signal.reason as { why?: string } | undefined)?.why
@@ -113,6 +118,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   if (exit) { child.stdout?.destroy(); child.stderr?.destroy(); host.link.destroy() }
   else releaseHost(host, stop !== undefined)
   log.close()
+  await pidSaved
 
   const durationMs = elapsed()
   if (exit?.spawnError) return { t: 'failed', exitCode: null, error: `cannot start the step: ${exit.spawnError.message}`, durationMs }

@@ -9,20 +9,20 @@ import { HttpApp } from '../../src/http/app.ts'
 import { listen } from '../../src/http/server.ts'
 import { flowRoutes } from '../../src/flow/http.ts'
 import { logPath } from '../../src/flow/paths.ts'
-import { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 
 const pos = { line: 1, col: 1 }
 const decl = (name: string, needs: string[] = []) => ({ name, needs, retries: 0, backoffMs: 1000, timeoutMs: null, if: null, pos })
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'fsh-flow-http-'))
-  const store = new FlowStore(join(dir, 'flow.db'))
-  const run = store.createRun({ id: 'abcd1234', file: 'ci.fsh', source: '', sha256: 'x', args: [], cwd: dir, concurrency: 4, queue: join(dir, 'queue.db'), local: true }, [decl('build'), decl('test', ['build'])])
-  store.advance(run.id)
+  const store = await openFlowStore(join(dir, 'flow.db'), dir)
+  const run = await store.createRun({ id: 'abcd1234', file: 'ci.fsh', source: '', sha256: 'x', args: [], cwd: dir, concurrency: 4, queue: join(dir, 'queue.db'), local: true }, [decl('build'), decl('test', ['build'])])
+  await store.advance(run.id)
   const app = new HttpApp()
   const routes = flowRoutes(app, store, { pollMs: 20 })
   const server = await listen(app, { port: 0, host: '127.0.0.1' })
-  return { dir, store, run, url: server.url, close: async () => { routes.stop(); await server.close(1000); store.close() } }
+  return { dir, store, run, url: server.url, close: async () => { routes.stop(); await server.close(1000); await store.close() } }
 }
 
 /** Reads SSE events until `until` says stop (or the stream ends). */
@@ -49,7 +49,7 @@ async function readEvents(res: Response, until: (events: { id: string; event: st
 test('runs, a run with its steps, a log whole and its tail, the page', async () => {
   const s = await setup()
   try {
-    const log = logPath(s.store.location, s.run.id, 'build')
+    const log = logPath(s.store.files, s.run.id, 'build')
     mkdirSync(dirname(log), { recursive: true })
     writeFileSync(log + '.1', 'old half\n')
     writeFileSync(log, 'compiling\ndone\n')
@@ -81,11 +81,11 @@ test('events: live as the run changes, resumed after Last-Event-ID, ended when t
     assert.equal(first.map(e => [e.event, e.data.step, e.data.to]), [['run', null, 'queued'], ['step', 'build', 'waiting'], ['step', 'test', 'waiting'], ['step', 'build', 'queued']])
     const resumed = fetch(`${s.url}/runs/abcd1234/events`, { headers: { 'last-event-id': first[3]!.id } })
     // The run goes on while the client listens.
-    const started = s.store.startStep('abcd1234', 'build', 1, 'w')
+    const started = await s.store.startStep('abcd1234', 'build', 1, 'w')
     assert.is(started.t, 'start')
-    s.store.finishStep('abcd1234', 'build', 1, { t: 'succeeded', durationMs: 5 })
-    s.store.startStep('abcd1234', 'test', 2, 'w')
-    s.store.finishStep('abcd1234', 'test', 1, { t: 'failed', exitCode: 1, error: 'exit=1', durationMs: 5 })
+    await s.store.finishStep('abcd1234', 'build', 1, { t: 'succeeded', durationMs: 5 })
+    await s.store.startStep('abcd1234', 'test', 2, 'w')
+    await s.store.finishStep('abcd1234', 'test', 1, { t: 'failed', exitCode: 1, error: 'exit=1', durationMs: 5 })
     const rest = await readEvents(await resumed, () => false)
     assert.equal(rest.map(e => [e.data.step, e.data.to]), [
       ['build', 'running'], [null, 'running'], ['build', 'succeeded'], ['test', 'queued'], ['test', 'running'], ['test', 'failed'], [null, 'failed'], [undefined, undefined],
@@ -104,12 +104,12 @@ test('100 followers of one run at once: each gets every event, in order, then th
     const reading = followers.map(res => readEvents(res, () => false))
     // The run goes on while they listen.
     await new Promise(r => setTimeout(r, 50))
-    s.store.startStep('abcd1234', 'build', 1, 'w')
-    s.store.finishStep('abcd1234', 'build', 1, { t: 'succeeded', durationMs: 5 })
+    await s.store.startStep('abcd1234', 'build', 1, 'w')
+    await s.store.finishStep('abcd1234', 'build', 1, { t: 'succeeded', durationMs: 5 })
     await new Promise(r => setTimeout(r, 50))
-    s.store.startStep('abcd1234', 'test', 2, 'w')
-    s.store.finishStep('abcd1234', 'test', 1, { t: 'succeeded', durationMs: 5 })
-    const all = s.store.events('abcd1234', 0).map(e => String(e.seq))
+    await s.store.startStep('abcd1234', 'test', 2, 'w')
+    await s.store.finishStep('abcd1234', 'test', 1, { t: 'succeeded', durationMs: 5 })
+    const all = (await s.store.events('abcd1234', 0)).map(e => String(e.seq))
     assert.ok(all.length >= 10, all.join(' '))
     for (const got of await Promise.all(reading)) {
       assert.equal(got.filter(e => e.event !== 'end').map(e => e.id), all)

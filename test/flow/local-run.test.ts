@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { until } from '../wait.ts'
 import { flowBox } from './helpers.ts'
-import { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 
 test('a diamond runs in order, its middle in parallel; a flaky step is retried; --if false skips', async () => {
   const b = flowBox()
@@ -122,13 +122,13 @@ test('a log disk that fills: the step fails saying so, what needs it is skipped,
     const runs = (await b.sh.run('flow ls')).records as any[]
     assert.is(runs[0].status, 'failed')
     // The events agree with the state: each step's last move is to where it is.
-    const store = new FlowStore(join(b.dir, 'home/state/flow.db'))
+    const store = await openFlowStore(join(b.dir, 'home/state/flow.db'), b.dir)
     try {
-      const events = store.events(id, 0)
-      for (const s of store.steps(id)) assert.is(events.filter(e => e.step === s.name).at(-1)!.to, s.status)
+      const events = await store.events(id, 0)
+      for (const s of await store.steps(id)) assert.is(events.filter(e => e.step === s.name).at(-1)!.to, s.status)
       assert.is(events.filter(e => e.step === null).at(-1)!.to, 'failed')
     } finally {
-      store.close()
+      await store.close()
     }
   } finally {
     if (mounted) execFileSync('umount', ['-l', logs])

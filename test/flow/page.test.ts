@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert'
 import { HttpApp } from '../../src/http/app.ts'
 import { listen } from '../../src/http/server.ts'
 import { flowRoutes } from '../../src/flow/http.ts'
-import { FlowStore } from '../../src/flow/store.ts'
+import { openFlowStore } from '../../src/flow/open.ts'
 import { until } from '../wait.ts'
 import { flowBox } from './helpers.ts'
 
@@ -54,13 +54,13 @@ test("a run's steps turn succeeded in the page as they finish; succeeded is draw
   const running = b.sh.run('flow run --local w.fsh')
   const db = join(b.dir, 'home/state/flow.db')
   await until(() => existsSync(db), 'the flow database')
-  const store = new FlowStore(db)
+  const store = await openFlowStore(db, b.dir)
   const app = new HttpApp()
   const routes = flowRoutes(app, store, { pollMs: 50 })
   const server = await listen(app, { port: 0, host: '127.0.0.1' })
   try {
-    const run = await until(() => store.runs()[0], 'the run to be recorded')
-    await until(() => store.step(run.id, 'fetch')?.status === 'running', 'the first step to run')
+    const run = await until(async () => (await store.runs())[0], 'the run to be recorded')
+    await until(async () => (await store.step(run.id, 'fetch'))?.status === 'running', 'the first step to run')
     await browser.navigate(`${server.url}/#run=${run.id}`)
     const statuses = `JSON.stringify([...document.querySelectorAll('#steps [data-step]')].map(li => [li.dataset.step, li.dataset.status]))`
     const seen = new Set<string>()
@@ -76,7 +76,7 @@ test("a run's steps turn succeeded in the page as they finish; succeeded is draw
     routes.stop()
     await server.close(1000)
     await running
-    store.close()
+    await store.close()
   }
 })
 

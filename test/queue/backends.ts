@@ -42,7 +42,7 @@ export function postgresBackend(what: string, test: Test): Backend | undefined {
   const backend: Backend = {
     name: 'postgres',
     dir,
-    // One database per file; each test gets it empty by dropping the queue's schema (creating a
+    // One database per file; each test gets it empty by dropping the queue's and flow's schemas (creating a
     // database takes a few hundred milliseconds, dropping the schema a few).
     fresh: async () => {
       server ??= startPostgres().then(async s => {
@@ -54,7 +54,7 @@ export function postgresBackend(what: string, test: Test): Backend | undefined {
       const admin = new pg.Client({ connectionString: url })
       await admin.connect()
       try {
-        await admin.query('SET client_min_messages = warning; DROP SCHEMA IF EXISTS fsh_queue CASCADE')
+        await admin.query('SET client_min_messages = warning; DROP SCHEMA IF EXISTS fsh_queue CASCADE; DROP SCHEMA IF EXISTS fsh_flow CASCADE')
       } finally {
         await admin.end()
       }

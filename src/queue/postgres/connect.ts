@@ -54,12 +54,12 @@ export function parseTarget(url: string): Target {
 // bigint (ids, epoch milliseconds) as numbers: they stay below 2^53.
 const types = { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) }
 
-export function clientConfig(t: Target): pg.ClientConfig {
-  return { connectionString: t.connectionString, connectionTimeoutMillis: t.acquireMs, application_name: APPLICATION_NAME, types }
+export function clientConfig(t: Target, searchPath?: string): pg.ClientConfig {
+  return { connectionString: t.connectionString, connectionTimeoutMillis: t.acquireMs, application_name: APPLICATION_NAME, types, ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}) }
 }
 
-export function createPool(t: Target): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(t), max: t.poolSize, idleTimeoutMillis: 30_000 })
+export function createPool(t: Target, searchPath?: string): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(t, searchPath), max: t.poolSize, idleTimeoutMillis: 30_000 })
   // An idle connection the server closed (a restart): the pool drops it; the next query reconnects.
   pool.on('error', () => {})
   return pool

@@ -7,8 +7,8 @@
 import pg from 'pg'
 import { FshError } from '../../base/errors.ts'
 import type { Added, Claimed, ClaimRequest, CronSchedule, Job, JobEvent, JobFilter, JobStatus, JobStore, NewJob, Outcome, PoolUse, TypeLimit } from '../store.ts'
-import { StoreUnavailable } from '../store.ts'
-import { APPLICATION_NAME, clientConfig, createPool, parseTarget, postgresError, type Target } from './connect.ts'
+import { APPLICATION_NAME, clientConfig, parseTarget, type Target } from './connect.ts'
+import { PgDatabase, type Db } from './database.ts'
 import { CHANNEL, MIGRATION_LOCK, MIGRATIONS, SCHEMA } from './migrations.ts'
 import { DEFAULTS, limitBudgets, pagedJobs, statusCounts, pickWithinLimits, toClaimed, toCron, toEvent, toJob, type ClaimedRow, type CronRow, type EventRow, type JobRow, type LimitRow } from '../rows.ts'
 import type { Migration } from '../../state/sqlite.ts'
@@ -56,7 +56,6 @@ const RECLAIM = `UPDATE ${J} SET status = CASE WHEN attempts >= max_attempts THE
     finished_at = CASE WHEN attempts >= max_attempts THEN $1::bigint END, run_at = $1, updated_at = $1, lease_until = NULL, worker = NULL
   WHERE status = 'running' AND lease_until < $1`
 
-type Db = pg.Pool | pg.PoolClient
 
 
 /** Connects, migrates, and returns the store; a server out of reach or refusing fails here, in one line. */
@@ -73,35 +72,24 @@ export async function openPostgresStore(url: string, migrations: readonly Migrat
 
 class PostgresJobStore implements JobStore {
   readonly location: string
-  private readonly pool: pg.Pool
+  private readonly db: PgDatabase
   private readonly listeners = new Set<() => void>()
   private listener: { stop(): void } | undefined
-  private closed = false
 
   constructor(private readonly target: Target) {
     this.location = target.location
-    this.pool = createPool(target)
+    this.db = new PgDatabase(target)
   }
 
-  async migrate(migrations: readonly Migration[]): Promise<void> {
-    await this.tx(async c => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`)
-      await c.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`)
-      const done = new Set((await c.query<{ version: number }>(`SELECT version FROM ${SCHEMA}.schema_migrations`)).rows.map(r => r.version))
-      for (const m of migrations) {
-        if (done.has(m.version)) continue
-        await c.query(m.sql)
-        await c.query(`INSERT INTO ${SCHEMA}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [m.version, m.name, Date.now()])
-      }
-    })
+  migrate(migrations: readonly Migration[]): Promise<void> {
+    return this.db.migrate(SCHEMA, MIGRATION_LOCK, migrations)
   }
 
   async add(jobs: readonly NewJob[]): Promise<Added[]> {
     if (!jobs.length) return []
     const now = Date.now()
     const keyless = jobs.every(j => (j.key ?? null) === null)
-    if (keyless) return this.insertMany(this.pool, jobs, now)
+    if (keyless) return this.insertMany(this.db.pool, jobs, now)
     return this.tx(async c => {
       const out: Added[] = []
       for (let i = 0; i < jobs.length;) {
@@ -336,17 +324,15 @@ class PostgresJobStore implements JobStore {
   }
 
   async poolUse(): Promise<PoolUse> {
-    const use = { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.target.poolSize }
+    const use = { total: this.db.pool.totalCount, idle: this.db.pool.idleCount, waiting: this.db.pool.waitingCount, max: this.target.poolSize }
     const r = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [APPLICATION_NAME])
     return { ...use, connections: r.rows[0]!.n }
   }
 
   async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
     this.listener?.stop()
     this.listener = undefined
-    await this.pool.end().catch(() => {})
+    await this.db.close()
   }
 
   private async mustGet(c: pg.PoolClient, id: number): Promise<Job> {
@@ -355,61 +341,12 @@ class PostgresJobStore implements JobStore {
     return toJob(row)
   }
 
-  private async query<R>(text: string, values: readonly unknown[] = [], db: Db = this.pool): Promise<pg.QueryResult<R>> {
-    try {
-      // A statement of its own is rolled back whole when the server breaks a deadlock with it (a
-      // worker's heartbeat and its settle lock the same rows from two connections): run it again.
-      return db === this.pool ? await retryingConflicts(() => db.query<R>(text, values)) : await db.query<R>(text, values)
-    } catch (err) {
-      throw postgresError(this.target, err)
-    }
+  private query<R>(text: string, values: readonly unknown[] = [], db: Db = this.db.pool): Promise<pg.QueryResult<R>> {
+    return this.db.query<R>(text, values, db)
   }
 
-  /** `fn` in a transaction on one connection; a connection that failed is dropped, not reused. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw new StoreUnavailable(`${this.location}: the store is closed`)
-    let c: pg.PoolClient
-    try {
-      c = await this.pool.connect()
-    } catch (err) {
-      throw postgresError(this.target, err)
-    }
-    let broken: unknown
-    try {
-      // A transaction the server broke off to end a deadlock left nothing behind: it runs again.
-      return await retryingConflicts(async () => {
-        await c.query('BEGIN')
-        try {
-          const out = await fn(c)
-          await c.query('COMMIT')
-          return out
-        } catch (err) {
-          await c.query('ROLLBACK').catch(e => { broken = e })
-          if (broken) throw broken
-          throw err
-        }
-      })
-    } catch (err) {
-      throw postgresError(this.target, err)
-    } finally {
-      c.release(broken instanceof Error ? broken : undefined)
-    }
-  }
-}
-
-/** SQLSTATEs of work the server undid whole to let another go on: deadlock, serialization failure. */
-const CONFLICTS = new Set(['40P01', '40001'])
-const CONFLICT_TRIES = 5
-
-async function retryingConflicts<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run()
-    } catch (err) {
-      if (attempt >= CONFLICT_TRIES || !CONFLICTS.has((err as { code?: string }).code ?? '')) throw err
-      // Full jitter, so the two sides do not meet again at once.
-      await new Promise(r => setTimeout(r, Math.random() * 10 * attempt))
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.tx(fn)
   }
 }
 
