@@ -2,7 +2,7 @@
 // and --each turn responses into records. Exit codes are curl's.
 import { STATUS_CODES } from 'node:http'
 import { defineCommand, FshError, formatBytes, type Ctx, type Input, type Rec, type Value } from '../../src/prelude.ts'
-import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, writeBodyNow, writeTarget, type BodySource, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
+import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, takesBodyNow, writeBodyNow, writeTarget, type BodySource, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
 import { setField } from '../../src/base/fields.ts'
 import { checkUrl, hasHeader, parseHeaders, requestBody, type Body } from './request-spec.ts'
 import { inCompletionOrder } from './in-completion-order.ts'
@@ -130,7 +130,7 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
   const keep = ctx.flags.continue as boolean
   const target = await planTarget(ctx.resolve(ctx.flags.out), ctx.flags.out, keep)
   // A file or the null device takes the body as it is parsed; a FIFO or another device by batches.
-  o = { ...o, direct: !target.through || target.through.isCharacterDevice() }
+  o = { ...o, direct: takesBodyNow(target) }
   let x = await exchange({ ...o, headers: [...o.headers, ...resumeHeaders(target)] })
   if (target.resume && x.res.status === 416) {
     // The .part is not a prefix the server can continue: start over.

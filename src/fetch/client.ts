@@ -5,7 +5,7 @@ import { pipeline, type Readable, type Transform } from 'node:stream'
 import * as zlib from 'node:zlib'
 import type { Dispatcher } from 'undici'
 import { Agent, redirectInterceptor, request } from './undici-parts.ts'
-import { releaseSlab, SLAB_HIGH_WATER, slabReads } from './read-slabs.ts'
+import { freshReads, releaseSlab, slabReads } from './socket-reads.ts'
 import { setField } from '../base/fields.ts'
 import type { Rec } from '../base/values.ts'
 import { transferError } from './exit-codes.ts'
@@ -66,8 +66,8 @@ const dispatchersByRun = new WeakMap<AbortSignal, Map<string, Dispatcher>>()
 /**
  * The run's dispatcher for a connect timeout: an Agent (a keep-alive pool per origin) with undici's
  * redirect interceptor. Every fetch in one run shares it; it ends with the run's signal, and its
- * idle sockets do not keep the process alive. Direct downloads have their own, whose plain-HTTP
- * sockets read into reused slabs (TLS sockets read as TLS does).
+ * idle sockets do not keep the process alive. Direct downloads have their own, whose sockets read
+ * into reused slabs.
  */
 export function dispatcherFor(run: AbortSignal, connectMs: number, direct = false): Dispatcher {
   let byTimeout = dispatchersByRun.get(run)
@@ -80,7 +80,7 @@ export function dispatcherFor(run: AbortSignal, connectMs: number, direct = fals
   const key = `${timeout}${direct ? ' direct' : ''}`
   let d = byTimeout.get(key)
   if (!d) {
-    const connect = direct ? { timeout, onread: slabReads, highWaterMark: SLAB_HIGH_WATER } : { timeout }
+    const connect = { timeout, ...(direct ? slabReads : freshReads) }
     d = new Agent({ connect, keepAliveTimeout: KEEP_ALIVE_MS }).compose(redirectInterceptor())
     byTimeout.set(key, d)
   }

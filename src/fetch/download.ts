@@ -51,6 +51,11 @@ export function continuesPart(t: Target, res: HttpResponse): boolean {
   return Number(range?.[1]) === t.resume.offset
 }
 
+/** Whether the target takes the body as it is parsed (BodySource.now): a file, or the null device. */
+export function takesBodyNow(t: Target): boolean {
+  return !t.through || isNullDevice(t.through)
+}
+
 /** A response body, read one of two ways. */
 export interface BodySource {
   /** Hands each chunk to `write` as it comes, which is done with it when it returns; false when the body cannot be read so. */
