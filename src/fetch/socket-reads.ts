@@ -4,7 +4,8 @@
 // collector. Only a consumer that writes each chunk before returning may release it (a body written
 // with writeSync), so a slab comes back only when no byte in it is still waiting anywhere.
 // A body that goes on as a stream (to stdout, into records) is held by whoever reads it for as long
-// as they like: its socket reads into a new 256 KiB buffer each time, a quarter of Node's reads.
+// as they like: its socket reads into a new 256 KiB buffer each time, a quarter of Node's reads; a
+// small read is copied out, and its buffer read into again.
 import type { Socket } from 'node:net'
 
 const SLAB_BYTES = 1 << 20
@@ -12,6 +13,8 @@ const SLAB_BYTES = 1 << 20
 const KEEP = 8
 /** A new buffer per read holds its memory until its last chunk is collected: larger ones cost more memory than they save time. */
 const FRESH_BYTES = 256 << 10
+/** Reads smaller than this are copied out of the buffer, which then takes the socket's next read. */
+const COPY_BELOW = 16 << 10
 
 const ours = new WeakSet<ArrayBufferLike>()
 const free = new Set<ArrayBufferLike>()
@@ -38,9 +41,23 @@ export const slabReads = {
   highWaterMark: SLAB_BYTES,
 }
 
-/** net.connect options for a body read as a stream: each read into a new buffer. */
+/** The buffer of a read that was copied, for the same socket's next read (asked for right after). */
+let spare: Buffer | undefined
+
+/** net.connect options for a body read as a stream: each read into a new buffer, unless the last one's was copied. */
 export const freshReads = {
-  onread: { buffer: (): Buffer => Buffer.allocUnsafeSlow(FRESH_BYTES), callback: pushRead },
+  onread: {
+    buffer(): Buffer {
+      const buf = spare ?? Buffer.allocUnsafeSlow(FRESH_BYTES)
+      spare = undefined
+      return buf
+    },
+    callback(this: Socket, n: number, buf: Buffer): boolean {
+      if (n >= COPY_BELOW) return this.push(buf.subarray(0, n))
+      spare = buf
+      return this.push(Buffer.from(buf.subarray(0, n)))
+    },
+  },
   highWaterMark: FRESH_BYTES,
 }
 
