@@ -276,6 +276,23 @@ test('--out writes every byte in order, with or without a length, sent faster th
   rmSync(join(dir, 'noise.bin'))
 })
 
+test('a body streamed to stdout keeps every byte in order, read in large pieces or dribbled out', async () => {
+  const noise = randomBytes(6 * 1024 * 1024)
+  srv.route('/noise-streamed', (_q, res) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() })
+  const drops = randomBytes(64 * 1024)
+  srv.route('/drip', async (_q, res) => {
+    for (let at = 0; at < drops.length; at += 512) { res.write(drops.subarray(at, at + 512)); await new Promise(r => setImmediate(r)) }
+    res.end()
+  })
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+  for (const [path, body] of [['/noise-streamed', noise], ['/drip', drops]] as const) {
+    const r = await run(`fetch ${U}${path} > streamed.bin`)
+    assert.is(r.exitCode, 0, r.stderr)
+    assert.is(sha(readFileSync(join(dir, 'streamed.bin'))), sha(body), path)
+  }
+  rmSync(join(dir, 'streamed.bin'))
+})
+
 test('a full disk under --out: exit 23, one line, no file and no .part', async () => {
   const disk = mountSmallDisk('fetch --out on a full disk')
   if (!disk) return
