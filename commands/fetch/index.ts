@@ -2,7 +2,7 @@
 // and --each turn responses into records. Exit codes are curl's.
 import { STATUS_CODES } from 'node:http'
 import { defineCommand, FshError, formatBytes, type Ctx, type Input, type Rec, type Value } from '../../src/prelude.ts'
-import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, writeTarget, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
+import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, takesBodyNow, writeBodyNow, writeTarget, type BodySource, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
 import { setField } from '../../src/base/fields.ts'
 import { checkUrl, hasHeader, parseHeaders, requestBody, type Body } from './request-spec.ts'
 import { inCompletionOrder } from './in-completion-order.ts'
@@ -129,6 +129,8 @@ async function* runFetch(ctx: FetchCtx, input: Input): AsyncGenerator<Value | Ui
 async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
   const keep = ctx.flags.continue as boolean
   const target = await planTarget(ctx.resolve(ctx.flags.out), ctx.flags.out, keep)
+  // A file or the null device takes the body as it is parsed; a FIFO or another device by batches.
+  o = { ...o, direct: takesBodyNow(target) }
   let x = await exchange({ ...o, headers: [...o.headers, ...resumeHeaders(target)] })
   if (target.resume && x.res.status === 416) {
     // The .part is not a prefix the server can continue: start over.
@@ -147,7 +149,7 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
   const resumed = target.resume && x.res.status === 206 ? target.resume.offset : 0
   const total = x.res.length === undefined ? undefined : x.res.length + resumed
   let done = resumed
-  return metaOf(x, batches => writeTarget(target, x.res, batches, {
+  return metaOf(x, body => writeTarget(target, x.res, body, {
     keepPartial: keep,
     signal: x.signal,
     onBytes: n => { done += n; ctx.progress(done, total, 'B') },
@@ -155,13 +157,14 @@ async function download(ctx: FetchCtx, o: FetchOptions): Promise<Rec> {
 }
 
 /** Reads the body (into `sink`, or nowhere) and describes the exchange. */
-async function metaOf(x: Exchange, sink?: (batches: AsyncIterable<Uint8Array[]>) => Promise<void>): Promise<Rec> {
+async function metaOf(x: Exchange, sink?: (body: BodySource) => Promise<void>): Promise<Rec> {
   let bytes = 0
-  const counted = (async function* () {
-    for await (const b of bodyBatches(x)) { bytes += sizeOf(b); yield b }
-  })()
-  if (sink) await sink(counted)
-  else for await (const _ of counted);
+  const body: BodySource = {
+    now: write => writeBodyNow(x, c => { write(c); bytes += c.byteLength }),
+    async *batches() { for await (const b of bodyBatches(x)) { bytes += sizeOf(b); yield b } },
+  }
+  if (sink) await sink(body)
+  else for await (const _ of body.batches());
   return { url: x.res.url, status: x.res.status, headers: x.res.headers, bytes, time_ms: Date.now() - x.startedAt, redirects: x.res.redirects, attempts: x.attempts }
 }
 

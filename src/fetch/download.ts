@@ -2,7 +2,7 @@
 // A failed transfer removes the .part, or keeps it with --continue to resume with a Range request
 // that If-Range validates (the ETag or Last-Modified it came with sits beside it in FILE.part.validator).
 // A FIFO or a device is written into, never replaced.
-import type { Stats } from 'node:fs'
+import { statSync, type Stats } from 'node:fs'
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { FshError } from '../base/errors.ts'
 import { createAtomicWriter, writevAll } from '../state/atomic.ts'
@@ -51,15 +51,35 @@ export function continuesPart(t: Target, res: HttpResponse): boolean {
   return Number(range?.[1]) === t.resume.offset
 }
 
+/** Whether the target takes the body as it is parsed (BodySource.now): a file, or the null device. */
+export function takesBodyNow(t: Target): boolean {
+  return !t.through || isNullDevice(t.through)
+}
+
+/** A response body, read one of two ways. */
+export interface BodySource {
+  /** Hands each chunk to `write` as it comes, which is done with it when it returns; false when the body cannot be read so. */
+  now(write: (chunk: Buffer) => void): Promise<boolean>
+  /** Batches of chunks, each batch what arrived while the last was written. */
+  batches(): AsyncIterable<Uint8Array[]>
+}
+
 /**
- * Writes the body's batches of chunks to the target, one writev each. On an error the .part goes (or stays, with keepPartial) and
- * FILE is untouched; a write error is exit 23.
+ * Writes the body to the target: into a file as it comes, in this thread (a write to the page
+ * cache is shorter than a trip to the thread pool, and the socket's buffers are used again), or
+ * by batches with one writev each into a FIFO or a device that could make a write wait; the null
+ * device takes nothing. On an error the .part goes (or stays, with keepPartial) and FILE is
+ * untouched; a write error is exit 23.
  */
-export async function writeTarget(t: Target, res: HttpResponse, batches: AsyncIterable<Uint8Array[]>, opts: { keepPartial: boolean; signal: AbortSignal; onBytes(n: number): void }): Promise<void> {
+export async function writeTarget(t: Target, res: HttpResponse, body: BodySource, opts: { keepPartial: boolean; signal: AbortSignal; onBytes(n: number): void }): Promise<void> {
+  if (t.through && isNullDevice(t.through)) {
+    if (!await body.now(c => opts.onBytes(c.byteLength))) for await (const b of body.batches()) opts.onBytes(sizeOf(b))
+    return
+  }
   if (t.through) {
     const fh = await openThrough(t.path, t.through, opts.signal).catch(err => { throw writeError(err, t.name) })
     try {
-      for await (const b of batches) {
+      for await (const b of body.batches()) {
         await writevAll(fh, b).catch(err => { throw writeError(err, t.name) })
         opts.onBytes(sizeOf(b))
       }
@@ -79,9 +99,15 @@ export async function writeTarget(t: Target, res: HttpResponse, batches: AsyncIt
       if (validator) await writeFile(validatorPath(t.part), validator + '\n')
       else await unlink(validatorPath(t.part)).catch(() => {})
     }
-    for await (const b of batches) {
-      await writer.writev(b).catch(err => { throw writeError(err, t.name) })
-      opts.onBytes(sizeOf(b))
+    const now = await body.now(c => {
+      try { writer.writeSync(c) } catch (err) { throw writeError(err, t.name) }
+      opts.onBytes(c.byteLength)
+    })
+    if (!now) {
+      for await (const b of body.batches()) {
+        await writer.writev(b).catch(err => { throw writeError(err, t.name) })
+        opts.onBytes(sizeOf(b))
+      }
     }
     opts.signal.throwIfAborted()
     await writer.commit().catch(err => { throw writeError(err, t.name) })
@@ -103,6 +129,17 @@ export async function dropPart(t: Target): Promise<void> {
 export const sizeOf = (chunks: Uint8Array[]): number => chunks.reduce((n, c) => n + c.byteLength, 0)
 
 const validatorPath = (part: string): string => `${part}.validator`
+
+let nullDevice: number | null | undefined
+
+/** Whether a file is /dev/null under any name, where writing is no work at all. */
+function isNullDevice(st: Stats): boolean {
+  if (!st.isCharacterDevice()) return false
+  if (nullDevice === undefined) {
+    try { nullDevice = statSync('/dev/null').rdev } catch { nullDevice = null }
+  }
+  return st.rdev === nullDevice
+}
 
 function writeError(err: unknown, name: string): FshError {
   if (err instanceof FshError) return err

@@ -30,6 +30,8 @@ export interface FetchOptions {
   pool?: AbortSignal
   /** A line on stderr about an attempt. */
   log(line: string): void
+  /** The body will be written chunk by chunk as it comes (writeBodyNow). */
+  direct?: boolean
 }
 
 export interface Exchange {
@@ -53,7 +55,7 @@ export async function exchange(o: FetchOptions): Promise<Exchange> {
   try {
     const { res, attempts } = await withRetries(() => send({
       url: o.url, method: o.method, headers, body: o.body?.make(), maxRedirects: o.maxRedirects,
-      connectMs: o.connectMs, idleMs: o.idleMs, run: o.pool ?? o.run, signal,
+      connectMs: o.connectMs, idleMs: o.idleMs, run: o.pool ?? o.run, signal, direct: o.direct,
     }), {
       retries: o.retries,
       baseDelayMs: o.retryDelayMs,
@@ -90,15 +92,43 @@ export async function* bodyBatches(x: Exchange): AsyncGenerator<Buffer[]> {
       yield batch
     }
   } catch (err) {
-    if (x.signal.aborted) throw x.signal.reason
-    const e = transferError(err, x.res.url)
-    // A connection closed before the declared length is curl's "partial file".
-    if (e.code === CURL.recvError && x.res.length !== undefined) throw new TransferError(CURL.partialFile, `the body from ${x.res.url} ended before its Content-Length (${x.res.length} bytes)`)
-    throw e
+    throw bodyError(x, err)
   } finally {
     if (!x.res.body.destroyed) discard(x.res)
     x.done()
   }
+}
+
+/**
+ * Hands the body's chunks to `write` as they are parsed, which must be done with each when it
+ * returns (a write in this thread); false when the response cannot (it was not sent `direct`, or
+ * it is decoded), then read it with bodyBatches. Errors as in bodyChunks; one that `write` throws
+ * ends the exchange and comes back as it is.
+ */
+export async function writeBodyNow(x: Exchange, write: (chunk: Buffer) => void): Promise<boolean> {
+  const writeBody = x.res.writeBody
+  if (!writeBody) return false
+  let failure: { error: unknown } | undefined
+  try {
+    await writeBody(chunk => {
+      try { write(chunk) } catch (error) { failure = { error }; throw error }
+    })
+    return true
+  } catch (err) {
+    throw failure ? failure.error : bodyError(x, err)
+  } finally {
+    if (!x.res.body.destroyed) discard(x.res)
+    x.done()
+  }
+}
+
+/** A failed body read, classified: a timeout, a short body, bad gzip. */
+function bodyError(x: Exchange, err: unknown): unknown {
+  if (x.signal.aborted) return x.signal.reason
+  const e = transferError(err, x.res.url)
+  // A connection closed before the declared length is curl's "partial file".
+  if (e.code === CURL.recvError && x.res.length !== undefined) return new TransferError(CURL.partialFile, `the body from ${x.res.url} ended before its Content-Length (${x.res.length} bytes)`)
+  return e
 }
 
 /**

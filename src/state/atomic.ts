@@ -3,6 +3,7 @@
 // the new, never a mix; a crash leaves at most a temp file that cleanTempFiles removes.
 import type { FileHandle } from 'node:fs/promises'
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises'
+import { writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { tempPathFor } from './temp-files.ts'
 
@@ -22,6 +23,8 @@ export interface AtomicWriter {
   write(chunk: string | Uint8Array): Promise<void>
   /** Writes the chunks as they are (no copy) in one writev, after what is buffered; resolves when written. */
   writev(chunks: Uint8Array[]): Promise<void>
+  /** Writes at once, in this thread (a download written as it arrives); not after write or writev. */
+  writeSync(chunk: Uint8Array): void
   /** Flush, fsync, rename over the target, fsync the directory. */
   commit(): Promise<void>
   /** Close and remove the temp file (or keep it, to resume later); the target is untouched. A no-op after commit. */
@@ -90,6 +93,8 @@ class TempFileWriter implements AtomicWriter {
   private error: unknown
   private state: 'open' | 'closing' | 'done' = 'open'
   private closed = false
+  /** Set by write and writev: writeSync would then overtake what is queued. */
+  private queued = false
 
   constructor(
     readonly tempPath: string,
@@ -135,9 +140,17 @@ class TempFileWriter implements AtomicWriter {
     return this.enqueue(chunk).then(this.throwIfFailed)
   }
 
+  writeSync(chunk: Uint8Array): void {
+    if (this.state !== 'open') throw new Error(`write after ${this.state === 'done' ? 'commit or abort' : 'commit'}`)
+    if (this.queued || this.used) throw new Error('writeSync after write or writev')
+    // A short write (a full disk, a signal) goes on from where it stopped.
+    for (let off = 0; off < chunk.byteLength;) off += writeSync(this.fh.fd, chunk, off)
+  }
+
   writev(chunks: Uint8Array[]): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new Error(`write after ${this.state === 'done' ? 'commit or abort' : 'commit'}`))
     if (this.error) return Promise.reject(this.error)
+    this.queued = true
     this.queueBuffer()
     this.tail = this.tail
       .then(() => (this.error ? undefined : writevAll(this.fh, chunks)))
@@ -163,6 +176,7 @@ class TempFileWriter implements AtomicWriter {
   }
 
   private enqueue(data: Uint8Array): Promise<void> {
+    this.queued = true
     this.tail = this.tail
       .then(() => (this.error ? undefined : writeAll(this.fh, data)))
       .catch(err => {

@@ -1,9 +1,11 @@
 // fetch against real HTTP servers on 127.0.0.1, in this process: bodies, exit codes, timeouts,
 // retries, downloads, --each and --sse.
 import { execFileSync, spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer as createTcpServer, type Socket } from 'node:net'
 import { createServer as createHttpsServer } from 'node:https'
+import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -255,6 +257,40 @@ test('--out: the file appears complete, or not at all (no .part) when the transf
   r = await run(`fetch --out dl-404.txt ${U}/missing`)
   assert.is(r.exitCode, 22)
   assert.equal(names(), ['dl.txt'])
+})
+
+test('--out writes every byte in order, with or without a length, sent faster than the file opens; /dev/null takes it too', async () => {
+  // Many times the socket's read buffers, random so that a byte out of place shows.
+  const noise = randomBytes(12 * 1024 * 1024)
+  const send = (res: ServerResponse) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() }
+  srv.route('/noise', (_q, res) => { res.setHeader('content-length', noise.length); send(res) })
+  srv.route('/noise-chunked', (_q, res) => send(res))
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+  for (const path of ['/noise', '/noise-chunked']) {
+    const r = await run(`fetch --out noise.bin ${U}${path}`)
+    assert.is(r.exitCode, 0, r.stderr)
+    assert.is(sha(readFileSync(join(dir, 'noise.bin'))), sha(noise), path)
+  }
+  const r = await run(`fetch --meta --out /dev/null ${U}/noise | select bytes`)
+  assert.equal(r.records, [{ bytes: noise.length }])
+  rmSync(join(dir, 'noise.bin'))
+})
+
+test('a body streamed to stdout keeps every byte in order, read in large pieces or dribbled out', async () => {
+  const noise = randomBytes(6 * 1024 * 1024)
+  srv.route('/noise-streamed', (_q, res) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() })
+  const drops = randomBytes(64 * 1024)
+  srv.route('/drip', async (_q, res) => {
+    for (let at = 0; at < drops.length; at += 512) { res.write(drops.subarray(at, at + 512)); await new Promise(r => setImmediate(r)) }
+    res.end()
+  })
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+  for (const [path, body] of [['/noise-streamed', noise], ['/drip', drops]] as const) {
+    const r = await run(`fetch ${U}${path} > streamed.bin`)
+    assert.is(r.exitCode, 0, r.stderr)
+    assert.is(sha(readFileSync(join(dir, 'streamed.bin'))), sha(body), path)
+  }
+  rmSync(join(dir, 'streamed.bin'))
 })
 
 test('a full disk under --out: exit 23, one line, no file and no .part', async () => {
