@@ -66,7 +66,11 @@ export async function startPostgres(): Promise<PgServer> {
     const [c, a] = cmd('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
     spawnSync(c, a, { stdio: 'ignore' })
   }
-  process.once('exit', () => { stopSync(); rmSync(dir, { recursive: true, force: true }) })
+  const cleanup = () => { stopSync(); rmSync(dir, { recursive: true, force: true }) }
+  process.once('exit', cleanup)
+  // Killed by a signal (a timeout, Ctrl-C), 'exit' never comes: stop the server, then die of the
+  // signal as before.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => { cleanup(); process.kill(process.pid, sig) })
   await start()
   up = true
   let n = 0
