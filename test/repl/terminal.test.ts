@@ -136,8 +136,10 @@ if (!hasTmux()) {
       const t0 = Date.now()
       t.keys('C-c')
       stopped++
-      await t.waitFor(s => idle(s) && s.split('\n').filter(l => l.includes('[130]')).length >= stopped)
-      assert.ok(Date.now() - t0 < 3000, `${line}: back at once`)
+      // Unwinding a deep recursion takes a moment more on a loaded machine: a bound of seconds,
+      // not a hang.
+      await t.waitFor(s => idle(s) && s.split('\n').filter(l => l.includes('[130]')).length >= stopped, 10_000)
+      assert.ok(Date.now() - t0 < 6000, `${line}: back at once (${Date.now() - t0} ms)`)
     }
     await t.run('echo still here', /^still here$/m)
     t.kill()
