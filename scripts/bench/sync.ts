@@ -9,7 +9,9 @@
 // the millisecond, link targets, and the contents of the changed files): a ratio of wrong results
 // would mean nothing.
 //
-//   node --import tsx scripts/bench/sync.ts [--files 10000] [--mb 1000] [--runs 3]
+//   node --import tsx scripts/bench/sync.ts [--files 10000] [--mb 1000] [--runs 3] [--steps no-op,checksum]
+// --steps times only the steps named (initial, no-op, checksum, changed); without initial, each
+// DST is brought up to date untimed and kept between passes.
 // The tree is generated once per size into $TMPDIR/sync-bench (not fsh-*: those are fair game for cleanups).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -109,12 +111,17 @@ generate()
 execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
 execFileSync('sh', ['-c', `cat $(find ${q(SRC)} -type f) > /dev/null`]) // warm the page cache for everyone alike
 
-const steps = ['initial', 'no-op', 'checksum no-op', `${CHANGED} changed`] as const
+const stepArg = process.argv.indexOf('--steps')
+const chosen = stepArg >= 0 ? process.argv[stepArg + 1]!.split(',') : undefined
+const stepNames: Record<string, string> = { initial: 'initial', 'no-op': 'no-op', checksum: 'checksum no-op', changed: `${CHANGED} changed` }
+const steps = Object.entries(stepNames).filter(([name]) => !chosen || chosen.includes(name)).map(([, step]) => step)
+if (!steps.length) throw new Error(`--steps: none of ${chosen} is one of initial, no-op, checksum, changed`)
 const times = new Map<string, number[]>()
 const cpus = new Map<string, number[]>()
 const problems: string[] = []
 for (let pass = 1; pass <= RUNS; pass++) {
-  for (const t of tools) fs.rmSync(t.dst, { recursive: true, force: true })
+  if (steps.includes('initial')) for (const t of tools) fs.rmSync(t.dst, { recursive: true, force: true })
+  else for (const t of tools) if (!t.initialOnly) execFileSync('sh', ['-c', t.sync()], { cwd: ROOT })
   let changed: string[] = []
   for (const step of steps) {
     if (step === `${CHANGED} changed`) changed = change(pass)
