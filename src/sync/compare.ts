@@ -169,8 +169,8 @@ function startThread(pairs: Pair[], shared: Record<string, SharedArrayBuffer>): 
     eval: true,
     // Paths as latin1 strings (one char per byte, any name survives), joined: one string to copy.
     workerData: { a: pairs.map(p => p.a.toString('latin1')).join('\0'), b: pairs.map(p => p.b.toString('latin1')).join('\0'), sizes: pairs.map(p => p.size), shared, flags: OPEN_FLAGS, chunk: CHUNK },
-    // It holds two buffers and the list of paths, nothing more.
-    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+    // It holds two buffers and the paths (as big as the tree's), nothing else.
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
   })
   const errors = new Promise<[number, string][]>((resolve, reject) => {
     worker.once('message', resolve)
