@@ -99,9 +99,10 @@ function sameTree(dst: string, changed: string[]): string | undefined {
 interface Tool { name: string; dst: string; sync: (extra?: string) => string; initialOnly?: boolean }
 const dstOf = (name: string) => path.join(WORK, `dst-${name}`)
 // An old DST is moved aside and deleted after the last pass, not before a timed copy: on ext4
-// without a journal (this machine's disk), a new inode is not one freed in the last seconds, and
-// finding a free one past 30,000 just freed cost the first tool after the delete 2-3x its time
-// (kernel time in recently_deleted and the directory lock waiting on it).
+// without a journal (this machine's disk), a new inode is never one freed in the last minute (six
+// while its inode table block is unwritten), and finding a free one past 30,000 just freed cost
+// the first tool after the delete 2-3x its time (kernel time in recently_deleted and the
+// directory lock waiting on it). A mass delete elsewhere on the disk still weighs on a run.
 const TRASH = path.join(WORK, 'trash')
 let discarded = 0
 function discard(dir: string): void {
