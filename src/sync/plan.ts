@@ -47,10 +47,15 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   const keys = [...src.keys()].sort()
   const under = (key: string) => blockedDirs.some(d => key.startsWith(d + '/'))
 
+  // Keys DST has too (to skip the search for extras when it has no others), and SRC's directories.
+  let inBoth = 0
+  const dirs: string[] = []
   for (const key of keys) {
     const s = src.get(key)!
     const d = dst.get(key)
+    if (d) inBoth++
     if (under(key)) continue
+    if (s.type === 'dir') dirs.push(key)
     if (s.type === 'other') { plan.errors.push(error(key, 'not a regular file, directory or symlink: skipped')); continue }
     if (d && d.type !== s.type) {
       if (opts.deleteBlock) {
@@ -79,7 +84,7 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   const touched = new Set<string>()
   for (const op of [...plan.mkdirs, ...plan.transfers, ...plan.deletes]) touched.add(parentKey(op.path))
 
-  for (const [key, d] of dst) {
+  if (inBoth < dst.size) for (const [key, d] of dst) {
     if (src.has(key)) continue
     if (d.type === 'dir') plan.dirDeletes.add(key)
     plan.deletes.push({ op: 'delete', path: key, bytes: 0, reason: 'not in source' })
@@ -89,10 +94,10 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   if (opts.deleteBlock) plan.deletes = plan.deletes.filter(op => op.reason !== 'not in source')
   plan.deletes.sort((a, b) => depthOf(b.path) - depthOf(a.path) || (a.path < b.path ? -1 : 1))
   const failed = new Set(plan.errors.map(e => e.path))
-  for (const key of keys) {
+  for (const key of dirs) {
     const s = src.get(key)!
     const d = dst.get(key)
-    if (s.type !== 'dir' || under(key) || failed.has(key)) continue
+    if (failed.has(key)) continue
     if (touched.has(key) || !d || d.type !== 'dir' || d.mode !== s.mode || Math.abs(d.mtimeMs - s.mtimeMs) >= MTIME_SLACK_MS) plan.dirAttrs.push(key)
   }
   plan.dirAttrs.sort((a, b) => depthOf(b) - depthOf(a))

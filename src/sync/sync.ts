@@ -5,7 +5,7 @@ import { dirname, resolve, sep } from 'node:path'
 import { FshError, EXIT } from '../base/errors.ts'
 import { executePlan } from './execute.ts'
 import { compileExcludes, type ExcludeTest } from './exclude.ts'
-import { ContentComparer } from './compare.ts'
+import { comparePairs } from './compare.ts'
 import { pairsToCompare, planSync, type Op, type Plan } from './plan.ts'
 import { fullPath, type Tree } from './tree.ts'
 import { reasonOf, walkTree, type Walk } from './walk.ts'
@@ -36,9 +36,6 @@ export interface Tally { copied: number; updated: number; deleted: number; linke
 
 /** What --checksum marks on both files of a pair whose contents are the same. */
 const SAME_CONTENT = 'same'
-
-/** Bytes --checksum compares between two turns of the event loop. */
-const TURN_BYTES = 2 << 20
 
 /** Deletes beyond both of these need --force. */
 const GUARD_MIN_DELETES = 100
@@ -143,29 +140,16 @@ export class Syncer {
 
   /** Reads each pair of files of the same size and marks those whose contents differ. */
   private async comparePairs(src: Tree, dst: Tree): Promise<void> {
-    const comparer = new ContentComparer()
     const keys = pairsToCompare(src, dst)
-    const total = keys.reduce((n, key) => n + 2 * src.get(key)!.size, 0)
-    let done = 0
-    let sinceTurn = 0
-    for (const key of keys) {
-      // Small files compare without a turn of the event loop: take one now and then.
-      if (sinceTurn >= TURN_BYTES) { sinceTurn = 0; await new Promise(r => setImmediate(r)) }
-      this.o.signal.throwIfAborted()
-      const s = src.get(key)!
-      const d = dst.get(key)!
-      try {
-        const same = await comparer.same(fullPath(this.o.src, key), fullPath(this.o.dst, key), this.o.signal)
-        s.hash = same ? SAME_CONTENT : 'changed'
-        d.hash = SAME_CONTENT
-      } catch (err) {
-        if (this.o.signal.aborted) throw err
-        s.hash = `unreadable: ${(err as Error).message}` // differs from DST's: copied again
-      }
-      done += 2 * s.size
-      sinceTurn += 2 * s.size + 4096
-      this.o.onBytes?.(done, total)
-    }
+    const pairs = keys.map(key => ({ a: fullPath(this.o.src, key), b: fullPath(this.o.dst, key), size: src.get(key)!.size }))
+    const total = 2 * pairs.reduce((n, p) => n + p.size, 0)
+    const outcomes = await comparePairs(pairs, { signal: this.o.signal, onBytes: done => this.o.onBytes?.(done, total) })
+    keys.forEach((key, i) => {
+      const outcome = outcomes[i]!
+      // An unreadable file differs from DST's: copied again.
+      src.get(key)!.hash = outcome === true ? SAME_CONTENT : outcome === false ? 'changed' : outcome
+      dst.get(key)!.hash = SAME_CONTENT
+    })
   }
 }
 

@@ -6,6 +6,7 @@
 // measured on 3,111 entries, 24 ms this way against 42 ms with directories read concurrently.
 import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs'
 import type { ExcludeTest } from './exclude.ts'
+import { findWalk } from './find-walk.ts'
 import { isTempName } from './temp-files.ts'
 import { fullPath, shownPath, type Entry, type EntryType, type Tree, type WalkError } from './tree.ts'
 
@@ -30,6 +31,11 @@ const ENTRIES_PER_TURN = 2048
 export async function walkTree(root: string, start: string, opts: WalkOptions, into: Walk = { tree: new Map(), errors: [], temps: [] }): Promise<Walk> {
   const { signal, exclude } = opts
   const recursive = opts.recursive ?? true
+  // A whole tree without excludes (which must not be entered at all) goes to find when it can.
+  if (recursive && !exclude && root.startsWith('/')) {
+    const found = await findWalk(root, start, signal)
+    if (found) return merge(into, found)
+  }
   const pending: string[] = [start]
   // The root's bytes (UTF-8) as latin1, to prefix keys with: the full path of an entry as bytes.
   const rootPrefix = Buffer.from(root.endsWith('/') ? root : root + '/').toString('latin1')
@@ -74,6 +80,13 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
       if (entry.type === 'dir' && recursive) pending.push(key)
     }
   }
+  return into
+}
+
+function merge(into: Walk, w: Walk): Walk {
+  if (!into.tree.size && !into.errors.length && !into.temps.length) return w
+  for (const [k, e] of w.tree) into.tree.set(k, e)
+  into.temps.push(...w.temps)
   return into
 }
 
