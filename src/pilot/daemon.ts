@@ -67,7 +67,7 @@ export class PilotDaemon {
     for (const f of this.followers) f.end()
     await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
     await unlink(join(this.dir, SOCKET_NAME)).catch(() => {})
-    await Promise.all([...this.entries.values()].flatMap(e => [e.out.close(), e.err.close(), e.decisions.close()]))
+    for (const e of this.entries.values()) closeLogs(e)
     this.store.close()
     if (forget) for (const suffix of ['', '-wal', '-shm']) await unlink(join(this.dir, DB_NAME + suffix)).catch(() => {})
   }
@@ -113,19 +113,22 @@ export class PilotDaemon {
       logFailing: false,
       sup: undefined as unknown as Supervisor,
     }
-    const toLog = (log: LineLog) => (chunk: Uint8Array) => log.write(chunk).then(
-      () => { if (entry.logFailing) { entry.logFailing = false; entry.sup.note('log writes succeed again') } },
-      (err: Error) => {
+    const toLog = (log: LineLog) => (chunk: Uint8Array) => {
+      try {
+        log.write(chunk)
+      } catch (err) {
         if (entry.logFailing) return
         entry.logFailing = true
-        entry.sup.note(`cannot write ${log.path}: ${err.message}; output is dropped until writes succeed again (the child keeps running)`)
-      },
-    )
+        entry.sup.note(`cannot write ${log.path}: ${(err as Error).message}; output is dropped until writes succeed again (the child keeps running)`)
+        return
+      }
+      if (entry.logFailing) { entry.logFailing = false; entry.sup.note('log writes succeed again') }
+    }
     entry.sup = new Supervisor(spec, {
       event: e => this.record(entry, e),
       stdout: toLog(entry.out),
       stderr: toLog(entry.err),
-      outputEnded: () => { entry.out.flush().catch(() => {}); entry.err.flush().catch(() => {}) },
+      outputEnded: () => { quietly(() => entry.out.flush()); quietly(() => entry.err.flush()) },
     })
     this.entries.set(spec.name, entry)
     return entry
@@ -138,7 +141,7 @@ export class PilotDaemon {
       this.store.save(entry.sup.spec, entry.sup.snapshot())
     } catch { /* a full disk: the event still reaches the log file (if it can) and followers */ }
     const line = e.from === e.to ? `${e.to}: ${e.reason}` : `${e.from} -> ${e.to}: ${e.reason}`
-    entry.decisions.line(`${new Date(e.ts).toISOString()} ${line}`).catch(() => {})
+    quietly(() => entry.decisions.line(`${new Date(e.ts).toISOString()} ${line}`))
     for (const f of this.followers) {
       if (f.writableLength > FOLLOWER_BUFFER) { f.destroy(); this.followers.delete(f); continue }
       f.write(jsonLine({ event: { seq, ...e } }))
@@ -180,7 +183,7 @@ export class PilotDaemon {
           await e.sup.stop('removed')
           this.entries.delete(e.sup.name)
           this.store.remove(e.sup.name)
-          await Promise.all([e.out.close(), e.err.close(), e.decisions.close()])
+          closeLogs(e)
         })
         return reply.ok ? { ok: true, rows: [] } : reply
       }
@@ -258,4 +261,15 @@ export class PilotDaemon {
       }
     })
   }
+}
+
+function closeLogs(e: Entry): void {
+  for (const log of [e.out, e.err, e.decisions]) log.close()
+}
+
+/** A log write whose failure has nowhere to go (a full disk is told by the child's own output). */
+function quietly(write: () => void): void {
+  try {
+    write()
+  } catch { /* dropped */ }
 }

@@ -7,6 +7,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { followLog, lastLines } from '../../src/pilot/follow-log.ts'
 import { LineLog, logFiles } from '../../src/pilot/line-log.ts'
+import { until } from '../wait.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pilot-log-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -87,6 +88,8 @@ test('a follower sees every line once while the log rotates under it', async () 
       if (got.length >= want.length) ac.abort()
     }
   })()
+  // The follower is on the file before it rotates (writes are done by the time write returns).
+  await until(() => got.length > 0 || undefined, 'the follower to read the first line')
   // Slow enough that the follower looks between rotations sometimes, not always.
   const text = Buffer.from(numbered(600))
   for (let off = 0; off < text.length; off += 2000) {
