@@ -5,6 +5,7 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { after } from '../runtime/timers.ts'
 import { ensureDir } from '../state/dirs.ts'
 import { jsonLine, readJsonLines } from './json-lines.ts'
 import { LineLog } from './line-log.ts'
@@ -18,6 +19,8 @@ export const DB_NAME = 'pilot.db'
 
 /** How long `start --wait-ready` and each step of `reload` wait for a child to be online. */
 const READY_TIMEOUT_MS = 30_000
+/** How long `kill` waits for clients to hang up before it cuts their connections. */
+const CLIENT_GRACE_MS = 1000
 /** A follower that reads slower than events come is dropped past this much unread. */
 const FOLLOWER_BUFFER = 1024 * 1024
 
@@ -46,6 +49,7 @@ type Reply = Record<string, unknown>
 export class PilotDaemon {
   private readonly entries = new Map<string, Entry>()
   private readonly followers = new Set<Socket>()
+  private readonly clients = new Set<Socket>()
   private server: Server | undefined
   private killed!: () => void
   /** Resolves when `kill` is asked. */
@@ -65,7 +69,12 @@ export class PilotDaemon {
   async shutdown(reason: string, forget = false): Promise<void> {
     await Promise.all([...this.entries.values()].map(e => e.sup.stop(reason)))
     for (const f of this.followers) f.end()
-    await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
+    // The server closes once its connections have: one a client keeps open (idle, or the client
+    // stopped) is cut after a moment, time for the last replies to go out.
+    const closed = new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
+    const cut = after(CLIENT_GRACE_MS, () => { for (const c of this.clients) c.destroy() })
+    await closed
+    cut()
     await unlink(join(this.dir, SOCKET_NAME)).catch(() => {})
     for (const e of this.entries.values()) closeLogs(e)
     this.store.close()
@@ -152,7 +161,8 @@ export class PilotDaemon {
     let chain = Promise.resolve()
     let ended = false
     sock.on('error', () => this.followers.delete(sock))
-    sock.on('close', () => this.followers.delete(sock))
+    this.clients.add(sock)
+    sock.on('close', () => { this.followers.delete(sock); this.clients.delete(sock) })
     sock.on('end', () => { ended = true; void chain.then(() => { if (!this.followers.has(sock)) sock.end() }) })
     readJsonLines(sock, m => {
       chain = chain.then(async () => {
