@@ -3,7 +3,7 @@
 // across two files and a line longer than the cap is written whole. A line still being written
 // waits in memory up to PARTIAL_CAP; past that it goes to the file as it comes and the rotation
 // waits for its end.
-import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync, writevSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 
 export interface LineLogOptions {
@@ -15,6 +15,9 @@ export interface LineLogOptions {
 
 const NL = 10
 const PARTIAL_CAP = 64 * 1024
+/** Non-blocking, so that a FIFO put where the log goes fails at once (ENXIO, EAGAIN) instead of
+ *  stopping the daemon's thread until someone reads it; a regular file is not affected. */
+const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK
 
 /**
  * Writes are synchronous, on the caller's thread, as the daemon's database is: a write of a chunk
@@ -155,7 +158,7 @@ export class LineLog {
   }
 
   private openFile(): void {
-    this.fd = openSync(this.path, 'a', 0o600)
+    this.fd = openSync(this.path, OPEN_FLAGS, 0o600)
     this.size = fstatSync(this.fd).size
     this.atLineStart = true
   }
