@@ -1,13 +1,14 @@
 // The supervisor: the daemon's RSS with 10 children beside PM2's daemon (npm pm2, installed into a
 // temp dir at run time: MISS when that fails), restart latency from a child's exit to its new pid
-// with no backoff, and the rate at which a child's output reaches its log beside `cmd > file`.
-// `FSH_BENCH_PILOT_MB=20` for a quick run.
-import { execFileSync, spawnSync } from 'node:child_process'
+// with no backoff, and the rate at which a child's output reaches its log beside `cmd > file`, with
+// the CPU each way takes (what stays comparable on a shared machine). `FSH_BENCH_PILOT_MB=20` for a
+// quick run; `FSH_BENCH_PILOT_RUNS` (default 5) pairs of writes, `cmd > file` and pilot alternating.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { connectDaemon, request } from '../../src/pilot/client.ts'
+import { connectDaemon, DAEMON_V8_FLAGS, request } from '../../src/pilot/client.ts'
 import type { ProgramSpec } from '../../src/pilot/spec.ts'
 import { median, run, table } from './measure.ts'
 
@@ -17,6 +18,7 @@ const DIR = join(tmpdir(), 'fsh-bench-pilot')
 const MB = Number(process.env.FSH_BENCH_PILOT_MB ?? 100)
 const CHILDREN = 10
 const RESTARTS = 30
+const RUNS = Number(process.env.FSH_BENCH_PILOT_RUNS ?? 5)
 mkdirSync(DIR, { recursive: true })
 
 interface Box { home: string; env: Record<string, string>; pilotDir: string }
@@ -114,50 +116,102 @@ async function restartLatency(): Promise<number[]> {
 
 const WRITER = `yes 0123456789012345678901234567890123456789012345678901234567890123456789 | head -c ${MB * 1_000_000}`
 
-async function plainWrite(): Promise<number> {
+interface Write { ms: number; cpuMs: number; daemonCpuMs?: number }
+
+async function plainWrite(): Promise<Write> {
   const file = join(DIR, 'plain.log')
   const r = await run(`${WRITER} > ${file}`)
   if (statSync(file).size !== MB * 1_000_000) throw new Error('short write')
   rmSync(file)
-  return r.ms
+  return r
 }
 
-async function pilotWrite(): Promise<number> {
+/** CPU milliseconds a process has used so far, all its threads (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10
+}
+
+/** The writer's CPU as its shell's `times` tells it on stderr: the second line, its children's. */
+function childCpuMs(text: string): number {
+  const line = text.trim().split('\n').at(-1) ?? ''
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((ms, m) => ms + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0)
+}
+
+/** One daemon for every write (it is up before a clock starts); each write is a program of its own. */
+async function pilotWrite(b: Box, daemon: number, i: number): Promise<Write> {
+  const log = join(b.pilotDir, `big${i}.out.log`)
+  const errLog = join(b.pilotDir, `big${i}.err.log`)
+  const spec: ProgramSpec = {
+    name: `big${i}`, command: ['sh', '-c', `${WRITER}; times >&2`], cwd: DIR, env: b.env, restart: 'never', maxRestarts: 0,
+    backoff: { initialMs: 0, factor: 1, maxMs: 0 }, minUptimeMs: 0, healthIntervalMs: 5000, killTimeoutMs: 5000,
+    maxLogSize: 2e9, maxLogFiles: 1, waitReady: false, timestamps: false, instances: 1,
+  }
+  const cpu0 = cpuMs(daemon)
+  const t0 = performance.now()
+  await ask(b, { op: 'start', spec })
+  // The file's size first (a stat is cheap), then the daemon's word that the child is done.
+  await until(async () => (existsSync(log) && statSync(log).size === MB * 1_000_000 ? true : undefined))
+  const ms = performance.now() - t0
+  await until(async () => ((await ask(b, { op: 'ls' })).rows as { name: string; status: string }[]).find(r => r.name === spec.name)?.status === 'stopped' || undefined)
+  const daemonCpuMs = cpuMs(daemon) - cpu0
+  const cpu = daemonCpuMs + childCpuMs(readFileSync(errLog, 'utf8'))
+  rmSync(log)
+  return { ms, cpuMs: cpu, daemonCpuMs }
+}
+
+/** RUNS writes each way, alternating, so that both see the same load. */
+async function writes(): Promise<{ plain: Write[]; pilot: Write[] }> {
   const b = box()
   try {
-    fsh(b, 'pilot start nap -- sleep 600 | count') // the daemon is up before the clock starts
-    const log = join(b.pilotDir, 'big.out.log')
-    const spec: ProgramSpec = {
-      name: 'big', command: ['sh', '-c', WRITER], cwd: DIR, env: b.env, restart: 'never', maxRestarts: 0,
-      backoff: { initialMs: 0, factor: 1, maxMs: 0 }, minUptimeMs: 0, healthIntervalMs: 5000, killTimeoutMs: 5000,
-      maxLogSize: 2e9, maxLogFiles: 1, waitReady: false, timestamps: false, instances: 1,
+    fsh(b, 'pilot start nap -- sleep 600 | count')
+    const { pid } = await ask(b, { op: 'ping' })
+    const plain: Write[] = []
+    const pilot: Write[] = []
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2) plain.push(await plainWrite())
+      pilot.push(await pilotWrite(b, pid as number, i))
+      if (!(i % 2)) plain.push(await plainWrite())
     }
-    const t0 = performance.now()
-    await ask(b, { op: 'start', spec })
-    // The file's size first (a stat is cheap), then the daemon's word that the child is done.
-    await until(async () => (existsSync(log) && statSync(log).size === MB * 1_000_000 ? true : undefined))
-    await until(async () => ((await ask(b, { op: 'ls' })).rows as { name: string; status: string }[]).find(r => r.name === 'big')?.status === 'stopped' || undefined)
-    return performance.now() - t0
+    return { plain, pilot }
   } finally {
     fsh(b, 'pilot kill')
     rmSync(b.home, { recursive: true, force: true })
   }
 }
 
+/** A node process that does nothing, with the daemon's V8 flags: the floor under any Node daemon. */
+async function bareNode(): Promise<{ rss: number; anon: number }> {
+  const child = spawn(process.execPath, [...DAEMON_V8_FLAGS, '-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
+  try {
+    await new Promise(r => setTimeout(r, 1000))
+    return memory(child.pid!)
+  } finally {
+    child.kill()
+  }
+}
+
 const load = loadavg()[0]!.toFixed(1)
 const fshMem = await fshRss()
 const pm2Mem = await pm2Rss()
+const bare = await bareNode()
 const gaps = await restartLatency()
-const plainMs = median([await plainWrite(), await plainWrite()])
-const pilotMs = median([await pilotWrite(), await pilotWrite()])
+const { plain, pilot } = await writes()
 const mb = (v: number) => v.toFixed(1)
 const vsPm2 = (key: 'rss' | 'anon', goal: boolean): string[] => pm2Mem === null
   ? [mb(fshMem[key]), 'MISS (npm pm2)', '-', goal ? '<= 0.5x MISS' : '']
   : [mb(fshMem[key]), `${mb(pm2Mem[key])} (PM2)`, `${(fshMem[key] / pm2Mem[key]).toFixed(2)}x`, goal ? `<= 0.5x ${fshMem[key] / pm2Mem[key] <= 0.5 ? '✓' : '✗'}` : '(no goal)']
-console.log(`pilot: ${CHILDREN} children of sleep; ${RESTARTS} restarts with no backoff; a child writing ${MB} MB to stdout; load ${load}`)
+// Ratios of each pair (written one after the other), then their median: steadier than a ratio of medians under a changing load.
+const pairs = (f: (w: Write) => number) => median(plain.map((p, i) => f(p) / f(pilot[i]!)))
+const speed = pairs(w => w.ms)
+const rate = (ws: Write[]) => (MB / (median(ws.map(w => w.ms)) / 1000)).toFixed(0)
+console.log(`pilot: ${CHILDREN} children of sleep; ${RESTARTS} restarts with no backoff; a child writing ${MB} MB to stdout, ${RUNS} times each way; load ${load}`)
 table(['measure', 'fsh pilot', 'peer', 'ratio', 'goal'], [
   ['daemon RSS, 10 children (MB)', ...vsPm2('rss', true)],
   ['  of it private, RssAnon (MB)', ...vsPm2('anon', false)],
+  ['  a bare node process, same V8 flags (MB)', `${mb(bare.rss)} (${mb(bare.anon)} private)`, '-', pm2Mem ? `${(bare.rss / pm2Mem.rss).toFixed(2)}x` : '-', '(the floor)'],
   ['restart latency, exit to new pid (ms, median)', median(gaps).toFixed(1), '-', '-', `<= 50 ${median(gaps) <= 50 ? '✓' : '✗'}`],
-  ['log throughput (MB/s)', (MB / (pilotMs / 1000)).toFixed(0), `${(MB / (plainMs / 1000)).toFixed(0)} (cmd > file)`, `${(plainMs / pilotMs).toFixed(2)}x`, `>= 0.8x ${plainMs / pilotMs >= 0.8 ? '✓' : '✗'}`],
+  ['log throughput (MB/s, median; ratio of pairs)', rate(pilot), `${rate(plain)} (cmd > file)`, `${speed.toFixed(2)}x`, `>= 0.8x ${speed >= 0.8 ? '✓' : '✗'}`],
+  ['  CPU of a write, all processes (ms, median)', median(pilot.map(w => w.cpuMs)).toFixed(0), `${median(plain.map(w => w.cpuMs)).toFixed(0)} (cmd > file)`, `${pairs(w => w.cpuMs).toFixed(2)}x`, '(no goal)'],
+  ['  of it the daemon (ms, median)', median(pilot.map(w => w.daemonCpuMs!)).toFixed(0), '-', '-', ''],
 ])

@@ -5,6 +5,7 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { after } from '../runtime/timers.ts'
 import { ensureDir } from '../state/dirs.ts'
 import { jsonLine, readJsonLines } from './json-lines.ts'
 import { LineLog } from './line-log.ts'
@@ -18,6 +19,8 @@ export const DB_NAME = 'pilot.db'
 
 /** How long `start --wait-ready` and each step of `reload` wait for a child to be online. */
 const READY_TIMEOUT_MS = 30_000
+/** How long `kill` waits for clients to hang up before it cuts their connections. */
+const CLIENT_GRACE_MS = 1000
 /** A follower that reads slower than events come is dropped past this much unread. */
 const FOLLOWER_BUFFER = 1024 * 1024
 
@@ -46,6 +49,7 @@ type Reply = Record<string, unknown>
 export class PilotDaemon {
   private readonly entries = new Map<string, Entry>()
   private readonly followers = new Set<Socket>()
+  private readonly clients = new Set<Socket>()
   private server: Server | undefined
   private killed!: () => void
   /** Resolves when `kill` is asked. */
@@ -65,9 +69,14 @@ export class PilotDaemon {
   async shutdown(reason: string, forget = false): Promise<void> {
     await Promise.all([...this.entries.values()].map(e => e.sup.stop(reason)))
     for (const f of this.followers) f.end()
-    await new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
+    // The server closes once its connections have: one a client keeps open (idle, or the client
+    // stopped) is cut after a moment, time for the last replies to go out.
+    const closed = new Promise<void>(r => (this.server ? this.server.close(() => r()) : r()))
+    const cut = after(CLIENT_GRACE_MS, () => { for (const c of this.clients) c.destroy() })
+    await closed
+    cut()
     await unlink(join(this.dir, SOCKET_NAME)).catch(() => {})
-    await Promise.all([...this.entries.values()].flatMap(e => [e.out.close(), e.err.close(), e.decisions.close()]))
+    for (const e of this.entries.values()) closeLogs(e)
     this.store.close()
     if (forget) for (const suffix of ['', '-wal', '-shm']) await unlink(join(this.dir, DB_NAME + suffix)).catch(() => {})
   }
@@ -113,19 +122,22 @@ export class PilotDaemon {
       logFailing: false,
       sup: undefined as unknown as Supervisor,
     }
-    const toLog = (log: LineLog) => (chunk: Uint8Array) => log.write(chunk).then(
-      () => { if (entry.logFailing) { entry.logFailing = false; entry.sup.note('log writes succeed again') } },
-      (err: Error) => {
+    const toLog = (log: LineLog) => (chunk: Uint8Array) => {
+      try {
+        log.write(chunk)
+      } catch (err) {
         if (entry.logFailing) return
         entry.logFailing = true
-        entry.sup.note(`cannot write ${log.path}: ${err.message}; output is dropped until writes succeed again (the child keeps running)`)
-      },
-    )
+        entry.sup.note(`cannot write ${log.path}: ${(err as Error).message}; output is dropped until writes succeed again (the child keeps running)`)
+        return
+      }
+      if (entry.logFailing) { entry.logFailing = false; entry.sup.note('log writes succeed again') }
+    }
     entry.sup = new Supervisor(spec, {
       event: e => this.record(entry, e),
       stdout: toLog(entry.out),
       stderr: toLog(entry.err),
-      outputEnded: () => { entry.out.flush().catch(() => {}); entry.err.flush().catch(() => {}) },
+      outputEnded: () => { quietly(() => entry.out.flush()); quietly(() => entry.err.flush()) },
     })
     this.entries.set(spec.name, entry)
     return entry
@@ -138,7 +150,7 @@ export class PilotDaemon {
       this.store.save(entry.sup.spec, entry.sup.snapshot())
     } catch { /* a full disk: the event still reaches the log file (if it can) and followers */ }
     const line = e.from === e.to ? `${e.to}: ${e.reason}` : `${e.from} -> ${e.to}: ${e.reason}`
-    entry.decisions.line(`${new Date(e.ts).toISOString()} ${line}`).catch(() => {})
+    quietly(() => entry.decisions.line(`${new Date(e.ts).toISOString()} ${line}`))
     for (const f of this.followers) {
       if (f.writableLength > FOLLOWER_BUFFER) { f.destroy(); this.followers.delete(f); continue }
       f.write(jsonLine({ event: { seq, ...e } }))
@@ -149,7 +161,8 @@ export class PilotDaemon {
     let chain = Promise.resolve()
     let ended = false
     sock.on('error', () => this.followers.delete(sock))
-    sock.on('close', () => this.followers.delete(sock))
+    this.clients.add(sock)
+    sock.on('close', () => { this.followers.delete(sock); this.clients.delete(sock) })
     sock.on('end', () => { ended = true; void chain.then(() => { if (!this.followers.has(sock)) sock.end() }) })
     readJsonLines(sock, m => {
       chain = chain.then(async () => {
@@ -180,7 +193,7 @@ export class PilotDaemon {
           await e.sup.stop('removed')
           this.entries.delete(e.sup.name)
           this.store.remove(e.sup.name)
-          await Promise.all([e.out.close(), e.err.close(), e.decisions.close()])
+          closeLogs(e)
         })
         return reply.ok ? { ok: true, rows: [] } : reply
       }
@@ -258,4 +271,15 @@ export class PilotDaemon {
       }
     })
   }
+}
+
+function closeLogs(e: Entry): void {
+  for (const log of [e.out, e.err, e.decisions]) log.close()
+}
+
+/** A log write whose failure has nowhere to go (a full disk is told by the child's own output). */
+function quietly(write: () => void): void {
+  try {
+    write()
+  } catch { /* dropped */ }
 }

@@ -1,9 +1,12 @@
 // The daemon for real: started on demand, bad input refused with nothing left behind, a daemon
 // killed with SIGKILL replaced (its stale socket noticed, one daemon even when two shells ask at
 // once) that adopts the children still alive and starts again the ones that are gone.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
+import { connectDaemon } from '../../src/pilot/client.ts'
+import { PilotDaemon } from '../../src/pilot/daemon.ts'
 import { runDoctor } from '../../src/state/doctor.ts'
 import { fshDirs } from '../../src/state/dirs.ts'
 import * as assert from 'uvu/assert'
@@ -87,5 +90,24 @@ const ndjson = (text: string): unknown[] => text.split('\n').filter(Boolean).map
 const cmdline = (pid: number): string => {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ') } catch { return '' }
 }
+
+test('kill is not held up by a client that keeps its connection open', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-pilot-idle-'))
+  const daemon = await PilotDaemon.open(dir)
+  const idle = await connectDaemon(dir, {}, false)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    assert.ok(idle, 'connected')
+    const outcome = await Promise.race([
+      daemon.shutdown('test over', true).then(() => 'down'),
+      new Promise(r => (timer = setTimeout(r, 5000, 'held up by the idle client'))),
+    ])
+    assert.is(outcome, 'down')
+  } finally {
+    clearTimeout(timer)
+    idle?.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
 
 test.run()

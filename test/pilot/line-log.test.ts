@@ -1,5 +1,6 @@
 // Rotating logs: every line whole and exactly once across rotations, a line longer than the cap
 // alone in its file, and a follower that sees every line while the files rotate under it.
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { followLog, lastLines } from '../../src/pilot/follow-log.ts'
 import { LineLog, logFiles } from '../../src/pilot/line-log.ts'
+import { until } from '../wait.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-pilot-log-'))
 test.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -87,6 +89,8 @@ test('a follower sees every line once while the log rotates under it', async () 
       if (got.length >= want.length) ac.abort()
     }
   })()
+  // The follower is on the file before it rotates (writes are done by the time write returns).
+  await until(() => got.length > 0 || undefined, 'the follower to read the first line')
   // Slow enough that the follower looks between rotations sometimes, not always.
   const text = Buffer.from(numbered(600))
   for (let off = 0; off < text.length; off += 2000) {
@@ -99,6 +103,17 @@ test('a follower sees every line once while the log rotates under it', async () 
   clearTimeout(timer)
   assert.ok((await logFiles(path, 1000)).length > 20, 'it rotated')
   assert.is(got, want)
+})
+
+test('a FIFO where the log goes: the write fails at once instead of waiting for a reader', () => {
+  const path = join(dir, 'f.out.log')
+  execFileSync('mkfifo', [path])
+  // In a process of its own: the write runs on the caller's thread, so a blocking open would hang this one.
+  const script = `import(${JSON.stringify(new URL('../../src/pilot/line-log.ts', import.meta.url).href)}).then(({ LineLog }) => {
+    try { new LineLog(${JSON.stringify(path)}, { maxSize: 1e6, maxFiles: 1 }).write(Buffer.from('x\\n')); console.log('written') } catch (e) { console.log(e.code) }
+  })`
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 10_000 })
+  assert.is(r.stdout.trim(), 'ENXIO', r.stderr)
 })
 
 test.run()
