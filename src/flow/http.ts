@@ -57,10 +57,12 @@ export function flowRoutes(app: HttpApp, store: FlowStore, opts: { pollMs?: numb
     const pump = async () => {
       try {
         if (res.writableLength > MAX_BUFFERED) return stop()
+        // The state before the events, as followRun reads them: an end seen has its events here.
+        const over = TERMINAL_RUN.has((await store.mustRun(run.id)).status) && !(await store.steps(run.id)).some(s => s.status === 'running')
         const batch = await store.events(run.id, seq)
         if (res.writableEnded) return
         for (const e of batch) { seq = e.seq; write(e) }
-        if (!batch.length && TERMINAL_RUN.has((await store.mustRun(run.id)).status) && !(await store.steps(run.id)).some(s => s.status === 'running')) {
+        if (!batch.length && over) {
           res.write('event: end\ndata: {}\n\n')
           return stop()
         }

@@ -59,9 +59,14 @@ export async function jobsAlive(store: FlowStore, run: Run): Promise<(jobId: num
   return withQueue(store, run, async queue => {
     const seen = new Map<number, boolean>()
     const now = Date.now()
+    let newest = 0
     // A running job whose lease ran out has no worker left, whether or not one reclaimed it yet.
-    for await (const job of queue.list({ type: STEP_JOB_TYPE })) seen.set(job.id, job.status === 'queued' || (job.status === 'running' && (job.leaseUntil ?? 0) > now))
-    return id => seen.get(id) ?? false
+    for await (const job of queue.list({ type: STEP_JOB_TYPE })) {
+      seen.set(job.id, job.status === 'queued' || (job.status === 'running' && (job.leaseUntil ?? 0) > now))
+      newest = Math.max(newest, job.id)
+    }
+    // A job not listed is gone (purged), unless it is newer than the listing: added since.
+    return id => seen.get(id) ?? id > newest
   })
 }
 

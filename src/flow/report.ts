@@ -49,10 +49,13 @@ export async function followRun(store: FlowStore, runId: string, opts: { afterSe
   let seq = opts.afterSeq ?? 0
   for (;;) {
     opts.tick?.()
+    // The state before the events: a change and its event are one transaction, so an end seen
+    // here has its events in the batch read after it (the other way round, they could be missed).
+    const run = await store.mustRun(runId)
+    const over = TERMINAL_RUN.has(run.status) && !(await store.steps(runId)).some(s => s.status === 'running')
     const batch = await store.events(runId, seq)
     for (const e of batch) { seq = e.seq; opts.onEvent(e) }
-    const run = await store.mustRun(runId)
-    if (TERMINAL_RUN.has(run.status) && batch.length === 0 && !(await store.steps(runId)).some(s => s.status === 'running')) return run
+    if (over && batch.length === 0) return run
     if (opts.signal.aborted) return run
     if (batch.length === 0) await sleep(opts.pollMs ?? 100, undefined, { signal: opts.signal }).catch(() => {})
   }

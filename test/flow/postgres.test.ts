@@ -51,8 +51,8 @@ if (be) {
       // A run that stalls fails the test (flow tail stopped after a minute), rather than hanging it.
       const tail = await b.sh.run(`flow tail --db '${url}' ${id}`, { signal: AbortSignal.timeout(60_000) })
       assert.is(tail.exitCode, 0, tail.stdout + tail.stderr)
-      assert.match(tail.stdout, '[flaky] FAIL (exit=3) -> retry in 0.1s')
-      assert.match(tail.stdout, `run ${id} succeeded`)
+      assert.match(tail.stdout, '[flaky] FAIL (exit=3) -> retry in 0.1s', tail.stdout)
+      assert.match(tail.stdout, `run ${id} succeeded`, tail.stdout)
     } finally {
       await Promise.all(workers.map(stop))
     }

@@ -64,7 +64,7 @@ for (const be of all) {
     try {
       const end = await b.sh.run(`flow tail${db} ${id}`)
       assert.is(end.exitCode, 0, end.stdout + end.stderr)
-      assert.match(end.stdout, /\[slow\] LOST \(attempt 1 lost: its worker stopped \(lease expired\)\)\n\[slow\] START \(attempt 2\)\n\[slow\] OK/)
+      assert.match(end.stdout, /\[slow\] LOST \(attempt 1 lost: its worker stopped \(lease expired\)\)\n\[slow\] START \(attempt 2\)\n\[slow\] OK/, end.stdout)
       assert.equal(read(b, 'starts.txt').trim().split('\n').map(l => l.split(' ')[0]), ['1', '2'])
       assert.is(read(b, 'done.txt'), 'done\n')
     } finally {
