@@ -276,16 +276,18 @@ test('--out writes every byte in order, with or without a length, sent faster th
   rmSync(join(dir, 'noise.bin'))
 })
 
-test('a body streamed to stdout keeps every byte in order, read in large pieces or dribbled out', async () => {
+test('a body to stdout as a file keeps every byte in order: with a length or chunked, read in large pieces or dribbled out', async () => {
   const noise = randomBytes(6 * 1024 * 1024)
-  srv.route('/noise-streamed', (_q, res) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() })
+  const send = (res: ServerResponse) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() }
+  srv.route('/noise-streamed', (_q, res) => send(res))
+  srv.route('/noise-length', (_q, res) => { res.setHeader('content-length', noise.length); send(res) })
   const drops = randomBytes(64 * 1024)
   srv.route('/drip', async (_q, res) => {
     for (let at = 0; at < drops.length; at += 512) { res.write(drops.subarray(at, at + 512)); await new Promise(r => setImmediate(r)) }
     res.end()
   })
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-  for (const [path, body] of [['/noise-streamed', noise], ['/drip', drops]] as const) {
+  for (const [path, body] of [['/noise-streamed', noise], ['/noise-length', noise], ['/drip', drops]] as const) {
     const r = await run(`fetch ${U}${path} > streamed.bin`)
     assert.is(r.exitCode, 0, r.stderr)
     assert.is(sha(readFileSync(join(dir, 'streamed.bin'))), sha(body), path)
@@ -305,6 +307,13 @@ test('a full disk under --out: exit 23, one line, no file and no .part', async (
   } finally {
     disk.unmount()
   }
+})
+
+test("a body to stdout that the device cannot take: one line, curl's write error 23", async () => {
+  srv.route('/megabyte', (_q, res) => res.end(Buffer.alloc(1024 * 1024, 65)))
+  const r = await run(`fetch ${U}/megabyte > /dev/full`)
+  assert.is(r.exitCode, 23)
+  assert.is(r.stderr, 'fsh: fetch: cannot write stdout: no space left on the device\n')
 })
 
 test('--continue keeps the .part and resumes it with Range and If-Range; a 200 starts over', async () => {
