@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
 import { mountSmallDisk } from '../small-disk.ts'
 import { startServer, type TestServer } from './server.ts'
+import { until } from '../wait.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-fetch-'))
 const env = { ...process.env, FSH_HOME: join(dir, 'home'), NO_COLOR: '1' } as Record<string, string>
@@ -191,6 +192,9 @@ test('each timeout is exit 28: connect, response head, idle body, total', async 
     [`fetch --idle-timeout 200ms ${U}/silent`, /sent no response in time/],
     [`fetch --idle-timeout 200ms ${U}/stall`, /stopped sending the body/],
     [`fetch --timeout 300ms ${U}/trickle`, /timed out after 300ms \(--timeout\)/],
+    // The body written into a file by fetch itself.
+    [`fetch --idle-timeout 200ms ${U}/stall > timed.out`, /stopped sending the body/],
+    [`fetch --timeout 300ms ${U}/trickle > timed.out`, /timed out after 300ms \(--timeout\)/],
   ]
   for (const [line, message] of cases) {
     const t0 = Date.now()
@@ -307,6 +311,17 @@ test('a full disk under --out: exit 23, one line, no file and no .part', async (
   } finally {
     disk.unmount()
   }
+})
+
+test('Ctrl-C in the middle of a body written into a file: exit 130 at once', async () => {
+  const stop = new AbortController()
+  const before = srv.requests.length
+  const running = run(`fetch ${U}/trickle > stopped.out`, { signal: stop.signal })
+  await until(() => srv.requests.length > before && statSync(join(dir, 'stopped.out')).size > 2, 'the body to start')
+  const t0 = Date.now()
+  stop.abort()
+  assert.is((await running).exitCode, 130)
+  assert.ok(Date.now() - t0 < 1500, 'ended without waiting for the grace period')
 })
 
 test("a body to stdout that the device cannot take: one line, curl's write error 23", async () => {
