@@ -8,6 +8,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { EXIT, formatError, isBrokenPipe } from './base/errors.ts'
 import { signalAbort, signalStatus } from './runtime/external.ts'
 import { writeStream } from './runtime/pipeline.ts'
+import { rawOut } from './runtime/raw-out.ts'
 import { renderTable, TextRenderer } from './runtime/render.ts'
 import type { ErrOut, IO, Out } from './runtime/scope.ts'
 import { createCliShell } from './cli-shell.ts'
@@ -134,7 +135,13 @@ function cliIO(stdinIsScript: boolean): IO {
     columns: process.stdout.columns || 80,
     bold: color ? pc.bold : undefined,
   })
-  const out: Out = { fd: 1, push: (item, from) => renderer.push(item, from), flush: () => renderer.flush() }
+  const out: Out = {
+    fd: 1,
+    push: (item, from) => renderer.push(item, from),
+    flush: () => renderer.flush(),
+    // A pipe's refused bytes wait in process.stdout, after what it already holds.
+    raw: async () => { await renderer.flush(); return rawOut(1, process.stdout) },
+  }
   const err: ErrOut = {
     fd: 2,
     isTTY: Boolean(process.stderr.isTTY),

@@ -4,6 +4,7 @@
 export * from './runtime/command.ts'
 export * from './base/errors.ts'
 export * from './runtime/stream.ts'
+export type { RawOut } from './runtime/raw-out.ts'
 export * from './base/units.ts'
 export * from './base/values.ts'
 export { fshLauncher } from './base/launcher.ts'

@@ -1,8 +1,8 @@
 // fetch URL: an HTTP client on undici. The body streams to stdout or to a file; --meta, --sse
 // and --each turn responses into records. Exit codes are curl's.
 import { STATUS_CODES } from 'node:http'
-import { defineCommand, FshError, formatBytes, type Ctx, type Input, type Rec, type Value } from '../../src/prelude.ts'
-import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, takesBodyNow, writeBodyNow, writeTarget, type BodySource, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
+import { defineCommand, FshError, formatBytes, type Ctx, type Input, type RawOut, type Rec, type Value } from '../../src/prelude.ts'
+import { CURL, bodyBatches, bodyChunks, sizeOf, discard, dropPart, eventStream, exchange, planTarget, resumeHeaders, takesBodyNow, writeBodyNow, writeError, writeTarget, type BodySource, type Exchange, type FetchOptions } from '../../src/fetch/index.ts'
 import { setField } from '../../src/base/fields.ts'
 import { checkUrl, hasHeader, parseHeaders, requestBody, type Body } from './request-spec.ts'
 import { inCompletionOrder } from './in-completion-order.ts'
@@ -107,7 +107,9 @@ async function* runFetch(ctx: FetchCtx, input: Input): AsyncGenerator<Value | Ui
   const url = checkUrl(ctx, urlArg!)
   if (f.sse) { yield* eventStream(options(url), f.retries || undefined); return }
   if (f.out) { const meta = await download(ctx, options(url)); if (f.meta) yield meta; return }
-  const x = await exchange(options(url))
+  const raw = f.meta ? undefined : await ctx.stdout.raw?.()
+  // A descriptor that takes every write at once takes the body as it is parsed, as --out does.
+  const x = await exchange({ ...options(url), direct: raw !== undefined && !raw.canWait })
   showHeaders(ctx, x)
   if (f.meta) {
     const meta = await metaOf(x)
@@ -116,13 +118,33 @@ async function* runFetch(ctx: FetchCtx, input: Input): AsyncGenerator<Value | Ui
     yield meta
     return
   }
-  let done = 0
-  for await (const chunk of bodyChunks(x)) {
-    yield chunk
-    done += chunk.byteLength
-    ctx.progress(done, x.res.length, 'B')
+  if (raw) await bodyInto(ctx, x, raw)
+  else {
+    let done = 0
+    for await (const chunk of bodyChunks(x)) {
+      yield chunk
+      done += chunk.byteLength
+      ctx.progress(done, x.res.length, 'B')
+    }
   }
   if (x.res.status >= 400) throw new FshError(CURL.httpError, httpStatus(x))
+}
+
+/** The body written into the output's descriptor by fetch itself: as it is parsed into a file or a
+ *  device, by batches into a pipe, waiting while the reader is behind. A failed write is exit 23. */
+async function bodyInto(ctx: FetchCtx, x: Exchange, raw: RawOut): Promise<void> {
+  let done = 0
+  const write = (chunk: Uint8Array): boolean => {
+    let all: boolean
+    try { all = raw.write(chunk) } catch (err) { throw writeError(err, 'stdout') }
+    done += chunk.byteLength
+    ctx.progress(done, x.res.length, 'B')
+    return all
+  }
+  if (!raw.canWait && await writeBodyNow(x, c => { write(c) })) return
+  for await (const batch of bodyBatches(x)) {
+    for (const chunk of batch) if (!write(chunk)) await raw.ready(x.signal)
+  }
 }
 
 /** --out: FILE.part, then FILE; the response record for --meta. */

@@ -1,6 +1,6 @@
 // fetch beside curl, both against the same nginx on 127.0.0.1 (a temp config and root; a Node
 // server when nginx is missing), median of N rounds:
-//  - one big download to /dev/null and to a file: MB/s, and fsh's peak RSS (the goal: at most 80 MB);
+//  - one big download to /dev/null and to a file, with --out and as stdout: MB/s, and fsh's peak RSS (the goal: at most 80 MB);
 //    fetch fsyncs the file before its rename, curl does not: `curl -o FILE && sync FILE` (coreutils
 //    fsyncs that one file) is curl with the same promise, to tell how much of the gap the fsync is;
 //  - many small GETs: `fetch --each --concurrency 16` (one process, keep-alive connections) beside
@@ -53,6 +53,7 @@ const cases: Case[] = [
   { group: 'file', name: `curl ${MB} MiB to a file`, cmd: `curl -sf -o ${out} ${base}/big.bin${fileSize}`, expect: String(BYTES), bytes: BYTES },
   { group: 'file', name: `curl ${MB} MiB to a file, sync FILE`, cmd: `curl -sf -o ${out} ${base}/big.bin && sync ${out}${fileSize}`, expect: String(BYTES), bytes: BYTES },
   { group: 'file', name: `fetch ${MB} MiB --out FILE`, cmd: `${FSH} -c 'fetch --out ${out} ${base}/big.bin'${fileSize}`, expect: String(BYTES), bytes: BYTES },
+  { group: 'file', name: `fetch ${MB} MiB > FILE`, cmd: `${FSH} -c 'fetch ${base}/big.bin' > ${out}${fileSize}`, expect: String(BYTES), bytes: BYTES },
   { group: 'gets', name: `xargs -P16 curl, ${GETS} GETs`, cmd: `xargs -P16 -n1 curl -sf < ${join(DIR, 'urls.txt')} | wc -l`, expect: String(GETS) },
   { group: 'gets', name: `fetch --each --concurrency 16, ${GETS} GETs`, cmd: `${FSH} -c 'open ${join(DIR, 'urls.ndjson')} | fetch --each --concurrency 16 --meta | where status == 200 | count'`, expect: String(GETS) },
 ]
@@ -89,7 +90,7 @@ table(['case', 'median ms', 'MB/s', 'CPU ms', 'peak RSS MB', 'vs curl', 'CPU vs 
   const [curlMs, curlCpu] = firstOf.get(c.group)!
   return [c.name, ms.toFixed(0), c.bytes ? (c.bytes / 1e6 / (ms / 1000)).toFixed(0) : '', cpu.toFixed(0), median(rss.get(c.name)!).toFixed(0), (curlMs / ms).toFixed(2), (curlCpu / cpu).toFixed(2)]
 }))
-const [synced, fetched] = cases.filter(c => c.group === 'file').slice(1).map(c => [median(times.get(c.name)!), median(cpus.get(c.name)!)] as const)
+const [synced, fetched] = cases.filter(c => c.group === 'file').slice(1, 3).map(c => [median(times.get(c.name)!), median(cpus.get(c.name)!)] as const)
 console.log(`\nfetch --out FILE vs curl -o FILE && sync FILE (both fsync): ${(synced![0] / fetched![0]).toFixed(2)}, CPU ${(synced![1] / fetched![1]).toFixed(2)}`)
 
 /** nginx on a temp config in the foreground, or a Node server when nginx is not installed. */

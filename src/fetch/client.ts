@@ -159,7 +159,8 @@ async function writeThrough(body: Readable, tap: BodyTap, write: (chunk: Buffer)
   try {
     for (let c: Buffer | null; (c = body.read()) !== null;) write(c)
   } catch (err) {
-    body.destroy(err as Error)
+    // The caller has the error: the stream's own copy of it must not go unheard.
+    body.on('error', () => {}).destroy(err as Error)
     throw err
   }
   tap.write = chunk => {

@@ -5,6 +5,7 @@
 import { statSync, type Stats } from 'node:fs'
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { FshError } from '../base/errors.ts'
+import { ChannelClosed } from '../runtime/channel.ts'
 import { createAtomicWriter, writevAll } from '../state/atomic.ts'
 import { openThrough } from '../state/write-through.ts'
 import { headerValue, type HttpResponse } from './client.ts'
@@ -141,8 +142,9 @@ function isNullDevice(st: Stats): boolean {
   return st.rdev === nullDevice
 }
 
-function writeError(err: unknown, name: string): FshError {
-  if (err instanceof FshError) return err
+/** A failed write into `name` as exit 23; a reader that went away stays what it is. */
+export function writeError(err: unknown, name: string): unknown {
+  if (err instanceof FshError || err instanceof ChannelClosed) return err
   const e = err as NodeJS.ErrnoException
   const why = e.code === 'ENOSPC' ? 'no space left on the device'
     : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied'

@@ -3,6 +3,6 @@ export { dispatcherFor, discard, headerValue, send, type HttpRequest, type HttpR
 export { CURL, TransferError, transferError } from './exit-codes.ts'
 export { bodyBatches, bodyChunks, exchange, writeBodyNow, type Exchange, type FetchOptions } from './exchange.ts'
 export { retryAfterMs, backoffMs, isIdempotent, RETRY_STATUSES } from './retry.ts'
-export { continuesPart, dropPart, planTarget, resumeHeaders, sizeOf, takesBodyNow, writeTarget, type BodySource, type Target } from './download.ts'
+export { continuesPart, dropPart, planTarget, resumeHeaders, sizeOf, takesBodyNow, writeError, writeTarget, type BodySource, type Target } from './download.ts'
 export { eventStream } from './event-source.ts'
 export { SseParser, type SseEvent } from './sse.ts'

@@ -11,6 +11,7 @@ import { progressReporter } from './progress.ts'
 import { type ErrOut, type Frame, type IO, reportError, resolvePath } from './scope.ts'
 import { StageFailed, type Prepared, type Running } from './stages.ts'
 import type { Input, InputOrigin } from './stream.ts'
+import type { RawOut } from './raw-out.ts'
 import { Batch, isBytes, toJson, toText, type Item, type Value } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 import { placeError } from './error-place.ts'
@@ -19,7 +20,8 @@ type BuiltinStage = Extract<Prepared, { kind: 'builtin' }>
 /** Where progress and live lines go when the command's stderr is the host's (the REPL's live area). */
 type LiveArea = Pick<IO, 'progress' | 'lines'>
 
-export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input: Input, frame: Frame, err: ErrOut, run: Running, area?: LiveArea): AsyncGenerator<Item> {
+/** `raw`: the descriptor the output goes to, when the command may write its bytes there itself. */
+export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input: Input, frame: Frame, err: ErrOut, run: Running, area?: LiveArea, raw?: () => Promise<RawOut | undefined>): AsyncGenerator<Item> {
   let name = stage.name
   try {
     const { def, args } = chosen(stage)
@@ -31,7 +33,7 @@ export async function* builtinOutput(sh: Interpreter, stage: BuiltinStage, input
       const names = def.subcommands?.map(s => s.name).join(', ') ?? ''
       throw usageError(stage.name, args.length ? `unknown subcommand '${toText(args[0] as Value)}' (one of: ${names})` : `a subcommand is needed (one of: ${names})`)
     }
-    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, area)
+    const ctx = makeCtx(sh, name, parsed, checkArgs(def, name, parsed.positional), stage.env, frame, err, area, raw)
     const result = def.run(ctx as never, input)
     const json = parsed.flags.json === true && emitsValues(def)
     let source: AsyncIterable<Item>
@@ -105,7 +107,7 @@ export async function* blockOutput(stage: Extract<Prepared, { kind: 'block' }>, 
   if (run.status && run.status !== 0 && frame.signal.aborted) throw new StageFailed(run.status)
 }
 
-function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, area?: LiveArea): Ctx<any> {
+function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseArgs>, args: unknown[], env: Record<string, string>, frame: Frame, err: ErrOut, area?: LiveArea, raw?: () => Promise<RawOut | undefined>): Ctx<any> {
   const ctx: Ctx<any> = {
     name,
     args,
@@ -115,7 +117,7 @@ function makeCtx(sh: Interpreter, name: string, parsed: ReturnType<typeof parseA
     env,
     signal: frame.signal,
     shell: sh.api(frame),
-    stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns },
+    stdout: { isTTY: sh.stdoutIsTTY, columns: sh.columns, raw: raw ?? (async () => undefined) },
     stderr: err,
     exitCode: 0,
     log: line => err.write(line + '\n'),

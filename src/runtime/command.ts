@@ -2,6 +2,7 @@
 import type { Block } from '../lang/ast.ts'
 import type { JobTable } from './jobs.ts'
 import type { Input, InputOrigin } from './stream.ts'
+import type { RawOut } from './raw-out.ts'
 import type { FieldReport } from '../expr/index.ts'
 import type { Item, Rec, Value } from '../base/values.ts'
 
@@ -171,7 +172,14 @@ export interface Ctx<F = Record<string, unknown>, A = unknown[]> {
   readonly env: Readonly<Record<string, string>>
   readonly signal: AbortSignal
   readonly shell: ShellApi
-  readonly stdout: { readonly isTTY: boolean; readonly columns: number }
+  readonly stdout: {
+    readonly isTTY: boolean
+    readonly columns: number
+    /** The descriptor the output goes to, for a command that writes its bytes there itself (a download):
+     *  undefined unless it is the shell's stdout or a `> FILE` and nothing reads the output in between.
+     *  Call it before the first output, and then emit nothing else. */
+    raw?(): Promise<RawOut | undefined>
+  }
   readonly stderr: TextSink
   /** Set for a non-zero exit that is not an error message (a failed check, a best-effort run). */
   exitCode: number

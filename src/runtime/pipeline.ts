@@ -17,6 +17,7 @@ import { TextRenderer } from './render.ts'
 import { reportError, type ErrOut, type Frame, type IO, type Out, type Source } from './scope.ts'
 import { closeRedirs, prepare, StageFailed, type Prepared, type Redirs, type Running } from './stages.ts'
 import { Input } from './stream.ts'
+import { drained, rawOut } from './raw-out.ts'
 import { observed, observedErr, watchChild } from './supervision.ts'
 import type { Item } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
@@ -94,12 +95,15 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
       const input: Input = stage.redirs.stdin !== undefined ? fdInput(stage.redirs.stdin) : toInput(up)
       const run: Running = { done: Promise.resolve() }
       running.push(run)
+      const ends = last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr
+      const target = ends ? stageOut(stage.redirs, io, err) : undefined
+      // Bytes written straight into the descriptor would pass by what a supervisor counts or copies.
+      const raw = target?.raw && !taps[k] && !observer?.onOutput ? () => target.raw!() : undefined
       let output: AsyncGenerator<Item> = stage.kind === 'builtin'
-        ? builtinOutput(sh, stage, input, frameOf(k), err, run, err === io.err ? io : undefined)
+        ? builtinOutput(sh, stage, input, frameOf(k), err, run, err === io.err ? io : undefined, raw)
         : blockOutput(stage, input, frameOf(k), err, run)
       if (observer) output = observed(output, k, observer, taps[k], run)
-      if (last || stage.redirs.stdout !== undefined || stage.redirs.stdoutToErr) {
-        const target = stageOut(stage.redirs, io, err)
+      if (target) {
         run.done = drain(output, target, run, err).finally(() => input.close())
         if (!last) up = { t: 'none' }
       } else {
@@ -236,6 +240,11 @@ function stageOut(r: Redirs, io: IO, err: ErrOut): Out {
   return {
     fd,
     push: (item, from) => renderer.push(item, from),
+    raw: async () => {
+      await renderer.flush()
+      // Bytes already on their way through the stream go first: then none.
+      return stream.writableLength > 0 || failed ? undefined : rawOut(fd)
+    },
     flush: async () => {
       await renderer.flush()
       await new Promise<void>(res => { if (stream.writableFinished || failed) res(); else stream.once('error', () => res()).end(res) })
@@ -252,12 +261,7 @@ function errAsOut(err: ErrOut): Out {
 export function writeStream(stream: Writable, chunk: string | Uint8Array): Promise<void> | void {
   if (stream.destroyed) throw Object.assign(new Error('write after the reader went away'), { code: 'EPIPE' })
   if (stream.write(chunk)) return
-  return new Promise<void>((resolve, reject) => {
-    const done = (e?: Error) => { stream.off('drain', onDrain); stream.off('error', done); stream.off('close', onClose); e ? reject(e) : resolve() }
-    const onDrain = () => done()
-    const onClose = () => done(Object.assign(new Error('the reader went away'), { code: 'EPIPE' }))
-    stream.on('drain', onDrain).on('error', done).on('close', onClose)
-  })
+  return drained(stream)
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Block } from '../lang/ast.ts'
 import type { CommandDef, TextSink } from './command.ts'
 import type { Input } from './stream.ts'
 import type { Progress } from './progress.ts'
+import type { RawOut } from './raw-out.ts'
 import type { Item, Value } from '../base/values.ts'
 import type { SourceText } from './error-place.ts'
 
@@ -39,6 +40,8 @@ export interface Out {
   push(item: Item, from?: CommandDef<any>): Promise<void> | void
   /** The end of a pipeline's output: a table in progress is finished. */
   flush?(): Promise<void> | void
+  /** The descriptor itself, for a command that writes its bytes there directly (see raw-out.ts). */
+  raw?(): Promise<RawOut | undefined>
 }
 
 export interface ErrOut extends TextSink {

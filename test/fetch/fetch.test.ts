@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert'
 import { createShell } from '../../src/index.ts'
 import { mountSmallDisk } from '../small-disk.ts'
 import { startServer, type TestServer } from './server.ts'
+import { until } from '../wait.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fsh-fetch-'))
 const env = { ...process.env, FSH_HOME: join(dir, 'home'), NO_COLOR: '1' } as Record<string, string>
@@ -191,6 +192,9 @@ test('each timeout is exit 28: connect, response head, idle body, total', async 
     [`fetch --idle-timeout 200ms ${U}/silent`, /sent no response in time/],
     [`fetch --idle-timeout 200ms ${U}/stall`, /stopped sending the body/],
     [`fetch --timeout 300ms ${U}/trickle`, /timed out after 300ms \(--timeout\)/],
+    // The body written into a file by fetch itself.
+    [`fetch --idle-timeout 200ms ${U}/stall > timed.out`, /stopped sending the body/],
+    [`fetch --timeout 300ms ${U}/trickle > timed.out`, /timed out after 300ms \(--timeout\)/],
   ]
   for (const [line, message] of cases) {
     const t0 = Date.now()
@@ -276,16 +280,18 @@ test('--out writes every byte in order, with or without a length, sent faster th
   rmSync(join(dir, 'noise.bin'))
 })
 
-test('a body streamed to stdout keeps every byte in order, read in large pieces or dribbled out', async () => {
+test('a body to stdout as a file keeps every byte in order: with a length or chunked, read in large pieces or dribbled out', async () => {
   const noise = randomBytes(6 * 1024 * 1024)
-  srv.route('/noise-streamed', (_q, res) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() })
+  const send = (res: ServerResponse) => { for (let at = 0; at < noise.length; at += 100_003) res.write(noise.subarray(at, at + 100_003)); res.end() }
+  srv.route('/noise-streamed', (_q, res) => send(res))
+  srv.route('/noise-length', (_q, res) => { res.setHeader('content-length', noise.length); send(res) })
   const drops = randomBytes(64 * 1024)
   srv.route('/drip', async (_q, res) => {
     for (let at = 0; at < drops.length; at += 512) { res.write(drops.subarray(at, at + 512)); await new Promise(r => setImmediate(r)) }
     res.end()
   })
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-  for (const [path, body] of [['/noise-streamed', noise], ['/drip', drops]] as const) {
+  for (const [path, body] of [['/noise-streamed', noise], ['/noise-length', noise], ['/drip', drops]] as const) {
     const r = await run(`fetch ${U}${path} > streamed.bin`)
     assert.is(r.exitCode, 0, r.stderr)
     assert.is(sha(readFileSync(join(dir, 'streamed.bin'))), sha(body), path)
@@ -304,6 +310,27 @@ test('a full disk under --out: exit 23, one line, no file and no .part', async (
     assert.equal(readdirSync(disk.dir), [])
   } finally {
     disk.unmount()
+  }
+})
+
+test('Ctrl-C in the middle of a body written into a file: exit 130 at once', async () => {
+  const stop = new AbortController()
+  const before = srv.requests.length
+  const running = run(`fetch ${U}/trickle > stopped.out`, { signal: stop.signal })
+  await until(() => srv.requests.length > before && statSync(join(dir, 'stopped.out')).size > 2, 'the body to start')
+  const t0 = Date.now()
+  stop.abort()
+  assert.is((await running).exitCode, 130)
+  assert.ok(Date.now() - t0 < 1500, 'ended without waiting for the grace period')
+})
+
+test("a body to stdout that the device cannot take: one line, curl's write error 23", async () => {
+  srv.route('/megabyte', (_q, res) => res.end(Buffer.alloc(1024 * 1024, 65)))
+  // A small body is all there before the first write; a large one fails as it comes.
+  for (const path of ['/hello', '/megabyte']) {
+    const r = await run(`fetch ${U}${path} > /dev/full`)
+    assert.is(r.exitCode, 23, path)
+    assert.is(r.stderr, 'fsh: fetch: cannot write stdout: no space left on the device\n', path)
   }
 })
 
