@@ -37,7 +37,8 @@ test('a crashing child restarts with a backoff that doubles, then is errored aft
 })
 
 test('a run that lasts --min-uptime resets the backoff and the count toward --max-restarts', async () => {
-  const t = supervise(spec(['sh', '-c', 'sleep 0.1; exit 1'], { maxRestarts: 2, minUptimeMs: 50 }))
+  // Runs of 300 ms against a --min-uptime of 50: a loaded machine's late timestamps stay well inside.
+  const t = supervise(spec(['sh', '-c', 'sleep 0.3; exit 1'], { maxRestarts: 2, minUptimeMs: 50 }))
   t.sup.start('test')
   await until(() => t.sup.restarts >= 4, 'four restarts')
   await t.sup.stop('test over')
