@@ -58,11 +58,31 @@ const cases: Case[] = [
   { group: 'gets', name: `fetch --each --concurrency 16, ${GETS} GETs`, cmd: `${FSH} -c 'open ${join(DIR, 'urls.ndjson')} | fetch --each --concurrency 16 --meta | where status == 200 | count'`, expect: String(GETS) },
 ]
 
+// The download alone, as each tool times its own (curl's -w time_total; fetch --meta's time_ms),
+// without the process's start, which is timed beside: node's own and fsh's.
+const rateCases = [
+  { name: 'curl to /dev/null', cmd: `curl -sf -o /dev/null -w '%{size_download} %{time_total}' ${base}/big.bin` },
+  { name: 'fetch --out /dev/null', cmd: `${FSH} -c 'fetch --out /dev/null --meta ${base}/big.bin | to json'` },
+  { name: 'curl to a file', cmd: `curl -sf -o ${out} -w '%{size_download} %{time_total}' ${base}/big.bin; rm -f ${out}` },
+  { name: 'fetch --out FILE', cmd: `${FSH} -c 'fetch --out ${out} --meta ${base}/big.bin | to json'; rm -f ${out}` },
+]
+const starts = [{ name: 'node -e 0', cmd: `${process.execPath} -e 0` }, { name: "fsh -c 'true'", cmd: `${FSH} -c true` }]
+/** MB/s from what the tool printed: curl's "bytes seconds", fetch's --meta record. */
+function rateOf(printed: string): number {
+  const t = printed.trim()
+  if (t.startsWith('{')) { const m = JSON.parse(t) as { bytes: number; time_ms: number }; return m.bytes / 1e6 / (m.time_ms / 1000) }
+  const [bytes, secs] = t.split(' ').map(Number)
+  return bytes! / 1e6 / secs!
+}
+
 const times = new Map<string, number[]>()
 const cpus = new Map<string, number[]>()
 const rss = new Map<string, number[]>()
+const rates = new Map<string, number[]>()
 try {
   for (let round = 0; round < RUNS; round++) {
+    for (const c of rateCases) rates.set(c.name, [...(rates.get(c.name) ?? []), rateOf((await run(c.cmd)).stdout)])
+    for (const c of starts) times.set(c.name, [...(times.get(c.name) ?? []), (await run(c.cmd)).ms])
     for (const c of cases) {
       const r = await run(c.cmd)
       if (r.stdout.trim() !== c.expect) {
@@ -92,6 +112,12 @@ table(['case', 'median ms', 'MB/s', 'CPU ms', 'peak RSS MB', 'vs curl', 'CPU vs 
 }))
 const [synced, fetched] = cases.filter(c => c.group === 'file').slice(1, 3).map(c => [median(times.get(c.name)!), median(cpus.get(c.name)!)] as const)
 console.log(`\nfetch --out FILE vs curl -o FILE && sync FILE (both fsync): ${(synced![0] / fetched![0]).toFixed(2)}, CPU ${(synced![1] / fetched![1]).toFixed(2)}`)
+console.log('\nthe download alone, as each tool times it (MB/s, median), and the start of a process:')
+table(['case', 'MB/s', 'vs curl'], rateCases.map((c, k) => {
+  const r = median(rates.get(c.name)!)
+  return [c.name, r.toFixed(0), k % 2 ? (r / median(rates.get(rateCases[k - 1]!.name)!)).toFixed(2) : '1.00']
+}))
+for (const c of starts) console.log(`${c.name}: ${median(times.get(c.name)!).toFixed(0)} ms`)
 
 /** nginx on a temp config in the foreground, or a Node server when nginx is not installed. */
 async function startServer(): Promise<{ what: string; kill(): void }> {
