@@ -119,6 +119,10 @@ const tools: Tool[] = [
 const missing: string[] = []
 if (has('rsync')) tools.push({ name: 'rsync -a --delete', dst: dstOf('rsync'), sync: (x = '') => `rsync -a --delete ${x} ${q(SRC + '/')} ${q(dstOf('rsync') + '/')}` })
 else missing.push('rsync')
+// rsync with fsh's promise: --fsync makes every file durable before rsync moves on (rsync 3.2.4+).
+if (has('rsync') && spawnSync('rsync', ['--fsync', '--version']).status === 0) {
+  tools.push({ name: 'rsync -a --delete --fsync', dst: dstOf('rsync-fsync'), sync: (x = '') => `rsync -a --delete --fsync ${x} ${q(SRC + '/')} ${q(dstOf('rsync-fsync') + '/')}` })
+}
 tools.push({ name: 'cp -a', dst: dstOf('cp'), sync: () => `cp -a ${q(SRC)} ${q(dstOf('cp'))}`, initialOnly: true })
 
 generate()
