@@ -101,7 +101,7 @@ export class Supervisor {
       return
     }
     this.child = child
-    if (child.pid) { this.pid = child.pid; this.startedAt = Date.now() }
+    if (child.pid) { this.pid = child.pid; this.pidStart = startTime(child.pid) ?? null; this.startedAt = Date.now() }
     let resolveExit!: () => void
     this.exited = new Promise(r => (resolveExit = r))
     child.once('error', err => {
@@ -159,7 +159,7 @@ export class Supervisor {
     const pgid = this.pid
     if (this.status === 'stopping') { await this.settledOnce(); return }
     if (!pgid || (this.status !== 'starting' && this.status !== 'online')) {
-      if (pgid && groupAlive(pgid)) await this.endGroup(pgid, 'left behind')
+      if (pgid && this.groupAlive(pgid)) await this.endGroup(pgid, 'left behind')
       if (this.status !== 'stopped') this.move('stopped', reason)
       return
     }
@@ -178,13 +178,24 @@ export class Supervisor {
 
   /** SIGTERM (or `signal`) to the group, SIGKILL after --kill-timeout; resolves when no member is left. */
   private async endGroup(pgid: number, what: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (!signalGroup(pgid, signal)) return
+    if (!this.groupIsOurs(pgid) || !signalGroup(pgid, signal)) return
     const cancel = after(this.spec.killTimeoutMs, () => {
       this.note(`${what} did not stop within ${this.spec.killTimeoutMs} ms of ${signal}: SIGKILL`)
-      signalGroup(pgid, 'SIGKILL')
+      if (this.groupIsOurs(pgid)) signalGroup(pgid, 'SIGKILL')
     })
-    while (groupAlive(pgid)) await new Promise(r => setTimeout(r, POLL_MS))
+    while (this.groupAlive(pgid)) await new Promise(r => setTimeout(r, POLL_MS))
     cancel()
+  }
+
+  /** Whether `pgid` is still our child's group. The kernel gives its number to a new process only
+   *  once the group is empty, and that process, a group leader of its own, is not ours to signal. */
+  private groupIsOurs(pgid: number): boolean {
+    const leader = startTime(pgid)
+    return leader === undefined || this.pidStart === null || leader === this.pidStart
+  }
+
+  private groupAlive(pgid: number): boolean {
+    return this.groupIsOurs(pgid) && groupAlive(pgid)
   }
 
   private onExit(child: ChildProcess | undefined, exit: ExitStatus): void {
@@ -194,7 +205,7 @@ export class Supervisor {
     if (this.status === 'stopping') return // stop() finishes the story
     const pgid = this.pid
     // What it left in its group (a daemonized grandchild) goes with it.
-    if (pgid && groupAlive(pgid)) void this.endGroup(pgid, 'what it left in its group')
+    if (pgid && this.groupAlive(pgid)) void this.endGroup(pgid, 'what it left in its group')
     this.clearTimers()
     const how = describeExit(exit)
     const failed = !(exit.code === 0)

@@ -69,8 +69,9 @@ test('a daemon killed with SIGKILL: the next command notices the stale socket, o
     await until(() => !alive(before.lost!), 'the lost child to die')
     // Two shells at once find the stale socket: one daemon comes of it.
     const [a, b] = await Promise.all([box.run('pilot ls | to ndjson'), box.run('pilot ls | to ndjson')])
-    assert.is(a.exitCode, 0, a.stderr)
-    assert.is(b.exitCode, 0, b.stderr)
+    const log = () => readFileSync(join(box.home, 'state', 'pilot', 'daemon.log'), 'utf8')
+    assert.is(a.exitCode, 0, `${a.stderr}daemon.log: ${log()}`)
+    assert.is(b.exitCode, 0, `${b.stderr}daemon.log: ${log()}`)
     const second = (await box.daemonPid())!
     assert.ok(second !== first)
     const after = await until(async () => { const p = await pids(); return p.lost && p.lost !== before.lost ? p : undefined }, 'lost to be started again')

@@ -1,5 +1,6 @@
 // The supervisor's state machine with real children: backoff that grows and resets, errored after
 // too many quick restarts, SIGKILL for a child that ignores SIGTERM, a daemonizing child's group.
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'uvu'
@@ -83,6 +84,23 @@ test('a child that daemonizes (forks and exits) leaves nothing behind: its group
   await t.sup.settledOnce()
   const grandchild = Number(await until(() => t.out().trim(), 'the pid of the sleep'))
   await until(() => !alive(grandchild), 'the daemonized sleep to be gone', 5000)
+})
+
+test('a pid number the kernel gave to a new program after our child ended: stop leaves that program alone', async () => {
+  const t = supervise(spec(['sh', '-c', 'exit 3'], { maxRestarts: 0 }))
+  t.sup.start('test')
+  await t.sup.settledOnce()
+  assert.is(t.sup.status, 'errored')
+  // Waiting for the kernel to wrap its pids takes too long: the program's number is given instead.
+  const stranger = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' })
+  try {
+    await until(() => stranger.pid && alive(stranger.pid), 'the program to start')
+    t.sup.pid = stranger.pid!
+    await t.sup.stop('test over')
+    assert.ok(alive(stranger.pid!), 'not ours: not signalled')
+  } finally {
+    stranger.kill('SIGKILL')
+  }
 })
 
 test('a command that does not exist is errored at once, not restarted', async () => {
