@@ -42,13 +42,12 @@ export function findWalk(root: string, start: string, signal: AbortSignal): Prom
     fields = parts.slice(i)
   }
   const add = (head: string, rel: string, target: string): void => {
-    const key = joinKey(start, rel)
-    if (skipped.size && skipped.has(parentKey(key))) { if (head[0] === 'd') skipped.add(key); return }
-    const name = key.slice(key.lastIndexOf('/') + 1)
-    if (isTempName(name)) { if (head[0] === 'd') skipped.add(key); else walk.temps.push(key); return }
-    const a = head.indexOf(' ', 2)
-    const b = head.indexOf(' ', a + 1)
-    const entry: Entry = { type: TYPES[head[0]!] ?? 'other', size: Number(head.slice(2, a)), mtimeMs: msOf(head.slice(a + 1, b)), mode: parseInt(head.slice(b + 1), 8) }
+    const key = start ? joinKey(start, rel) : rel
+    if (skipped.size && skipped.has(parentKey(key))) { if (head.charCodeAt(0) === D) skipped.add(key); return }
+    // A temporary's name is 26 bytes: only a name that long is looked at.
+    const slash = key.lastIndexOf('/')
+    if (key.length - slash - 1 === 26 && isTempName(key.slice(slash + 1))) { if (head.charCodeAt(0) === D) skipped.add(key); else walk.temps.push(key); return }
+    const entry = parseHead(head)
     if (entry.type === 'link') entry.target = target
     walk.tree.set(key, entry)
   }
@@ -68,10 +67,35 @@ export function findWalk(root: string, start: string, signal: AbortSignal): Prom
   })
 }
 
-/** find's `%T@`, seconds and nanoseconds (`-1.5000000000` is -1 s + 0.5 s), as Node's mtimeMs
- *  computes it: sec * 1000 + nsec / 1e6, to the same double. */
-export function msOf(t: string): number {
-  const dot = t.indexOf('.')
-  if (dot < 0) return Number(t) * 1000
-  return Number(t.slice(0, dot)) * 1000 + Number(t.slice(dot + 1, dot + 10).padEnd(9, '0')) / 1e6
+const D = 0x64 // 'd'
+
+/** `TYPE SIZE MTIME MODE` as an entry, read digit by digit: 20,000 of these per sync of 10,000
+ *  files, where slicing out and converting each field cost a fifth of the pass. */
+export function parseHead(head: string): Entry {
+  let i = 2
+  let size = 0
+  for (let c = head.charCodeAt(i); c !== 32; c = head.charCodeAt(++i)) size = size * 10 + c - 48
+  const mtimeMs = msOf(head, i + 1)
+  i = head.indexOf(' ', i + 1) + 1
+  let mode = 0
+  for (; i < head.length; i++) mode = mode * 8 + head.charCodeAt(i) - 48
+  return { type: TYPES[head[0]!] ?? 'other', size, mtimeMs, mode }
+}
+
+/** find's `%T@` at `from` (up to a space or the end): seconds and nanoseconds (`-1.5000000000` is
+ *  -1 s + 0.5 s), as Node's mtimeMs computes it, sec * 1000 + nsec / 1e6, to the same double. */
+export function msOf(t: string, from = 0): number {
+  let i = from
+  const negative = t.charCodeAt(i) === 45
+  if (negative) i++
+  let sec = 0
+  let c = t.charCodeAt(i)
+  for (; c >= 48 && c <= 57; c = t.charCodeAt(++i)) sec = sec * 10 + c - 48
+  let nsec = 0
+  if (c === 46) {
+    let digits = 0
+    for (c = t.charCodeAt(++i); c >= 48 && c <= 57; c = t.charCodeAt(++i)) if (digits++ < 9) nsec = nsec * 10 + c - 48
+    for (; digits < 9; digits++) nsec *= 10
+  }
+  return (negative ? -sec : sec) * 1000 + nsec / 1e6
 }

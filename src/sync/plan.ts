@@ -43,18 +43,16 @@ const MTIME_SLACK_MS = 1
 
 export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   const plan: Plan = { deletes: [], mkdirs: [], transfers: [], errors: [], dirAttrs: [], dirDeletes: new Set(), extras: 0 }
+  /** SRC's directories that a DST entry of another type blocks: nothing below them is planned. */
   const blockedDirs: string[] = []
-  const keys = [...src.keys()].sort()
-  const under = (key: string) => blockedDirs.some(d => key.startsWith(d + '/'))
-
   // Keys DST has too (to skip the search for extras when it has no others), and SRC's directories.
   let inBoth = 0
-  const dirs: string[] = []
-  for (const key of keys) {
-    const s = src.get(key)!
+  let dirs: string[] = []
+  // In the walk's order: sorting every key costs more than the whole pass when nothing changed, so
+  // only the operations found are sorted, at the end.
+  for (const [key, s] of src) {
     const d = dst.get(key)
     if (d) inBoth++
-    if (under(key)) continue
     if (s.type === 'dir') dirs.push(key)
     if (s.type === 'other') { plan.errors.push(error(key, 'not a regular file, directory or symlink: skipped')); continue }
     if (d && d.type !== s.type) {
@@ -80,6 +78,13 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
       else plan.transfers.push({ op: 'update', path: key, bytes: s.size, reason: change })
     }
   }
+  if (blockedDirs.length) {
+    const free = (key: string) => !blockedDirs.some(b => key.startsWith(b + '/'))
+    for (const list of ['deletes', 'mkdirs', 'transfers', 'errors'] as const) plan[list] = plan[list].filter(op => free(op.path))
+    for (const key of plan.dirDeletes) if (!free(key)) plan.dirDeletes.delete(key)
+    dirs = dirs.filter(free)
+  }
+  for (const list of [plan.mkdirs, plan.transfers, plan.errors]) list.sort(byPath)
   // A directory whose entries change gets a new mtime: it is set back at the end.
   const touched = new Set<string>()
   for (const op of [...plan.mkdirs, ...plan.transfers, ...plan.deletes]) touched.add(parentKey(op.path))
@@ -92,7 +97,7 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
     touched.add(parentKey(key))
   }
   if (opts.deleteBlock) plan.deletes = plan.deletes.filter(op => op.reason !== 'not in source')
-  plan.deletes.sort((a, b) => depthOf(b.path) - depthOf(a.path) || (a.path < b.path ? -1 : 1))
+  plan.deletes.sort((a, b) => depthOf(b.path) - depthOf(a.path) || byKey(a.path, b.path))
   const failed = new Set(plan.errors.map(e => e.path))
   for (const key of dirs) {
     const s = src.get(key)!
@@ -100,7 +105,7 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
     if (failed.has(key)) continue
     if (touched.has(key) || !d || d.type !== 'dir' || d.mode !== s.mode || Math.abs(d.mtimeMs - s.mtimeMs) >= MTIME_SLACK_MS) plan.dirAttrs.push(key)
   }
-  plan.dirAttrs.sort((a, b) => depthOf(b) - depthOf(a))
+  plan.dirAttrs.sort((a, b) => depthOf(b) - depthOf(a) || byKey(a, b))
   return plan
 }
 
@@ -115,6 +120,10 @@ function fileChange(s: Entry, d: Entry, checksum: boolean): string | undefined {
   if (s.mode !== d.mode) return 'mode'
   return undefined
 }
+
+/** Bytewise, as keys are latin1 (one char per byte); parents before what they hold. */
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+const byPath = (a: Op, b: Op): number => byKey(a.path, b.path)
 
 const noun = (e: Entry): string => (e.type === 'dir' ? 'directory' : e.type === 'link' ? 'symlink' : e.type === 'file' ? 'file' : 'special file')
 

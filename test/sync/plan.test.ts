@@ -63,6 +63,22 @@ test('a directory in the way of a file is deleted first (deepest first), or an e
     'error x a directory is in the way of the file and was not replaced (--no-delete)',
     'error y a file is in the way of the directory and was not replaced (--no-delete)',
   ], 'nothing under y is planned either')
+  // A walk gives no order: what lies below comes before its directory here, and the plan is the same.
+  const reversed = new Map([...src].reverse())
+  assert.equal(ops(planSync(reversed, dst, { checksum: false })), ops(p))
+  assert.equal(ops(planSync(reversed, dst, { checksum: false, deleteBlock: '--no-delete' })), ops(blocked))
+})
+
+test('operations come in key order whatever order the walk found the entries in', () => {
+  const names = ['b/c', 'a', 'b', 'a-b', 'a/x', 'a/x/y', 'c.txt']
+  const src = tree(Object.fromEntries(names.map(n => [n, n.includes('.') || n.endsWith('c') || n === 'a/x/y' ? file(1) : dir()])))
+  const p = planSync(src, tree({ old: dir(), 'old/f': file(1), 'a-old': file(1) }), { checksum: false })
+  assert.equal(ops(p), [
+    'delete old/f not in source', 'delete a-old not in source', 'delete old not in source',
+    'mkdir a new', 'mkdir a-b new', 'mkdir a/x new', 'mkdir b new',
+    'copy a/x/y new', 'copy b/c new', 'copy c.txt new',
+  ])
+  assert.equal(p.dirAttrs, ['a/x', 'a', 'a-b', 'b'], 'deepest first, then in key order')
 })
 
 test('a special file in SRC is an error, not a copy', () => {
