@@ -30,8 +30,17 @@ function tryConnect(path: string): Promise<Socket | undefined> {
   })
 }
 
+/** Where each connection's daemon writes what it says on stderr: named when it hangs up. */
+const daemonLogs = new WeakMap<Socket, string>()
+
 /** A connection to the daemon of `dir`; with `start`, one is started when none answers. */
 export async function connectDaemon(dir: string, env: Record<string, string>, start: boolean): Promise<Socket | undefined> {
+  const sock = await reachDaemon(dir, env, start)
+  if (sock) daemonLogs.set(sock, join(dir, 'daemon.log'))
+  return sock
+}
+
+async function reachDaemon(dir: string, env: Record<string, string>, start: boolean): Promise<Socket | undefined> {
   const path = join(dir, SOCKET_NAME)
   const sock = await tryConnect(path)
   if (sock || !start) return sock
@@ -105,5 +114,6 @@ export async function request(sock: Socket, req: Record<string, unknown>, signal
     return m
   }
   if (signal?.aborted) throw signal.reason
-  throw new FshError(1, 'the pilot daemon hung up without answering')
+  const log = daemonLogs.get(sock)
+  throw new FshError(1, `the pilot daemon hung up without answering${log ? ` (its log: ${log})` : ''}`)
 }

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
-import { connectDaemon } from '../../src/pilot/client.ts'
+import { createServer } from 'node:net'
+import { connectDaemon, request } from '../../src/pilot/client.ts'
 import { PilotDaemon } from '../../src/pilot/daemon.ts'
 import { runDoctor } from '../../src/state/doctor.ts'
 import { fshDirs } from '../../src/state/dirs.ts'
@@ -91,6 +92,20 @@ const ndjson = (text: string): unknown[] => text.split('\n').filter(Boolean).map
 const cmdline = (pid: number): string => {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ') } catch { return '' }
 }
+
+test('a daemon that hangs up mid-request: one line that names its log', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fsh-pilot-hangup-'))
+  const server = createServer(sock => sock.once('data', () => sock.destroy()))
+  await new Promise<void>(r => server.listen(join(dir, 'pilot.sock'), r))
+  try {
+    const sock = (await connectDaemon(dir, {}, false))!
+    const err = await request(sock, { op: 'ls' }).then(() => undefined, (e: Error) => e)
+    assert.is(err?.message, `the pilot daemon hung up without answering (its log: ${join(dir, 'daemon.log')})`)
+  } finally {
+    server.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
 
 test('kill is not held up by a client that keeps its connection open', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fsh-pilot-idle-'))
