@@ -1,9 +1,9 @@
 // Compaction of the history file, run under its lock while other shells keep appending without it.
-// The newest entries go to a temp file that replaces the old one; lines that reach the old file
-// meanwhile are carried over in order: before the rename while we can, right after it for the
-// few that land in between (those may end up a line after one appended to the new file in that
-// same instant: nothing is lost, order holds to within it). A shell whose line lands even later
-// sees the file changed under it and re-appends the line itself (HistoryStore.add).
+// The newest entries go to a temp file that replaces the old one; complete lines that reach the
+// old file meanwhile are carried over in order, before the rename while we can, right after it
+// (still under the lock) for the few that land in between. A shell whose line lands later, or
+// whose line was still being written, finds the lock or the new file after its write and adds the
+// line again once we are done (HistoryStore.add): so no shell's next line can get ahead of it.
 import type { FileHandle } from 'node:fs/promises'
 import { open, realpath, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -67,8 +67,12 @@ async function replaceCarryingOver(file: string, old: FileHandle, from: number, 
     closed = true
     await out.close()
     await rename(temp, target)
-    const late = await readFrom(old, pos)
-    if (late.length) await appendOnce(target, late[late.length - 1] === NEWLINE ? late : Buffer.concat([late, Buffer.from('\n')]))
+    const late = await open(target, 'a', HISTORY_MODE)
+    try {
+      await carryWholeLines(old, pos, late)
+    } finally {
+      await late.close()
+    }
   } catch (err) {
     if (!closed) await out.close().catch(() => {})
     await unlink(temp).catch(() => {})
@@ -83,13 +87,4 @@ async function carryWholeLines(old: FileHandle, pos: number, out: FileHandle): P
   const whole = more.lastIndexOf(NEWLINE) + 1
   if (whole) await writeAll(out, more.subarray(0, whole))
   return pos + whole
-}
-
-async function appendOnce(file: string, data: Buffer): Promise<void> {
-  const fh = await open(file, 'a', HISTORY_MODE)
-  try {
-    await writeAll(fh, data)
-  } finally {
-    await fh.close()
-  }
 }

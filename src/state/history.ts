@@ -1,8 +1,10 @@
-// Command history shared by every shell of a user (SPEC §5, §7). One NDJSON line per command.
+// Command history shared by every shell of a user. One NDJSON line per command.
 // Appends are single O_APPEND writes, so two shells appending at once interleave whole lines and
 // lose none; a line cut by a crash is skipped on load. When the file outgrows `max` entries it is
-// compacted under the lock and replaced atomically; lines other shells append meanwhile are
-// carried over to the new file.
+// compacted under the lock and replaced atomically, carrying over the lines other shells append
+// meanwhile. A shell whose line may have raced a compaction (the lock was there after its write, or
+// the file was replaced) waits for the lock and adds its line again unless it is there: so an add
+// returns only once its line is in the file after every line added before it began.
 import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -10,7 +12,7 @@ import { writeAll } from './atomic.ts'
 import { HISTORY_LINE_BYTES } from '../base/limits.ts'
 import { compactHistory, HISTORY_MODE } from './history-compact.ts'
 import { parseEntry, storedEntry, type HistoryEntry } from './history-entry.ts'
-import { withLock } from './lock.ts'
+import { isLocked, withLock } from './lock.ts'
 import { readCompleteLines } from './read-lines.ts'
 
 export type { HistoryEntry } from './history-entry.ts'
@@ -73,11 +75,11 @@ export class HistoryStore {
     await this.ensureDir()
     let size: number
     if (bytes.length <= ATOMIC_APPEND_BYTES) {
-      const done = await this.append(bytes)
+      const done = await this.append(bytes, true)
       size = done.size
-      // A compaction replaced the file after we opened it and may have finished copying before our
-      // line reached the old one: put it in the new file unless it got there.
-      if (!(await isCurrentFile(this.file, done))) await withLock(this.file, () => this.appendIfMissing(line, bytes))
+      // A compaction may have missed our line, or carried it: once none runs, put it in the file
+      // unless it is there.
+      if (!done.settled) size = await withLock(this.file, () => this.appendIfMissing(line, bytes))
     } else {
       size = (await withLock(this.file, () => this.append(bytes))).size
     }
@@ -93,32 +95,37 @@ export class HistoryStore {
     this.dirReady = true
   }
 
-  /** One write of one line (or of a newline before it, when a crash cut the last line). */
-  private async append(bytes: Buffer): Promise<FileIdentity & { size: number }> {
+  /**
+   * One write of one line (or of a newline before it, when a crash cut the last line). With
+   * `verify`, also tells whether the line is settled where no compaction can miss it.
+   */
+  private async append(bytes: Buffer, verify = false): Promise<{ size: number; settled: boolean }> {
     const fh = await open(this.file, 'a+', HISTORY_MODE) // O_APPEND, and readable for the last byte
     try {
       const st = await fh.stat()
       if ((st.mode & 0o077) !== 0 && ownedByUs(st.uid)) await fh.chmod(HISTORY_MODE)
       const data = st.size > 0 && !(await endsWithNewline(fh, st.size)) ? Buffer.concat([NEWLINE, bytes]) : bytes
       await writeAll(fh, data) // one write unless the disk is full
-      const after = await fh.stat()
-      return { ino: st.ino, dev: st.dev, size: after.size }
+      const settled = !verify || (await settledIn(this.file, st))
+      return { size: (await fh.stat()).size, settled }
     } finally {
       await fh.close()
     }
   }
 
-  private async appendIfMissing(line: string, bytes: Buffer): Promise<void> {
+  /** Under the lock: appends the line unless a compaction carried it over; resolves to the file's size. */
+  private async appendIfMissing(line: string, bytes: Buffer): Promise<number> {
     let present = false
+    let end = 0
     const fh = await open(this.file, 'r').catch(() => undefined)
     if (fh) {
       try {
-        await readCompleteLines(fh, 0, l => { present ||= l + '\n' === line }, HISTORY_LINE_BYTES)
+        end = (await readCompleteLines(fh, 0, l => { present ||= l + '\n' === line }, HISTORY_LINE_BYTES)).end
       } finally {
         await fh.close()
       }
     }
-    if (!present) await this.append(bytes)
+    return present ? end : (await this.append(bytes)).size
   }
 
   /** Under the lock: keep the newest `max` entries (see history-compact.ts). */
@@ -133,12 +140,17 @@ function slack(max: number): number {
   return Math.max(1, Math.ceil(max / 10))
 }
 
-interface FileIdentity { ino: number; dev: number }
-
-async function isCurrentFile(path: string, id: FileIdentity): Promise<boolean> {
+/**
+ * Whether a line just appended to the file `opened` is where every compaction keeps it: no
+ * compaction is under way, and none replaced the file since we opened it. Asked in that order: a
+ * compaction that read the file before our write holds the lock until it has replaced the file.
+ * Asked while the file is still open, so that a new file cannot have been given its inode number.
+ */
+async function settledIn(path: string, opened: { ino: number; dev: number }): Promise<boolean> {
+  if (await isLocked(path)) return false
   try {
     const st = await stat(path)
-    return st.ino === id.ino && st.dev === id.dev
+    return st.ino === opened.ino && st.dev === opened.dev
   } catch {
     return false
   }

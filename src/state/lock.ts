@@ -34,8 +34,20 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, opts: Lock
 
 export interface HeldLock { release(): Promise<void> }
 
+const lockPathOf = (path: string): string => `${path}.lock`
+
+/** Whether PATH.lock exists now: held, or left by a holder that died (an unreadable one counts). */
+export async function isLocked(path: string): Promise<boolean> {
+  try {
+    await stat(lockPathOf(path))
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT'
+  }
+}
+
 async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
-  const lockPath = `${path}.lock`
+  const lockPath = lockPathOf(path)
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS
   const deadline = Date.now() + timeoutMs

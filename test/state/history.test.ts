@@ -1,10 +1,13 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import fsp from 'node:fs/promises'
+import { syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import { HistoryStore, type HistoryEntry } from '../../src/state/history.ts'
 import { startFixture } from './fixtures/run-fixture.ts'
-import { modeOf, tempDir } from './helpers.ts'
+import { modeOf, sleep, tempDir } from './helpers.ts'
+import { until } from '../wait.ts'
 
 const rawLines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean)
 
@@ -50,9 +53,8 @@ test('compaction racing two appending shells drops only the oldest entries, neve
   assert.is(entries.length, 200)
   assert.ok(rawLines(file).length <= 200 + 20 + 2, `the file is kept small: ${rawLines(file).length} lines`)
   for (const tag of ['a', 'b']) {
-    // What remains of each shell is its newest entries, without a gap. (A line that raced the
-    // rename may sit one place late: order is kept only to within that instant.)
-    const nums = entries.filter(e => e.cmd.startsWith(tag + ' ')).map(e => Number(e.cmd.slice(2))).sort((x, y) => x - y)
+    // What remains of each shell is its newest entries, in the order added, without a gap.
+    const nums = entries.filter(e => e.cmd.startsWith(tag + ' ')).map(e => Number(e.cmd.slice(2)))
     nums.forEach((n, i) => assert.is(n, 299 - (nums.length - 1 - i), `shell ${tag}: ${nums.join(',')}`))
   }
   // The file keeps a suffix of what was added: an entry added after one that is kept finished
@@ -62,6 +64,104 @@ test('compaction racing two appending shells drops only the oldest entries, neve
   const missing = added.filter(a => a.start > firstKeptDone && !present.has(a.cmd))
   assert.equal(missing, [], 'entries added after a kept one are all present')
   assert.equal(readdirSync(dir), ['history.ndjson'], 'no temp or lock file is left behind')
+})
+
+type Call = (...args: unknown[]) => Promise<unknown>
+
+/**
+ * Runs `work` with functions of node:fs/promises wrapped (named imports see them too), so that a
+ * test can act in the instants around one step of another shell.
+ */
+async function patchedFs(patch: Record<string, (real: Call, ...args: unknown[]) => Promise<unknown>>, work: () => Promise<unknown>): Promise<void> {
+  const fns = fsp as unknown as Record<string, Call>
+  const real = Object.fromEntries(Object.keys(patch).map(k => [k, fns[k]!]))
+  for (const [k, wrap] of Object.entries(patch)) fns[k] = (...args) => wrap(real[k]!, ...args)
+  syncBuiltinESMExports()
+  try {
+    await work()
+  } finally {
+    Object.assign(fns, real)
+    syncBuiltinESMExports()
+  }
+}
+
+const holds = (file: string, cmd: string) => () => readFileSync(file, 'utf8').includes(`"${cmd}"`)
+
+test('an entry added while a compaction replaces the file keeps its place, and the newest is kept', async () => {
+  const dir = tempDir()
+  const file = join(dir, 'history.ndjson')
+  const a = new HistoryStore(file, { max: 5 })
+  const b = new HistoryStore(file, { max: 100 }) // b itself does not compact
+  for (let i = 0; i < 6; i++) await a.add({ cmd: `a ${i}`, ts: i })
+  let shellB: Promise<unknown> = Promise.resolve()
+  let armed = true
+  await patchedFs({
+    rename: async (rename, from, to) => {
+      if (!armed || to !== file) return rename(from, to)
+      armed = false
+      // Shell b appends to the old file after the compactor copied it; if b's add returns before
+      // the rename, b runs its next command at once and appends it to the new file.
+      let returned = false
+      const first = b.add({ cmd: 'b 1', ts: 10 }).then(() => (returned = true))
+      await until(holds(file, 'b 1'), 'b 1 in the old file')
+      await Promise.race([first, sleep(250)]) // bounded: an add that waits for the compactor is right to
+      await rename(from, to)
+      shellB = first.then(() => b.add({ cmd: 'b 2', ts: 11 }))
+      if (returned) await until(holds(file, 'b 2'), 'b 2 in the new file')
+    },
+  }, () => a.add({ cmd: 'a 6', ts: 6 })) // this add compacts
+  assert.not.ok(armed, 'the file was replaced')
+  await shellB
+  const cmds = (await a.load()).map(e => e.cmd)
+  assert.equal(cmds.filter(c => c.startsWith('b ')), ['b 1', 'b 2'], `b's entries in the order added: ${cmds.join(', ')}`)
+  assert.equal((await new HistoryStore(file, { max: 1 }).load()).map(e => e.cmd), ['b 2'], 'the newest entry is the last')
+  assert.equal(readdirSync(dir), ['history.ndjson'])
+})
+
+test('an entry written to a file a compaction replaced is added again, though a newer file took its inode number', async () => {
+  const dir = tempDir()
+  const file = join(dir, 'history.ndjson')
+  const a = new HistoryStore(file, { max: 5 })
+  const b = new HistoryStore(file, { max: 100 })
+  let n = 0
+  const aAdds = async (k: number) => {
+    for (let i = 0; i < k; i++, n++) await a.add({ cmd: `a ${n}`.padEnd(6), ts: n })
+  }
+  // ext4 hands out the lowest free inode number, and a compaction creates its lock before its
+  // temp file: with one number free below the history's, the lock takes that one and a newer
+  // history file can take the old one's, as in a long-running pair of shells.
+  const filler = join(dir, 'filler')
+  writeFileSync(filler, '')
+  await aAdds(6)
+  unlinkSync(filler)
+  const firstIno = statSync(file).ino
+  let opening = true
+  let checking = false
+  let compactions = 0
+  await patchedFs({
+    open: async (open, path, ...rest) => {
+      const fh = await open(path, ...rest)
+      if (opening && path === file) {
+        opening = false
+        await aAdds(1) // compacts while b holds the old file open, before b writes to it
+        checking = true
+      }
+      return fh
+    },
+    stat: async (stat, path, ...rest) => {
+      // b has written its line to the old file: a compacts until the newest file has the old
+      // one's inode number (ext4 hands a freed one out again at once), if the old file is free.
+      if (checking && path === file) {
+        checking = false
+        while (statSync(file).ino !== firstIno && compactions++ < 6) await aAdds(2)
+      }
+      return stat(path, ...rest)
+    },
+  }, () => b.add({ cmd: 'b 1', ts: 100 }))
+  assert.ok(compactions > 0, 'b checked where its line went')
+  const cmds = (await b.load()).map(e => e.cmd)
+  assert.ok(cmds.includes('b 1'), `b's entry is kept: ${cmds.join(', ')}`)
+  assert.equal(readdirSync(dir), ['history.ndjson'])
 })
 
 test('compaction keeps the newest max entries and collapses consecutive repeats', async () => {
