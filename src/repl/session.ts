@@ -122,6 +122,7 @@ export class ReplSession {
   private search: { query: string; matches: HistoryMatch[]; selected: number; original: { text: string; cursor: number }; failed: boolean } | undefined
   private completing = 0
   private run: RunView | undefined
+  /** The line that runs, or was entered and waits to start: Ctrl-C aborts it. */
   private controller: AbortController | undefined
   /** While a line has the terminal: Ctrl-Z stopped its programs (their pids), it becomes a job. */
   private suspended: ((pids: number[]) => void) | undefined
@@ -310,7 +311,9 @@ export class ReplSession {
     if (this.search) return this.searchKey(ev)
     if (this.menu && this.menuKey(ev)) return
     if (this.codeFor && this.codeKey(ev)) return
-    if (this.run) return this.runKey(ev)
+    // A line entered and not started yet (it waits for config.fsh or for the screen) is running
+    // already for the keys: a Ctrl-C typed right after its Enter stops it.
+    if (this.run || this.executing) return this.runKey(ev)
     this.editKey(ev, true)
   }
 
@@ -569,30 +572,34 @@ export class ReplSession {
   }
 
   private stop(): void {
-    if (!this.controller || !this.run) return
-    this.run.stopping = true
+    if (!this.controller) return
+    if (this.run) this.run.stopping = true
     this.controller.abort()
     this.emit()
   }
 
   /** Runs a line (or a meta command), then the lines typed ahead meanwhile. */
   private async execute(text: string): Promise<void> {
-    // Only when it is still running: an await here would let the view draw before drawn() waits for it.
-    if (this.configured) await this.configured
     this.executing = true
     try {
       for (let line: string | undefined = text; line !== undefined && !this.done; line = this.queue.shift()) {
+        // Stopped by Ctrl-C from its Enter on, before it starts too.
+        const controller = new AbortController()
+        this.controller = controller
+        // Only when it is still running: an await here would let the view draw before drawn() waits for it.
+        if (this.configured) await this.configured
         if (line !== text) this.echo(line)
         await this.drawn()
         const ran = this.saved.remember(line)
         if (!line.trim()) continue
         const d = directive(line)
-        const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line) : await this.runLine(line)
+        const code = d ? this.apply(d) : isMeta(line) ? await this.meta(line, controller) : await this.runLine(line, controller)
         ran(code ?? this.opts.shell.lastExit)
         if (code !== undefined) return this.exit(code)
       }
     } finally {
       this.executing = false
+      this.controller = undefined
     }
     await this.refreshPrompts()
     this.emit()
@@ -651,17 +658,17 @@ export class ReplSession {
 
 
   /** Runs a shell line; returns an exit status when `exit` ran. */
-  private async runLine(text: string): Promise<number | undefined> {
+  private async runLine(text: string, controller: AbortController): Promise<number | undefined> {
     const sh = this.opts.shell
     const term = this.opts.terminal
     text = expandAliases(text, this.aliases, this.source)
     let prog
     try { prog = sh.parse(text) } catch { prog = undefined }
-    const terminal = prog !== undefined && needsTerminal(prog, this.knowledge)
-    const controller = new AbortController()
-    this.controller = controller
+    const stopping = controller.signal.aborted
+    // Stopped before it started, the line runs nothing: the terminal stays ours.
+    const terminal = prog !== undefined && !stopping && needsTerminal(prog, this.knowledge)
     const started = this.now()
-    this.run = { startedAt: started, terminal, stopping: false, partial: '', rows: 0 }
+    this.run = { startedAt: started, terminal, stopping, partial: '', rows: 0 }
     let io: IO & { finish?(): void }
     if (terminal) {
       this.emit()
@@ -733,7 +740,7 @@ export class ReplSession {
     return job
   }
 
-  private async meta(line: string): Promise<undefined> {
+  private async meta(line: string, controller: AbortController): Promise<undefined> {
     const action = runMeta(line, { history: this.history.all(), theme: this.opts.theme, views: await this.views(line) })
     const sh = this.opts.shell
     // The prompt's duration is the last command's; a meta command is quick.
@@ -749,7 +756,7 @@ export class ReplSession {
       this.emit()
       return
     }
-    await this.showView(action, { file: action.file === undefined ? undefined : sh.resolvePath(action.file) })
+    await this.showView(action, { file: action.file === undefined ? undefined : sh.resolvePath(action.file) }, controller)
   }
 
   /** The REPL views of commands that a meta line may name: all of them for `:help`. */
@@ -782,9 +789,10 @@ export class ReplSession {
     return false
   }
 
-  private async showView({ name, view }: { name: string; view: ReplView }, req: ViewRequest): Promise<void> {
+  private async showView({ name, view }: { name: string; view: ReplView }, req: ViewRequest, controller = new AbortController()): Promise<void> {
     const sh = this.opts.shell
-    const controller = new AbortController()
+    // Ctrl-C came before it showed: it does not show.
+    if (controller.signal.aborted) { sh.lastExit = EXIT.interrupted; return }
     this.controller = controller
     this.run = { startedAt: this.now(), terminal: true, stopping: false, partial: '', rows: 0 }
     this.emit()
@@ -805,7 +813,7 @@ export class ReplSession {
 
   /** Ctrl-C or SIGINT from outside while a line runs. */
   interrupt(): void {
-    if (this.run) this.stop()
+    this.stop()
   }
 
   exit(code: number): void {

@@ -151,6 +151,35 @@ if (!hasTmux()) {
     t.kill()
   })
 
+  test('Ctrl-C stops a line typed at the first prompt, before the editor is ready or after it took over', async () => {
+    // A home of its own with saved lines: the editor reads them as it starts.
+    const own = join(dir, 'home-with-history')
+    mkdirSync(join(own, 'state'), { recursive: true })
+    writeFileSync(join(own, 'state', 'history.ndjson'), Array.from({ length: 200 }, (_, i) => JSON.stringify({ cmd: `echo saved-${i}`, ts: 1_700_000_000_000 + i, cwd: work, exit: 0 }) + '\n').join(''))
+    const stopped = (s: string) => idle(s) && s.includes('[130]')
+    // Typed at once, as keys typed while the editor loads reach it: the Ctrl-C comes before the
+    // line has started (it is not one for the editor's empty line).
+    const early = start({ env: { FSH_HOME: own } })
+    await early.waitFor(idle)
+    early.type('def f [] { f; f }; f 2> /dev/null')
+    early.keys('Enter', 'C-c')
+    await early.waitFor(stopped, 10_000)
+    assert.not.ok(early.screen().includes('^C'), early.screen())
+    early.kill()
+    // The same recursion, its function defined first, starts at the prompt drawn by hand (builtins
+    // only); the status line says the editor has taken it over, and Ctrl-C stops it there.
+    const adopted = start({ env: { FSH_HOME: own } })
+    await adopted.waitFor(idle)
+    adopted.type('def f [] { f; f }')
+    adopted.keys('Enter')
+    adopted.type('f 2> /dev/null')
+    adopted.keys('Enter')
+    await adopted.waitFor(/Ctrl-C stops/, 10_000)
+    adopted.keys('C-c')
+    await adopted.waitFor(stopped, 10_000)
+    adopted.kill()
+  })
+
   test('Tab completes logl to loglens; a second Tab lists the subcommands', async () => {
     const t = start()
     await t.waitFor(idle)

@@ -269,6 +269,22 @@ test('Ctrl-C stops the running line and the shell goes on; typed-ahead text is k
   r.view.unmount()
 })
 
+test('Ctrl-C typed right after Enter, before the line has started, stops it: nothing runs, the prompt says [130]', async () => {
+  const r = await setup()
+  // Keys typed before the editor was ready arrive at once: the line, its Enter and the Ctrl-C.
+  for (const line of ['sleep 30', '^sleep 30']) {
+    r.shell.lastExit = 0
+    const t0 = Date.now()
+    await r.keys(`${line}\r\x03`)
+    await until(() => r.shell.lastExit === 130 && r.session.getSnapshot().phase === 'edit', 3000, r.frame)
+    assert.ok(Date.now() - t0 < 1000, `${line}: stopped at once`)
+    assert.ok(r.frame().endsWith('[130] ❯'), r.frame())
+  }
+  assert.not.ok(r.frame().includes('^C'), 'the Ctrl-C is not taken for one at an empty prompt')
+  assert.is(r.term.released, 0, 'the program never got the terminal')
+  r.view.unmount()
+})
+
 test('a line typed ahead with Enter runs after the current one', async () => {
   const r = await setup()
   await r.keys('sleep 200ms\r')
