@@ -10,7 +10,13 @@ if (!dir) {
 }
 const daemon = await PilotDaemon.open(dir)
 const stopped = new Promise<void>(resolve => {
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => resolve())
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      // Said in daemon.log: who stopped the daemon is not otherwise on record.
+      process.stderr.write(`${new Date().toISOString()} ${sig}: stopping every program, then the daemon\n`)
+      resolve()
+    })
+  }
 })
 const forget = await Promise.race([daemon.killRequested.then(() => true), stopped.then(() => false)])
 await daemon.shutdown(forget ? 'pilot kill' : 'the daemon was stopped', forget)

@@ -26,6 +26,10 @@ export function startTime(pid: number): number | undefined {
   return s && s.state !== 'Z' ? s.starttime : undefined
 }
 
+/** The process's start time even when it has already exited and waits to be reaped: what tells
+ *  the child we started from a process given its number later. */
+export const startTimeOf = (pid: number): number | undefined => readStat(pid)?.starttime
+
 /** Live (not zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): Stat[] {
   let names: string[]

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after } from '../runtime/timers.ts'
 import { checkHealth, portOpen } from './health.ts'
-import { groupAlive, signalGroup, startTime } from './proc.ts'
+import { groupAlive, signalGroup, startTime, startTimeOf } from './proc.ts'
 import { backoffDelay, type ProgramSpec } from './spec.ts'
 
 export type Status = 'starting' | 'online' | 'backoff' | 'stopping' | 'stopped' | 'errored'
@@ -101,7 +101,7 @@ export class Supervisor {
       return
     }
     this.child = child
-    if (child.pid) { this.pid = child.pid; this.pidStart = startTime(child.pid) ?? null; this.startedAt = Date.now() }
+    if (child.pid) { this.pid = child.pid; this.pidStart = startTimeOf(child.pid) ?? null; this.startedAt = Date.now() }
     let resolveExit!: () => void
     this.exited = new Promise(r => (resolveExit = r))
     child.once('error', err => {
@@ -113,7 +113,6 @@ export class Supervisor {
       this.move('errored', code === 'ENOENT' ? `command not found: ${cmd}` : `cannot start ${cmd}: ${err.message}`)
     })
     child.once('spawn', () => {
-      this.pidStart = startTime(child.pid!) ?? null
       if (this.spec.waitReady) this.awaitReady(child)
       else this.online('started')
     })

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import { createServer } from 'node:net'
-import { connectDaemon, request } from '../../src/pilot/client.ts'
+import { connectDaemon, pilotDir, request } from '../../src/pilot/client.ts'
 import { PilotDaemon } from '../../src/pilot/daemon.ts'
 import { runDoctor } from '../../src/state/doctor.ts'
 import { fshDirs } from '../../src/state/dirs.ts'
@@ -65,7 +65,8 @@ test('a daemon killed with SIGKILL: the next command notices the stale socket, o
     const before = await pids()
     const first = (await box.daemonPid())!
     process.kill(first, 'SIGKILL')
-    await until(() => !alive(first), 'the daemon to die')
+    // Not just its main thread gone (a zombie while the others exit): its socket no longer answers.
+    await until(async () => { const s = await connectDaemon(pilotDir(join(box.home, 'state')), box.env, false); s?.destroy(); return !s }, 'the killed daemon to stop answering')
     process.kill(before.lost!, 'SIGKILL')
     await until(() => !alive(before.lost!), 'the lost child to die')
     // Two shells at once find the stale socket: one daemon comes of it.

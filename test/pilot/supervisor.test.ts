@@ -1,6 +1,7 @@
 // The supervisor's state machine with real children: backoff that grows and resets, errored after
 // too many quick restarts, SIGKILL for a child that ignores SIGTERM, a daemonizing child's group.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'uvu'
@@ -91,7 +92,9 @@ test('a pid number the kernel gave to a new program after our child ended: stop 
   t.sup.start('test')
   await t.sup.settledOnce()
   assert.is(t.sup.status, 'errored')
-  // Waiting for the kernel to wrap its pids takes too long: the program's number is given instead.
+  // Waiting for the kernel to wrap its pids takes too long: the program's number is given instead,
+  // once the clock has moved on (start times count in ticks of 10 ms).
+  await until(() => Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 100 > t.sup.pidStart! + 1, 'a later tick')
   const stranger = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' })
   try {
     await until(() => stranger.pid && alive(stranger.pid), 'the program to start')
