@@ -67,6 +67,9 @@ export function collectEarly(opts: EarlyOptions): EarlyInput {
     promptWidth = p.width
     return p.text
   }
+  // Raw mode before the prompt shows: a Ctrl-C typed once it is there is a key for us, never the
+  // terminal's SIGINT (which, while the terminal was still cooked, ended fsh).
+  process.stdin.setRawMode?.(true)
   out.write(prompt(0))
   let chunks: Buffer[] = []
   /** Plain typing shows at once; anything else waits for the editor, which replays every key in
@@ -157,7 +160,6 @@ export function collectEarly(opts: EarlyOptions): EarlyInput {
     out.write(c.includes(ENTER) ? c.subarray(0, c.indexOf(ENTER)) : c)
     look()
   }
-  process.stdin.setRawMode?.(true)
   process.stdin.on('data', keep)
   return early
 }
