@@ -9,7 +9,6 @@
 // spare, for 25% more CPU; on a machine with no core to spare it is about 10% slower. The main
 // thread takes a turn of the event loop now and then, for Ctrl-C and progress.
 import { closeSync, constants, openSync, readSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
 
 const CHUNK = 256 << 10
 /** A FIFO or a symlink put in a file's place since the walk fails (and is copied again) rather
@@ -112,9 +111,9 @@ export async function comparePairs(pairs: Pair[], o: CompareOptions): Promise<Ou
   const results = new Int8Array(shared.results)
   const threadBytes = new Float64Array(shared.bytes)
   const outcomes: Outcome[] = new Array(pairs.length)
-  const worker = total >= (o.threadFrom ?? THREAD_FROM_BYTES) ? startThread(pairs, shared) : undefined
   const stop = (): void => { Atomics.store(next, 1, 1) }
   signal.addEventListener('abort', stop, { once: true })
+  const worker = total >= (o.threadFrom ?? THREAD_FROM_BYTES) ? await startThread(pairs, shared) : undefined
   const io = newIo()
   /** One pair on this thread, with a turn of the event loop between the chunks of a big file. */
   const compare = async (p: Pair): Promise<Outcome> => {
@@ -164,7 +163,9 @@ export async function comparePairs(pairs: Pair[], o: CompareOptions): Promise<Ou
 }
 
 /** The second thread, and the errors it met (once it has stopped). */
-function startThread(pairs: Pair[], shared: Record<string, SharedArrayBuffer>): { errors: Promise<[number, string][]> } {
+async function startThread(pairs: Pair[], shared: Record<string, SharedArrayBuffer>): Promise<{ errors: Promise<[number, string][]> }> {
+  // Loaded here, not with the module: a sync that compares little never pays for it.
+  const { Worker } = await import('node:worker_threads')
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     // Paths as latin1 strings (one char per byte, any name survives), joined: one string to copy.

@@ -77,20 +77,27 @@ export async function executePlan(plan: Plan, o: ExecuteOptions): Promise<void> 
     // durable at once, then the renames. One flush per batch instead of one fsync per file (which
     // costs milliseconds each on a journaling disk) and the same promise: no name shows a file
     // whose data is not on disk. While a batch is flushed and renamed the next one is copied, so
-    // the disk writes out the one while the other is read.
+    // the disk writes out the one while the other is read. A small batch syncs each file instead,
+    // and each takes its name as soon as it is synced.
     for (const batch of batches(plan.transfers)) {
       const ready: { op: Op; tmp: Buffer }[] = []
       const perFile = batch.length < FLUSH_FROM_FILES
+      const place = async (op: Op, tmp: Buffer): Promise<void> => {
+        if (!perFile) { ready.push({ op, tmp }); return }
+        await rename(tmp, dst(op.path))
+        inFlight.delete(tmp)
+        finish(op)
+      }
       await forEachLimit(batch, o.concurrency, signal, async op => {
         if (failedDirs.has(parentKey(op.path))) return
         const s = o.src.get(op.path)!
         try {
-          if (op.op === 'link') ready.push({ op, tmp: await linkTemp(op.path, s) })
+          if (op.op === 'link') await place(op, await linkTemp(op.path, s))
           else if (op.attrsOnly) { await setAttrs(dst(op.path), s); finish(op) }
           else {
             const copied = await copyTemp(op.path, s, perFile)
             if (typeof copied === 'string') o.onOp({ op: 'error', path: op.path, bytes: 0, reason: copied })
-            else ready.push({ op: { ...op, bytes: copied.size }, tmp: copied.tmp })
+            else await place({ ...op, bytes: copied.size }, copied.tmp)
           }
         } catch (err) {
           if (signal.aborted) throw signal.reason

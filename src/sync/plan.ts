@@ -45,39 +45,9 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   const plan: Plan = { deletes: [], mkdirs: [], transfers: [], errors: [], dirAttrs: [], dirDeletes: new Set(), extras: 0 }
   /** SRC's directories that a DST entry of another type blocks: nothing below them is planned. */
   const blockedDirs: string[] = []
-  // Keys DST has too (to skip the search for extras when it has no others), and SRC's directories.
-  let inBoth = 0
+  /** SRC's directories. */
   let dirs: string[] = []
-  // In the walk's order: sorting every key costs more than the whole pass when nothing changed, so
-  // only the operations found are sorted, at the end.
-  for (const [key, s] of src) {
-    const d = dst.get(key)
-    if (d) inBoth++
-    if (s.type === 'dir') dirs.push(key)
-    if (s.type === 'other') { plan.errors.push(error(key, 'not a regular file, directory or symlink: skipped')); continue }
-    if (d && d.type !== s.type) {
-      if (opts.deleteBlock) {
-        plan.errors.push(error(key, `a ${noun(d)} is in the way of the ${noun(s)} and was not replaced (${opts.deleteBlock})`))
-        if (s.type === 'dir') blockedDirs.push(key)
-        continue
-      }
-      plan.deletes.push({ op: 'delete', path: key, bytes: 0, reason: `replaced by a ${noun(s)}` })
-      if (d.type === 'dir') plan.dirDeletes.add(key)
-    }
-    const fresh = !d || d.type !== s.type
-    if (s.type === 'dir') {
-      if (fresh) plan.mkdirs.push({ op: 'mkdir', path: key, bytes: 0, reason: 'new' })
-    } else if (s.type === 'link') {
-      if (fresh) plan.transfers.push({ op: 'link', path: key, bytes: 0, reason: 'new' })
-      else if (d!.target !== s.target) plan.transfers.push({ op: 'link', path: key, bytes: 0, reason: 'target changed' })
-    } else {
-      const change = fresh ? 'new' : fileChange(s, d!, opts.checksum)
-      if (!change) continue
-      if (change === 'new') plan.transfers.push({ op: 'copy', path: key, bytes: s.size, reason: 'new' })
-      else if (change === 'mode' || change === 'mtime (same content)') plan.transfers.push({ op: 'update', path: key, bytes: 0, reason: change, attrsOnly: true })
-      else plan.transfers.push({ op: 'update', path: key, bytes: s.size, reason: change })
-    }
-  }
+  const inBoth = planEntries(src, dst, opts, plan, blockedDirs, dirs)
   if (blockedDirs.length) {
     const free = (key: string) => !blockedDirs.some(b => key.startsWith(b + '/'))
     for (const list of ['deletes', 'mkdirs', 'transfers', 'errors'] as const) plan[list] = plan[list].filter(op => free(op.path))
@@ -107,6 +77,49 @@ export function planSync(src: Tree, dst: Tree, opts: PlanOptions): Plan {
   }
   plan.dirAttrs.sort((a, b) => depthOf(b) - depthOf(a) || byKey(a, b))
   return plan
+}
+
+/** Plans each SRC entry in the walk's order (sorting every key costs more than the whole pass
+ *  when nothing changed: only the operations found are sorted, later); collects SRC's directories
+ *  and returns how many keys DST has too (when that is all of them, no search for extras). Its own
+ *  small function, an entry per call: an optimising compile of this loop is short, where one of the
+ *  whole planner was still running when a no-op sync ended, and a process's exit waits for it. */
+function planEntries(src: Tree, dst: Tree, opts: PlanOptions, plan: Plan, blockedDirs: string[], dirs: string[]): number {
+  let inBoth = 0
+  for (const [key, s] of src) {
+    const d = dst.get(key)
+    if (d) inBoth++
+    if (s.type === 'dir') dirs.push(key)
+    planEntry(plan, key, s, d, opts, blockedDirs)
+  }
+  return inBoth
+}
+
+/** The operations one SRC entry needs, given DST's entry of the same key (if any). */
+function planEntry(plan: Plan, key: string, s: Entry, d: Entry | undefined, opts: PlanOptions, blockedDirs: string[]): void {
+  if (s.type === 'other') { plan.errors.push(error(key, 'not a regular file, directory or symlink: skipped')); return }
+  if (d && d.type !== s.type) {
+    if (opts.deleteBlock) {
+      plan.errors.push(error(key, `a ${noun(d)} is in the way of the ${noun(s)} and was not replaced (${opts.deleteBlock})`))
+      if (s.type === 'dir') blockedDirs.push(key)
+      return
+    }
+    plan.deletes.push({ op: 'delete', path: key, bytes: 0, reason: `replaced by a ${noun(s)}` })
+    if (d.type === 'dir') plan.dirDeletes.add(key)
+  }
+  const fresh = !d || d.type !== s.type
+  if (s.type === 'dir') {
+    if (fresh) plan.mkdirs.push({ op: 'mkdir', path: key, bytes: 0, reason: 'new' })
+  } else if (s.type === 'link') {
+    if (fresh) plan.transfers.push({ op: 'link', path: key, bytes: 0, reason: 'new' })
+    else if (d!.target !== s.target) plan.transfers.push({ op: 'link', path: key, bytes: 0, reason: 'target changed' })
+  } else {
+    const change = fresh ? 'new' : fileChange(s, d!, opts.checksum)
+    if (!change) return
+    if (change === 'new') plan.transfers.push({ op: 'copy', path: key, bytes: s.size, reason: 'new' })
+    else if (change === 'mode' || change === 'mtime (same content)') plan.transfers.push({ op: 'update', path: key, bytes: 0, reason: change, attrsOnly: true })
+    else plan.transfers.push({ op: 'update', path: key, bytes: s.size, reason: change })
+  }
 }
 
 /** Why a file differs, or undefined when it is the same. */

@@ -11,7 +11,8 @@ export interface Entry {
   mtimeMs: number
   /** Permission bits (with setuid, setgid, sticky). */
   mode: number
-  /** A symlink's target, as bytes in latin1 like the keys. */
+  /** A symlink's target, as bytes in latin1 like the keys. Walks give every entry the field
+   *  (undefined but for symlinks): entries of one shape keep the planner's compiled code valid. */
   target?: string
   /** Set by --checksum on both files of a pair: equal exactly when their contents are. */
   hash?: string

@@ -69,7 +69,7 @@ export async function walkTree(root: string, start: string, opts: WalkOptions, i
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') into.errors.push({ path: key, reason: reasonOf(err) })
         continue
       }
-      const entry: Entry = { type: typeOf(st), size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 }
+      const entry: Entry = { type: typeOf(st), size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, target: undefined }
       if (entry.type === 'link') {
         try { entry.target = readlinkSync(path, { encoding: 'buffer' }).toString('latin1') } catch (err) {
           into.errors.push({ path: key, reason: reasonOf(err) })

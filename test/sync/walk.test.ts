@@ -3,11 +3,12 @@
 // byte and to the same mtime double.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import { randomInt } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { findWalk } from '../../src/sync/find-walk.ts'
+import { findRecords, findWalk } from '../../src/sync/find-walk.ts'
 import { walkTree, type Walk } from '../../src/sync/walk.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'fsh-sync-walk-'))
@@ -71,6 +72,20 @@ test('without find, or when find fails half way, the walk in this process takes 
     assert.is(await findWalk(tree, '', signal), undefined)
     assert.equal(plain(await walkTree(tree, '', { signal })), expected)
   } finally { process.env.PATH = path }
+})
+
+test('find\'s output read in pieces of any size gives the same walk, and one cut short gives none', async () => {
+  // The same format find-walk asks for, from the real find, split where a pipe might split it.
+  const out = execFileSync('find', [tree, '-mindepth', '1', '-printf', '%y %s %T@ %m\\0%P\\0%l\\0'], { env: { ...process.env, LC_ALL: 'C' } })
+  const whole = (await findWalk(tree, '', signal))!
+  const readIn = (sizes: () => number, bytes = out) => {
+    const r = findRecords('')
+    for (let at = 0; at < bytes.length;) { const n = Math.min(sizes(), bytes.length - at); r.take(bytes.subarray(at, at + n)); at += n }
+    return r.end()
+  }
+  assert.equal(plain(readIn(() => 1)!), plain(whole), 'a byte at a time')
+  for (let i = 0; i < 20; i++) assert.equal(plain(readIn(() => randomInt(1, 64))!), plain(whole), 'random pieces')
+  assert.is(readIn(() => 7, out.subarray(0, out.length - 1)), undefined, 'the last record without its end')
 })
 
 test('a stopped walk stops find and rejects', async () => {
