@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import type { Socket } from 'node:net'
 import { fshLauncher } from '../base/launcher.ts'
+import { startTimeOf } from '../base/proc.ts'
 import { killGroup } from '../runtime/external.ts'
 import { lineReader, WORKER_LINK_ENV, type Assignment } from './exec.ts'
 
@@ -32,6 +33,8 @@ export interface Host {
   env: Record<string, string>
   /** Attempts handed to it so far. */
   attempts: number
+  /** Its start time (/proc), which tells its process group from a later one given its number. */
+  startTick: number | undefined
 }
 
 /** The waiting hosts, all started with one environment (a worker has one). */
@@ -50,7 +53,7 @@ export async function takeHost(env: Record<string, string>): Promise<Host> {
   while ((host = spares.pop())) {
     refAll(host, true)
     if (alive(host) && await host.clean) break
-    killGroup(host.child.pid, 'SIGKILL')
+    signalHost(host)
   }
   if (!host) refAll(host = startHost(env), true)
   // Started after this step got going, not on its critical path; a launcher gone missing shows
@@ -64,11 +67,11 @@ export async function takeHost(env: Record<string, string>): Promise<Host> {
 
 /** After an attempt: the host waits for the next one, or is retired (its whole group ended). */
 export function releaseHost(host: Host, retire: boolean): void {
-  if (retire || host.attempts >= MAX_ATTEMPTS || !alive(host) || JSON.stringify(host.env) !== sparesEnv) { killGroup(host.child.pid, 'SIGKILL'); return }
+  if (retire || host.attempts >= MAX_ATTEMPTS || !alive(host) || JSON.stringify(host.env) !== sparesEnv) { signalHost(host); return }
   refAll(host, false)
   host.clean = toldClean(host)
   // Retired as soon as it says a step left processes behind: they end now, not at the next step.
-  void host.clean.then(ok => { if (!ok) { killGroup(host.child.pid, 'SIGKILL'); spares = spares.filter(h => h !== host) } })
+  void host.clean.then(ok => { if (!ok) { signalHost(host); spares = spares.filter(h => h !== host) } })
   spares.push(host)
   idleFromNow()
 }
@@ -85,7 +88,7 @@ function idleFromNow(): void {
 
 /** Ends the waiting hosts (a worker that stops; they would end with it anyway). */
 export function closeStepHosts(): void {
-  for (const h of spares) killGroup(h.child.pid, 'SIGKILL')
+  for (const h of spares) signalHost(h)
   spares = []
 }
 
@@ -93,6 +96,16 @@ export function closeStepHosts(): void {
 export function assign(host: Host, a: Assignment): void {
   host.attempts++
   host.link.write(JSON.stringify(a) + '\n')
+}
+
+/** A signal to the host's whole group (what a step left in it too), unless the number is no longer
+ *  the host's: the kernel gives it to a new process only once our group is empty, and that process
+ *  is not ours to signal. */
+export function signalHost(host: Host, signal: NodeJS.Signals = 'SIGKILL'): void {
+  const pid = host.child.pid
+  const now = pid ? startTimeOf(pid) : undefined
+  if (now !== undefined && host.startTick !== undefined && now !== host.startTick) return
+  killGroup(pid, signal)
 }
 
 function alive(h: Host): boolean {
@@ -113,7 +126,7 @@ function startHost(env: Record<string, string>): Host {
   })
   const link = child.stdio[3] as Socket
   link.on('error', () => {})
-  const host = { child, link, next: lineReader(link), clean: Promise.resolve(true), exited, env, attempts: 0 }
+  const host = { child, link, next: lineReader(link), clean: Promise.resolve(true), exited, env, attempts: 0, startTick: child.pid ? startTimeOf(child.pid) : undefined }
   // A waiting host keeps nothing alive: the worker may end with hosts still waiting.
   refAll(host, false)
   return host

@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { formatDuration } from '../base/units.ts'
-import { killGroup } from '../runtime/external.ts'
 import { logPath } from './paths.ts'
 import { StepLog } from './logs.ts'
-import { assign, releaseHost, takeHost, toldClean } from './step-hosts.ts'
+import { assign, releaseHost, signalHost, takeHost, toldClean } from './step-hosts.ts'
 import type { AttemptEnd } from './exec.ts'
 import type { FlowStore, Run, Step, StepOutcome } from './store.ts'
 
@@ -59,9 +58,9 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   const end = (why: NonNullable<typeof stop>['why'], message: string, graceMs: number) => {
     if (stop) return
     stop = { why, message }
-    if (graceMs <= 0) { killGroup(child.pid, 'SIGKILL'); return }
-    killGroup(child.pid, 'SIGTERM')
-    killTimer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, Math.min(graceMs, MAX_TIMER_MS))
+    if (graceMs <= 0) { signalHost(host, 'SIGKILL'); return }
+    signalHost(host, 'SIGTERM')
+    killTimer = setTimeout(() => { signalHost(host, 'SIGKILL'); stop!.message += `: SIGKILL after ${formatDuration(graceMs)}` }, Math.min(graceMs, MAX_TIMER_MS))
   }
   const toLog = (chunk: Buffer) => {
     if (stop?.why === 'log') return
@@ -102,7 +101,7 @@ export async function runStepProcess({ store, run, step, env, signal }: StepRun)
   if (!exit && stop && !(await toldClean(host))) exit = await host.exited
   if (exit && !exit.spawnError) {
     // The step's group may hold the pipes open (a background job): end it, then read what is left.
-    killGroup(child.pid, 'SIGKILL')
+    signalHost(host, 'SIGKILL')
     await new Promise<void>(resolve => {
       const drained = setTimeout(resolve, DRAIN_AFTER_EXIT_MS)
       let open = 2

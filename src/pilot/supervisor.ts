@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after } from '../runtime/timers.ts'
 import { checkHealth, portOpen } from './health.ts'
-import { groupAlive, signalGroup, startTime, startTimeOf } from './proc.ts'
+import { groupAlive, signalGroup, startTime, startTimeOf } from '../base/proc.ts'
 import { backoffDelay, type ProgramSpec } from './spec.ts'
 
 export type Status = 'starting' | 'online' | 'backoff' | 'stopping' | 'stopped' | 'errored'

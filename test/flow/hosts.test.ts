@@ -1,11 +1,15 @@
 // Step hosts are reused: attempts run one after another in one warm process, each in a fresh shell;
 // a step that leaves processes in the host's group retires the host (they end with it); a cancel
-// still ends a reused host's step that ignores SIGTERM.
+// still ends a reused host's step that ignores SIGTERM; a host's group is signalled only while its
+// number is still the host's.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { alive, until } from '../wait.ts'
+import { startTimeOf } from '../../src/base/proc.ts'
+import { signalHost, type Host } from '../../src/flow/step-hosts.ts'
 import { flowBox, type FlowBox } from './helpers.ts'
 
 const read = (b: FlowBox, name: string): string => { try { return readFileSync(join(b.dir, name), 'utf8').trim() } catch { return '' } }
@@ -58,6 +62,32 @@ test('cancel of a step in a reused host that ignores SIGTERM: SIGKILL after the 
   assert.not.ok(alive(pid), 'the step ignoring SIGTERM was killed')
   assert.match(String((r.records[1] as any).error), 'SIGKILL after 300ms')
   assert.is((await running).exitCode, 1)
+})
+
+test('a host is signalled with its group, what it left included, but never a stranger given its number', async () => {
+  const asHost = (child: ChildProcess, startTick: number | undefined) => ({ child, startTick }) as unknown as Host
+  const pidIn = (f: string) => Number(readFileSync(f, 'utf8'))
+  const dir = flowBox().dir
+  // Its leader gone, a group still holds what a step left: those are ours, and end.
+  const leader = spawn('sh', ['-c', `sleep 30 & echo $! > ${dir}/left.txt`], { detached: true, stdio: 'ignore' })
+  const tick = startTimeOf(leader.pid!)
+  await new Promise(r => leader.once('exit', r))
+  await until(() => readFileSync(`${dir}/left.txt`, 'utf8').trim() !== '', 'the left process')
+  const left = pidIn(`${dir}/left.txt`)
+  assert.ok(alive(left), 'still running after its leader ended')
+  signalHost(asHost(leader, tick))
+  await until(() => !alive(left), 'what the step left to end')
+  // The number now names another program (a start time not the host's): not signalled.
+  const stranger = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' })
+  try {
+    await until(() => stranger.pid !== undefined && alive(stranger.pid), 'the stranger to start')
+    signalHost(asHost(stranger, startTimeOf(process.pid)))
+    await new Promise(r => setTimeout(r, 100))
+    assert.ok(alive(stranger.pid!), 'not ours: not signalled')
+    // The same number with its own start time: ours, and it ends.
+    signalHost(asHost(stranger, startTimeOf(stranger.pid!)))
+    await until(() => !alive(stranger.pid!), 'our host to end')
+  } finally { stranger.kill('SIGKILL') }
 })
 
 test.run()
