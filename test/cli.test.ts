@@ -203,6 +203,18 @@ export async function load(url, context, next) {
   await interrupt(() => existsSync(loading), ['--import', pathToFileURL(join(dir, 'slow.mjs')).href])
 })
 
+test('a Ctrl-C seen first as a child dead of SIGINT still stops the loop: exit 130', () => {
+  // A terminal signals fsh and its children at once, yet fsh may see the child's end before its
+  // own SIGINT: here the condition kills itself and signals fsh a few milliseconds later.
+  const r = fsh(['-c', `while sh -c '(sleep 0.01; kill -INT $PPID) & kill -INT $$' { echo looped }; echo after`])
+  assert.is(r.out, '')
+  assert.is(r.code, 130)
+  // Only the child signalled: as in bash, the loop ends as its condition failed and the line goes on.
+  const alone = fsh(['-c', `while sh -c 'kill -INT $$' { echo looped }; echo after`])
+  assert.is(alone.out, 'after\n')
+  assert.is(alone.code, 0)
+})
+
 test('a one-liner loads a handful of the bundle\'s files, and neither Ink nor React', () => {
   // Each ES module costs Node a resolve, a read and a link: startup grows with their number.
   const loaded = join(dir, 'loaded')

@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, writeSync } from 'node:fs'
 import type { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from '../lang/ast.ts'
 import { blockOutput, builtinOutput, chosen, originOf } from './builtin-stage.ts'
 import { Channel, ChannelClosed } from './channel.ts'
@@ -23,6 +24,8 @@ import type { Item } from '../base/values.ts'
 import type { Interpreter } from './interpreter.ts'
 
 const KILL_GRACE_MS = 2000
+/** How long a child's death by SIGINT waits for the same Ctrl-C to reach fsh. */
+const OWN_SIGINT_WAIT_MS = 100
 
 export async function execPipeline(sh: Interpreter, commands: Command[], frame: Frame, io: IO, observer?: PipelineObserver): Promise<number> {
   const stages: Prepared[] = []
@@ -115,6 +118,13 @@ async function runStages(sh: Interpreter, stages: Prepared[], frame: Frame, io: 
     }
     if (service >= 0) await Promise.all(running.map(r => r.done.catch(() => {})))
     else await settle(running, frame)
+    // A terminal's Ctrl-C reaches fsh and the children in its group at once, yet a child's end can
+    // be seen first (the signal may land on another of this process's threads, handled later):
+    // a child dead of SIGINT gives fsh's own a moment, so that `while true { }` stops rather than
+    // ending as if its condition had failed. Without it (only the child was signalled) all goes on.
+    if (!sh.detached && !frame.signal.aborted && children.some(c => c.signalCode === 'SIGINT')) {
+      await sleep(OWN_SIGINT_WAIT_MS, undefined, { signal: frame.signal }).catch(() => {})
+    }
   } finally {
     frame.signal.removeEventListener('abort', onAbort)
     if (frame.signal.aborted) for (const c of children) killGroup(c.pid, 'SIGTERM', sh.detached)
