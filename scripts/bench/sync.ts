@@ -5,15 +5,17 @@
 //   no-op        nothing changed     fsh sync | rsync -a --delete
 //   checksum     nothing changed     fsh sync --checksum | rsync -a --delete --checksum
 //   changed      100 files rewritten fsh sync | rsync -a --delete
+//   watch        fsh sync --watch on a small tree: a file saved in SRC to its new content in DST,
+//                20 saves a quarter of a second apart (no peer: rsync has no watch)
 // Before a ratio is printed, every DST is compared with SRC (names, types, sizes, modes, mtimes to
 // the millisecond, link targets, and the contents of the changed files): a ratio of wrong results
 // would mean nothing.
 //
 //   node --import tsx scripts/bench/sync.ts [--files 10000] [--mb 1000] [--runs 3] [--steps no-op,checksum]
-// --steps times only the steps named (initial, no-op, checksum, changed); without initial, each
+// --steps times only the steps named (initial, no-op, checksum, changed, watch); without initial, each
 // DST is brought up to date untimed and kept between passes.
 // The tree is generated once per size into $TMPDIR/sync-bench (not fsh-*: those are fair game for cleanups).
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -137,7 +139,8 @@ const stepArg = process.argv.indexOf('--steps')
 const chosen = stepArg >= 0 ? process.argv[stepArg + 1]!.split(',') : undefined
 const stepNames: Record<string, string> = { initial: 'initial', 'no-op': 'no-op', checksum: 'checksum no-op', changed: `${CHANGED} changed` }
 const steps = Object.entries(stepNames).filter(([name]) => !chosen || chosen.includes(name)).map(([, step]) => step)
-if (!steps.length) throw new Error(`--steps: none of ${chosen} is one of initial, no-op, checksum, changed`)
+const watchStep = !chosen || chosen.includes('watch')
+if (!steps.length && !watchStep) throw new Error(`--steps: none of ${chosen} is one of initial, no-op, checksum, changed, watch`)
 const times = new Map<string, number[]>()
 const cpus = new Map<string, number[]>()
 const problems: string[] = []
@@ -189,10 +192,51 @@ async function nodeStart(prefix: string): Promise<number> {
   return median(ms)
 }
 if (CA) rows.push(['start', 'node -e 0', (await nodeStart('') / 1000).toFixed(3)], ['start', `node -e 0, no ${CA}`, (await nodeStart(`env -u ${CA} `) / 1000).toFixed(3)])
+if (watchStep) {
+  const ms = await watchLatency(20)
+  const sorted = [...ms].sort((a, b) => a - b)
+  rows.push(['watch', 'fsh sync --watch: save to DST', `median ${(median(ms) / 1000).toFixed(3)}`, `max ${(sorted.at(-1)! / 1000).toFixed(3)}`, '', '', '≤ 0.2 s'])
+}
 table(['step', 'tool', 'wall s', 'cpu s', 'wall vs rsync', 'cpu vs rsync', 'goal'], [...rows, ...missing.map(m => ['', m, 'MISS', '', '', '', 'not installed'])])
 console.log(`\nload average at the end: ${load} (other work on the machine stretches wall times, not CPU times;`)
 console.log('fsh also waits for its copies to reach the disk before renaming them, which rsync and cp do not)')
 if (problems.length) {
   console.log(`\nresults differ, so no ratio is printed:\n${problems.join('\n')}`)
   process.exitCode = 1
+}
+
+/** Per save, milliseconds from the write in SRC to the new content read back from DST, while one
+ *  `sync --watch` runs on a small tree of its own. */
+async function watchLatency(saves: number): Promise<number[]> {
+  const src = path.join(WORK, 'watch-src')
+  const dst = path.join(WORK, 'watch-dst')
+  for (const d of [src, dst]) fs.rmSync(d, { recursive: true, force: true })
+  for (let i = 0; i < 100; i++) {
+    fs.mkdirSync(path.join(src, `d${i % 10}`), { recursive: true })
+    fs.writeFileSync(path.join(src, `d${i % 10}`, `f${i}`), `${i}`)
+  }
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/fsh.js'), '-c', `sync ${q(src)} ${q(dst)} --watch --json`], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const exited = new Promise(r => child.once('exit', r))
+  const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+  /** Polls every millisecond until `ok`, or fails after 5 s. */
+  const until = async (ok: () => boolean, what: string) => {
+    for (const t0 = Date.now(); !ok(); await sleep(1)) if (Date.now() - t0 > 5000) throw new Error(`watch: no ${what} after 5 s`)
+  }
+  const read = (p: string) => { try { return fs.readFileSync(p, 'utf8') } catch { return undefined } }
+  try {
+    await until(() => read(path.join(dst, 'd9', 'f99')) === '99', 'first pass')
+    const ms: number[] = []
+    for (let i = 0; i < saves; i++) {
+      await sleep(250) // each save a burst of its own
+      const body = `save ${i} ${Date.now()}`
+      const t0 = performance.now()
+      fs.writeFileSync(path.join(src, 'd3', 'saved.txt'), body)
+      await until(() => read(path.join(dst, 'd3', 'saved.txt')) === body, `save ${i} in DST`)
+      ms.push(performance.now() - t0)
+    }
+    return ms
+  } finally {
+    child.kill('SIGINT')
+    await exited
+  }
 }
