@@ -147,7 +147,10 @@ class Pane {
   constructor(cmd: string, cols = 120, rows = 40) {
     this.started = performance.now()
     this.tmux('new-session', '-d', '-s', 'b', '-x', String(cols), '-y', String(rows), `${cmd}; sleep 600`)
+    this.socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim()
   }
+  /** tmux leaves its socket file behind when its server is killed. */
+  private readonly socketPath: string
   tmux(...a: string[]): string { return execFileSync('tmux', ['-L', this.socket, ...a], { encoding: 'utf8' }) }
   screen(): string { return this.tmux('capture-pane', '-p', '-t', 'b') }
   keys(...k: string[]): void { this.tmux('send-keys', '-t', 'b', ...k) }
@@ -161,7 +164,10 @@ class Pane {
       if (everyMs) await wait(everyMs)
     }
   }
-  kill(): void { spawnSync('tmux', ['-L', this.socket, 'kill-server']) }
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server'])
+    rmSync(this.socketPath, { force: true })
+  }
 }
 
 /** Screen polls spawn a tmux client each: too many would steal the CPU being measured. */

@@ -68,7 +68,11 @@ export class Term {
     // After fsh exits the pane stays, showing how it ended, so a test can read it.
     const cmd = `${opts.jobControl ? 'set -m; ' : ''}cd ${shellQuote(opts.cwd)} && env ${env} ${shellQuote(process.execPath)} ${shellQuote(FSH_BIN)}; echo "[fsh exited $?]"; sleep 600`
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.cols ?? 100), '-y', String(opts.rows ?? 30), cmd)
+    this.socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim()
   }
+
+  /** tmux leaves its socket file behind when its server is killed. */
+  private readonly socketPath: string
 
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' })
@@ -127,6 +131,7 @@ export class Term {
 
   kill(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server'])
+    rmSync(this.socketPath, { force: true })
   }
 }
 
