@@ -131,20 +131,22 @@ if (has('rsync') && spawnSync('rsync', ['--fsync', '--version']).status === 0) {
 }
 tools.push({ name: 'cp -a', dst: dstOf('cp'), sync: () => `cp -a ${q(SRC)} ${q(dstOf('cp'))}`, initialOnly: true })
 
-generate()
-execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
-execFileSync('sh', ['-c', `cat $(find ${q(SRC)} -type f) > /dev/null`]) // warm the page cache for everyone alike
-
 const stepArg = process.argv.indexOf('--steps')
 const chosen = stepArg >= 0 ? process.argv[stepArg + 1]!.split(',') : undefined
 const stepNames: Record<string, string> = { initial: 'initial', 'no-op': 'no-op', checksum: 'checksum no-op', changed: `${CHANGED} changed` }
 const steps = Object.entries(stepNames).filter(([name]) => !chosen || chosen.includes(name)).map(([, step]) => step)
 const watchStep = !chosen || chosen.includes('watch')
 if (!steps.length && !watchStep) throw new Error(`--steps: none of ${chosen} is one of initial, no-op, checksum, changed, watch`)
+
+execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' })
+if (steps.length) {
+  generate()
+  execFileSync('sh', ['-c', `cat $(find ${q(SRC)} -type f) > /dev/null`]) // warm the page cache for everyone alike
+}
 const times = new Map<string, number[]>()
 const cpus = new Map<string, number[]>()
 const problems: string[] = []
-for (let pass = 1; pass <= RUNS; pass++) {
+for (let pass = 1; steps.length && pass <= RUNS; pass++) {
   if (steps.includes('initial')) for (const t of tools) discard(t.dst)
   else for (const t of tools) if (!t.initialOnly) execFileSync('sh', ['-c', t.sync()], { cwd: ROOT })
   let changed: string[] = []
